@@ -3,11 +3,14 @@
 // "0.5 [Z0 Z1] + -1.2 [X3]").
 //
 // Text grammar accepted by PauliSum::Parse (whitespace is free between tokens):
-//   sum     := ε | "0"-like constant | [sign] term ( ("+"|"-") [sign] term )*
-//   term    := coeff [ ["*"] pauli ] | pauli
-//   coeff   := number ["j"|"J"] | "(" [sign] number ["j"] [ sign number "j" ] ")"
-//   pauli   := factor ( [ws | "*"] factor )* | "[" [ factor ( [ws | "*"] factor )* ] "]"
-//   factor  := "I" [index] | ("X"|"Y"|"Z") index         index := decimal, 0..63
+//   sum     := empty | [sign] term ( ("+"|"-") [sign] term )*      sign := "+" | "-"
+//   term    := coeff [ ["*"] string ] | string
+//   coeff   := number ["j"|"J"] | "(" [sign] number ["j"] [ sign number ("j"|"J") ] ")"
+//   number  := digits ["." digits] [("e"|"E") [sign] digits]     (".5" and "5." too)
+//   string  := factors | "[" [factors] "]"       factors := factor ( [ws | "*"] factor )*
+//   factor  := "I" [index] | ("X"|"Y"|"Z") index             index := decimal, 0..63
+// so "0.5 * Z0 Z1", "0.5 Z0*Z1", "0.5Z0Z1", "-X0", "+ 2 X1", "(0.5+1j) Y2", "2.5e-3 * Z0",
+// "0.5 [Z0 Z1] + -1.2 [X3] + 0.3 []" and "(0.5+0j) [Z0]" all parse. No "inf"/"nan".
 // Decisions:
 //   * Pauli letters are upper case only. A lower-case letter is an error whose message
 //     says so; a lower-case 'i' gets a hint that the imaginary unit is 'j' ("2i" is far
@@ -20,10 +23,17 @@
 //     sum, and the empty sum prints as "0".
 //   * Columns in error messages are 1-based byte offsets into the whole text.
 //   * Underflowing numbers ("1e-400") read as zero; overflowing ones are errors.
+//   * Arithmetic results (+, -, *, Commutator) come back simplified with tolerance 0.
+//   * The queries (NumQubits, OneNorm, IsHermitian) describe the operator: they look at
+//     like terms combined, whether or not Simplify() has run.
+//   * Printing uses the shortest decimal that reads back to the same bits (0.3, not
+//     0.29999999999999999), so every finite coefficient round-trips exactly;
+//     non-finite coefficients print ("inf", "nan") but do not parse.
 //
 // Thread-safety: free functions and values only; no shared mutable state.
 #include "core/pauli.h"
 
+#include <charconv>
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -99,43 +109,82 @@ TermMap CombineTerms(const std::vector<PauliTerm>& terms) {
   return map;
 }
 
-int LetterRankForOrder(PauliLetter l) {
-  // Non-identity letters sort before the identity on the first differing qubit, so that
-  // "Z0 Z1" < "Z0 Z2" and the weight-1 terms come out as X0 Y0 Z0 X1 ...
-  switch (l) {
-    case PauliLetter::kX: return 0;
-    case PauliLetter::kY: return 1;
-    case PauliLetter::kZ: return 2;
-    default: return 3;
-  }
+// The canonical order: by weight, then by the letters from qubit 0 upward, where on the
+// first differing qubit X < Y < Z < I. Putting the identity last makes "Z0 Z1" < "Z0 Z2"
+// and lists the weight-1 terms as X0 Y0 Z0 X1 ...
+//
+// Sorting millions of product terms is the expensive part of a product, so the order is
+// realised by an integer key computed once per term: each qubit contributes the 2-bit rank
+// (X=0, Y=1, Z=2, I=3) = (not x, not (x xor z)), with qubit 0 in the most significant
+// position, so comparing keys compares the first differing qubit.
+
+uint64_t ReverseBits(uint64_t v) {
+  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
+  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
+  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
+  return __builtin_bswap64(v);
 }
 
-// The canonical order: by weight, then by the letters from qubit 0 upward.
-bool CanonicalLess(const PauliString& a, const PauliString& b) {
-  const int wa = a.weight(), wb = b.weight();
-  if (wa != wb) return wa < wb;
-  const uint64_t diff = (a.x ^ b.x) | (a.z ^ b.z);
-  if (diff == 0) return false;
-  const int q = std::countr_zero(diff);
-  return LetterRankForOrder(a.letter(q)) < LetterRankForOrder(b.letter(q));
+// Spreads the 32 bits of v to the even bit positions of the result.
+uint64_t SpreadBits(uint32_t v) {
+  uint64_t r = v;
+  r = (r | (r << 16)) & 0x0000FFFF0000FFFFULL;
+  r = (r | (r << 8)) & 0x00FF00FF00FF00FFULL;
+  r = (r | (r << 4)) & 0x0F0F0F0F0F0F0F0FULL;
+  r = (r | (r << 2)) & 0x3333333333333333ULL;
+  r = (r | (r << 1)) & 0x5555555555555555ULL;
+  return r;
+}
+
+struct SortKey {
+  int weight;
+  uint64_t high;  // qubits 0..31
+  uint64_t low;   // qubits 32..63
+  size_t index;   // position in the unsorted list
+
+  friend bool operator<(const SortKey& a, const SortKey& b) {
+    if (a.weight != b.weight) return a.weight < b.weight;
+    if (a.high != b.high) return a.high < b.high;
+    return a.low < b.low;
+  }
+};
+
+SortKey MakeSortKey(const PauliString& s, size_t index) {
+  const uint64_t rank_high_bit = ReverseBits(~s.x);
+  const uint64_t rank_low_bit = ReverseBits(~(s.x ^ s.z));
+  auto interleave = [&](int shift) {
+    return (SpreadBits(static_cast<uint32_t>(rank_high_bit >> shift)) << 1) |
+           SpreadBits(static_cast<uint32_t>(rank_low_bit >> shift));
+  };
+  return {s.weight(), interleave(32), interleave(0), index};
 }
 
 std::vector<PauliTerm> SortedTerms(const TermMap& map, double tolerance) {
-  std::vector<PauliTerm> terms;
-  terms.reserve(map.size());
+  std::vector<PauliTerm> unsorted;
+  unsorted.reserve(map.size());
   for (const auto& [s, c] : map) {
-    if (std::abs(c) > tolerance) terms.push_back({c, s});
+    if (std::abs(c) > tolerance) unsorted.push_back({c, s});
   }
-  std::sort(terms.begin(), terms.end(), [](const PauliTerm& a, const PauliTerm& b) {
-    return CanonicalLess(a.string, b.string);
-  });
+  std::vector<SortKey> keys;
+  keys.reserve(unsorted.size());
+  for (size_t k = 0; k < unsorted.size(); ++k) {
+    keys.push_back(MakeSortKey(unsorted[k].string, k));
+  }
+  std::sort(keys.begin(), keys.end());
+  std::vector<PauliTerm> terms;
+  terms.reserve(keys.size());
+  for (const SortKey& key : keys) terms.push_back(unsorted[key.index]);
   return terms;
 }
 
 // ---------------------------------------------------------------------------------------
-// Printing. "%.17g" is enough digits for any double to read back to the same bits.
+// Printing: std::to_chars without a precision gives the shortest round-trip form.
 
-std::string FormatDouble(double v) { return absl::StrFormat("%.17g", v); }
+std::string FormatDouble(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
 
 bool IsReal(Complex c) { return c.imag() == 0.0; }
 
@@ -158,8 +207,8 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsPauliLetter(char c) { return c == 'I' || c == 'X' || c == 'Y' || c == 'Z'; }
 bool IsLowerPauliLetter(char c) { return c == 'i' || c == 'x' || c == 'y' || c == 'z'; }
 bool IsTokenDelimiter(char c) {
-  return IsSpace(c) || c == '+' || c == '-' || c == '*' || c == '(' || c == ')' ||
-         c == '[' || c == ']';
+  return IsSpace(c) || c == '+' || c == '-' || c == '*' || c == '(' || c == ')' || c == '[' ||
+         c == ']';
 }
 
 class Parser {
@@ -220,8 +269,7 @@ class Parser {
 
   // "<expected>, got '<token>'" plus a hint for the two likely slips: lower-case letters
   // and 'i' used as the imaginary unit.
-  absl::Status Unexpected(size_t pos, std::string_view expected,
-                          std::string_view hint = {}) const {
+  absl::Status Unexpected(size_t pos, std::string_view expected, std::string_view hint = {}) const {
     std::string message = absl::StrCat(AbslView(expected), ", got ", TokenAt(pos));
     if (!hint.empty()) absl::StrAppend(&message, " (", AbslView(hint), ")");
     if (pos < text_.size() && IsLowerPauliLetter(text_[pos])) {
@@ -253,8 +301,8 @@ class Parser {
     PauliString string;
     int phase = 0;
     if (!AtEnd() && (IsPauliLetter(Peek()) || Peek() == '[')) {
-      absl::Status status = Peek() == '[' ? ParseBracketedString(string, phase)
-                                          : ParseFactors(string, phase);
+      absl::Status status =
+          Peek() == '[' ? ParseBracketedString(string, phase) : ParseFactors(string, phase);
       if (!status.ok()) return status;
     } else if (!have_coeff) {
       return Unexpected(pos_, "expected a coefficient or a Pauli string");
@@ -319,8 +367,7 @@ class Parser {
       if (letter == 'I') return absl::OkStatus();
       const bool dense = !AtEnd() && IsPauliLetter(Peek());
       return Unexpected(pos_, absl::StrFormat("expected a qubit index after '%c'", letter),
-                        dense ? "dense strings like 'XZ' are not supported; write 'X0 Z1'"
-                              : "");
+                        dense ? "dense strings like 'XZ' are not supported; write 'X0 Z1'" : "");
     }
     int qubit = 0;
     absl::Status status = ParseQubitIndex(start, qubit);
@@ -519,9 +566,7 @@ void PauliSum::AddTerm(Complex coeff, const PauliString& string) {
   terms_.push_back({coeff, string});
 }
 
-void PauliSum::Simplify(double tolerance) {
-  terms_ = SortedTerms(CombineTerms(terms_), tolerance);
-}
+void PauliSum::Simplify(double tolerance) { terms_ = SortedTerms(CombineTerms(terms_), tolerance); }
 
 // The queries below describe the operator, so they look at combined terms: "X5 - X5"
 // built with AddTerm acts on no qubits and has norm 0 even before Simplify().

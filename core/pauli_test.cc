@@ -175,14 +175,16 @@ TEST(PauliStringTest, SingleQubitProductTable) {
   };
   // Written out by hand: XY = iZ, YZ = iX, ZX = iY, and the reversed orders get -i.
   const Row table[] = {
-      {'I', 'I', 1, 'I'},  {'I', 'X', 1, 'X'},  {'I', 'Y', 1, 'Y'},  {'I', 'Z', 1, 'Z'},
-      {'X', 'I', 1, 'X'},  {'X', 'X', 1, 'I'},  {'X', 'Y', i, 'Z'},  {'X', 'Z', -i, 'Y'},
-      {'Y', 'I', 1, 'Y'},  {'Y', 'X', -i, 'Z'}, {'Y', 'Y', 1, 'I'},  {'Y', 'Z', i, 'X'},
-      {'Z', 'I', 1, 'Z'},  {'Z', 'X', i, 'Y'},  {'Z', 'Y', -i, 'X'}, {'Z', 'Z', 1, 'I'},
+      {'I', 'I', 1, 'I'}, {'I', 'X', 1, 'X'},  {'I', 'Y', 1, 'Y'},  {'I', 'Z', 1, 'Z'},
+      {'X', 'I', 1, 'X'}, {'X', 'X', 1, 'I'},  {'X', 'Y', i, 'Z'},  {'X', 'Z', -i, 'Y'},
+      {'Y', 'I', 1, 'Y'}, {'Y', 'X', -i, 'Z'}, {'Y', 'Y', 1, 'I'},  {'Y', 'Z', i, 'X'},
+      {'Z', 'I', 1, 'Z'}, {'Z', 'X', i, 'Y'},  {'Z', 'Y', -i, 'X'}, {'Z', 'Z', 1, 'I'},
   };
   auto letter = [](char c) {
-    return c == 'X' ? PauliLetter::kX : c == 'Y' ? PauliLetter::kY
-                                    : c == 'Z' ? PauliLetter::kZ : PauliLetter::kI;
+    return c == 'X'   ? PauliLetter::kX
+           : c == 'Y' ? PauliLetter::kY
+           : c == 'Z' ? PauliLetter::kZ
+                      : PauliLetter::kI;
   };
   for (int q : {0, 17, 63}) {
     for (const Row& row : table) {
@@ -194,8 +196,8 @@ TEST(PauliStringTest, SingleQubitProductTable) {
       EXPECT_EQ(p.phase, row.phase) << row.a << row.b << " on qubit " << q;
       EXPECT_EQ(p.string, c) << row.a << row.b << " on qubit " << q;
       // And the table itself agrees with the matrices.
-      const Dense lhs = Mul(DenseOfLetters(std::string(1, row.a)),
-                            DenseOfLetters(std::string(1, row.b)));
+      const Dense lhs =
+          Mul(DenseOfLetters(std::string(1, row.a)), DenseOfLetters(std::string(1, row.b)));
       const Dense rhs = Combine(DenseOfLetters(std::string(1, row.c)), row.phase, lhs, 0);
       EXPECT_LT(MaxDiff(lhs, rhs), 1e-15) << row.a << row.b;
     }
@@ -277,11 +279,45 @@ TEST(PauliSumTest, SimplifyCombinesDropsAndSorts) {
   PauliSum exact = s;
   exact.Simplify();
   EXPECT_EQ(exact.ToString(),
-            "2 + 0.25 * X0 + 1.0000000000000001e-09 * Y0 + 0.25 * Z0 + 0.25 * X1 + 0.5 * X0 X1");
+            "2 + 0.25 * X0 + 1e-09 * Y0 + 0.25 * Z0 + 0.25 * X1 + 0.5 * X0 X1");
   s.Simplify(1e-6);
   EXPECT_EQ(s.ToString(), "2 + 0.25 * X0 + 0.25 * Z0 + 0.25 * X1 + 0.5 * X0 X1");
   PauliSum order = *PauliSum::Parse("Z1 Z2 + Z0 Z2 + Z0 Z1");
   EXPECT_EQ(order.ToString(), "1 * Z0 Z1 + 1 * Z0 Z2 + 1 * Z1 Z2");
+}
+
+// The canonical order, restated letter by letter: weight first, then the first qubit
+// (from 0 up) where the letters differ, with X < Y < Z < I there.
+bool ReferenceLess(const PauliString& a, const PauliString& b) {
+  if (a.weight() != b.weight()) return a.weight() < b.weight();
+  const std::string rank = "XYZI";
+  for (int q = 0; q < 64; ++q) {
+    const char la = "IXZY"[static_cast<int>(a.letter(q))];
+    const char lb = "IXZY"[static_cast<int>(b.letter(q))];
+    if (la != lb) return rank.find(la) < rank.find(lb);
+  }
+  return false;
+}
+
+TEST(PauliSumTest, SimplifySortsInCanonicalOrder) {
+  std::mt19937_64 rng(8);
+  for (int trial = 0; trial < 50; ++trial) {
+    PauliSum sum;
+    for (int t = 0; t < 200; ++t) {
+      PauliString s;
+      // Few qubits and few letters, so that many strings tie on weight and on prefixes.
+      for (int k = static_cast<int>(rng() % 4); k > 0; --k) {
+        const int q = trial % 2 ? static_cast<int>(rng() % 5) : static_cast<int>(rng() % 64);
+        s.set(q, static_cast<PauliLetter>(rng() % 4));
+      }
+      sum.AddTerm(1.0, s);
+    }
+    sum.Simplify();
+    for (size_t k = 1; k < sum.size(); ++k) {
+      ASSERT_TRUE(ReferenceLess(sum.terms()[k - 1].string, sum.terms()[k].string))
+          << sum.terms()[k - 1].string.ToString() << " before " << sum.terms()[k].string.ToString();
+    }
+  }
 }
 
 TEST(PauliSumTest, Queries) {
@@ -484,7 +520,8 @@ TEST(PauliParseTest, RandomTextParsesOrNamesAColumn) {
   int parsed_count = 0;
   for (int trial = 0; trial < 20000; ++trial) {
     std::string text;
-    for (int k = static_cast<int>(rng() % 14); k > 0; --k) text += alphabet[rng() % alphabet.size()];
+    for (int k = static_cast<int>(rng() % 14); k > 0; --k)
+      text += alphabet[rng() % alphabet.size()];
     auto parsed = PauliSum::Parse(text);
     if (parsed.ok()) {
       ++parsed_count;
@@ -508,9 +545,9 @@ TEST(PauliParseTest, RandomTextParsesOrNamesAColumn) {
 
 TEST(PauliPrintTest, Formats) {
   const PauliSum s = *PauliSum::Parse("0.5 * Z0 Z1 - 1.2 * X3 + 0.3 + (0.5-1j) * Y2");
-  EXPECT_EQ(s.ToString(), "0.29999999999999999 + (0.5-1j) * Y2 - 1.2 * X3 + 0.5 * Z0 Z1");
+  EXPECT_EQ(s.ToString(), "0.3 + (0.5-1j) * Y2 - 1.2 * X3 + 0.5 * Z0 Z1");
   EXPECT_EQ(s.ToOpenFermionString(),
-            "0.29999999999999999 [] + (0.5-1j) [Y2] + -1.2 [X3] + 0.5 [Z0 Z1]");
+            "0.3 [] + (0.5-1j) [Y2] + -1.2 [X3] + 0.5 [Z0 Z1]");
   EXPECT_EQ(PauliSum::Parse("-2 * X0 + 1j")->ToString(), "(0+1j) - 2 * X0");
   EXPECT_EQ(PauliSum::Parse("-2 * X0")->ToString(), "-2 * X0");
 }
@@ -520,8 +557,9 @@ double RandomDouble(std::mt19937_64& rng) {
   switch (rng() % 4) {
     case 0: return std::uniform_real_distribution<double>(-3, 3)(rng);
     case 1: return static_cast<double>(static_cast<int>(rng() % 2001) - 1000);
-    case 2: return (rng() % 2 ? 1 : -1) * std::numeric_limits<double>::denorm_min() *
-                   static_cast<double>(1 + rng() % 1000);
+    case 2:
+      return (rng() % 2 ? 1 : -1) * std::numeric_limits<double>::denorm_min() *
+             static_cast<double>(1 + rng() % 1000);
     default: {
       double v;
       do {
@@ -543,8 +581,8 @@ TEST(PauliPrintTest, RandomSumsRoundTripExactly) {
       for (int k = static_cast<int>(rng() % 6); k > 0; --k) {
         s.set(static_cast<int>(rng() % 64), static_cast<PauliLetter>(rng() % 4));
       }
-      const Complex c = rng() % 2 ? Complex(RandomDouble(rng), 0)
-                                  : Complex(RandomDouble(rng), RandomDouble(rng));
+      const Complex c =
+          rng() % 2 ? Complex(RandomDouble(rng), 0) : Complex(RandomDouble(rng), RandomDouble(rng));
       sum.AddTerm(c, s);
     }
     sum.Simplify();
