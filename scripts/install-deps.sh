@@ -9,6 +9,7 @@ packages=(
   libabsl-dev          # Status/StatusOr, strings, flags
   libhwy-dev           # Highway: portable SIMD with runtime dispatch
   nlohmann-json3-dev   # JSON output of the CLI
+  libnlopt-dev libnlopt-cxx-dev   # NLopt optimizers (COBYLA, L-BFGS)
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )
