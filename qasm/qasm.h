@@ -61,8 +61,11 @@ struct ParseOptions {
   // input is substituted as a number.
   std::map<std::string, double> bindings;
   // Upper bound on the number of gates after inlining definitions and pow() (protects
-  // against exponential blow-up from malicious input).
+  // against exponential blow-up from malicious input). Expansion steps that emit nothing
+  // (re-reading gate bodies, applying modifiers) are bounded by about 16 times this.
   size_t max_operations = 10'000'000;
+  // Upper bound on declared qubits, on classical bits and on input parameters (each).
+  int max_qubits = 1 << 16;
 };
 
 // Errors are INVALID_ARGUMENT "LINE:COLUMN: message" (1-based), or "LINE:COLUMN:

@@ -25,6 +25,6 @@ echo "== Fuzzing the OpenQASM 3 parser for ${fuzz_seconds} s"
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 cp qasm/fuzz_corpus/* "$corpus"/
-./build-asan/qasm/fuzz_parser -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 "$corpus" 2>&1 | tail -n 20
+./build-asan/qasm/qasm_fuzz_parser -max_total_time="$fuzz_seconds" -timeout=10 \
+  -rss_limit_mb=2048 -dict=qasm/fuzz_parser.dict -print_final_stats=1 "$corpus" 2>&1 | tail -n 20
 echo "fuzz: no crash in ${fuzz_seconds} s"

@@ -1,0 +1,79 @@
+// Builtin and library gates for the OpenQASM parser (see builtins.h). Thread-safe: the table
+// is immutable.
+#include "qasm/builtins.h"
+
+#include <numbers>
+
+namespace qgrad::qasm {
+namespace {
+
+constexpr BuiltinGate kBuiltins[] = {
+    {"x", 0, 1},   {"y", 0, 1},     {"z", 0, 1},     {"h", 0, 1},     {"s", 0, 1},
+    {"sdg", 0, 1}, {"t", 0, 1},     {"tdg", 0, 1},   {"sx", 0, 1},    {"p", 1, 1},
+    {"rx", 1, 1},  {"ry", 1, 1},    {"rz", 1, 1},    {"U", 3, 1},     {"cx", 0, 2},
+    {"cy", 0, 2},  {"cz", 0, 2},    {"ch", 0, 2},    {"swap", 0, 2},  {"cp", 1, 2},
+    {"crx", 1, 2}, {"cry", 1, 2},   {"crz", 1, 2},   {"cu", 4, 2},    {"ccx", 0, 3},
+    {"cswap", 0, 3}, {"gphase", 1, 0},
+    // Compatibility names (stdgates.inc's backwards-compatibility section and qelib1.inc).
+    {"CX", 0, 2},  {"phase", 1, 1}, {"cphase", 1, 2}, {"id", 0, 1},   {"u1", 1, 1},
+    {"u2", 2, 1},  {"u3", 3, 1},    {"cu1", 1, 2},    {"cu3", 3, 2},
+};
+
+Gate Make(GateKind kind, std::vector<int> qubits, std::vector<Angle> angles = {}) {
+  Gate g;
+  g.kind = kind;
+  g.qubits = std::move(qubits);
+  g.angles = std::move(angles);
+  return g;
+}
+
+// u3(θ, φ, λ) = gphase(−(φ+λ)/2) · U(θ, φ, λ) per stdgates.inc (u2 is u3 with θ = π/2).
+absl::StatusOr<std::vector<Gate>> U3(const Value& theta, const Value& phi, const Value& lambda,
+                                     int qubit) {
+  absl::StatusOr<Value> sum = ApplyBinary("+", phi, lambda);
+  if (!sum.ok()) return sum.status();
+  absl::StatusOr<Value> phase = ApplyBinary("/", *sum, Value::Number(-2.0));
+  if (!phase.ok()) return phase.status();
+  return std::vector<Gate>{
+      Make(GateKind::kGPhase, {}, {phase->ToAngle()}),
+      Make(GateKind::kU, {qubit}, {theta.ToAngle(), phi.ToAngle(), lambda.ToAngle()})};
+}
+
+}  // namespace
+
+const BuiltinGate* FindBuiltin(std::string_view name) {
+  for (const BuiltinGate& g : kBuiltins) {
+    if (g.name == name) return &g;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::vector<Gate>> BuildBuiltin(const BuiltinGate& gate,
+                                               const std::vector<Value>& params,
+                                               const std::vector<int>& qubits) {
+  std::string_view n = gate.name;
+  std::vector<Angle> angles;
+  for (const Value& v : params) angles.push_back(v.ToAngle());
+  if (n == "CX") return std::vector<Gate>{Make(GateKind::kCX, qubits)};
+  if (n == "phase" || n == "u1") return std::vector<Gate>{Make(GateKind::kP, qubits, angles)};
+  if (n == "cphase" || n == "cu1") return std::vector<Gate>{Make(GateKind::kCP, qubits, angles)};
+  if (n == "id") return std::vector<Gate>{};
+  if (n == "u2") {
+    return U3(Value::Number(std::numbers::pi / 2), params[0], params[1], qubits[0]);
+  }
+  if (n == "u3") return U3(params[0], params[1], params[2], qubits[0]);
+  if (n == "cu3") {
+    absl::StatusOr<std::vector<Gate>> gates = U3(params[0], params[1], params[2], qubits[1]);
+    if (!gates.ok()) return gates.status();
+    for (Gate& g : *gates) {
+      g.controls = {qubits[0]};
+      g.control_values = {true};
+    }
+    return gates;
+  }
+  absl::StatusOr<GateKind> kind = KindFromName(n);
+  if (!kind.ok()) return kind.status();
+  return std::vector<Gate>{Make(*kind, qubits, angles)};
+}
+
+}  // namespace qgrad::qasm

@@ -1,0 +1,218 @@
+// OpenQASM 3 parser: arithmetic expressions over numbers, constants, inputs and gate
+// parameters, evaluated to affine Values while parsing. Precedence (low to high):
+// + -, * / %, unary -, ** (right-associative, binds tighter than a unary minus on its
+// left, so -2**2 == -4). Thread-safe: per-Parse state only.
+#include <cmath>
+#include <numbers>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "qasm/parser_impl.h"
+
+namespace qgrad::qasm {
+namespace {
+
+// Keeps the recursion depth bounded for inputs like "((((((...": the counter is shared by
+// every recursive entry (parentheses, unary operators, ** chains, function arguments).
+class DepthGuard {
+ public:
+  explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
+  ~DepthGuard() { --depth_; }
+  bool exceeded() const { return depth_ > kMaxExpressionDepth; }
+
+ private:
+  int& depth_;
+};
+
+bool BuiltinConstant(const std::string& name, double* value) {
+  if (name == "pi" || name == "π") *value = std::numbers::pi;
+  else if (name == "tau" || name == "τ") *value = 2 * std::numbers::pi;
+  else if (name == "euler" || name == "ℇ") *value = std::numbers::e;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<Value> Parser::Expression() {
+  DepthGuard guard(expression_depth_);
+  if (guard.exceeded()) {
+    return ErrorAt(Cur(), absl::StrCat("expression nested too deeply (limit ",
+                                       kMaxExpressionDepth, ")"));
+  }
+  return Additive();
+}
+
+absl::StatusOr<Value> Parser::Arithmetic(const Token& op, const Value& a, const Value& b) {
+  absl::StatusOr<Value> result = ApplyBinary(op.text, a, b);
+  if (result.ok()) return result;
+  if (checking_) return Value::Number(1.0);  // placeholder values: only syntax matters
+  return ErrorAt(op, result.status().message());
+}
+
+absl::StatusOr<Value> Parser::Additive() {
+  absl::StatusOr<Value> left = Multiplicative();
+  while (left.ok() && (IsPunct("+") || IsPunct("-"))) {
+    const Token& op = tokens_[pos_++];
+    absl::StatusOr<Value> right = Multiplicative();
+    if (!right.ok()) return right;
+    left = Arithmetic(op, *left, *right);
+  }
+  return left;
+}
+
+absl::StatusOr<Value> Parser::Multiplicative() {
+  absl::StatusOr<Value> left = Unary();
+  while (left.ok() && (IsPunct("*") || IsPunct("/") || IsPunct("%"))) {
+    const Token& op = tokens_[pos_++];
+    absl::StatusOr<Value> right = Unary();
+    if (!right.ok()) return right;
+    left = Arithmetic(op, *left, *right);
+  }
+  return left;
+}
+
+absl::StatusOr<Value> Parser::Unary() {
+  DepthGuard guard(expression_depth_);
+  if (guard.exceeded()) {
+    return ErrorAt(Cur(), absl::StrCat("expression nested too deeply (limit ",
+                                       kMaxExpressionDepth, ")"));
+  }
+  if (IsPunct("-") || IsPunct("+")) {
+    bool minus = IsPunct("-");
+    ++pos_;
+    absl::StatusOr<Value> operand = Unary();
+    if (!operand.ok() || !minus) return operand;
+    return Negate(*operand);
+  }
+  if (IsPunct("!") || IsPunct("~")) return Unsupported(Cur(), "logical / bitwise operator");
+  return PowerExpr();
+}
+
+absl::StatusOr<Value> Parser::PowerExpr() {
+  absl::StatusOr<Value> base = Primary();
+  if (!base.ok() || !IsPunct("**")) return base;
+  const Token& op = tokens_[pos_++];
+  absl::StatusOr<Value> exponent = Unary();
+  if (!exponent.ok()) return exponent;
+  return Arithmetic(op, *base, *exponent);
+}
+
+absl::StatusOr<Value> Parser::Primary() {
+  const Token& t = Cur();
+  switch (t.type) {
+    case TokenType::kNumber:
+      ++pos_;
+      if (!std::isfinite(t.number)) return ErrorAt(t, "number out of range");
+      return Value::Number(t.number);
+    case TokenType::kIdentifier:
+      return Identifier();
+    case TokenType::kDuration:
+      return Unsupported(t, "duration literal");
+    case TokenType::kImaginary:
+      return Unsupported(t, "imaginary literal");
+    case TokenType::kEnd:
+      return ErrorAt(t, "expected an expression, got end of input");
+    default:
+      break;
+  }
+  if (t.text == "(") {
+    ++pos_;
+    absl::StatusOr<Value> inner = Expression();
+    if (!inner.ok()) return inner;
+    absl::Status status = Expect(")");
+    if (!status.ok()) return status;
+    return inner;
+  }
+  return ErrorAt(t, absl::StrCat("expected an expression, got '", t.text, "'"));
+}
+
+absl::StatusOr<Value> Parser::Identifier() {
+  const Token& t = tokens_[pos_++];
+  const std::string& name = t.text;
+  if (scope_ != nullptr) {
+    auto param = scope_->params.find(name);
+    if (param != scope_->params.end()) return param->second;
+  }
+  double constant;
+  if (BuiltinConstant(name, &constant)) return Value::Number(constant);
+  if (int arity = FunctionArity(name); arity > 0) {
+    absl::Status status = Expect("(");
+    std::vector<Value> args;
+    for (int i = 0; status.ok() && i < arity; ++i) {
+      if (i > 0) status = Expect(",");
+      if (!status.ok()) break;
+      absl::StatusOr<Value> arg = Expression();
+      if (!arg.ok()) return arg;
+      args.push_back(*arg);
+    }
+    if (status.ok()) status = Expect(")");
+    if (!status.ok()) return status;
+    absl::StatusOr<Value> result = ApplyFunction(name, args);
+    if (result.ok() || checking_) return result.ok() ? result : Value::Number(1.0);
+    return ErrorAt(t, result.status().message());
+  }
+  auto it = symbols_.find(name);
+  if (it == symbols_.end()) {
+    if (scope_ != nullptr && scope_->qubits.count(name) > 0) {
+      return ErrorAt(t, absl::StrCat("qubit '", name, "' used as a number"));
+    }
+    return ErrorAt(t, absl::StrCat("undeclared identifier '", name, "'"));
+  }
+  const Symbol& symbol = it->second;
+  if (symbol.kind == SymbolKind::kNumber) return symbol.value;
+  if (symbol.kind != SymbolKind::kInput) {
+    return ErrorAt(t, absl::StrCat("'", name, "' is not a number"));
+  }
+  if (scope_ != nullptr) {
+    return ErrorAt(t, absl::StrCat("input '", name, "' is not visible inside gate '",
+                                   scope_->def->name, "'; pass it as a gate parameter"));
+  }
+  int index = symbol.offset;
+  if (!symbol.scalar) {
+    if (!IsPunct("[")) return ErrorAt(t, absl::StrCat("input array '", name, "' needs an index"));
+    ++pos_;
+    absl::StatusOr<long long> i = ConstantInteger("array index", 0, symbol.size - 1);
+    if (!i.ok()) return i.status();
+    absl::Status status = Expect("]");
+    if (!status.ok()) return status;
+    index += static_cast<int>(*i);
+  }
+  const std::string& full_name = param_names_[index];
+  auto bound = options_.bindings.find(full_name);
+  if (bound != options_.bindings.end()) {
+    if (!std::isfinite(bound->second)) {
+      return ErrorAt(t, absl::StrCat("binding for '", full_name, "' is not finite"));
+    }
+    return Value::Number(bound->second);
+  }
+  return Value{0.0, index, 1.0, full_name};
+}
+
+absl::StatusOr<double> Parser::ConstantNumber(absl::string_view what) {
+  const Token& start = Cur();
+  absl::StatusOr<Value> value = Expression();
+  if (!value.ok()) return value.status();
+  if (!value->is_number()) {
+    return ErrorAt(start, absl::StrCat(what, " must not depend on input '",
+                                       value->input_name, "'"));
+  }
+  return value->constant;
+}
+
+absl::StatusOr<long long> Parser::ConstantInteger(absl::string_view what, long long min,
+                                                  long long max) {
+  const Token& start = Cur();
+  absl::StatusOr<double> value = ConstantNumber(what);
+  if (!value.ok()) return value.status();
+  if (*value != std::floor(*value)) {
+    return ErrorAt(start, absl::StrCat(what, " must be an integer, got ", *value));
+  }
+  if (*value < static_cast<double>(min) || *value > static_cast<double>(max)) {
+    return ErrorAt(start, absl::StrCat(what, " ", *value, " out of range [", min, ", ", max, "]"));
+  }
+  return static_cast<long long>(*value);
+}
+
+}  // namespace qgrad::qasm

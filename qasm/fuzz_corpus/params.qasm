@@ -1,0 +1,10 @@
+OPENQASM 3;
+include "stdgates.inc";
+input float[64] theta;
+input array[float[64], 3] w;
+const float half = pi / 2;
+qubit[3] q;
+rx(0.5*theta + 0.1) q[0];
+ry(w[2] * -2 + half) q[1];
+crz(τ / 4) q[1], q[2];
+cu(0.1, 0.2, 0.3, 0.4) q[0], q[2];

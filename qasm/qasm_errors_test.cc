@@ -1,0 +1,132 @@
+// Invalid and unsupported programs: each must fail with INVALID_ARGUMENT, the position of
+// the offending token and a clear message.
+// Thread-safety: single-threaded tests; no shared state between them.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "qasm/qasm.h"
+
+namespace qgrad::qasm {
+namespace {
+
+// Four header lines, so the statement under test starts on line 5.
+constexpr char kHeader[] =
+    "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\n";
+
+struct ErrorCase {
+  std::string body;      // appended to kHeader unless `whole` is set
+  std::string position;  // "L:C"
+  std::string message;   // substring of the message after the position
+  bool whole = false;
+};
+
+const ErrorCase kCases[] = {
+    {"foo q[0];", "5:1", "unknown gate 'foo'"},
+    {"cx q[0];", "5:1", "gate 'cx' takes 2 qubit argument(s), got 1"},
+    {"rx q[0];", "5:1", "gate 'rx' takes 1 parameter(s), got 0"},
+    {"h(0.1) q[0];", "5:1", "takes 0 parameter(s), got 1"},
+    {"ctrl @ x q[0];", "5:8", "2 qubit argument(s) (1 control(s) + 1), got 1"},
+    {"x q[2];", "5:5", "index 2 out of range [-2, 1]"},
+    {"x r[0];", "5:3", "undeclared qubit register 'r'"},
+    {"cx q[0], q[0];", "5:10", "qubit q[0] used twice"},
+    {"x q[0]\nh q[1];", "6:1", "expected ';'"},
+    {"x q[0]; /* never closed", "5:9", "unterminated /* comment"},
+    {"rx(1.2e) q[0];", "5:4", "malformed number '1.2e'"},
+    {"rx(3abc) q[0];", "5:4", "malformed number '3abc'"},
+    {"const float a = 1 / 0;", "5:19", "division by zero"},
+    {"rx(1 % 0) q[0];", "5:6", "modulo by zero"},
+    {"gate g a { g a; }", "5:12", "recursive"},
+    {"if (c[0] == 1) x q[0];", "5:1", "unsupported: 'if'"},
+    {"for int i in [0:1] { x q[0]; }", "5:1", "unsupported: 'for'"},
+    {"while (true) { }", "5:1", "unsupported: 'while'"},
+    {"def f(qubit a) { x a; }", "5:1", "unsupported: 'def'"},
+    {"extern f(int) -> int;", "5:1", "unsupported: 'extern'"},
+    {"float f = 1.0;\nf = measure q[0];", "6:1", "unsupported: classical assignment"},
+    {"qubit r;\nr = measure q[0];", "6:1", "cannot assign to qubit register 'r'"},
+    {"measure q[0] -> q[1];", "5:17", "measurement target 'q' is not a bit register"},
+    {"c[0] = measure q;", "5:16", "measure of 2 qubit(s) into 1 bit(s)"},
+    {"c[0] = 1;", "5:8", "unsupported: classical assignment"},
+    {"c[0] += measure q[0];", "5:6", "unsupported: classical operator '+='"},
+    {"delay[100ns] q[0];", "5:1", "unsupported: 'delay'"},
+    {"box { x q[0]; }", "5:1", "unsupported: 'box'"},
+    {"output bit[2] r;", "5:1", "unsupported: 'output'"},
+    {"defcal x $0 { }", "5:1", "unsupported: 'defcal'"},
+    {"cal { }", "5:1", "unsupported: 'cal'"},
+    {"switch (1) { }", "5:1", "unsupported: 'switch'"},
+    {"input float[64] a;\ninput float[64] b;\nrx(a + b) q[0];", "7:6",
+     "angle may depend on only one input"},
+    {"input float[64] a;\nrx(a * a) q[0];", "6:6", "unsupported: nonlinear use of input 'a'"},
+    {"input float[64] a;\nrx(1 / a) q[0];", "6:6", "nonlinear use of input 'a'"},
+    {"input float[64] a;\ngate g(t) r { rx(a) r; }", "6:18", "input 'a' is not visible"},
+    {"gate g(t) r { rx(t) s; }", "5:21", "'s' is not a qubit argument of gate 'g'"},
+    {"gate g r { h r; ", "5:10", "unterminated body of gate 'g'"},
+    {"gate g r { measure r; }", "5:12", "'measure' is not allowed in a gate body"},
+    {"qubit[2] q;", "5:10", "'q' is already declared"},
+    {"qubit[0] r;", "5:7", "register size 0 out of range"},
+    {"qubit[1.5] r;", "5:7", "register size must be an integer"},
+    {"include \"other.inc\";", "5:9", "unsupported: include \"other.inc\""},
+    {"h $0;", "5:3", "unsupported: physical qubit '$0' in a program that declares qubits"},
+    {"x q[0]; OPENQASM 3;", "5:9", "OPENQASM must be the first statement"},
+    {"rx(1.5im) q[0];", "5:4", "unsupported: imaginary literal"},
+    {"rx(arcsin(2)) q[0];", "5:4", "is not a finite number"},
+    {"pow(0.5) @ h q[0];", "5:1", "unsupported: fractional pow() of gate 'h'"},
+    {"input float[64] k;\npow(k) @ x q[0];", "6:5", "unsupported: pow() exponent that depends on input 'k'"},
+    {"ctrl(0) @ x q[0], q[1];", "5:6", "control count 0 out of range"},
+    {"cx q, q[0:0];", "5:7", "register sizes differ in broadcast (2 and 1)"},
+    {"x q[0];\n\"text\";", "6:1", "expected a statement"},
+    {"rx(pi q[0];", "5:7", "expected ',' or ')' after a gate parameter, got 'q'"},
+    {"x q[0] ;; y q[1]; z q[", "5:23", "expected an expression, got end of input"},
+    {"gate g a { h a }", "5:16", "expected ',' or ';' after a qubit argument, got '}'"},
+    {"rx(undefined_name) q[0];", "5:4", "undeclared identifier 'undefined_name'"},
+    {"rx(π + foo) q[0];", "5:8", "undeclared identifier 'foo'"},  // columns count code points
+    {"const float k = 1;\nk q[0];", "6:1", "unsupported: classical assignment to 'k'"},
+    {"x q[0]; \x01 ", "5:9", "unexpected character (byte 0x1)"},
+    {"OPENQASM 4.0;", "1:10", "unsupported: OpenQASM version '4.0'", true},
+};
+
+TEST(ParseErrorTest, PositionsAndMessages) {
+  int checked = 0;
+  for (const ErrorCase& c : kCases) {
+    std::string text = c.whole ? c.body : absl::StrCat(kHeader, c.body);
+    absl::StatusOr<ParsedProgram> parsed = Parse(text);
+    ASSERT_FALSE(parsed.ok()) << "accepted:\n" << text;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    std::string message(parsed.status().message());
+    std::string want = absl::StrCat(c.position, ": ");
+    EXPECT_EQ(message.substr(0, want.size()), want) << message << "\nfor:\n" << c.body;
+    EXPECT_NE(message.find(c.message), std::string::npos)
+        << "got: " << message << "\nwant substring: " << c.message << "\nfor:\n" << c.body;
+    ++checked;
+  }
+  EXPECT_GE(checked, 30);
+}
+
+// stdgates names are builtins even without the include (real tools often omit it), so a
+// program that never includes stdgates.inc still parses.
+TEST(ParseErrorTest, StdgatesAvailableWithoutInclude) {
+  EXPECT_TRUE(Parse("OPENQASM 3.0;\nqubit q;\nh q;").ok());
+}
+
+TEST(ParseErrorTest, ErrorsInsideDefinitionsNameTheCall) {
+  absl::StatusOr<ParsedProgram> parsed = Parse(absl::StrCat(
+      kHeader, "input float[64] a;\ngate g(t) r { rx(t * t) r; }\ng(a) q[0];"));
+  ASSERT_FALSE(parsed.ok());
+  std::string message(parsed.status().message());
+  EXPECT_EQ(message.rfind("6:20: unsupported: nonlinear use of input 'a'", 0), 0u) << message;
+  EXPECT_NE(message.find("in gate 'g' called at 7:1"), std::string::npos) << message;
+}
+
+TEST(ParseErrorTest, TooManyQubits) {
+  ParseOptions options;
+  options.max_qubits = 10;
+  absl::StatusOr<ParsedProgram> parsed = Parse("OPENQASM 3;\nqubit[8] a;\nqubit[3] b;", options);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(std::string(parsed.status().message()), "3:10: too many qubits (limit 10)");
+  parsed = Parse("OPENQASM 3;\nqubit[99999999999999999999] a;", options);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(std::string(parsed.status().message()).substr(0, 5), "2:7: ");
+}
+
+}  // namespace
+}  // namespace qgrad::qasm

@@ -1,0 +1,354 @@
+// Parser semantics: gate definitions, modifiers, stdgates identities from the OpenQASM 3
+// specification, expressions, inputs, registers and broadcasting, measurement syntaxes,
+// and the limits that protect against hostile input.
+// Thread-safety: single-threaded tests; no shared state between them.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "qasm/dense_testing.h"
+#include "qasm/qasm.h"
+
+namespace qgrad::qasm {
+namespace {
+
+using ::qgrad::qasm::testing::CircuitUnitary;
+using ::qgrad::qasm::testing::Dense;
+using ::qgrad::qasm::testing::MaxDiff;
+using ::testing::HasSubstr;
+
+ParsedProgram ParseOk(const std::string& text, const ParseOptions& options = {}) {
+  absl::StatusOr<ParsedProgram> parsed = Parse(text, options);
+  EXPECT_TRUE(parsed.ok()) << parsed.status() << "\n" << text;
+  if (!parsed.ok()) return ParsedProgram{Circuit(0), {}, {}, {}};
+  return *std::move(parsed);
+}
+
+std::string Program(int n, const std::string& body) {
+  return absl::StrCat("OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[", n, "] q;\n", body);
+}
+
+Dense UnitaryOf(int n, const std::string& body) {
+  return CircuitUnitary(ParseOk(Program(n, body)).circuit, {});
+}
+
+void ExpectSame(int n, const std::string& a, const std::string& b) {
+  double d = MaxDiff(UnitaryOf(n, a), UnitaryOf(n, b));
+  EXPECT_LT(d, 1e-12) << a << "  vs  " << b;
+}
+
+TEST(ModifierTest, ControlsMatchKnownControlledGates) {
+  ExpectSame(2, "ctrl @ x q[0], q[1];", "cx q[0], q[1];");
+  ExpectSame(2, "negctrl @ x q[0], q[1];", "x q[0]; cx q[0], q[1]; x q[0];");
+  ExpectSame(3, "ctrl @ ctrl @ x q[0], q[1], q[2];", "ccx q[0], q[1], q[2];");
+  ExpectSame(3, "ctrl(2) @ x q[2], q[0], q[1];", "ccx q[2], q[0], q[1];");
+  ExpectSame(3, "ctrl @ swap q[0], q[1], q[2];", "cswap q[0], q[1], q[2];");
+  ExpectSame(2, "ctrl @ rx(0.3) q[1], q[0];", "crx(0.3) q[1], q[0];");
+  ExpectSame(2, "ctrl @ h q[0], q[1];", "ch q[0], q[1];");
+  ExpectSame(2, "ctrl @ gphase(0.7) q[1];", "p(0.7) q[1];");
+  ExpectSame(3, "negctrl(2) @ z q[0], q[1], q[2];",
+             "x q[0]; x q[1]; ctrl(2) @ z q[0], q[1], q[2]; x q[0]; x q[1];");
+}
+
+TEST(ModifierTest, PowersAndInverses) {
+  ExpectSame(1, "pow(2) @ s q[0];", "z q[0];");
+  ExpectSame(1, "pow(0.5) @ z q[0];", "s q[0];");
+  ExpectSame(1, "pow(1/2) @ s q[0];", "t q[0];");
+  ExpectSame(1, "pow(0.5) @ x q[0];", "sx q[0];");
+  ExpectSame(1, "pow(0.5) @ rx(0.8) q[0];", "rx(0.4) q[0];");
+  ExpectSame(1, "pow(-1) @ t q[0];", "tdg q[0];");
+  ExpectSame(1, "pow(-2) @ sx q[0];", "x q[0];");
+  ExpectSame(1, "pow(0) @ h q[0];", "");
+  ExpectSame(1, "inv @ pow(1/2) @ z q[0];", "sdg q[0];");
+  ExpectSame(1, "inv @ sx q[0];", "pow(-0.5) @ x q[0];");
+  ExpectSame(1, "inv @ U(0.3, 0.4, 0.5) q[0];", "U(-0.3, -0.5, -0.4) q[0];");
+  ExpectSame(2, "pow(0.25) @ cz q[0], q[1];", "cp(pi/4) q[0], q[1];");
+  ExpectSame(2, "pow(0.5) @ cx q[0], q[1];", "ctrl @ sx q[0], q[1];");
+  ExpectSame(2, "ctrl @ pow(0.5) @ y q[0], q[1];", "ctrl @ ry(pi/2) q[0], q[1]; p(pi/4) q[0];");
+}
+
+TEST(StdGatesTest, MatchTheirSpecificationDefinitions) {
+  // The bodies of stdgates.inc, written with builtins and modifiers.
+  ExpectSame(1, "p(0.3) q[0];", "ctrl @ gphase(0.3) q[0];");
+  ExpectSame(1, "x q[0];", "U(pi, 0, pi) q[0];");
+  ExpectSame(1, "y q[0];", "U(pi, pi/2, pi/2) q[0];");
+  ExpectSame(1, "h q[0];", "U(pi/2, 0, pi) q[0];");
+  ExpectSame(1, "rx(0.3) q[0];", "U(0.3, -pi/2, pi/2) q[0];");
+  ExpectSame(1, "ry(0.3) q[0];", "U(0.3, 0, 0) q[0];");
+  ExpectSame(1, "rz(0.3) q[0];", "gphase(-0.3/2); U(0, 0, 0.3) q[0];");
+  ExpectSame(1, "sx q[0];", "pow(1/2) @ x q[0];");
+  ExpectSame(2, "swap q[0], q[1];", "cx q[0], q[1]; cx q[1], q[0]; cx q[0], q[1];");
+  ExpectSame(2, "cu(0.1, 0.2, 0.3, 0.4) q[0], q[1];",
+             "p(0.4) q[0]; ctrl @ U(0.1, 0.2, 0.3) q[0], q[1];");
+  ExpectSame(2, "cy q[1], q[0];", "ctrl @ y q[1], q[0];");
+  ExpectSame(2, "crz(0.5) q[1], q[0];", "ctrl @ rz(0.5) q[1], q[0];");
+  ExpectSame(2, "cp(0.5) q[1], q[0];", "ctrl @ p(0.5) q[1], q[0];");
+  ExpectSame(2, "cry(0.5) q[1], q[0];", "ctrl @ ry(0.5) q[1], q[0];");
+  // Compatibility names.
+  ExpectSame(1, "u3(0.1, 0.2, 0.3) q[0];", "gphase(-(0.2+0.3)/2); U(0.1, 0.2, 0.3) q[0];");
+  ExpectSame(1, "u2(0.2, 0.3) q[0];", "gphase(-(0.2+0.3)/2); U(pi/2, 0.2, 0.3) q[0];");
+  ExpectSame(1, "u1(0.2) q[0]; phase(0.1) q[0]; id q[0];", "p(0.3) q[0];");
+  ExpectSame(2, "CX q[0], q[1]; cphase(0.2) q[0], q[1]; cu1(0.1) q[0], q[1];",
+             "cx q[0], q[1]; cp(0.3) q[0], q[1];");
+  ExpectSame(2, "cu3(0.1, 0.2, 0.3) q[0], q[1];", "ctrl @ u3(0.1, 0.2, 0.3) q[0], q[1];");
+}
+
+TEST(DefinitionTest, NestedDefinitionsWithParametersAndModifiers) {
+  std::string defs =
+      "gate rot(a, b) t { rz(a) t; ry(b) t; }\n"
+      "gate ent(a) x, y { rot(a, 2*a) x; ctrl @ rot(a/2, -a) x, y; }\n";
+  ExpectSame(2, defs + "ent(0.3) q[1], q[0];",
+             "rz(0.3) q[1]; ry(0.6) q[1]; ctrl @ rz(0.15) q[1], q[0]; ctrl @ ry(-0.3) q[1], q[0];");
+  ExpectSame(2, defs + "inv @ ent(0.3) q[1], q[0];",
+             "ctrl @ ry(0.3) q[1], q[0]; ctrl @ rz(-0.15) q[1], q[0]; ry(-0.6) q[1]; rz(-0.3) q[1];");
+  ExpectSame(3, defs + "negctrl @ ent(0.3) q[2], q[1], q[0];",
+             defs + "x q[2]; ctrl @ ent(0.3) q[2], q[1], q[0]; x q[2];");
+  ExpectSame(2, defs + "pow(3) @ ent(0.3) q[0], q[1];",
+             defs + "ent(0.3) q[0], q[1]; ent(0.3) q[0], q[1]; ent(0.3) q[0], q[1];");
+  ExpectSame(1, "gate myrx(t) a { rx(t) a; }\npow(0.5) @ myrx(0.8) q[0];", "rx(0.4) q[0];");
+}
+
+TEST(DefinitionTest, ProgramWithoutStdgatesMayDefineLibraryNames) {
+  ParsedProgram p = ParseOk(
+      "OPENQASM 3;\ngate h a { U(pi/2, 0, pi) a; }\nqubit q;\nh q;\n");
+  ASSERT_EQ(p.circuit.gates().size(), 1u);
+  EXPECT_EQ(p.circuit.gates()[0].kind, GateKind::kU);
+}
+
+TEST(DefinitionTest, BodyParametersStayAffineInInputs) {
+  ParsedProgram p = ParseOk(Program(1,
+      "input float[64] theta;\ngate g(a) t { rx(2*a + 1) t; }\ng(theta/4 - 0.5) q[0];"));
+  ASSERT_EQ(p.circuit.gates().size(), 1u);
+  const Angle& a = p.circuit.gates()[0].angles[0];
+  EXPECT_EQ(a.index, 0);
+  EXPECT_DOUBLE_EQ(a.scale, 0.5);
+  EXPECT_DOUBLE_EQ(a.constant, 0.0);
+}
+
+TEST(InputTest, ScalarsArraysAnglesAndBindings) {
+  std::string text = Program(2,
+      "input float[64] theta;\ninput angle[32] phi;\ninput array[float[64], 3] w;\n"
+      "rx(0.5*theta + 0.1) q[0];\nrz(-phi) q[1];\nry(w[2] * 3) q[0];\ncrx(w[0]) q[0], q[1];\n");
+  ParsedProgram p = ParseOk(text);
+  EXPECT_EQ(p.param_names,
+            (std::vector<std::string>{"theta", "phi", "w[0]", "w[1]", "w[2]"}));
+  EXPECT_EQ(p.circuit.num_params(), 5);
+  const auto& g = p.circuit.gates();
+  ASSERT_EQ(g.size(), 4u);
+  EXPECT_EQ(g[0].angles[0].index, 0);
+  EXPECT_DOUBLE_EQ(g[0].angles[0].scale, 0.5);
+  EXPECT_DOUBLE_EQ(g[0].angles[0].constant, 0.1);
+  EXPECT_EQ(g[1].angles[0].index, 1);
+  EXPECT_DOUBLE_EQ(g[1].angles[0].scale, -1.0);
+  EXPECT_EQ(g[2].angles[0].index, 4);
+  EXPECT_DOUBLE_EQ(g[2].angles[0].scale, 3.0);
+  EXPECT_EQ(g[3].angles[0].index, 2);
+
+  ParseOptions options;
+  options.bindings = {{"theta", 2.0}, {"w[2]", 0.25}};
+  ParsedProgram bound = ParseOk(text, options);
+  EXPECT_TRUE(bound.circuit.gates()[0].angles[0].is_fixed());
+  EXPECT_DOUBLE_EQ(bound.circuit.gates()[0].angles[0].constant, 1.1);
+  EXPECT_DOUBLE_EQ(bound.circuit.gates()[2].angles[0].constant, 0.75);
+  EXPECT_EQ(bound.circuit.gates()[1].angles[0].index, 1);
+}
+
+TEST(InputTest, NonlinearUseAllowedOnlyWhenBound) {
+  std::string text = Program(1, "input float[64] theta;\nrx(sin(theta)) q[0];\n");
+  absl::StatusOr<ParsedProgram> unbound = Parse(text);
+  ASSERT_FALSE(unbound.ok());
+  EXPECT_THAT(std::string(unbound.status().message()), HasSubstr("5:4: unsupported: nonlinear use of input"));
+  ParseOptions options;
+  options.bindings = {{"theta", 0.5}};
+  ParsedProgram bound = ParseOk(text, options);
+  EXPECT_DOUBLE_EQ(bound.circuit.gates()[0].angles[0].constant, std::sin(0.5));
+}
+
+TEST(ExpressionTest, ConstantsFunctionsAndPrecedence) {
+  struct Case {
+    std::string expr;
+    double value;
+  } cases[] = {
+      {"pi", M_PI},
+      {"π/2", M_PI / 2},
+      {"tau", 2 * M_PI},
+      {"τ", 2 * M_PI},
+      {"euler", M_E},
+      {"ℇ", M_E},
+      {"-2**2", -4},
+      {"2**3**2", 512},
+      {"2**-1", 0.5},
+      {"7 % 4", 3},
+      {"1 + 2 * 3", 7},
+      {"(1 + 2) * 3", 9},
+      {"1.5e-3 * 2", 3e-3},
+      {".5 + 1.", 1.5},
+      {"sin(pi/2) + cos(0) + tan(0)", 2},
+      {"arcsin(1) + arccos(1) + arctan(1)", M_PI / 2 + M_PI / 4},
+      {"exp(1) - ln(euler) - log(1)", M_E - 1},
+      {"sqrt(16)", 4},
+      {"floor(2.7) + ceiling(2.2) + mod(7, 3) + pow(2, 3)", 14},
+      {"c2 * 2", 3},
+      {"1_000 / 1000", 1},
+  };
+  for (const Case& c : cases) {
+    ParsedProgram p =
+        ParseOk(Program(1, absl::StrCat("const float c2 = 1.5;\nrz(", c.expr, ") q[0];")));
+    ASSERT_EQ(p.circuit.gates().size(), 1u) << c.expr;
+    EXPECT_NEAR(p.circuit.gates()[0].angles[0].constant, c.value, 1e-12) << c.expr;
+  }
+}
+
+TEST(RegisterTest, SeveralRegistersBroadcastingAndMeasureSyntaxes) {
+  ParsedProgram p = ParseOk(
+      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n"
+      "qubit[2] a;\nqubit b;\nqubit[2] r;\nbit[2] c;\nbit d;\nbit[2] e;\n"
+      "h a;\ncx a, r;\nx b;\ncz b, a[1];\n"
+      "c = measure a;\nd = measure b;\nmeasure r -> e;\nmeasure r[0] -> c[1];\n"
+      "e[0] = measure a[0];\nreset r;\nbarrier a, b;\nbarrier;\n");
+  EXPECT_EQ(p.qubit_names, (std::vector<std::string>{"a[0]", "a[1]", "b", "r[0]", "r[1]"}));
+  EXPECT_EQ(p.clbit_names, (std::vector<std::string>{"c[0]", "c[1]", "d", "e[0]", "e[1]"}));
+  const auto& g = p.circuit.gates();
+  ASSERT_EQ(g.size(), 17u);
+  EXPECT_EQ(g[0].qubits, std::vector<int>{0});
+  EXPECT_EQ(g[1].qubits, std::vector<int>{1});
+  EXPECT_EQ(g[2].kind, GateKind::kCX);
+  EXPECT_EQ(g[2].qubits, (std::vector<int>{0, 3}));
+  EXPECT_EQ(g[3].qubits, (std::vector<int>{1, 4}));
+  EXPECT_EQ(g[5].qubits, (std::vector<int>{2, 1}));
+  EXPECT_EQ(g[6].kind, GateKind::kMeasure);
+  EXPECT_EQ(g[7].clbit, 1);
+  EXPECT_EQ(g[8].clbit, 2);
+  EXPECT_EQ(g[9].qubits, std::vector<int>{3});
+  EXPECT_EQ(g[10].clbit, 4);
+  EXPECT_EQ(g[11].clbit, 1);
+  EXPECT_EQ(g[11].qubits, std::vector<int>{3});
+  EXPECT_EQ(g[12].clbit, 3);
+  EXPECT_EQ(g[13].kind, GateKind::kReset);
+  EXPECT_EQ(g[15].kind, GateKind::kBarrier);
+  EXPECT_EQ(g[15].qubits, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(g[16].qubits.size(), 5u);
+}
+
+TEST(RegisterTest, SizeAfterNameAndScalarBroadcastAgainstRegister) {
+  // From the specification's broadcasting example: a single qubit pairs with every
+  // element of a register.
+  ParsedProgram p = ParseOk(
+      "OPENQASM 3;\ninclude \"stdgates.inc\";\nqubit qr0[1];\nqubit qr1[2];\nbit b[2];\n"
+      "cx qr0[0], qr1;\nctrl @ x qr1, qr0[0];\nb = measure qr1;\n");
+  EXPECT_EQ(p.qubit_names, (std::vector<std::string>{"qr0[0]", "qr1[0]", "qr1[1]"}));
+  const auto& g = p.circuit.gates();
+  ASSERT_EQ(g.size(), 6u);
+  EXPECT_EQ(g[0].qubits, (std::vector<int>{0, 1}));
+  EXPECT_EQ(g[1].qubits, (std::vector<int>{0, 2}));
+  EXPECT_EQ(g[2].controls, std::vector<int>{1});
+  EXPECT_EQ(g[3].controls, std::vector<int>{2});
+  EXPECT_EQ(g[3].qubits, std::vector<int>{0});
+}
+
+TEST(RegisterTest, SlicesNegativeIndicesAndSets) {
+  ParsedProgram p = ParseOk(Program(5, "x q[1:3];\nh q[-1];\nz q[{0, 2}];\ny q[0:2:4];\ns q[3:-1:1];\nt q[-2:];\n"));
+  std::vector<int> touched;
+  for (const Gate& g : p.circuit.gates()) touched.push_back(g.qubits[0]);
+  EXPECT_EQ(touched, (std::vector<int>{1, 2, 3, 4, 0, 2, 0, 2, 4, 3, 2, 1, 3, 4}));
+}
+
+TEST(LegacyTest, OpenQasm2Program) {
+  ParsedProgram p = ParseOk(
+      "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[2];\ncreg c[2];\n"
+      "u3(pi/2, 0, pi) q[0];\nCX q[0], q[1];\nmeasure q -> c;\n");
+  EXPECT_EQ(p.circuit.num_qubits(), 2);
+  EXPECT_EQ(p.circuit.num_clbits(), 2);
+  EXPECT_EQ(p.circuit.gates().size(), 5u);  // gphase, U, cx, 2 measures
+}
+
+TEST(PhysicalQubitTest, MappedToIndices) {
+  ParsedProgram p = ParseOk("OPENQASM 3;\ninclude \"stdgates.inc\";\nh $0;\ncx $0, $2;\n");
+  EXPECT_EQ(p.circuit.num_qubits(), 3);
+  EXPECT_EQ(p.qubit_names, (std::vector<std::string>{"$0", "$1", "$2"}));
+  EXPECT_EQ(p.circuit.gates()[1].qubits, (std::vector<int>{0, 2}));
+}
+
+TEST(CommentTest, CommentsAnnotationsPragmas) {
+  ParsedProgram p = ParseOk(
+      "// header\nOPENQASM 3.0; /* block\n comment */ include \"stdgates.inc\";\n"
+      "#pragma something here\npragma other\n@annotation with words\nqubit q; // trailing\nx q;\n");
+  EXPECT_EQ(p.circuit.gates().size(), 1u);
+}
+
+TEST(LimitTest, LargeFlatProgramParsesInLinearTime) {
+  std::string body = "input array[float[64], 100] w;\n";
+  for (int i = 0; i < 20000; ++i) {
+    absl::StrAppend(&body, "rx(0.5*w[", i % 100, "] + 0.25) q[", i % 20, "];\ncx q[", i % 20,
+                    "], q[", (i + 1) % 20, "];\n");
+  }
+  ParsedProgram p = ParseOk(Program(20, body));
+  EXPECT_EQ(p.circuit.gates().size(), 40000u);
+  EXPECT_EQ(p.circuit.num_params(), 100);
+}
+
+TEST(LimitTest, DeepParenthesesAreRejectedNotOverflowed) {
+  std::string expr = std::string(100000, '(') + "1" + std::string(100000, ')');
+  absl::StatusOr<ParsedProgram> p = Parse(Program(1, "rz(" + expr + ") q[0];"));
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("nested too deeply"));
+  std::string minus(100000, '-');
+  p = Parse(Program(1, "rz(" + minus + "1) q[0];"));
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("nested too deeply"));
+}
+
+TEST(LimitTest, DeepDefinitionChainsAreRejected) {
+  std::string body = "gate g0 a { x a; }\n";
+  for (int i = 1; i < 5000; ++i) absl::StrAppend(&body, "gate g", i, " a { g", i - 1, " a; }\n");
+  absl::StatusOr<ParsedProgram> p = Parse(Program(1, body + "g4999 q[0];"));
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("nested too deeply"));
+  // Within the limit the chain expands normally.
+  EXPECT_EQ(ParseOk(Program(1, body + "g40 q[0];")).circuit.gates().size(), 1u);
+}
+
+TEST(LimitTest, ExponentialBlowUpIsCappedByMaxOperations) {
+  std::string body = "gate g0 a { x a; x a; }\n";
+  for (int i = 1; i < 60; ++i) {
+    absl::StrAppend(&body, "gate g", i, " a { g", i - 1, " a; g", i - 1, " a; }\n");
+  }
+  ParseOptions options;
+  options.max_operations = 100000;
+  absl::StatusOr<ParsedProgram> p = Parse(Program(1, body + "g59 q[0];"), options);
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("max_operations"));
+  p = Parse(Program(1, "pow(1000000000000) @ x q[0];"), options);
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("4:1: program expands to more than 100000"));
+  p = Parse(Program(1, "gate g a { x a; }\npow(99999) @ g q[0];"), options);
+  EXPECT_TRUE(p.ok()) << p.status();
+  p = Parse(Program(1, "gate g a { x a; }\npow(99999) @ pow(99999) @ g q[0];"), options);
+  EXPECT_FALSE(p.ok());
+}
+
+TEST(LimitTest, ExpansionsThatEmitNothingAreBoundedToo) {
+  // Each level calls the previous one 50 times and nothing is ever emitted (`id`), so only
+  // the work budget stops the 50^10 body evaluations.
+  std::string body = "gate g0 a { id a; }\n";
+  for (int i = 1; i <= 10; ++i) {
+    absl::StrAppend(&body, "gate g", i, " a {");
+    for (int k = 0; k < 50; ++k) absl::StrAppend(&body, " g", i - 1, " a;");
+    absl::StrAppend(&body, " }\n");
+  }
+  ParseOptions options;
+  options.max_operations = 10000;
+  absl::StatusOr<ParsedProgram> p = Parse(Program(1, body + "g10 q[0];"), options);
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("max_operations"));
+  std::string invs;
+  for (int k = 0; k < 40000; ++k) invs += "inv @ ";
+  p = Parse(Program(1, "gate g a { pow(50) @ x a; }\n" + invs + "g q[0];"), options);
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("max_operations"));
+}
+
+}  // namespace
+}  // namespace qgrad::qasm

@@ -1,0 +1,41 @@
+// Affine values of OpenQASM expressions: constant + scale · input[index], the form the
+// circuit IR can carry (core/circuit.h Angle). Arithmetic that would leave this form (the
+// product of two inputs, sin of an input, ...) fails so the parser can report it as
+// unsupported instead of evaluating it wrongly.
+//
+// Thread-safety: values and pure functions.
+#ifndef QGRAD_QASM_VALUE_H_
+#define QGRAD_QASM_VALUE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/circuit.h"
+
+namespace qgrad::qasm {
+
+struct Value {
+  double constant = 0.0;
+  int index = -1;      // input parameter index, -1 for a plain number
+  double scale = 0.0;  // meaningful only when index >= 0
+  std::string input_name;  // for error messages ("theta[2]")
+
+  static Value Number(double v) { return Value{v, -1, 0.0, {}}; }
+  bool is_number() const { return index < 0; }
+  Angle ToAngle() const {
+    return is_number() ? Angle::Fixed(constant) : Angle::Param(index, scale, constant);
+  }
+};
+
+// Binary arithmetic for the operators + - * / % **. Errors are bare messages (the caller
+// adds the position): "division by zero", "unsupported: nonlinear use of input 'x'", ...
+absl::StatusOr<Value> ApplyBinary(const std::string& op, const Value& a, const Value& b);
+Value Negate(const Value& a);
+// A math function (sin, cos, ..., pow) of plain numbers; NOT_FOUND for an unknown name.
+absl::StatusOr<Value> ApplyFunction(const std::string& name, const std::vector<Value>& args);
+// Whether `name` is a math function, and how many arguments it takes.
+int FunctionArity(const std::string& name);  // 0 when not a function
+
+}  // namespace qgrad::qasm
+
+#endif  // QGRAD_QASM_VALUE_H_
