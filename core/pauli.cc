@@ -659,14 +659,22 @@ std::string PauliSum::ToString() const {
   std::string out;
   for (const PauliTerm& t : terms_) {
     const Complex c = t.coeff;
+    const bool identity = t.string.is_identity();
     // A negative real coefficient becomes a binary minus; its magnitude is printed, which
-    // reads back to the same bits (negation is exact, -0 included).
+    // reads back to the same bits (negation is exact, -0 included). A unit coefficient on a
+    // Pauli string is left out ("X0 X1 - Z2").
+    if (IsReal(c) && std::abs(c.real()) == 1.0 && !identity) {
+      absl::StrAppend(&out, std::signbit(c.real()) ? (out.empty() ? "-" : " - ")
+                                                   : (out.empty() ? "" : " + "),
+                      t.string.ToString());
+      continue;
+    }
     if (IsReal(c) && std::signbit(c.real())) {
       absl::StrAppend(&out, out.empty() ? "-" : " - ", FormatDouble(-c.real()));
     } else {
       absl::StrAppend(&out, out.empty() ? "" : " + ", FormatCoefficient(c));
     }
-    if (!t.string.is_identity()) absl::StrAppend(&out, " * ", t.string.ToString());
+    if (!identity) absl::StrAppend(&out, " * ", t.string.ToString());
   }
   return out;
 }

@@ -283,7 +283,7 @@ TEST(PauliSumTest, SimplifyCombinesDropsAndSorts) {
   s.Simplify(1e-6);
   EXPECT_EQ(s.ToString(), "2 + 0.25 * X0 + 0.25 * Z0 + 0.25 * X1 + 0.5 * X0 X1");
   PauliSum order = *PauliSum::Parse("Z1 Z2 + Z0 Z2 + Z0 Z1");
-  EXPECT_EQ(order.ToString(), "1 * Z0 Z1 + 1 * Z0 Z2 + 1 * Z1 Z2");
+  EXPECT_EQ(order.ToString(), "Z0 Z1 + Z0 Z2 + Z1 Z2");
 }
 
 // The canonical order, restated letter by letter: weight first, then the first qubit
@@ -542,6 +542,16 @@ TEST(PauliParseTest, RandomTextParsesOrNamesAColumn) {
 
 // ---------------------------------------------------------------------------------------
 // Printing and round trips
+
+TEST(PauliPrintTest, UnitCoefficientsAreLeftOut) {
+  absl::StatusOr<PauliSum> s = PauliSum::Parse("Z0 Z1 - X2 + 1 + (0+1j) * Y3");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->ToString(), "1 - X2 + (0+1j) * Y3 + Z0 Z1");
+  absl::StatusOr<PauliSum> back = PauliSum::Parse(s->ToString());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->ToString(), s->ToString());
+  EXPECT_EQ(PauliSum::Parse("-X0")->ToString(), "-X0");
+}
 
 TEST(PauliPrintTest, Formats) {
   const PauliSum s = *PauliSum::Parse("0.5 * Z0 Z1 - 1.2 * X3 + 0.3 + (0.5-1j) * Y2");
