@@ -1,0 +1,90 @@
+// Gradient-state estimation: everything one outer step of the nested optimizer needs from
+// the current circuit — the cost f(ψ_t), the gradient operator D, the step η, the guided
+// state |ψ_{t+1}⟩ = (I − ηD)|ψ_t⟩ / ‖·‖ and the indicator I_t = 1 − |⟨ψ_t|ψ_{t+1}⟩|².
+//
+// The interface is what the outer loop sees; ExactGradientStateEstimator computes all of it
+// on a state vector. A shot-based estimator (shadows of the guided state) will implement the
+// same interface and hand the synthesis a different SynthesisTarget.
+//
+// Thread-safety: an estimator is used by one thread at a time (Estimate is non-const).
+// ExactGradientStateEstimator keeps no state between calls.
+#ifndef QGRAD_OPTIMIZER_ESTIMATOR_H_
+#define QGRAD_OPTIMIZER_ESTIMATOR_H_
+
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "backends/statevector/statevector.h"
+#include "core/circuit.h"
+#include "core/pauli.h"
+#include "optimizer/cost.h"
+#include "optimizer/synthesis_target.h"
+
+namespace qgrad::optimizer {
+
+// How η is chosen from D.
+struct StepSize {
+  enum class Mode {
+    kAbsolute,       // η = value
+    kRelativeOneNorm,  // η = value / ‖D‖₁ (‖D‖₁ = Σ|d_j| ≥ spectral norm, so value < 1
+                       // keeps I − ηD positive definite)
+  };
+  Mode mode = Mode::kAbsolute;
+  double value = 0.25;
+};
+// INVALID_ARGUMENT ("step_size: ...") unless value is finite and > 0.
+absl::Status ValidateStepSize(const StepSize& step);
+// The absolute η for `d`. REQUIRES: ValidateStepSize(step).ok().
+double ResolveStep(const StepSize& step, const PauliSum& d);
+
+struct GradientStateEstimate {
+  double cost = 0.0;          // f(ψ_t)
+  PauliSum gradient_operator;  // D(ψ_t)
+  double eta = 0.0;           // the absolute step used
+  double indicator = 0.0;     // I_t
+  double guided_cost = 0.0;   // f(ψ_{t+1}) (exact here; an estimate in shot modes)
+  std::unique_ptr<SynthesisTarget> target;  // what the layer synthesis should reach
+};
+
+class GradientStateEstimator {
+ public:
+  virtual ~GradientStateEstimator() = default;
+  // One estimate at (circuit, params) with the given step. INVALID_ARGUMENT for a bad step,
+  // a qubit-count mismatch or short params. Non-const: sampling estimators advance their
+  // seeded generators (and count shots) here.
+  virtual absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
+                                                         absl::Span<const double> params,
+                                                         const StepSize& step) = 0;
+};
+
+// The guided state of `psi` for operator d and absolute step eta, with the indicator
+// computed from the component orthogonal to ψ (no 1 − (1 − ε) cancellation).
+struct GuidedState {
+  sv::StateVector state;
+  double indicator = 0.0;
+};
+absl::StatusOr<GuidedState> MakeGuidedState(const sv::StateVector& psi, const PauliSum& d,
+                                            double eta);
+
+class ExactGradientStateEstimator : public GradientStateEstimator {
+ public:
+  // `simulator` must outlive this object.
+  ExactGradientStateEstimator(const sv::Simulator* simulator, Cost cost)
+      : simulator_(simulator), cost_(std::move(cost)) {}
+
+  const Cost& cost() const { return cost_; }
+
+  absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
+                                                 absl::Span<const double> params,
+                                                 const StepSize& step) override;
+
+ private:
+  const sv::Simulator* simulator_;
+  Cost cost_;
+};
+
+}  // namespace qgrad::optimizer
+
+#endif  // QGRAD_OPTIMIZER_ESTIMATOR_H_

@@ -1,0 +1,359 @@
+// The nested quantum-gradient optimizer (see nested.h).
+//
+// Thread-safety: no shared mutable state.
+#include "optimizer/nested.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "optimizer/cost_minimizer.h"
+
+namespace qgrad::optimizer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+absl::StatusOr<sv::StateVector> CurrentState(const sv::Simulator& simulator,
+                                             const Circuit& circuit,
+                                             absl::Span<const double> params) {
+  auto psi = sv::StateVector::Create(circuit.num_qubits());
+  if (!psi.ok()) return psi.status();
+  if (absl::Status s = simulator.Run(circuit, params, *psi); !s.ok()) return s;
+  return psi;
+}
+
+// The estimate at the configured step, shrunk while the guided state would raise the cost
+// (for p = 1 that never happens for η < 1/‖H‖, but an absolute η on a large H can
+// overshoot, and polynomial costs have no such guarantee).
+absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
+    GradientStateEstimator& estimator, const Circuit& circuit,
+    absl::Span<const double> params, const NestedOptions& options) {
+  auto estimate = estimator.Estimate(circuit, params, options.step);
+  const StepControl& control = options.step_control;
+  for (int k = 0; k < control.max_shrinks && estimate.ok() &&
+                  estimate->guided_cost > estimate->cost + control.tolerance;
+       ++k) {
+    estimate = estimator.Estimate(
+        circuit, params, StepSize{StepSize::Mode::kAbsolute, estimate->eta * control.shrink});
+  }
+  return estimate;
+}
+
+int TwoQubitGates(const Circuit& circuit) { return circuit.Counts().two_qubit; }
+
+std::optional<StopReason> BudgetStop(const NestedResult& result, const StoppingRules& stop,
+                                     double elapsed) {
+  if (result.layers >= stop.max_layers) return StopReason::kMaxLayers;
+  if (stop.max_added_two_qubit_gates >= 0 &&
+      result.added_two_qubit_gates > stop.max_added_two_qubit_gates) {
+    return StopReason::kTwoQubitBudget;
+  }
+  if (stop.max_seconds > 0 && elapsed > stop.max_seconds) return StopReason::kWallClock;
+  return std::nullopt;
+}
+
+absl::Status HandBackNow(const sv::Simulator& simulator, const Cost& cost,
+                         const NestedOptions& options, NestedResult& result) {
+  auto best = MinimizeCost(simulator, cost, result.circuit, result.params,
+                           options.hand_back_minimizer);
+  if (!best.ok()) return best.status();
+  if (!best->x.empty()) result.params = std::move(best->x);
+  return absl::OkStatus();
+}
+
+// ‖(D − ⟨D⟩)ψ‖: the size of the state-space gradient on the sphere.
+double StateGradientNorm(const sv::StateVector& psi, const PauliSum& d) {
+  sv::StateVector dpsi = psi.Copy();
+  sv::ApplyPauliSum(d, psi, dpsi);
+  const sv::Amplitude mean = sv::InnerProduct(psi, dpsi);
+  double sum = 0.0;
+  for (size_t i = 0; i < psi.size(); ++i) sum += std::norm(dpsi.data()[i] - mean * psi.data()[i]);
+  return std::sqrt(sum);
+}
+
+absl::StatusOr<bool> LandscapeFavourable(const sv::Simulator& simulator, const Cost& cost,
+                                         const NestedResult& result, const PauliSum& d,
+                                         double ratio) {
+  if (result.params.empty()) return false;
+  auto f = CostAndGradient(simulator, cost, result.circuit, result.params);
+  if (!f.ok()) return f.status();
+  double largest = 0.0;
+  for (double g : f->gradient) largest = std::max(largest, std::abs(g));
+  auto psi = CurrentState(simulator, result.circuit, result.params);
+  if (!psi.ok()) return psi.status();
+  return largest > 0.0 && largest >= ratio * 2.0 * StateGradientNorm(*psi, d);
+}
+
+absl::Status ValidateStoppingRules(const StoppingRules& stop) {
+  if (!(stop.indicator_threshold >= 0.0)) {
+    return absl::InvalidArgumentError("indicator_threshold: must be >= 0");
+  }
+  if (stop.max_iterations < 0) return absl::InvalidArgumentError("max_iterations: must be >= 0");
+  if (stop.max_layers < 0) return absl::InvalidArgumentError("max_layers: must be >= 0");
+  if (!std::isfinite(stop.max_seconds)) {
+    return absl::InvalidArgumentError("max_seconds: must be finite");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTargetRule(const FidelityTargetRule& rule) {
+  if (!(rule.fixed >= 0.0 && rule.fixed <= 1.0)) {
+    return absl::InvalidArgumentError("fidelity_target: fixed must be in [0, 1]");
+  }
+  if (!(rule.indicator_fraction >= 0.0 && rule.indicator_fraction <= 1.0)) {
+    return absl::InvalidArgumentError("fidelity_target: indicator_fraction must be in [0, 1]");
+  }
+  if (!(rule.floor >= 0.0 && rule.floor <= rule.ceiling && rule.ceiling <= 1.0)) {
+    return absl::InvalidArgumentError(
+        "fidelity_target: need 0 <= floor <= ceiling <= 1");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+double FidelityTarget(const FidelityTargetRule& rule, double indicator) {
+  if (rule.fixed > 0.0) return rule.fixed;
+  return std::min(std::max(1.0 - rule.indicator_fraction * indicator, rule.floor), rule.ceiling);
+}
+
+std::string_view StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kConverged: return "converged";
+    case StopReason::kMaxIterations: return "max_iterations";
+    case StopReason::kMaxLayers: return "max_layers";
+    case StopReason::kTwoQubitBudget: return "two_qubit_budget";
+    case StopReason::kWallClock: return "wall_clock";
+    case StopReason::kNoProgress: return "no_progress";
+  }
+  return "unknown";
+}
+
+absl::Status ValidateNestedOptions(const NestedOptions& options, int num_qubits) {
+  if (absl::Status s = ValidateStepSize(options.step); !s.ok()) return s;
+  const StepControl& control = options.step_control;
+  if (!(control.shrink > 0.0 && control.shrink < 1.0) || control.max_shrinks < 0) {
+    return absl::InvalidArgumentError(
+        "step_control: shrink must be in (0, 1) and max_shrinks >= 0");
+  }
+  if (absl::Status s = ValidateTargetRule(options.fidelity_target); !s.ok()) return s;
+  if (absl::Status s = ValidateSynthesisOptions(options.synthesis, num_qubits); !s.ok()) return s;
+  if (absl::Status s = ValidateStoppingRules(options.stop); !s.ok()) return s;
+  if (options.hand_back != HandBack::kNever && options.hand_back != HandBack::kAtEnd &&
+      options.hand_back != HandBack::kEveryIteration &&
+      options.hand_back != HandBack::kWhenFavourable) {
+    return absl::InvalidArgumentError("hand_back: unknown mode");
+  }
+  if (!(options.hand_back_ratio >= 0.0) || !std::isfinite(options.hand_back_ratio)) {
+    return absl::InvalidArgumentError("hand_back_ratio: must be finite and >= 0");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AppendLayer(const Circuit& layer, absl::Span<const double> layer_params,
+                         Circuit& circuit, std::vector<double>& params) {
+  const int offset = int(params.size());
+  for (Gate gate : layer.gates()) {
+    for (Angle& angle : gate.angles) {
+      if (angle.index >= 0) angle.index += offset;
+    }
+    if (absl::Status s = circuit.Append(std::move(gate)); !s.ok()) return s;
+  }
+  params.insert(params.end(), layer_params.begin(), layer_params.end());
+  circuit.DeclareParams(int(params.size()));
+  return absl::OkStatus();
+}
+
+namespace {
+
+// One run's state; RunNested drives Begin → Iterate … → Finish.
+class NestedLoop {
+ public:
+  NestedLoop(const sv::Simulator& simulator, const Cost& cost, const NestedOptions& options,
+             GradientStateEstimator& estimator, const NestedCallbacks& callbacks)
+      : simulator_(simulator), cost_(cost), options_(options), estimator_(estimator),
+        callbacks_(callbacks), start_(Clock::now()) {}
+
+  absl::Status Begin(Circuit circuit, std::vector<double> params);
+  void Resume(NestedResult checkpoint);
+  int next_iteration() const { return int(result_.history.size()); }
+  // One outer iteration; a value when the run must stop.
+  absl::StatusOr<std::optional<StopReason>> Iterate(int t);
+  absl::StatusOr<NestedResult> Finish();
+  void SetStopReason(StopReason reason) { result_.stop_reason = reason; }
+
+ private:
+  // The iteration's estimate, after a kWhenFavourable hand-back where one is due.
+  absl::StatusOr<GradientStateEstimate> EstimateAndMaybeHandBack(IterationEvent& event);
+  void CountTwoQubitGates();
+
+  const sv::Simulator& simulator_;
+  const Cost& cost_;
+  const NestedOptions& options_;
+  GradientStateEstimator& estimator_;
+  const NestedCallbacks& callbacks_;
+  const Clock::time_point start_;
+  int start_two_qubit_ = 0;
+  NestedResult result_;
+};
+
+absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
+  auto psi = CurrentState(simulator_, circuit, params);
+  if (!psi.ok()) return psi.status();
+  result_.start_cost = result_.warm_start_cost = cost_.Value(*psi);
+  if (options_.warm_start && !params.empty()) {
+    auto warm = MinimizeCost(simulator_, cost_, circuit, params, *options_.warm_start);
+    if (!warm.ok()) return warm.status();
+    params = std::move(warm->x);
+    result_.warm_start_cost = warm->value;
+  }
+  result_.circuit = std::move(circuit);
+  result_.params = std::move(params);
+  start_two_qubit_ = TwoQubitGates(result_.circuit);
+  result_.stop_reason = StopReason::kMaxIterations;
+  return absl::OkStatus();
+}
+
+void NestedLoop::Resume(NestedResult checkpoint) {
+  result_ = std::move(checkpoint);
+  start_two_qubit_ = result_.two_qubit_gates - result_.added_two_qubit_gates;
+  result_.stop_reason = StopReason::kMaxIterations;
+}
+
+absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
+    IterationEvent& event) {
+  auto estimate = EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_);
+  if (!estimate.ok() || options_.hand_back != HandBack::kWhenFavourable ||
+      estimate->indicator < options_.stop.indicator_threshold) {
+    return estimate;
+  }
+  auto favourable = LandscapeFavourable(simulator_, cost_, result_,
+                                        estimate->gradient_operator, options_.hand_back_ratio);
+  if (!favourable.ok()) return favourable.status();
+  if (!*favourable) return estimate;
+  if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
+  ++result_.hand_backs;
+  event.handed_back = true;
+  return EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_);
+}
+
+absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
+  IterationEvent event;
+  auto estimate = EstimateAndMaybeHandBack(event);
+  if (!estimate.ok()) return estimate.status();
+  if (estimate->indicator < options_.stop.indicator_threshold) return StopReason::kConverged;
+  event.iteration = t;
+  event.cost = estimate->cost;
+  event.guided_cost = estimate->guided_cost;
+  event.indicator = estimate->indicator;
+  event.eta = estimate->eta;
+  event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate->indicator);
+
+  auto psi = CurrentState(simulator_, result_.circuit, result_.params);
+  if (!psi.ok()) return psi.status();
+  auto layer = SynthesizeLayer(simulator_, *psi, *estimate->target, event.fidelity_target,
+                               options_.synthesis);
+  if (!layer.ok()) return layer.status();
+  result_.fidelity_evaluations += layer->evaluations;
+  if (layer->params.empty() || !(layer->fidelity > layer->initial_fidelity)) {
+    return StopReason::kNoProgress;
+  }
+  if (absl::Status s = AppendLayer(layer->layer, layer->params, result_.circuit, result_.params);
+      !s.ok()) {
+    return s;
+  }
+  ++result_.layers;
+  if (options_.hand_back == HandBack::kEveryIteration) {
+    if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
+    ++result_.hand_backs;
+  }
+  CountTwoQubitGates();
+  event.fidelity = layer->fidelity;
+  event.layer_gates = int(layer->layer.gates().size());
+  event.layers = result_.layers;
+  event.num_params = int(result_.params.size());
+  event.two_qubit_gates = result_.two_qubit_gates;
+  event.elapsed_seconds = SecondsSince(start_);
+  result_.history.push_back(event);
+  if (callbacks_.on_iteration) callbacks_.on_iteration(event);
+  if (callbacks_.on_checkpoint) callbacks_.on_checkpoint(result_);
+  return BudgetStop(result_, options_.stop, event.elapsed_seconds);
+}
+
+void NestedLoop::CountTwoQubitGates() {
+  result_.two_qubit_gates = TwoQubitGates(result_.circuit);
+  result_.added_two_qubit_gates = result_.two_qubit_gates - start_two_qubit_;
+}
+
+absl::StatusOr<NestedResult> NestedLoop::Finish() {
+  if (options_.hand_back == HandBack::kAtEnd) {
+    if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
+    ++result_.hand_backs;
+  }
+  auto last = estimator_.Estimate(result_.circuit, result_.params, options_.step);
+  if (!last.ok()) return last.status();
+  result_.final_cost = last->cost;
+  result_.final_indicator = last->indicator;
+  CountTwoQubitGates();
+  return std::move(result_);
+}
+
+absl::Status ValidateRun(const Cost& cost, const Circuit& circuit,
+                         absl::Span<const double> params, const NestedOptions& options) {
+  if (absl::Status s = cost.CheckQubits(circuit.num_qubits()); !s.ok()) return s;
+  if (absl::Status s = ValidateNestedOptions(options, circuit.num_qubits()); !s.ok()) return s;
+  if (int(params.size()) < circuit.num_params()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "params: ", params.size(), " values for ", circuit.num_params(), " circuit parameters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<NestedResult> Drive(NestedLoop& loop, const NestedOptions& options) {
+  for (int t = loop.next_iteration(); t < options.stop.max_iterations; ++t) {
+    auto stop = loop.Iterate(t);
+    if (!stop.ok()) return stop.status();
+    if (*stop) {
+      loop.SetStopReason(**stop);
+      break;
+    }
+  }
+  return loop.Finish();
+}
+
+}  // namespace
+
+absl::StatusOr<NestedResult> RunNested(const sv::Simulator& simulator, const Cost& cost,
+                                       Circuit circuit, std::vector<double> params,
+                                       const NestedOptions& options,
+                                       const NestedCallbacks& callbacks,
+                                       GradientStateEstimator* estimator) {
+  if (absl::Status s = ValidateRun(cost, circuit, params, options); !s.ok()) return s;
+  ExactGradientStateEstimator exact(&simulator, cost);
+  NestedLoop loop(simulator, cost, options, estimator ? *estimator : exact, callbacks);
+  if (absl::Status s = loop.Begin(std::move(circuit), std::move(params)); !s.ok()) return s;
+  return Drive(loop, options);
+}
+
+absl::StatusOr<NestedResult> ResumeNested(const sv::Simulator& simulator, const Cost& cost,
+                                          NestedResult checkpoint, const NestedOptions& options,
+                                          const NestedCallbacks& callbacks,
+                                          GradientStateEstimator* estimator) {
+  if (absl::Status s = ValidateRun(cost, checkpoint.circuit, checkpoint.params, options);
+      !s.ok()) {
+    return s;
+  }
+  ExactGradientStateEstimator exact(&simulator, cost);
+  NestedLoop loop(simulator, cost, options, estimator ? *estimator : exact, callbacks);
+  loop.Resume(std::move(checkpoint));
+  return Drive(loop, options);
+}
+
+}  // namespace qgrad::optimizer

@@ -1,0 +1,157 @@
+// The nested quantum-gradient optimizer: the outer loop of Li, Wang, Gao & Zheng
+// (npj QI 12, 59 (2026)). Each outer iteration estimates the guided state
+// (I − ηD)|ψ_t⟩/‖·‖ and the indicator I_t, stops when I_t is below a threshold, and
+// otherwise appends a synthesized layer that brings the circuit's state close to the guided
+// state. Optional: a classical warm start of the given ansatz, step-size shrinking when the
+// guided state would raise the cost, and a classical hand-back over all parameters.
+//
+// Thread-safety: RunNested is a pure function of its arguments; the callback is invoked on
+// the caller's thread.
+#ifndef QGRAD_OPTIMIZER_NESTED_H_
+#define QGRAD_OPTIMIZER_NESTED_H_
+
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "backends/statevector/statevector.h"
+#include "core/circuit.h"
+#include "optimizer/cost.h"
+#include "optimizer/estimator.h"
+#include "optimizer/local_minimizer.h"
+#include "optimizer/synthesis.h"
+
+namespace qgrad::optimizer {
+
+// The synthesis threshold of one iteration:
+//   fixed > 0:  F_th = fixed
+//   otherwise:  F_th = min(max(1 − indicator_fraction·I_t, floor), ceiling)
+// (1 − I_t/10 by default; the paper's LiH rule max(1 − (1 − F₀)/3, 0.999) is
+// indicator_fraction = 1/3, floor = 0.999, since F₀ = 1 − I_t).
+struct FidelityTargetRule {
+  double fixed = 0.0;
+  double indicator_fraction = 0.1;
+  double floor = 0.0;
+  double ceiling = 1.0 - 1e-12;
+};
+double FidelityTarget(const FidelityTargetRule& rule, double indicator);
+
+// Shrinks η (by `shrink`, at most `max_shrinks` times) while the guided state's cost
+// exceeds the current cost by more than `tolerance`.
+struct StepControl {
+  double shrink = 0.5;
+  int max_shrinks = 6;
+  double tolerance = 1e-12;
+};
+
+struct StoppingRules {
+  double indicator_threshold = 1e-9;  // converged when I_t < this
+  int max_iterations = 50;            // outer iterations (= learned layers at most)
+  int max_layers = 50;
+  int max_added_two_qubit_gates = -1;  // < 0: unlimited; stop once exceeded
+  double max_seconds = 0.0;           // wall clock; <= 0: unlimited
+};
+
+enum class HandBack {
+  kNever,
+  kAtEnd,
+  kEveryIteration,  // after each appended layer
+  // Before an iteration's synthesis, when the circuit's own parameters can follow the
+  // state-space gradient again: max_k |∂f/∂θ_k| ≥ hand_back_ratio · 2‖(D − ⟨D⟩)ψ‖
+  // (2‖(D − ⟨D⟩)ψ‖ bounds any single parameter's derivative for unit-scale rotations).
+  kWhenFavourable,
+};
+
+struct NestedOptions {
+  StepSize step;
+  StepControl step_control;
+  FidelityTargetRule fidelity_target;
+  SynthesisOptions synthesis;
+  StoppingRules stop;
+  // Pre-train the start circuit's parameters until they stall (e.g. COBYLA with ftol_rel).
+  std::optional<LocalMinimizerOptions> warm_start;
+  HandBack hand_back = HandBack::kNever;
+  double hand_back_ratio = 0.1;  // kWhenFavourable only
+  LocalMinimizerOptions hand_back_minimizer;  // L-BFGS by default
+};
+// INVALID_ARGUMENT naming the field.
+absl::Status ValidateNestedOptions(const NestedOptions& options, int num_qubits);
+
+struct IterationEvent {
+  int iteration = 0;           // 0-based outer iteration
+  double cost = 0.0;           // f(ψ_t) before this iteration's layer
+  double guided_cost = 0.0;    // f(ψ_{t+1}) of the guided state
+  double indicator = 0.0;      // I_t
+  double eta = 0.0;            // absolute step actually used
+  double fidelity_target = 0.0;
+  double fidelity = 0.0;       // F reached by the new layer
+  int layer_gates = 0;         // gates in the new layer
+  int layers = 0;              // learned layers so far
+  int num_params = 0;
+  int two_qubit_gates = 0;     // whole circuit
+  double elapsed_seconds = 0.0;
+  bool handed_back = false;    // kWhenFavourable re-optimized all parameters first
+};
+
+enum class StopReason {
+  kConverged,        // indicator below threshold
+  kMaxIterations,
+  kMaxLayers,
+  kTwoQubitBudget,
+  kWallClock,
+  kNoProgress,       // the synthesis could not move the state towards the guided state
+};
+std::string_view StopReasonName(StopReason reason);
+
+struct NestedResult {
+  double start_cost = 0.0;       // f of the given circuit and params
+  double warm_start_cost = 0.0;  // after the warm start (= start_cost without one)
+  double final_cost = 0.0;
+  double final_indicator = 0.0;  // I of the final state at the last η
+  Circuit circuit;               // start circuit + learned layers
+  std::vector<double> params;
+  std::vector<IterationEvent> history;
+  int layers = 0;
+  int two_qubit_gates = 0;
+  int added_two_qubit_gates = 0;
+  int fidelity_evaluations = 0;
+  int hand_backs = 0;
+  StopReason stop_reason = StopReason::kMaxIterations;
+};
+
+struct NestedCallbacks {
+  // One progress event per outer iteration that appended a layer.
+  std::function<void(const IterationEvent&)> on_iteration = nullptr;
+  // After each such iteration: the run so far (final_cost / final_indicator not yet set).
+  // Saving it is enough to ResumeNested later with the same outcome.
+  std::function<void(const NestedResult&)> on_checkpoint = nullptr;
+};
+
+// Runs the nested optimizer from `circuit` (fixed gates such as state preparation and any
+// parameterized ansatz) at `params`. The estimator defaults to the exact one for `cost`;
+// a given one must estimate the same cost.
+absl::StatusOr<NestedResult> RunNested(const sv::Simulator& simulator, const Cost& cost,
+                                       Circuit circuit, std::vector<double> params,
+                                       const NestedOptions& options,
+                                       const NestedCallbacks& callbacks = {},
+                                       GradientStateEstimator* estimator = nullptr);
+
+// Continues a run from a checkpoint (on_checkpoint's argument) with the same options: the
+// outer iterations go on from checkpoint.history.size() and, the loop being deterministic,
+// end as the uninterrupted run would (elapsed times restart). No warm start is repeated.
+absl::StatusOr<NestedResult> ResumeNested(const sv::Simulator& simulator, const Cost& cost,
+                                          NestedResult checkpoint, const NestedOptions& options,
+                                          const NestedCallbacks& callbacks = {},
+                                          GradientStateEstimator* estimator = nullptr);
+
+// Appends `layer` (parameters 0..k−1) to `circuit`, its parameters renumbered after the
+// circuit's existing `params`, which grow by `layer_params`.
+absl::Status AppendLayer(const Circuit& layer, absl::Span<const double> layer_params,
+                         Circuit& circuit, std::vector<double>& params);
+
+}  // namespace qgrad::optimizer
+
+#endif  // QGRAD_OPTIMIZER_NESTED_H_

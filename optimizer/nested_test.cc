@@ -1,0 +1,344 @@
+// Tests for the outer loop: layer appending, fidelity-target rules, each stopping rule,
+// step-size shrinking, warm start, hand-back, progress events, determinism, a polynomial
+// (degree-4) run, and the INVALID_ARGUMENT paths.
+// Thread-safety: single-threaded tests.
+#include "optimizer/nested.h"
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "optimizer/paper_ansatz.h"
+#include "problems/maxcut.h"
+#include "problems/polynomial.h"
+
+namespace qgrad::optimizer {
+namespace {
+
+using ::testing::HasSubstr;
+
+Cost MaxCut() { return Cost::Observable(MaxCutHamiltonian(PaperMaxCutGraph()).value()).value(); }
+
+NestedOptions Quick(int iterations) {
+  NestedOptions options;
+  options.stop.max_iterations = iterations;
+  return options;
+}
+
+TEST(NestedTest, AppendLayerRenumbersParameters) {
+  Circuit circuit(2);
+  ASSERT_TRUE(circuit.Add(GateKind::kRX, {0}, {Angle::Param(0)}).ok());
+  std::vector<double> params = {0.5};
+  Circuit layer(2);
+  ASSERT_TRUE(layer.Add(GateKind::kRY, {1}, {Angle::Param(1, 2.0)}).ok());
+  ASSERT_TRUE(layer.Add(GateKind::kRZ, {0}, {Angle::Param(0)}).ok());
+  ASSERT_TRUE(AppendLayer(layer, std::vector<double>{0.1, 0.2}, circuit, params).ok());
+  ASSERT_EQ(circuit.gates().size(), 3u);
+  EXPECT_EQ(circuit.gates()[1].angles[0].index, 2);
+  EXPECT_EQ(circuit.gates()[1].angles[0].scale, 2.0);
+  EXPECT_EQ(circuit.gates()[2].angles[0].index, 1);
+  EXPECT_EQ(params, (std::vector<double>{0.5, 0.1, 0.2}));
+  EXPECT_EQ(circuit.num_params(), 3);
+}
+
+TEST(NestedTest, FidelityTargetRules) {
+  EXPECT_DOUBLE_EQ(FidelityTarget({}, 0.2), 0.98);
+  FidelityTargetRule lih{0.0, 1.0 / 3, 0.999, 1.0};  // max(1 − (1 − F₀)/3, 0.999)
+  EXPECT_DOUBLE_EQ(FidelityTarget(lih, 0.3), 0.999);
+  EXPECT_DOUBLE_EQ(FidelityTarget(lih, 0.0003), 0.9999);
+  EXPECT_DOUBLE_EQ(FidelityTarget({0.0, 0.1, 0.0, 0.99}, 0.01), 0.99);  // ceiling
+  EXPECT_DOUBLE_EQ(FidelityTarget({0.99, 0.1, 0.0, 1.0}, 0.5), 0.99);
+}
+
+TEST(NestedTest, ConvergesAtOnceOnAnEigenstate) {
+  Circuit circuit(2);
+  ASSERT_TRUE(circuit.Add(GateKind::kX, {0}).ok());
+  const Cost cost = Cost::Observable(PauliSum::Parse("Z0 + 0.5 Z0 Z1").value()).value();
+  int events = 0;
+  auto result = RunNested(sv::Simulator(), cost, circuit, {}, Quick(5),
+                          {.on_iteration = [&](const IterationEvent&) { ++events; }});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stop_reason, StopReason::kConverged);
+  EXPECT_EQ(events, 0);
+  EXPECT_NEAR(result->final_cost, -1.5, 1e-14);
+  EXPECT_NEAR(result->final_indicator, 0.0, 1e-20);
+}
+
+TEST(NestedTest, EachStoppingRuleStopsTheRun) {
+  const Circuit start = test::HardwareEfficient();
+  const std::vector<double> x0 = {0.3, 0.5, -0.6, -0.2};
+  const sv::Simulator simulator;
+  struct Case {
+    NestedOptions options;
+    StopReason reason;
+    size_t events;
+  };
+  std::vector<Case> cases(4, {Quick(3), StopReason::kMaxIterations, 3});
+  cases[1].options.stop.max_layers = 1;
+  cases[1].reason = StopReason::kMaxLayers;
+  cases[1].events = 1;
+  cases[2].options.stop.max_added_two_qubit_gates = 0;
+  cases[2].reason = StopReason::kTwoQubitBudget;
+  cases[2].events = 1;
+  cases[3].options.stop.max_seconds = 1e-9;
+  cases[3].reason = StopReason::kWallClock;
+  cases[3].events = 1;
+  for (const Case& c : cases) {
+    auto result = RunNested(simulator, MaxCut(), start, x0, c.options);
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->stop_reason, c.reason) << StopReasonName(c.reason);
+    EXPECT_EQ(result->history.size(), c.events) << StopReasonName(c.reason);
+    EXPECT_EQ(result->layers, int(c.events));
+  }
+}
+
+TEST(NestedTest, EventsDescribeEveryIteration) {
+  std::vector<IterationEvent> events;
+  const Circuit start = test::HardwareEfficient();
+  auto result = RunNested(sv::Simulator(), MaxCut(), start, {0.3, 0.5, -0.6, -0.2}, Quick(4),
+                          {.on_iteration = [&](const IterationEvent& e) { events.push_back(e); }});
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(events.size(), 4u);
+  for (size_t t = 0; t < events.size(); ++t) {
+    const IterationEvent& e = events[t];
+    EXPECT_EQ(e.iteration, int(t));
+    EXPECT_EQ(e.layers, int(t) + 1);
+    EXPECT_EQ(e.eta, 0.25);
+    EXPECT_GE(e.fidelity, e.fidelity_target);
+    EXPECT_LT(e.guided_cost, e.cost);
+    EXPECT_GT(e.indicator, 0.0);
+    if (t > 0) {
+      EXPECT_LT(e.cost, events[t - 1].cost);
+      EXPECT_GT(e.num_params, events[t - 1].num_params);
+      EXPECT_GE(e.elapsed_seconds, events[t - 1].elapsed_seconds);
+    }
+  }
+  EXPECT_EQ(events.back().num_params, int(result->params.size()));
+  EXPECT_EQ(events.back().two_qubit_gates, result->two_qubit_gates);
+  EXPECT_EQ(result->history.size(), events.size());
+}
+
+TEST(NestedTest, StepControlShrinksAStepThatRaisesTheCost) {
+  // H = Z0 + 3: eigenvalues 4 (|0⟩) and 2 (|1⟩). With η = 1 the factor |1 − ηλ| boosts the
+  // higher level (3 vs 1); η = 0.5 still does (1 vs 0); η = 0.25 lowers the cost (0 vs 0.5).
+  Circuit circuit(1);
+  ASSERT_TRUE(circuit.Add(GateKind::kRY, {0}, {Angle::Param(0)}).ok());
+  const Cost cost = Cost::Observable(PauliSum::Parse("Z0 + 3").value()).value();
+  NestedOptions options = Quick(1);
+  options.step = {StepSize::Mode::kAbsolute, 1.0};
+  auto controlled = RunNested(sv::Simulator(), cost, circuit, {1.0}, options);
+  ASSERT_TRUE(controlled.ok()) << controlled.status();
+  ASSERT_EQ(controlled->history.size(), 1u);
+  EXPECT_DOUBLE_EQ(controlled->history[0].eta, 0.25);
+  EXPECT_LT(controlled->history[0].guided_cost, controlled->history[0].cost);
+
+  options.step_control.max_shrinks = 0;
+  auto raw = RunNested(sv::Simulator(), cost, circuit, {1.0}, options);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_DOUBLE_EQ(raw->history[0].eta, 1.0);
+  EXPECT_GT(raw->history[0].guided_cost, raw->history[0].cost);
+}
+
+TEST(NestedTest, WarmStartAndHandBackLowerTheCost) {
+  const Circuit start = test::HardwareEfficient();
+  const std::vector<double> x0 = {0.9, -0.4, 0.2, 0.7};
+  NestedOptions options = Quick(2);
+  options.warm_start = LocalMinimizerOptions();  // L-BFGS until it stalls
+  auto plain = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_LT(plain->warm_start_cost, plain->start_cost - 0.1);
+  EXPECT_NEAR(plain->warm_start_cost, -1.0, 1e-6);  // the stalled value of this ansatz
+
+  for (HandBack mode : {HandBack::kAtEnd, HandBack::kEveryIteration}) {
+    options.hand_back = mode;
+    auto handed = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+    ASSERT_TRUE(handed.ok()) << handed.status();
+    EXPECT_LT(handed->final_cost, plain->final_cost - 1e-6);
+    EXPECT_EQ(handed->hand_backs, mode == HandBack::kAtEnd ? 1 : handed->layers)
+        << StopReasonName(handed->stop_reason) << " after " << handed->layers << " layers, "
+        << handed->final_cost;
+  }
+}
+
+TEST(NestedTest, HandBackWhenFavourableFollowsTheGradientRatio) {
+  const Circuit start = test::HardwareEfficient();
+  const std::vector<double> x0 = {0.9, -0.4, 0.2, 0.7};  // not stalled: |∂f/∂θ| is large
+  NestedOptions options = Quick(2);
+  auto plain = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  options.hand_back = HandBack::kWhenFavourable;
+  options.hand_back_ratio = 1e6;  // never favourable: the same run as without hand-back
+  auto never = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+  ASSERT_TRUE(never.ok());
+  EXPECT_EQ(never->hand_backs, 0);
+  EXPECT_EQ(never->params, plain->params);
+
+  options.hand_back_ratio = 0.05;
+  std::vector<IterationEvent> events;
+  auto favourable =
+      RunNested(sv::Simulator(), MaxCut(), start, x0, options,
+                {.on_iteration = [&](const IterationEvent& e) { events.push_back(e); }});
+  ASSERT_TRUE(favourable.ok());
+  ASSERT_FALSE(events.empty());
+  EXPECT_TRUE(events[0].handed_back);  // the first iteration re-trains the start ansatz
+  EXPECT_GE(favourable->hand_backs, 1);
+  EXPECT_NEAR(events[0].cost, -1.0, 1e-6);  // the stalled value, reached by the hand-back
+}
+
+TEST(NestedTest, TemplateLayersWithARelativeStepDescend) {
+  NestedOptions options = Quick(3);
+  options.synthesis.kind = LayerKind::kTemplate;
+  options.synthesis.coupling = {{0, 1}, {1, 2}, {2, 3}, {1, 3}};
+  options.step = {StepSize::Mode::kRelativeOneNorm, 0.5};
+  auto result = RunNested(sv::Simulator(), MaxCut(), test::HardwareEfficient(),
+                          {0.0, 0.0, 0.0, 0.0}, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->history.size(), 3u);
+  for (const IterationEvent& e : result->history) {
+    EXPECT_DOUBLE_EQ(e.eta, 0.5 / 4.0);  // ‖H_c‖₁ = 4
+    EXPECT_GE(e.fidelity, e.fidelity_target);
+  }
+  EXPECT_LT(result->final_cost, result->history.back().cost);
+  EXPECT_LT(result->history.back().cost, result->history.front().cost);
+}
+
+// Delegates to the exact estimator and counts calls: the loop must use what it is given.
+class CountingEstimator : public GradientStateEstimator {
+ public:
+  CountingEstimator(const sv::Simulator* simulator, Cost cost) : exact_(simulator, cost) {}
+  int calls() const { return calls_; }
+  absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
+                                                 absl::Span<const double> params,
+                                                 const StepSize& step) override {
+    ++calls_;
+    return exact_.Estimate(circuit, params, step);
+  }
+
+ private:
+  ExactGradientStateEstimator exact_;
+  int calls_ = 0;
+};
+
+TEST(NestedTest, UsesTheGivenEstimator) {
+  const sv::Simulator simulator;
+  CountingEstimator counting(&simulator, MaxCut());
+  auto result = RunNested(simulator, MaxCut(), test::HardwareEfficient(), {0.3, 0.5, -0.6, -0.2},
+                          Quick(3), {}, &counting);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(counting.calls(), 3 + 1);  // one per iteration (no shrinking needed) + final
+}
+
+TEST(NestedTest, ResumingFromACheckpointEndsLikeTheUninterruptedRun) {
+  const Circuit start = test::QaoaP1(PaperMaxCutGraph());
+  for (HandBack mode : {HandBack::kNever, HandBack::kWhenFavourable}) {
+    NestedOptions options = Quick(5);
+    options.warm_start = LocalMinimizerOptions();
+    options.hand_back = mode;
+    std::vector<NestedResult> checkpoints;
+    auto straight =
+        RunNested(sv::Simulator(), MaxCut(), start, {0.3, -0.3}, options,
+                  {.on_checkpoint = [&](const NestedResult& r) { checkpoints.push_back(r); }});
+    ASSERT_TRUE(straight.ok()) << straight.status();
+    ASSERT_GE(checkpoints.size(), 2u);
+    ASSERT_EQ(checkpoints.size(), straight->history.size());
+    const NestedResult& saved = checkpoints[checkpoints.size() / 2 - 1];
+    EXPECT_EQ(saved.params.size(), size_t(saved.circuit.num_params()));
+
+    int resumed_events = 0;
+    auto resumed =
+        ResumeNested(sv::Simulator(), MaxCut(), saved, options,
+                     {.on_iteration = [&](const IterationEvent&) { ++resumed_events; }});
+    ASSERT_TRUE(resumed.ok()) << resumed.status();
+    EXPECT_EQ(resumed_events, int(checkpoints.size() - saved.history.size()));
+    EXPECT_EQ(resumed->params, straight->params);
+    EXPECT_EQ(resumed->final_cost, straight->final_cost);
+    EXPECT_EQ(resumed->stop_reason, straight->stop_reason);
+    EXPECT_EQ(resumed->layers, straight->layers);
+    EXPECT_EQ(resumed->hand_backs, straight->hand_backs);
+    EXPECT_EQ(resumed->added_two_qubit_gates, straight->added_two_qubit_gates);
+    EXPECT_EQ(resumed->warm_start_cost, straight->warm_start_cost);
+    ASSERT_EQ(resumed->history.size(), straight->history.size());
+    EXPECT_EQ(resumed->history.back().iteration, straight->history.back().iteration);
+  }
+}
+
+TEST(NestedTest, DeterministicForTheSameInputs) {
+  const Circuit start = test::QaoaP1(PaperMaxCutGraph());
+  auto a = RunNested(sv::Simulator(), MaxCut(), start, {0.3, -0.3}, Quick(3));
+  auto b = RunNested(sv::Simulator(), MaxCut(), start, {0.3, -0.3}, Quick(3));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->params, b->params);
+  EXPECT_EQ(a->final_cost, b->final_cost);
+}
+
+// A 2-qubit Householder reflection mapping |00⟩ to the normalized real vector x.
+Circuit Prepare(std::vector<double> x) {
+  double norm = 0;
+  for (double v : x) norm += v * v;
+  for (double& v : x) v /= std::sqrt(norm);
+  std::vector<double> v = x;
+  v[0] -= 1.0;
+  double vv = 0;
+  for (double e : v) vv += e * e;
+  Gate gate;
+  gate.kind = GateKind::kUnitary;
+  gate.qubits = {0, 1};
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 4; ++c) gate.matrix.push_back((r == c ? 1.0 : 0.0) - 2 * v[r] * v[c] / vv);
+  Circuit circuit(2);
+  EXPECT_TRUE(circuit.Append(gate).ok());
+  return circuit;
+}
+
+TEST(NestedTest, QuarticPolynomialFromANearAxisStartReachesItsMinimum) {
+  // The paper's start t = 0: (1, 1.3, 0, 0), η = 0.2, 10 iterations → f_paper ≈ 0.
+  const Cost cost = Cost::Polynomial(PaperQuarticPolynomial(/*include_y=*/true));
+  NestedOptions options = Quick(10);
+  options.step = {StepSize::Mode::kAbsolute, 0.2};
+  options.stop.indicator_threshold = 1e-12;
+  auto result = RunNested(sv::Simulator(), cost, Prepare({1, 1.3, 0, 0}), {}, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  sv::StateVector psi = sv::StateVector::Create(2).value();
+  ASSERT_TRUE(sv::Simulator().Run(result->circuit, result->params, psi).ok());
+  const double f_paper = PaperNormalizedCost(result->final_cost, psi.data()[0]);
+  std::printf("[ quartic  ] start f %.4f -> f %.6f (paper-normalized %.6f) after %d layers\n",
+              result->start_cost, result->final_cost, f_paper, result->layers);
+  EXPECT_LT(f_paper, 1e-3);
+  for (const IterationEvent& e : result->history) EXPECT_LE(e.guided_cost, e.cost);
+}
+
+TEST(NestedTest, RejectsBadSettingsNamingTheField) {
+  const Circuit start = test::HardwareEfficient();
+  const std::vector<double> x0(4, 0.1);
+  auto expect_field = [&](const Cost& cost, const Circuit& circuit,
+                          const std::vector<double>& params, const NestedOptions& options,
+                          const char* field) {
+    auto r = RunNested(sv::Simulator(), cost, circuit, params, options);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_THAT(r.status().message(), HasSubstr(field));
+  };
+  NestedOptions zero_step = Quick(1);
+  zero_step.step.value = 0.0;
+  expect_field(MaxCut(), start, x0, zero_step, "step_size");
+  NestedOptions coupling = Quick(1);
+  coupling.synthesis.pool = PoolKind::kCouplingGraph;
+  expect_field(MaxCut(), start, x0, coupling, "coupling_graph");
+  NestedOptions unknown_pool = Quick(1);
+  unknown_pool.synthesis.pool = static_cast<PoolKind>(9);
+  expect_field(MaxCut(), start, x0, unknown_pool, "pool");
+  NestedOptions target = Quick(1);
+  target.fidelity_target.fixed = 1.5;
+  expect_field(MaxCut(), start, x0, target, "fidelity_target");
+  NestedOptions ratio = Quick(1);
+  ratio.hand_back_ratio = -1.0;
+  expect_field(MaxCut(), start, x0, ratio, "hand_back_ratio");
+  expect_field(MaxCut(), Circuit(3), {}, Quick(1), "num_qubits");
+  expect_field(Cost::Polynomial(PaperQuarticPolynomial(false)), start, x0, Quick(1),
+               "num_qubits");
+  expect_field(MaxCut(), start, {0.1}, Quick(1), "params");
+}
+
+}  // namespace
+}  // namespace qgrad::optimizer

@@ -1,0 +1,48 @@
+// Gate pools and layer templates for layer synthesis: the Pauli rotations exp(−iθP/2) a
+// greedy layer may draw from, the fixed template layer, and the cheap score of every pool
+// candidate at θ = 0.
+//
+// Thread-safety: free functions and values only.
+#ifndef QGRAD_OPTIMIZER_POOL_H_
+#define QGRAD_OPTIMIZER_POOL_H_
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "backends/statevector/statevector.h"
+#include "core/circuit.h"
+#include "core/pauli.h"
+
+namespace qgrad::optimizer {
+
+using Coupling = std::vector<std::pair<int, int>>;
+
+enum class PoolKind {
+  kAllPairs,       // X, Y, Z on every qubit; the 9 two-letter strings on every pair
+  kCouplingGraph,  // the same, two-qubit strings only on the coupling graph's edges
+};
+// "all_pairs" | "coupling_graph"; INVALID_ARGUMENT ("pool: ...") otherwise.
+absl::StatusOr<PoolKind> ParsePoolKind(std::string_view name);
+
+// INVALID_ARGUMENT ("coupling_graph: ...") for an out-of-range, repeated or self edge, or an
+// empty graph when `required`.
+absl::Status ValidateCoupling(const Coupling& coupling, int num_qubits, bool required);
+
+// The pool's Pauli strings (global qubit indices). REQUIRES: validated arguments.
+std::vector<PauliString> MakePool(PoolKind kind, int num_qubits, const Coupling& coupling);
+
+// One template block with parameters first_param, first_param+1, …: RY then RZ on every
+// qubit, then ZZ, YZ and ZY rotations on each coupling edge (on the chain (q, q+1) when
+// `coupling` is empty). All angles start at 0, where the block is the identity. Returns
+// the parameter count used.
+int AppendTemplateBlock(Circuit& layer, int first_param, const Coupling& coupling);
+
+// ⟨w|P|chi⟩ in one pass over the amplitudes. REQUIRES: same qubit count, P fits.
+sv::Amplitude PauliMatrixElement(const sv::StateVector& w, const PauliString& p,
+                                 const sv::StateVector& chi);
+
+}  // namespace qgrad::optimizer
+
+#endif  // QGRAD_OPTIMIZER_POOL_H_

@@ -1,0 +1,173 @@
+// Layer synthesis (see synthesis.h).
+//
+// Thread-safety: no shared mutable state.
+#include "optimizer/synthesis.h"
+
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace qgrad::optimizer {
+namespace {
+
+double Overlap(const sv::StateVector& chi, const SynthesisTarget& target) {
+  return sv::InnerProduct(chi, target.Apply(chi)).real();
+}
+
+// Maximizes F over all the layer's angles, starting from layer->params.
+absl::Status Reoptimize(const sv::Simulator& simulator, const sv::StateVector& initial,
+                        const SynthesisTarget& target, double fidelity_target,
+                        const SynthesisOptions& options, SynthesizedLayer* layer) {
+  Objective negative_fidelity = [&](absl::Span<const double> x,
+                                    absl::Span<double> gradient) -> absl::StatusOr<double> {
+    auto f = target.Fidelity(simulator, layer->layer, x, initial);
+    if (!f.ok()) return f.status();
+    for (size_t i = 0; i < gradient.size(); ++i) gradient[i] = -f->gradient[i];
+    return -f->value;
+  };
+  LocalMinimizerOptions minimizer = options.minimizer;
+  minimizer.stop_value = -fidelity_target;
+  auto best = Minimize(negative_fidelity, layer->params, minimizer);
+  if (!best.ok()) return best.status();
+  layer->evaluations += best->evaluations;
+  if (-best->value >= layer->fidelity) {
+    layer->params = std::move(best->x);
+    layer->fidelity = -best->value;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<sv::StateVector> LayerState(const sv::Simulator& simulator,
+                                           const sv::StateVector& initial,
+                                           const SynthesizedLayer& layer) {
+  sv::StateVector chi = initial.Copy();
+  if (absl::Status s = simulator.Run(layer.layer, layer.params, chi); !s.ok()) return s;
+  return chi;
+}
+
+// The angle maximizing F(θ) = (a+b)/2 + (a−b)/2·cos θ + m·sin θ for appending exp(−iθP/2)
+// to chi, where a = F(0), b = ⟨Pχ|ρ|Pχ⟩ and m = ∂F/∂θ at 0.
+double BestRotationAngle(const sv::StateVector& chi, const PauliString& p, double a, double m,
+                         const SynthesisTarget& target) {
+  sv::StateVector pchi = chi.Copy();
+  sv::ApplyPauliSum(PauliSum({PauliTerm{1.0, p}}), chi, pchi);
+  const double b = Overlap(pchi, target);
+  return std::atan2(m, 0.5 * (a - b));
+}
+
+absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& initial,
+                        const SynthesisTarget& target, double fidelity_target,
+                        const SynthesisOptions& options, SynthesizedLayer* layer) {
+  const int n = initial.num_qubits();
+  const std::vector<PauliString> pool = MakePool(options.pool, n, options.coupling);
+  sv::StateVector chi = initial.Copy();
+  while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
+    const sv::StateVector w = target.Apply(chi);
+    size_t best = 0;
+    double best_m = 0.0;
+    for (size_t i = 0; i < pool.size(); ++i) {
+      const double m = PauliMatrixElement(w, pool[i], chi).imag();
+      if (std::abs(m) > std::abs(best_m)) {
+        best = i;
+        best_m = m;
+      }
+    }
+    if (std::abs(best_m) <= options.min_candidate_gradient) break;
+    const double angle = BestRotationAngle(chi, pool[best], layer->fidelity, best_m, target);
+    const int index = int(layer->params.size());
+    if (absl::Status s = layer->layer.AddPauliRotation(pool[best], Angle::Param(index));
+        !s.ok()) {
+      return s;
+    }
+    layer->params.push_back(angle);
+    auto f = target.Fidelity(simulator, layer->layer, layer->params, initial);
+    if (!f.ok()) return f.status();
+    layer->fidelity = f->value;
+    ++layer->evaluations;
+    if (layer->fidelity < fidelity_target) {
+      if (absl::Status s = Reoptimize(simulator, initial, target, fidelity_target, options, layer);
+          !s.ok()) {
+        return s;
+      }
+    }
+    auto next = LayerState(simulator, initial, *layer);
+    if (!next.ok()) return next.status();
+    chi = std::move(*next);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status GrowTemplate(const sv::Simulator& simulator, const sv::StateVector& initial,
+                          const SynthesisTarget& target, double fidelity_target,
+                          const SynthesisOptions& options, SynthesizedLayer* layer) {
+  for (int block = 0;
+       block < options.max_template_blocks && layer->fidelity < fidelity_target; ++block) {
+    const int added =
+        AppendTemplateBlock(layer->layer, int(layer->params.size()), options.coupling);
+    layer->params.resize(layer->params.size() + added, 0.0);
+    if (absl::Status s = Reoptimize(simulator, initial, target, fidelity_target, options, layer);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<LayerKind> ParseLayerKind(std::string_view name) {
+  if (name == "greedy") return LayerKind::kGreedyPool;
+  if (name == "template") return LayerKind::kTemplate;
+  return absl::InvalidArgumentError(
+      absl::StrCat("layer_kind: unknown layer kind \"", std::string(name),
+                   "\" (greedy | template)"));
+}
+
+absl::Status ValidateSynthesisOptions(const SynthesisOptions& options, int num_qubits) {
+  if (options.kind != LayerKind::kGreedyPool && options.kind != LayerKind::kTemplate) {
+    return absl::InvalidArgumentError("layer_kind: unknown layer kind");
+  }
+  if (options.pool != PoolKind::kAllPairs && options.pool != PoolKind::kCouplingGraph) {
+    return absl::InvalidArgumentError("pool: unknown gate pool");
+  }
+  const bool needs_coupling =
+      options.kind == LayerKind::kGreedyPool && options.pool == PoolKind::kCouplingGraph;
+  if (absl::Status s = ValidateCoupling(options.coupling, num_qubits, needs_coupling); !s.ok()) {
+    return s;
+  }
+  if (options.kind == LayerKind::kGreedyPool && options.max_gates < 1) {
+    return absl::InvalidArgumentError("max_gates: must be >= 1");
+  }
+  if (options.kind == LayerKind::kTemplate && options.max_template_blocks < 1) {
+    return absl::InvalidArgumentError("max_template_blocks: must be >= 1");
+  }
+  if (options.minimizer.max_evaluations < 1) {
+    return absl::InvalidArgumentError("max_evaluations: must be >= 1");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SynthesizedLayer> SynthesizeLayer(const sv::Simulator& simulator,
+                                                 const sv::StateVector& initial,
+                                                 const SynthesisTarget& target,
+                                                 double fidelity_target,
+                                                 const SynthesisOptions& options) {
+  const int n = initial.num_qubits();
+  if (target.num_qubits() != n) {
+    return absl::InvalidArgumentError(absl::StrCat("num_qubits: the target has ",
+                                                   target.num_qubits(),
+                                                   " qubits, the current state ", n));
+  }
+  if (absl::Status s = ValidateSynthesisOptions(options, n); !s.ok()) return s;
+  SynthesizedLayer layer{Circuit(n), {}, 0.0, 0.0, 0};
+  layer.initial_fidelity = layer.fidelity = Overlap(initial, target);
+  absl::Status grown =
+      options.kind == LayerKind::kTemplate
+          ? GrowTemplate(simulator, initial, target, fidelity_target, options, &layer)
+          : GrowGreedy(simulator, initial, target, fidelity_target, options, &layer);
+  if (!grown.ok()) return grown;
+  return layer;
+}
+
+}  // namespace qgrad::optimizer
