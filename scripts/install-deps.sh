@@ -10,6 +10,7 @@ packages=(
   libhwy-dev           # Highway: portable SIMD with runtime dispatch
   nlohmann-json3-dev   # JSON output of the CLI
   libnlopt-dev libnlopt-cxx-dev   # NLopt optimizers (COBYLA, L-BFGS)
+  protobuf-compiler libprotobuf-dev   # job specifications (proto3, JSON)
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )
