@@ -1,0 +1,434 @@
+// Adjoint-method gradients; see adjoint.h for the two sweeps.
+//
+// Notation: ψ_k is the state after gate k, λ_k = G_{k+1}†⋯G_m† λ_m with λ_m = Hψ (or the
+// target state for fidelities). Then ∂f/∂a_k = 2 Re(w ⟨λ_k| ∂G_k/∂a |ψ_{k−1}⟩), w = 1 for
+// expectations and w = conj⟨target|ψ⟩ for fidelities.
+//
+// Thread-safety: see adjoint.h.
+#include "backends/statevector/adjoint.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/gate_matrix.h"
+
+namespace qgrad::sv {
+namespace {
+
+using Matrix = std::vector<Amplitude>;
+
+// Inserts a zero bit at each position of `sorted_positions` (ascending) into `j`.
+inline uint64_t InsertZeroBits(uint64_t j, absl::Span<const int> sorted_positions) {
+  for (int p : sorted_positions) {
+    uint64_t low = j & ((uint64_t{1} << p) - 1);
+    j = low | ((j ^ low) << 1);
+  }
+  return j;
+}
+
+// The qubits a gate touches with the pattern its controls require.
+struct Support {
+  std::vector<int> fixed_sorted;  // targets and controls, ascending
+  uint64_t control_pattern = 0;   // bits that must be 1 (negctrl bits stay 0)
+  std::vector<uint64_t> offsets;  // offsets[r]: the index bits of local target index r
+};
+
+Support SupportOf(absl::Span<const int> targets, absl::Span<const int> controls,
+                  const std::vector<bool>& control_values) {
+  Support s;
+  s.fixed_sorted.assign(targets.begin(), targets.end());
+  s.fixed_sorted.insert(s.fixed_sorted.end(), controls.begin(), controls.end());
+  std::sort(s.fixed_sorted.begin(), s.fixed_sorted.end());
+  for (size_t i = 0; i < controls.size(); ++i) {
+    if (control_values[i]) s.control_pattern |= uint64_t{1} << controls[i];
+  }
+  size_t dim = size_t{1} << targets.size();
+  s.offsets.resize(dim);
+  for (size_t r = 0; r < dim; ++r) {
+    uint64_t off = 0;
+    for (size_t b = 0; b < targets.size(); ++b) {
+      if ((r >> b) & 1) off |= uint64_t{1} << targets[b];
+    }
+    s.offsets[r] = off;
+  }
+  return s;
+}
+
+int ThreadsFor(const Simulator& sim, int num_qubits) {
+  if (num_qubits < sim.options().parallel_min_qubits) return 1;
+  return sim.options().threads > 0 ? sim.options().threads : omp_get_max_threads();
+}
+
+// ⟨bra| M |ket⟩ with M acting on `targets` where the controls hold, and zero elsewhere.
+Amplitude MatrixElement(const Simulator& sim, const StateVector& bra, const Support& s,
+                        const Matrix& m, const StateVector& ket) {
+  const int n = bra.num_qubits();
+  const size_t dim = s.offsets.size();
+  const uint64_t count = uint64_t{1} << (n - int(s.fixed_sorted.size()));
+  const Amplitude* b = bra.data();
+  const Amplitude* k = ket.data();
+  double re = 0, im = 0;
+#pragma omp parallel for num_threads(ThreadsFor(sim, n)) reduction(+ : re, im) schedule(static)
+  for (uint64_t j = 0; j < count; ++j) {
+    uint64_t base = InsertZeroBits(j, s.fixed_sorted) | s.control_pattern;
+    Amplitude sum = 0;
+    for (size_t r = 0; r < dim; ++r) {
+      Amplitude row = 0;
+      for (size_t c = 0; c < dim; ++c) row += m[r * dim + c] * k[base | s.offsets[c]];
+      sum += std::conj(b[base | s.offsets[r]]) * row;
+    }
+    re += sum.real();
+    im += sum.imag();
+  }
+  return {re, im};
+}
+
+// ⟨bra| P |ket⟩ for a Pauli rotation's string (on the gate's qubits) where controls hold.
+Amplitude PauliElement(const Simulator& sim, const StateVector& bra, const Gate& g,
+                       const StateVector& ket) {
+  uint64_t x = 0, z = 0;
+  for (size_t i = 0; i < g.qubits.size(); ++i) {
+    PauliLetter l = g.pauli.letter(int(i));
+    if (l == PauliLetter::kX || l == PauliLetter::kY) x |= uint64_t{1} << g.qubits[i];
+    if (l == PauliLetter::kZ || l == PauliLetter::kY) z |= uint64_t{1} << g.qubits[i];
+  }
+  static const Amplitude kIPow[4] = {1, {0, 1}, -1, {0, -1}};
+  const Amplitude base_phase = kIPow[__builtin_popcountll(x & z) & 3];
+  Support s = SupportOf({}, g.controls, g.control_values);
+  const int n = bra.num_qubits();
+  const uint64_t count = uint64_t{1} << (n - int(s.fixed_sorted.size()));
+  const Amplitude* b = bra.data();
+  const Amplitude* k = ket.data();
+  double re = 0, im = 0;
+#pragma omp parallel for num_threads(ThreadsFor(sim, n)) reduction(+ : re, im) schedule(static)
+  for (uint64_t j = 0; j < count; ++j) {
+    uint64_t i = InsertZeroBits(j, s.fixed_sorted) | s.control_pattern;
+    Amplitude t = std::conj(b[i ^ x]) * k[i];
+    if (__builtin_popcountll(i & z) & 1) t = -t;
+    re += t.real();
+    im += t.imag();
+  }
+  return base_phase * Amplitude(re, im);
+}
+
+// Adds w-weighted terms of `gate` to `gradient`; `element(angle)` gives ⟨λ|∂G/∂a|ψ_{k−1}⟩.
+template <class ElementFn>
+void AccumulateGate(const Gate& gate, Amplitude weight, ElementFn element,
+                    std::vector<double>& gradient) {
+  for (size_t a = 0; a < gate.angles.size(); ++a) {
+    const Angle& angle = gate.angles[a];
+    if (angle.is_fixed()) continue;
+    gradient[angle.index] += 2 * (weight * element(int(a))).real() * angle.scale;
+  }
+}
+
+bool IsWide(const Gate& g, int max_block_qubits) {
+  return int(g.AllQubits().size()) > max_block_qubits;
+}
+
+// Undoes one gate on φ and λ, adding its parameters' terms. `phi` holds ψ_k on entry.
+void UndoGate(const Simulator& sim, const Gate& g, absl::Span<const double> params,
+              Amplitude weight, StateVector& phi, StateVector& lambda,
+              std::vector<double>& gradient) {
+  const Gate inverse = InverseGate(g);
+  if (g.kind == GateKind::kPauliRotation && g.IsParameterized()) {
+    // ∂G/∂a ψ_{k−1} = −i/2 P G ψ_{k−1} = −i/2 P ψ_k: no derivative matrix of size 4^k.
+    Amplitude p = PauliElement(sim, lambda, g, phi);
+    AccumulateGate(g, weight, [&](int) { return Amplitude(0, -0.5) * p; }, gradient);
+    sim.ApplyGate(inverse, params, phi);
+  } else {
+    sim.ApplyGate(inverse, params, phi);
+    if (g.IsParameterized()) {
+      Support s = SupportOf(g.qubits, g.controls, g.control_values);
+      AccumulateGate(g, weight, [&](int a) {
+        return MatrixElement(sim, lambda, s, GateMatrixDerivative(g, params, a), phi);
+      }, gradient);
+    }
+  }
+  sim.ApplyGate(inverse, params, lambda);
+}
+
+// ---- Blocked sweep ------------------------------------------------------------------
+
+struct Block {
+  std::vector<int> qubits;  // ascending; local bit i is qubit qubits[i]
+  std::vector<int> gates;   // indices into the circuit, in circuit order
+};
+
+std::vector<Block> GroupIntoBlocks(const std::vector<Gate>& gates, int max_qubits) {
+  std::vector<Block> blocks;
+  Block current;
+  auto close = [&] {
+    if (!current.gates.empty()) blocks.push_back(std::move(current));
+    current = Block{};
+  };
+  for (int i = 0; i < int(gates.size()); ++i) {
+    const Gate& g = gates[i];
+    if (g.kind == GateKind::kBarrier) continue;
+    if (IsWide(g, max_qubits)) {
+      close();
+      blocks.push_back(Block{{}, {i}});  // empty qubit list marks a wide gate
+      continue;
+    }
+    std::vector<int> merged = current.qubits;
+    for (int q : g.AllQubits()) {
+      if (std::find(merged.begin(), merged.end(), q) == merged.end()) merged.push_back(q);
+    }
+    if (int(merged.size()) > max_qubits) {
+      close();
+      merged = g.AllQubits();
+    }
+    std::sort(merged.begin(), merged.end());
+    current.qubits = std::move(merged);
+    current.gates.push_back(i);
+  }
+  close();
+  return blocks;
+}
+
+Matrix Identity(size_t dim) {
+  Matrix m(dim * dim, 0);
+  for (size_t i = 0; i < dim; ++i) m[i * dim + i] = 1;
+  return m;
+}
+
+Matrix MatMul(const Matrix& a, const Matrix& b, size_t dim) {
+  Matrix c(dim * dim, 0);
+  for (size_t r = 0; r < dim; ++r)
+    for (size_t k = 0; k < dim; ++k) {
+      Amplitude v = a[r * dim + k];
+      if (v == Amplitude(0)) continue;
+      for (size_t col = 0; col < dim; ++col) c[r * dim + col] += v * b[k * dim + col];
+    }
+  return c;
+}
+
+// The gate's matrix `m` (own qubits) lifted to the block's qubits. Where the controls do
+// not hold the result is the identity, or zero when `zero_off_controls` (a derivative).
+Matrix Embed(const Gate& g, const Matrix& m, const std::vector<int>& block_qubits,
+             bool zero_off_controls) {
+  auto local = [&](int q) {
+    return int(std::find(block_qubits.begin(), block_qubits.end(), q) - block_qubits.begin());
+  };
+  const size_t dim = size_t{1} << block_qubits.size();
+  const size_t gdim = size_t{1} << g.qubits.size();
+  uint64_t control_mask = 0, control_pattern = 0, target_mask = 0;
+  for (size_t i = 0; i < g.controls.size(); ++i) {
+    control_mask |= uint64_t{1} << local(g.controls[i]);
+    if (g.control_values[i]) control_pattern |= uint64_t{1} << local(g.controls[i]);
+  }
+  std::vector<uint64_t> spread(gdim);  // local target index → block index bits
+  for (size_t r = 0; r < gdim; ++r) {
+    uint64_t bits = 0;
+    for (size_t b = 0; b < g.qubits.size(); ++b) {
+      if ((r >> b) & 1) bits |= uint64_t{1} << local(g.qubits[b]);
+    }
+    spread[r] = bits;
+  }
+  for (size_t b = 0; b < g.qubits.size(); ++b) target_mask |= uint64_t{1} << local(g.qubits[b]);
+  Matrix out(dim * dim, 0);
+  for (size_t col = 0; col < dim; ++col) {
+    if ((col & control_mask) != control_pattern) {
+      if (!zero_off_controls) out[col * dim + col] = 1;
+      continue;
+    }
+    size_t gcol = 0;
+    for (size_t r = 0; r < gdim; ++r) {
+      if ((col & target_mask) == spread[r]) gcol = r;
+    }
+    const uint64_t rest = col & ~target_mask;
+    for (size_t gr = 0; gr < gdim; ++gr) out[(rest | spread[gr]) * dim + col] = m[gr * gdim + gcol];
+  }
+  return out;
+}
+
+// One pass: φ ← B†φ, λ ← B†λ, and R[c][r] = Σ φ'_c conj(λ_r) over the rest of the index
+// (λ before the update, φ after it).
+Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
+                  const Matrix& b_dagger, StateVector& phi, StateVector& lambda) {
+  const int n = phi.num_qubits();
+  const Support s = SupportOf(block_qubits, {}, {});
+  const size_t dim = s.offsets.size();
+  const uint64_t count = uint64_t{1} << (n - int(block_qubits.size()));
+  Amplitude* f = phi.data();
+  Amplitude* l = lambda.data();
+  Matrix total(dim * dim, 0);
+#pragma omp parallel num_threads(ThreadsFor(sim, n))
+  {
+    Matrix r_local(dim * dim, 0);
+    std::vector<Amplitude> fv(dim), lv(dim), fo(dim), lo(dim);
+#pragma omp for schedule(static)
+    for (uint64_t j = 0; j < count; ++j) {
+      const uint64_t base = InsertZeroBits(j, s.fixed_sorted);
+      for (size_t r = 0; r < dim; ++r) {
+        fv[r] = f[base | s.offsets[r]];
+        lv[r] = l[base | s.offsets[r]];
+      }
+      for (size_t r = 0; r < dim; ++r) {
+        Amplitude a = 0, c = 0;
+        for (size_t k = 0; k < dim; ++k) {
+          a += b_dagger[r * dim + k] * fv[k];
+          c += b_dagger[r * dim + k] * lv[k];
+        }
+        fo[r] = a;
+        lo[r] = c;
+      }
+      for (size_t c = 0; c < dim; ++c)
+        for (size_t r = 0; r < dim; ++r) r_local[c * dim + r] += fo[c] * std::conj(lv[r]);
+      for (size_t r = 0; r < dim; ++r) {
+        f[base | s.offsets[r]] = fo[r];
+        l[base | s.offsets[r]] = lo[r];
+      }
+    }
+#pragma omp critical
+    for (size_t i = 0; i < total.size(); ++i) total[i] += r_local[i];
+  }
+  return total;
+}
+
+void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
+               absl::Span<const double> params, Amplitude weight, StateVector& phi,
+               StateVector& lambda, std::vector<double>& gradient) {
+  const size_t dim = size_t{1} << block.qubits.size();
+  const size_t m = block.gates.size();
+  std::vector<Matrix> embedded(m);
+  for (size_t i = 0; i < m; ++i) {
+    const Gate& g = circuit.gates()[block.gates[i]];
+    embedded[i] = Embed(g, GateMatrix(g, params), block.qubits, false);
+  }
+  // prefix[i] = E_{i−1}⋯E_0, suffix[i] = E_{m−1}⋯E_{i+1}.
+  std::vector<Matrix> prefix(m + 1), suffix(m);
+  prefix[0] = Identity(dim);
+  for (size_t i = 0; i < m; ++i) prefix[i + 1] = MatMul(embedded[i], prefix[i], dim);
+  Matrix acc = Identity(dim);
+  for (size_t i = m; i-- > 0;) {
+    suffix[i] = acc;
+    acc = MatMul(acc, embedded[i], dim);
+  }
+  Matrix b_dagger(dim * dim);
+  for (size_t r = 0; r < dim; ++r)
+    for (size_t c = 0; c < dim; ++c) b_dagger[c * dim + r] = std::conj(prefix[m][r * dim + c]);
+
+  Matrix reduced = SweepBlock(sim, block.qubits, b_dagger, phi, lambda);
+  for (size_t i = 0; i < m; ++i) {
+    const Gate& g = circuit.gates()[block.gates[i]];
+    if (!g.IsParameterized()) continue;
+    AccumulateGate(g, weight, [&](int a) {
+      Matrix d = Embed(g, GateMatrixDerivative(g, params, a), block.qubits, true);
+      Matrix full = MatMul(suffix[i], MatMul(d, prefix[i], dim), dim);
+      Amplitude e = 0;
+      for (size_t r = 0; r < dim; ++r)
+        for (size_t c = 0; c < dim; ++c) e += full[r * dim + c] * reduced[c * dim + r];
+      return e;
+    }, gradient);
+  }
+}
+
+// ---- Shared driver ---------------------------------------------------------------------
+
+absl::Status CheckInputs(const Circuit& circuit, absl::Span<const double> params,
+                         const StateVector* initial, const AdjointOptions& options) {
+  if (!circuit.IsUnitary()) {
+    return absl::FailedPreconditionError("gradients need a circuit without measure or reset");
+  }
+  if (int(params.size()) < circuit.num_params()) {
+    return absl::InvalidArgumentError(absl::StrCat("circuit has ", circuit.num_params(),
+                                                   " parameters, got ", params.size()));
+  }
+  if (initial != nullptr && initial->num_qubits() != circuit.num_qubits()) {
+    return absl::InvalidArgumentError(absl::StrCat("initial state has ", initial->num_qubits(),
+                                                   " qubits, circuit ", circuit.num_qubits()));
+  }
+  if (options.max_block_qubits < 1 || options.max_block_qubits > 5) {
+    return absl::InvalidArgumentError("max_block_qubits must be in [1, 5]");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StateVector> Forward(const Simulator& sim, const Circuit& circuit,
+                                    absl::Span<const double> params, const StateVector* initial) {
+  absl::StatusOr<StateVector> psi = StateVector::Create(circuit.num_qubits());
+  if (!psi.ok()) return psi.status();
+  if (initial != nullptr) psi->CopyFrom(*initial);
+  if (absl::Status s = sim.Run(circuit, params, *psi); !s.ok()) return s;
+  return psi;
+}
+
+// Runs the backward sweep from φ = ψ_m, λ = λ_m and returns the gradient.
+std::vector<double> Backward(const Simulator& sim, const Circuit& circuit,
+                             absl::Span<const double> params, Amplitude weight,
+                             StateVector& phi, StateVector& lambda,
+                             const AdjointOptions& options) {
+  std::vector<double> gradient(circuit.num_params(), 0.0);
+  const auto& gates = circuit.gates();
+  if (options.sweep == AdjointSweep::kGateByGate) {
+    for (size_t k = gates.size(); k-- > 0;) {
+      if (gates[k].kind == GateKind::kBarrier) continue;
+      UndoGate(sim, gates[k], params, weight, phi, lambda, gradient);
+    }
+    return gradient;
+  }
+  std::vector<Block> blocks = GroupIntoBlocks(gates, options.max_block_qubits);
+  for (size_t b = blocks.size(); b-- > 0;) {
+    if (blocks[b].qubits.empty() && !gates[blocks[b].gates[0]].AllQubits().empty()) {
+      UndoGate(sim, gates[blocks[b].gates[0]], params, weight, phi, lambda, gradient);
+    } else {
+      UndoBlock(sim, circuit, blocks[b], params, weight, phi, lambda, gradient);
+    }
+  }
+  return gradient;
+}
+
+}  // namespace
+
+absl::StatusOr<ValueAndGradient> ExpectationGradient(const Simulator& simulator,
+                                                     const Circuit& circuit,
+                                                     absl::Span<const double> params,
+                                                     const PauliSum& observable,
+                                                     const StateVector* initial,
+                                                     const AdjointOptions& options) {
+  if (absl::Status s = CheckInputs(circuit, params, initial, options); !s.ok()) return s;
+  if (!observable.IsHermitian()) {
+    return absl::InvalidArgumentError("observable is not Hermitian (complex coefficients)");
+  }
+  if (observable.NumQubits() > circuit.num_qubits()) {
+    return absl::InvalidArgumentError(absl::StrCat("observable acts on ",
+                                                   observable.NumQubits(), " qubits, circuit has ",
+                                                   circuit.num_qubits()));
+  }
+  absl::StatusOr<StateVector> phi = Forward(simulator, circuit, params, initial);
+  if (!phi.ok()) return phi.status();
+  absl::StatusOr<StateVector> lambda = StateVector::Create(circuit.num_qubits());
+  if (!lambda.ok()) return lambda.status();
+  ApplyPauliSum(observable, *phi, *lambda);
+  ValueAndGradient out;
+  out.value = InnerProduct(*phi, *lambda).real();
+  out.gradient = Backward(simulator, circuit, params, 1.0, *phi, *lambda, options);
+  return out;
+}
+
+absl::StatusOr<ValueAndGradient> FidelityGradient(const Simulator& simulator,
+                                                  const Circuit& circuit,
+                                                  absl::Span<const double> params,
+                                                  const StateVector& target,
+                                                  const StateVector* initial,
+                                                  const AdjointOptions& options) {
+  if (absl::Status s = CheckInputs(circuit, params, initial, options); !s.ok()) return s;
+  if (target.num_qubits() != circuit.num_qubits()) {
+    return absl::InvalidArgumentError(absl::StrCat("target state has ", target.num_qubits(),
+                                                   " qubits, circuit ", circuit.num_qubits()));
+  }
+  absl::StatusOr<StateVector> phi = Forward(simulator, circuit, params, initial);
+  if (!phi.ok()) return phi.status();
+  StateVector lambda = target.Copy();
+  const Amplitude overlap = InnerProduct(target, *phi);
+  ValueAndGradient out;
+  out.value = std::norm(overlap);
+  out.gradient = Backward(simulator, circuit, params, std::conj(overlap), *phi, lambda, options);
+  return out;
+}
+
+}  // namespace qgrad::sv

@@ -1,0 +1,126 @@
+// Scalar reference kernels: the plain definition of every operation, used as the oracle
+// for the SIMD kernels and selectable with KernelChoice::kScalar.
+// Thread-safety: see kernels.h.
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <vector>
+
+#include "backends/statevector/kernels.h"
+#include "backends/statevector/parallel.h"
+#include "backends/statevector/pass_runner.h"
+
+namespace qgrad::sv::internal {
+
+uint64_t Op::QubitMask() const {
+  uint64_t mask = cmask | x | z;
+  for (int q : qubits) mask |= uint64_t{1} << q;
+  return mask;
+}
+
+namespace {
+
+std::vector<int> SortedBits(uint64_t mask) {
+  std::vector<int> bits;
+  for (; mask != 0; mask &= mask - 1) bits.push_back(std::countr_zero(mask));
+  return bits;
+}
+
+void DenseScalar(Amplitude* psi, int n, const Op& op, int threads) {
+  const int k = static_cast<int>(op.qubits.size());
+  const uint64_t dim = uint64_t{1} << k;
+  const std::vector<int> fixed = SortedBits(op.QubitMask());
+  std::vector<uint64_t> offset(dim);
+  for (uint64_t j = 0; j < dim; ++j) {
+    uint64_t o = 0;
+    for (int b = 0; b < k; ++b) o |= ((j >> b) & 1) << op.qubits[b];
+    offset[j] = o;
+  }
+  const uint64_t count = uint64_t{1} << (n - static_cast<int>(fixed.size()));
+  const Amplitude* m = op.matrix.data();
+  ParallelFor(count, threads, [&](uint64_t begin, uint64_t end) {
+    std::vector<Amplitude> in(dim);
+    for (uint64_t r = begin; r < end; ++r) {
+      const uint64_t base =
+          InsertZeroBits(r, fixed.data(), static_cast<int>(fixed.size())) | op.cval;
+      for (uint64_t j = 0; j < dim; ++j) in[j] = psi[base + offset[j]];
+      for (uint64_t i = 0; i < dim; ++i) {
+        Amplitude acc = 0.0;
+        for (uint64_t j = 0; j < dim; ++j) acc += m[i * dim + j] * in[j];
+        psi[base + offset[i]] = acc;
+      }
+    }
+  });
+}
+
+void DiagonalScalar(Amplitude* psi, int n, const Op& op, int threads) {
+  const int k = static_cast<int>(op.qubits.size());
+  ParallelFor(uint64_t{1} << n, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t i = begin; i < end; ++i) {
+      psi[i] *= op.matrix[ExtractBits(i, op.qubits.data(), k)];
+    }
+  });
+}
+
+// (−1)^{popcount(v)}
+inline double ParitySign(uint64_t v) { return (std::popcount(v) & 1) ? -1.0 : 1.0; }
+
+// P = i^{popcount(x&z)} X^x Z^z, so (Pψ)[i] = i^c (−1)^{|(i^x)&z|} ψ[i^x]; the rotation
+// mixes each pair (i, i^x) with cos(θ/2) and −i sin(θ/2) times that phase.
+void PauliRotationScalar(Amplitude* psi, int n, const Op& op, int threads) {
+  const double c = std::cos(op.theta / 2);
+  const Amplitude phase = Amplitude(0, -std::sin(op.theta / 2)) *
+                          std::pow(Amplitude(0, 1), std::popcount(op.x & op.z) & 3);
+  if (op.x == 0) {
+    ParallelFor(uint64_t{1} << n, threads, [&](uint64_t begin, uint64_t end) {
+      for (uint64_t i = begin; i < end; ++i) {
+        if ((i & op.cmask) != op.cval) continue;
+        psi[i] *= c + phase * ParitySign(i & op.z);
+      }
+    });
+    return;
+  }
+  const std::vector<int> fixed =
+      SortedBits(op.cmask | (uint64_t{1} << std::countr_zero(op.x)));
+  const uint64_t count = uint64_t{1} << (n - static_cast<int>(fixed.size()));
+  ParallelFor(count, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t r = begin; r < end; ++r) {
+      const uint64_t i =
+          InsertZeroBits(r, fixed.data(), static_cast<int>(fixed.size())) | op.cval;
+      const uint64_t j = i ^ op.x;
+      const Amplitude a = psi[i];
+      const Amplitude b = psi[j];
+      psi[i] = c * a + phase * ParitySign(j & op.z) * b;
+      psi[j] = c * b + phase * ParitySign(i & op.z) * a;
+    }
+  });
+}
+
+}  // namespace
+
+void ApplyOpScalar(Amplitude* psi, int num_qubits, const Op& op, int threads) {
+  switch (op.kind) {
+    case Op::Kind::kDense:
+      DenseScalar(psi, num_qubits, op, threads);
+      return;
+    case Op::Kind::kDiagonal:
+      DiagonalScalar(psi, num_qubits, op, threads);
+      return;
+    case Op::Kind::kPauliRotation:
+      PauliRotationScalar(psi, num_qubits, op, threads);
+      return;
+    case Op::Kind::kScale:
+      ParallelFor(uint64_t{1} << num_qubits, threads, [&](uint64_t begin, uint64_t end) {
+        for (uint64_t i = begin; i < end; ++i) psi[i] *= op.scale;
+      });
+      return;
+  }
+}
+
+void ApplyPassScalar(Amplitude* psi, int num_qubits, const Pass& pass, int threads) {
+  RunPass(psi, num_qubits, pass, threads, [&](int i, Amplitude* amps, int n, int t) {
+    ApplyOpScalar(amps, n, pass.ops[i], t);
+  });
+}
+
+}  // namespace qgrad::sv::internal

@@ -1,0 +1,354 @@
+// SIMD kernels through Highway, compiled for AVX-512, AVX2 and the baseline, selected at
+// run time by the one dynamic-dispatch point ApplyPassSimd (plans are built once per pass).
+// Thread-safety: see kernels.h.
+//
+// Amplitudes are interleaved (re, im) doubles; a vector holds C = Lanes/2 amplitudes, so
+// qubits below log2(C) ("low" qubits) live inside one vector. A dense op on high qubits
+// is a matrix–vector product of whole vectors. For low target qubits the kernel follows
+// out[ℓ] = Σ_s coef_s[ℓ] · v[ℓ ^ s]: each xor pattern s over the low target bits is a lane
+// permutation, and each lane gets its own precomputed coefficient (which also encodes
+// controls on low qubits). Complex products use two FMAs: (a, a)·v + (−b, b)·swap(v).
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <vector>
+
+#include "backends/statevector/kernels.h"
+#include "backends/statevector/parallel.h"
+#include "backends/statevector/pass_runner.h"
+#include "hwy/aligned_allocator.h"
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "backends/statevector/kernels_simd.cc"
+#ifndef HWY_DISABLED_TARGETS
+// Keeps compile time down: AVX-512, AVX2 and the baseline are enough for x86 servers.
+#define HWY_DISABLED_TARGETS (HWY_SSSE3 | HWY_SSE4 | HWY_AVX3_DL)
+#endif
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace qgrad::sv::internal {
+namespace HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+using D = hn::ScalableTag<double>;
+using V = hn::Vec<D>;
+using Idx = decltype(hn::SetTableIndices(D(), static_cast<const int64_t*>(nullptr)));
+
+constexpr int kMaxHighTargets = 5;
+
+int LowQubits() { return std::countr_zero(hn::Lanes(D()) / 2); }
+
+// Coefficients and permutations of one dense op for this target's vector width.
+struct DensePlan {
+  int kh = 0;                     // targets at or above the low qubits
+  int patterns = 1;               // 2^(low targets)
+  std::vector<uint64_t> offsets;  // amplitude offset of each high-target combination
+  std::vector<int> fixed;         // bits excluded from the block counter, ascending
+  uint64_t cval_high = 0;
+  uint64_t contiguous = 1;        // consecutive blocks that are consecutive vectors
+  hwy::AlignedFreeUniquePtr<double[]> re, im;  // [ih][jh][s] vectors
+  hwy::AlignedFreeUniquePtr<int64_t[]> perm, perm_swap;  // [s] lane indices
+};
+
+// Lane permutation ℓ ↦ ℓ ^ s on complex lanes; `swap` also exchanges re and im.
+void FillPermutation(int64_t* idx, uint64_t s, bool swap, size_t n) {
+  for (size_t lane = 0; lane < n; ++lane) {
+    const uint64_t c = (lane / 2) ^ s;
+    const uint64_t part = (lane & 1) ^ (swap ? 1 : 0);
+    idx[lane] = static_cast<int64_t>(2 * c + part);
+  }
+}
+
+DensePlan MakeDensePlan(const Op& op) {
+  const size_t n = hn::Lanes(D());
+  const int low = LowQubits();
+  const uint64_t lane_mask = (uint64_t{1} << low) - 1;
+  const int k = static_cast<int>(op.qubits.size());
+  std::vector<int> high_bits, low_bits;  // matrix bit positions b
+  uint64_t low_target_lanes = 0;
+  for (int b = 0; b < k; ++b) {
+    if (op.qubits[b] >= low) {
+      high_bits.push_back(b);
+    } else {
+      low_bits.push_back(b);
+      low_target_lanes |= uint64_t{1} << op.qubits[b];
+    }
+  }
+  DensePlan plan;
+  plan.kh = static_cast<int>(high_bits.size());
+  plan.patterns = 1 << low_bits.size();
+  const int nh = 1 << plan.kh;
+  uint64_t fixed_mask = lane_mask | (op.cmask & ~lane_mask);
+  for (int t = 0; t < plan.kh; ++t) {
+    fixed_mask |= uint64_t{1} << op.qubits[high_bits[t]];
+  }
+  for (uint64_t m = fixed_mask; m != 0; m &= m - 1) plan.fixed.push_back(std::countr_zero(m));
+  const uint64_t above_lanes = fixed_mask & ~lane_mask;
+  plan.contiguous = above_lanes == 0 ? (uint64_t{1} << 40)
+                                     : uint64_t{1} << (std::countr_zero(above_lanes) - low);
+  plan.cval_high = op.cval & ~lane_mask;
+  plan.offsets.resize(nh);
+  for (int jh = 0; jh < nh; ++jh) {
+    uint64_t o = 0;
+    for (int t = 0; t < plan.kh; ++t) o |= uint64_t((jh >> t) & 1) << op.qubits[high_bits[t]];
+    plan.offsets[jh] = o;
+  }
+  // The xor patterns: all subsets of the low target lanes.
+  std::vector<uint64_t> patterns;
+  for (uint64_t s = 0;; s = (s - low_target_lanes) & low_target_lanes) {
+    patterns.push_back(s);
+    if (s == low_target_lanes) break;
+  }
+  plan.perm = hwy::AllocateAligned<int64_t>(n * plan.patterns);
+  plan.perm_swap = hwy::AllocateAligned<int64_t>(n * plan.patterns);
+  for (int s = 0; s < plan.patterns; ++s) {
+    FillPermutation(&plan.perm[s * n], patterns[s], false, n);
+    FillPermutation(&plan.perm_swap[s * n], patterns[s], true, n);
+  }
+  const size_t dim = size_t{1} << k;
+  const size_t total = size_t(nh) * nh * plan.patterns * n;
+  plan.re = hwy::AllocateAligned<double>(total);
+  plan.im = hwy::AllocateAligned<double>(total);
+  const uint64_t cmask_low = op.cmask & lane_mask, cval_low = op.cval & lane_mask;
+  auto matrix_index = [&](int h, uint64_t lane) {
+    size_t idx = 0;
+    for (int t = 0; t < plan.kh; ++t) idx |= size_t((h >> t) & 1) << high_bits[t];
+    for (int b : low_bits) idx |= size_t((lane >> op.qubits[b]) & 1) << b;
+    return idx;
+  };
+  for (int ih = 0; ih < nh; ++ih) {
+    for (int jh = 0; jh < nh; ++jh) {
+      for (int s = 0; s < plan.patterns; ++s) {
+        const size_t at = ((size_t(ih) * nh + jh) * plan.patterns + s) * n;
+        for (size_t c = 0; c < n / 2; ++c) {
+          Amplitude v;
+          if ((c & cmask_low) != cval_low) {
+            v = (ih == jh && s == 0) ? 1.0 : 0.0;  // control not satisfied: identity
+          } else {
+            v = op.matrix[matrix_index(ih, c) * dim + matrix_index(jh, c ^ patterns[s])];
+          }
+          plan.re[at + 2 * c] = plan.re[at + 2 * c + 1] = v.real();
+          plan.im[at + 2 * c] = -v.imag();
+          plan.im[at + 2 * c + 1] = v.imag();
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+// Applies the op to the blocks r in [begin, end). Consecutive r below the lowest fixed
+// bit above the lanes map to consecutive vectors, so the block index is expanded once per
+// such run; small matrices keep their coefficients in registers across the run.
+template <int KH, int S>
+void DenseRange(double* psi, const DensePlan& plan, uint64_t begin, uint64_t end) {
+  const D d;
+  constexpr int K = 1 << KH;
+  constexpr bool kPreload = 2 * K * K * S <= 16;
+  const size_t n = hn::Lanes(d);
+  Idx perm[S], perm_swap[S];
+  for (int s = 0; s < S; ++s) {
+    perm[s] = hn::SetTableIndices(d, &plan.perm[s * n]);
+    perm_swap[s] = hn::SetTableIndices(d, &plan.perm_swap[s * n]);
+  }
+  const double* re = plan.re.get();
+  const double* im = plan.im.get();
+  V cre[kPreload ? K * K * S : 1], cim[kPreload ? K * K * S : 1];
+  if constexpr (kPreload) {
+    for (int c = 0; c < K * K * S; ++c) {
+      cre[c] = hn::Load(d, re + c * n);
+      cim[c] = hn::Load(d, im + c * n);
+    }
+  }
+  const int nfixed = static_cast<int>(plan.fixed.size());
+  const uint64_t run = plan.contiguous;
+  for (uint64_t r = begin; r < end;) {
+    const uint64_t len = std::min(run - (r & (run - 1)), end - r);
+    double* p = psi + 2 * (InsertZeroBits(r, plan.fixed.data(), nfixed) | plan.cval_high);
+    for (uint64_t j = 0; j < len; ++j, p += n) {
+      V v[K * S], w[K * S];
+      for (int jh = 0; jh < K; ++jh) {
+        const V x = hn::Load(d, p + 2 * plan.offsets[jh]);
+        for (int s = 0; s < S; ++s) {
+          v[jh * S + s] = s == 0 ? x : hn::TableLookupLanes(x, perm[s]);
+          w[jh * S + s] = hn::TableLookupLanes(x, perm_swap[s]);
+        }
+      }
+      for (int ih = 0; ih < K; ++ih) {
+        V acc_re = hn::Zero(d), acc_im = hn::Zero(d);  // two chains: half the latency
+        for (int js = 0; js < K * S; ++js) {
+          const int c = ih * K * S + js;
+          if constexpr (kPreload) {
+            acc_re = hn::MulAdd(cre[c], v[js], acc_re);
+            acc_im = hn::MulAdd(cim[c], w[js], acc_im);
+          } else {
+            acc_re = hn::MulAdd(hn::Load(d, re + c * n), v[js], acc_re);
+            acc_im = hn::MulAdd(hn::Load(d, im + c * n), w[js], acc_im);
+          }
+        }
+        hn::Store(hn::Add(acc_re, acc_im), d, p + 2 * plan.offsets[ih]);
+      }
+    }
+    r += len;
+  }
+}
+
+using RangeFn = void (*)(double*, const DensePlan&, uint64_t, uint64_t);
+
+template <int KH>
+RangeFn PickForPatterns(int patterns) {
+  switch (patterns) {
+    case 1: return &DenseRange<KH, 1>;
+    case 2: return &DenseRange<KH, 2>;
+    case 4: return &DenseRange<KH, 4>;
+  }
+  return nullptr;
+}
+
+RangeFn PickDense(int kh, int patterns) {
+  switch (kh) {
+    case 0: return PickForPatterns<0>(patterns);
+    case 1: return PickForPatterns<1>(patterns);
+    case 2: return PickForPatterns<2>(patterns);
+    case 3: return PickForPatterns<3>(patterns);
+    case 4: return PickForPatterns<4>(patterns);
+    case 5: return PickForPatterns<5>(patterns);
+  }
+  return nullptr;
+}
+
+// Diagonal: a linear sweep; each table row (values of the diagonal qubits above the lanes)
+// is one coefficient vector, found through a small per-call table of row bits.
+struct DiagonalPlan {
+  std::vector<int> high_qubits;  // diagonal qubits above the low ones, table-bit order
+  hwy::AlignedFreeUniquePtr<double[]> re, im;  // [row] vectors
+};
+
+DiagonalPlan MakeDiagonalPlan(const Op& op) {
+  const size_t n = hn::Lanes(D());
+  const int low = LowQubits();
+  const int k = static_cast<int>(op.qubits.size());
+  DiagonalPlan plan;
+  std::vector<int> high_bits;
+  for (int b = 0; b < k; ++b) {
+    if (op.qubits[b] < low) continue;
+    plan.high_qubits.push_back(op.qubits[b]);
+    high_bits.push_back(b);
+  }
+  const int kh = static_cast<int>(high_bits.size());
+  plan.re = hwy::AllocateAligned<double>(n << kh);
+  plan.im = hwy::AllocateAligned<double>(n << kh);
+  for (uint64_t h = 0; h < (uint64_t{1} << kh); ++h) {
+    for (size_t c = 0; c < n / 2; ++c) {
+      size_t idx = 0;
+      for (int t = 0; t < kh; ++t) idx |= size_t((h >> t) & 1) << high_bits[t];
+      for (int b = 0; b < k; ++b) {
+        if (op.qubits[b] < low) idx |= size_t((c >> op.qubits[b]) & 1) << b;
+      }
+      const Amplitude v = op.matrix[idx];
+      plan.re[h * n + 2 * c] = plan.re[h * n + 2 * c + 1] = v.real();
+      plan.im[h * n + 2 * c] = -v.imag();
+      plan.im[h * n + 2 * c + 1] = v.imag();
+    }
+  }
+  return plan;
+}
+
+void RunDiagonal(const DiagonalPlan& plan, Amplitude* psi, int num_qubits, int threads) {
+  const D d;
+  const size_t n = hn::Lanes(d);
+  const int low = LowQubits();
+  const int kh = static_cast<int>(plan.high_qubits.size());
+  alignas(64) int64_t swap_lanes[hn::MaxLanes(D())];
+  FillPermutation(swap_lanes, 0, true, n);
+  const Idx swap_idx = hn::SetTableIndices(d, swap_lanes);
+  // Row of vector v = low_rows[v mod 2^B] | (row of the high part, once per 2^B vectors).
+  const int row_bits = std::min(8, num_qubits - low);
+  std::vector<uint32_t> low_rows(size_t{1} << row_bits);
+  for (uint64_t v = 0; v < low_rows.size(); ++v) {
+    low_rows[v] = static_cast<uint32_t>(ExtractBits(v << low, plan.high_qubits.data(), kh));
+  }
+  const uint64_t groups = uint64_t{1} << (num_qubits - low - row_bits);
+  double* data = reinterpret_cast<double*>(psi);
+  ParallelFor(groups, threads, [&](uint64_t begin, uint64_t end) {
+    for (uint64_t g = begin; g < end; ++g) {
+      const uint64_t first = g << row_bits;  // vector index
+      const uint64_t high = ExtractBits(first << low, plan.high_qubits.data(), kh);
+      double* p = data + first * n;
+      for (uint64_t v = 0; v < low_rows.size(); ++v, p += n) {
+        const uint64_t h = high | low_rows[v];
+        const V x = hn::Load(d, p);
+        const V cr = hn::Load(d, &plan.re[h * n]);
+        const V ci = hn::Load(d, &plan.im[h * n]);
+        hn::Store(hn::MulAdd(ci, hn::TableLookupLanes(x, swap_idx), hn::Mul(cr, x)), d, p);
+      }
+    }
+  }, /*min_count=*/8);  // a group is 256 vectors
+}
+
+// An op with its plan for this target; `fn` null for dense shapes left to the scalar
+// kernel (more than kMaxHighTargets high targets).
+struct Prepared {
+  DensePlan dense;
+  RangeFn fn = nullptr;
+  DiagonalPlan diagonal;
+  bool simd = false;
+};
+
+Prepared Prepare(const Op& op, int num_qubits) {
+  Prepared p;
+  if (HWY_TARGET == HWY_SCALAR || num_qubits < LowQubits()) return p;
+  if (op.kind == Op::Kind::kDense) {
+    int kh = 0;
+    for (int q : op.qubits) kh += q >= LowQubits();
+    if (kh > kMaxHighTargets) return p;
+    p.dense = MakeDensePlan(op);
+    p.fn = PickDense(p.dense.kh, p.dense.patterns);
+    p.simd = p.fn != nullptr;
+  } else if (op.kind == Op::Kind::kDiagonal) {
+    p.diagonal = MakeDiagonalPlan(op);
+    p.simd = true;
+  }
+  return p;
+}
+
+void RunPrepared(const Prepared& p, const Op& op, Amplitude* psi, int num_qubits, int threads) {
+  if (!p.simd) {
+    ApplyOpScalar(psi, num_qubits, op, threads);
+  } else if (op.kind == Op::Kind::kDiagonal) {
+    RunDiagonal(p.diagonal, psi, num_qubits, threads);
+  } else {
+    const uint64_t count = uint64_t{1} << (num_qubits - static_cast<int>(p.dense.fixed.size()));
+    double* data = reinterpret_cast<double*>(psi);
+    ParallelFor(count, threads,
+                [&](uint64_t begin, uint64_t end) { p.fn(data, p.dense, begin, end); });
+  }
+}
+
+void ApplyPassSimdImpl(Amplitude* psi, int num_qubits, const Pass& pass, int threads) {
+  const int local = pass.blocked ? std::min(pass.LocalQubits(), num_qubits) : num_qubits;
+  std::vector<Prepared> prepared;
+  prepared.reserve(pass.ops.size());
+  for (const Op& op : pass.ops) prepared.push_back(Prepare(op, local));
+  RunPass(psi, num_qubits, pass, threads, [&](int i, Amplitude* amps, int n, int t) {
+    RunPrepared(prepared[i], pass.ops[i], amps, n, t);
+  });
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace qgrad::sv::internal
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace qgrad::sv::internal {
+
+HWY_EXPORT(ApplyPassSimdImpl);
+
+void ApplyPassSimd(Amplitude* psi, int num_qubits, const Pass& pass, int threads) {
+  HWY_DYNAMIC_DISPATCH(ApplyPassSimdImpl)(psi, num_qubits, pass, threads);
+}
+
+}  // namespace qgrad::sv::internal
+#endif  // HWY_ONCE
