@@ -7,12 +7,11 @@
 // Thread-safety: see adjoint.h.
 #include "backends/statevector/adjoint.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "backends/statevector/parallel.h"
 #include "core/gate_matrix.h"
 
 namespace qgrad::sv {
@@ -57,33 +56,39 @@ Support SupportOf(absl::Span<const int> targets, absl::Span<const int> controls,
   return s;
 }
 
-int ThreadsFor(const Simulator& sim, int num_qubits) {
-  if (num_qubits < sim.options().parallel_min_qubits) return 1;
-  return sim.options().threads > 0 ? sim.options().threads : omp_get_max_threads();
+int Threads(const Simulator& sim, int num_qubits) {
+  return ThreadsFor(num_qubits, sim.options().threads, sim.options().parallel_min_qubits);
+}
+
+// Σ term(i) over the basis indices i where the support's controls hold and its targets
+// are 0, summed in fixed chunks so the result does not depend on the thread count.
+template <class TermFn>
+Amplitude SumOverSubspace(const Simulator& sim, int n, const Support& s, const TermFn& term) {
+  const uint64_t count = uint64_t{1} << (n - int(s.fixed_sorted.size()));
+  return ParallelSumT<Amplitude>(count, Threads(sim, n), [&](uint64_t begin, uint64_t end) {
+    Amplitude sum = 0;
+    for (uint64_t j = begin; j < end; ++j) {
+      sum += term(InsertZeroBits(j, s.fixed_sorted) | s.control_pattern);
+    }
+    return sum;
+  });
 }
 
 // ⟨bra| M |ket⟩ with M acting on `targets` where the controls hold, and zero elsewhere.
 Amplitude MatrixElement(const Simulator& sim, const StateVector& bra, const Support& s,
                         const Matrix& m, const StateVector& ket) {
-  const int n = bra.num_qubits();
   const size_t dim = s.offsets.size();
-  const uint64_t count = uint64_t{1} << (n - int(s.fixed_sorted.size()));
   const Amplitude* b = bra.data();
   const Amplitude* k = ket.data();
-  double re = 0, im = 0;
-#pragma omp parallel for num_threads(ThreadsFor(sim, n)) reduction(+ : re, im) schedule(static)
-  for (uint64_t j = 0; j < count; ++j) {
-    uint64_t base = InsertZeroBits(j, s.fixed_sorted) | s.control_pattern;
+  return SumOverSubspace(sim, bra.num_qubits(), s, [&](uint64_t base) {
     Amplitude sum = 0;
     for (size_t r = 0; r < dim; ++r) {
       Amplitude row = 0;
       for (size_t c = 0; c < dim; ++c) row += m[r * dim + c] * k[base | s.offsets[c]];
       sum += std::conj(b[base | s.offsets[r]]) * row;
     }
-    re += sum.real();
-    im += sum.imag();
-  }
-  return {re, im};
+    return sum;
+  });
 }
 
 // ⟨bra| P |ket⟩ for a Pauli rotation's string (on the gate's qubits) where controls hold.
@@ -97,21 +102,13 @@ Amplitude PauliElement(const Simulator& sim, const StateVector& bra, const Gate&
   }
   static const Amplitude kIPow[4] = {1, {0, 1}, -1, {0, -1}};
   const Amplitude base_phase = kIPow[__builtin_popcountll(x & z) & 3];
-  Support s = SupportOf({}, g.controls, g.control_values);
-  const int n = bra.num_qubits();
-  const uint64_t count = uint64_t{1} << (n - int(s.fixed_sorted.size()));
   const Amplitude* b = bra.data();
   const Amplitude* k = ket.data();
-  double re = 0, im = 0;
-#pragma omp parallel for num_threads(ThreadsFor(sim, n)) reduction(+ : re, im) schedule(static)
-  for (uint64_t j = 0; j < count; ++j) {
-    uint64_t i = InsertZeroBits(j, s.fixed_sorted) | s.control_pattern;
-    Amplitude t = std::conj(b[i ^ x]) * k[i];
-    if (__builtin_popcountll(i & z) & 1) t = -t;
-    re += t.real();
-    im += t.imag();
-  }
-  return base_phase * Amplitude(re, im);
+  const Support s = SupportOf({}, g.controls, g.control_values);
+  return base_phase * SumOverSubspace(sim, bra.num_qubits(), s, [&](uint64_t i) {
+    const Amplitude t = std::conj(b[i ^ x]) * k[i];
+    return (__builtin_popcountll(i & z) & 1) ? -t : t;
+  });
 }
 
 // Adds w-weighted terms of `gate` to `gradient`; `element(angle)` gives ⟨λ|∂G/∂a|ψ_{k−1}⟩.
@@ -245,6 +242,20 @@ Matrix Embed(const Gate& g, const Matrix& m, const std::vector<int>& block_qubit
   return out;
 }
 
+// A reduced operator on a block's qubits; adds like a number so that ParallelSumT can
+// combine per-chunk partial sums in a fixed order.
+struct Reduced {
+  Matrix m;
+  Reduced& operator+=(const Reduced& other) {
+    if (m.empty()) {
+      m = other.m;
+    } else {
+      for (size_t i = 0; i < m.size() && i < other.m.size(); ++i) m[i] += other.m[i];
+    }
+    return *this;
+  }
+};
+
 // One pass: φ ← B†φ, λ ← B†λ, and R[c][r] = Σ φ'_c conj(λ_r) over the rest of the index
 // (λ before the update, φ after it).
 Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
@@ -255,38 +266,35 @@ Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
   const uint64_t count = uint64_t{1} << (n - int(block_qubits.size()));
   Amplitude* f = phi.data();
   Amplitude* l = lambda.data();
-  Matrix total(dim * dim, 0);
-#pragma omp parallel num_threads(ThreadsFor(sim, n))
-  {
-    Matrix r_local(dim * dim, 0);
+  auto sweep = [&](uint64_t begin, uint64_t end) {
+    Reduced r{Matrix(dim * dim, 0)};
     std::vector<Amplitude> fv(dim), lv(dim), fo(dim), lo(dim);
-#pragma omp for schedule(static)
-    for (uint64_t j = 0; j < count; ++j) {
+    for (uint64_t j = begin; j < end; ++j) {
       const uint64_t base = InsertZeroBits(j, s.fixed_sorted);
-      for (size_t r = 0; r < dim; ++r) {
-        fv[r] = f[base | s.offsets[r]];
-        lv[r] = l[base | s.offsets[r]];
+      for (size_t k = 0; k < dim; ++k) {
+        fv[k] = f[base | s.offsets[k]];
+        lv[k] = l[base | s.offsets[k]];
       }
-      for (size_t r = 0; r < dim; ++r) {
+      for (size_t row = 0; row < dim; ++row) {
         Amplitude a = 0, c = 0;
         for (size_t k = 0; k < dim; ++k) {
-          a += b_dagger[r * dim + k] * fv[k];
-          c += b_dagger[r * dim + k] * lv[k];
+          a += b_dagger[row * dim + k] * fv[k];
+          c += b_dagger[row * dim + k] * lv[k];
         }
-        fo[r] = a;
-        lo[r] = c;
+        fo[row] = a;
+        lo[row] = c;
       }
       for (size_t c = 0; c < dim; ++c)
-        for (size_t r = 0; r < dim; ++r) r_local[c * dim + r] += fo[c] * std::conj(lv[r]);
-      for (size_t r = 0; r < dim; ++r) {
-        f[base | s.offsets[r]] = fo[r];
-        l[base | s.offsets[r]] = lo[r];
+        for (size_t row = 0; row < dim; ++row) r.m[c * dim + row] += fo[c] * std::conj(lv[row]);
+      for (size_t k = 0; k < dim; ++k) {
+        f[base | s.offsets[k]] = fo[k];
+        l[base | s.offsets[k]] = lo[k];
       }
     }
-#pragma omp critical
-    for (size_t i = 0; i < total.size(); ++i) total[i] += r_local[i];
-  }
-  return total;
+    return r;
+  };
+  Reduced total = ParallelSumT<Reduced>(count, Threads(sim, n), sweep);
+  return total.m;
 }
 
 void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
