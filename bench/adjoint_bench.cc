@@ -51,13 +51,16 @@ void BM_Forward(benchmark::State& state) {
 
 void BM_Gradient(benchmark::State& state) {
   const int n = int(state.range(0)), layers = int(state.range(1));
-  const AdjointSweep sweep = state.range(2) ? AdjointSweep::kBlocked : AdjointSweep::kGateByGate;
+  // range(2): 0 = gate by gate, k > 0 = blocks of at most k qubits.
+  const int block = int(state.range(2));
+  const AdjointOptions options{block > 0 ? AdjointSweep::kBlocked : AdjointSweep::kGateByGate,
+                               block > 0 ? block : 4};
   Circuit c = HardwareEfficient(n, layers);
   std::vector<double> params = Params(c.num_params());
   PauliSum h = IsingLike(n);
   Simulator sim;
   for (auto _ : state) {
-    auto g = ExpectationGradient(sim, c, params, h, nullptr, {sweep, 4});
+    auto g = ExpectationGradient(sim, c, params, h, nullptr, options);
     benchmark::DoNotOptimize(g);
   }
   state.counters["params"] = c.num_params();
@@ -65,8 +68,8 @@ void BM_Gradient(benchmark::State& state) {
 
 BENCHMARK(BM_Forward)->ArgsProduct({{16, 20}, {4}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Gradient)
-    ->ArgsProduct({{16, 20}, {4}, {0, 1}})
-    ->ArgNames({"n", "layers", "blocked"})
+    ->ArgsProduct({{16, 20}, {4}, {0, 2, 3, 4}})
+    ->ArgNames({"n", "layers", "block"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -155,34 +155,47 @@ struct Block {
   std::vector<int> gates;   // indices into the circuit, in circuit order
 };
 
-std::vector<Block> GroupIntoBlocks(const std::vector<Gate>& gates, int max_qubits) {
+// Greedy grouping that lets a gate move past earlier gates on other qubits: a gate joins
+// the latest block touching any of its qubits when the union stays within `max_qubits`
+// (nothing after that block touches those qubits, so the order is unchanged where it
+// matters); gates on fresh qubits join the newest block with room.
+std::vector<Block> GroupIntoBlocks(const std::vector<Gate>& gates, int num_qubits,
+                                   int max_qubits) {
   std::vector<Block> blocks;
-  Block current;
-  auto close = [&] {
-    if (!current.gates.empty()) blocks.push_back(std::move(current));
-    current = Block{};
-  };
+  std::vector<bool> closed;                 // wide gates take a block of their own
+  std::vector<int> last_block(num_qubits, -1);
   for (int i = 0; i < int(gates.size()); ++i) {
     const Gate& g = gates[i];
     if (g.kind == GateKind::kBarrier) continue;
-    if (IsWide(g, max_qubits)) {
-      close();
-      blocks.push_back(Block{{}, {i}});  // empty qubit list marks a wide gate
-      continue;
+    const std::vector<int> qubits = g.AllQubits();
+    int latest = -1;
+    for (int q : qubits) latest = std::max(latest, last_block[q]);
+    const bool wide = IsWide(g, max_qubits);
+    int target = latest >= 0 ? latest : int(blocks.size()) - 1;
+    if (!wide && target >= 0 && !closed[target]) {
+      std::vector<int> merged = blocks[target].qubits;
+      for (int q : qubits) {
+        if (std::find(merged.begin(), merged.end(), q) == merged.end()) merged.push_back(q);
+      }
+      if (int(merged.size()) > max_qubits) {
+        target = -1;
+      } else {
+        std::sort(merged.begin(), merged.end());
+        blocks[target].qubits = std::move(merged);
+      }
+    } else {
+      target = -1;
     }
-    std::vector<int> merged = current.qubits;
-    for (int q : g.AllQubits()) {
-      if (std::find(merged.begin(), merged.end(), q) == merged.end()) merged.push_back(q);
+    if (target < 0) {
+      target = int(blocks.size());
+      std::vector<int> sorted = wide ? std::vector<int>{} : qubits;  // empty: a wide gate
+      std::sort(sorted.begin(), sorted.end());
+      blocks.push_back(Block{std::move(sorted), {}});
+      closed.push_back(wide);
     }
-    if (int(merged.size()) > max_qubits) {
-      close();
-      merged = g.AllQubits();
-    }
-    std::sort(merged.begin(), merged.end());
-    current.qubits = std::move(merged);
-    current.gates.push_back(i);
+    blocks[target].gates.push_back(i);
+    for (int q : qubits) last_block[q] = target;
   }
-  close();
   return blocks;
 }
 
@@ -256,45 +269,94 @@ struct Reduced {
   }
 };
 
-// One pass: φ ← B†φ, λ ← B†λ, and R[c][r] = Σ φ'_c conj(λ_r) over the rest of the index
-// (λ before the update, φ after it).
-Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
-                  const Matrix& b_dagger, StateVector& phi, StateVector& lambda) {
-  const int n = phi.num_qubits();
-  const Support s = SupportOf(block_qubits, {}, {});
-  const size_t dim = s.offsets.size();
-  const uint64_t count = uint64_t{1} << (n - int(block_qubits.size()));
-  Amplitude* f = phi.data();
-  Amplitude* l = lambda.data();
-  auto sweep = [&](uint64_t begin, uint64_t end) {
-    Reduced r{Matrix(dim * dim, 0)};
-    std::vector<Amplitude> fv(dim), lv(dim), fo(dim), lo(dim);
-    for (uint64_t j = begin; j < end; ++j) {
-      const uint64_t base = InsertZeroBits(j, s.fixed_sorted);
-      for (size_t k = 0; k < dim; ++k) {
-        fv[k] = f[base | s.offsets[k]];
-        lv[k] = l[base | s.offsets[k]];
+// The sweep over indices [begin, end) of the rest of the state for a block of dimension
+// D: φ ← B†φ, λ ← B†λ and, when kReduce, R[c][r] += φ'_c conj(λ_r). Real and imaginary
+// parts are kept apart and D is a compile-time constant so that the loops unroll and
+// vectorize; this is the hot loop of the gradient.
+template <int D, bool kReduce>
+Reduced SweepRange(uint64_t begin, uint64_t end, const Support& s, const double* b_re,
+                   const double* b_im, double* f, double* l) {
+  double r_re[kReduce ? D * D : 1] = {}, r_im[kReduce ? D * D : 1] = {};
+  uint64_t off[D];
+  for (int k = 0; k < D; ++k) off[k] = 2 * s.offsets[k];
+  for (uint64_t j = begin; j < end; ++j) {
+    const uint64_t base = 2 * InsertZeroBits(j, s.fixed_sorted);
+    double fr[D], fi[D], lr[D], li[D];
+    for (int k = 0; k < D; ++k) {
+      fr[k] = f[base + off[k]];
+      fi[k] = f[base + off[k] + 1];
+      lr[k] = l[base + off[k]];
+      li[k] = l[base + off[k] + 1];
+    }
+    double gr[D], gi[D], mr[D], mi[D];
+    for (int row = 0; row < D; ++row) {
+      double ar = 0, ai = 0, cr = 0, ci = 0;
+      for (int k = 0; k < D; ++k) {
+        const double br = b_re[row * D + k], bi = b_im[row * D + k];
+        ar += br * fr[k] - bi * fi[k];
+        ai += br * fi[k] + bi * fr[k];
+        cr += br * lr[k] - bi * li[k];
+        ci += br * li[k] + bi * lr[k];
       }
-      for (size_t row = 0; row < dim; ++row) {
-        Amplitude a = 0, c = 0;
-        for (size_t k = 0; k < dim; ++k) {
-          a += b_dagger[row * dim + k] * fv[k];
-          c += b_dagger[row * dim + k] * lv[k];
+      gr[row] = ar;
+      gi[row] = ai;
+      mr[row] = cr;
+      mi[row] = ci;
+    }
+    if constexpr (kReduce) {
+      for (int c = 0; c < D; ++c) {
+        for (int row = 0; row < D; ++row) {
+          r_re[c * D + row] += gr[c] * lr[row] + gi[c] * li[row];
+          r_im[c * D + row] += gi[c] * lr[row] - gr[c] * li[row];
         }
-        fo[row] = a;
-        lo[row] = c;
-      }
-      for (size_t c = 0; c < dim; ++c)
-        for (size_t row = 0; row < dim; ++row) r.m[c * dim + row] += fo[c] * std::conj(lv[row]);
-      for (size_t k = 0; k < dim; ++k) {
-        f[base | s.offsets[k]] = fo[k];
-        l[base | s.offsets[k]] = lo[k];
       }
     }
-    return r;
-  };
-  Reduced total = ParallelSumT<Reduced>(count, Threads(sim, n), sweep);
-  return total.m;
+    for (int k = 0; k < D; ++k) {
+      f[base + off[k]] = gr[k];
+      f[base + off[k] + 1] = gi[k];
+      l[base + off[k]] = mr[k];
+      l[base + off[k] + 1] = mi[k];
+    }
+  }
+  Reduced out;
+  if constexpr (kReduce) {
+    out.m.resize(D * D);
+    for (int i = 0; i < D * D; ++i) out.m[i] = {r_re[i], r_im[i]};
+  }
+  return out;
+}
+
+template <int D>
+Reduced SweepBlockOf(const Simulator& sim, const Support& s, const Matrix& b_dagger,
+                     bool reduce, StateVector& phi, StateVector& lambda) {
+  const int n = phi.num_qubits();
+  const uint64_t count = uint64_t{1} << (n - int(s.fixed_sorted.size()));
+  double b_re[D * D], b_im[D * D];
+  for (int i = 0; i < D * D; ++i) {
+    b_re[i] = b_dagger[i].real();
+    b_im[i] = b_dagger[i].imag();
+  }
+  double* f = reinterpret_cast<double*>(phi.data());
+  double* l = reinterpret_cast<double*>(lambda.data());
+  return ParallelSumT<Reduced>(count, Threads(sim, n), [&](uint64_t begin, uint64_t end) {
+    return reduce ? SweepRange<D, true>(begin, end, s, b_re, b_im, f, l)
+                  : SweepRange<D, false>(begin, end, s, b_re, b_im, f, l);
+  });
+}
+
+// One pass over both vectors: φ ← B†φ, λ ← B†λ, and (when `reduce`) the reduced operator
+// R[c][r] = Σ φ'_c conj(λ_r) over the rest of the index (λ before its update, φ after).
+Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
+                  const Matrix& b_dagger, bool reduce, StateVector& phi, StateVector& lambda) {
+  const Support s = SupportOf(block_qubits, {}, {});
+  switch (block_qubits.size()) {
+    case 0: return SweepBlockOf<1>(sim, s, b_dagger, reduce, phi, lambda).m;
+    case 1: return SweepBlockOf<2>(sim, s, b_dagger, reduce, phi, lambda).m;
+    case 2: return SweepBlockOf<4>(sim, s, b_dagger, reduce, phi, lambda).m;
+    case 3: return SweepBlockOf<8>(sim, s, b_dagger, reduce, phi, lambda).m;
+    case 4: return SweepBlockOf<16>(sim, s, b_dagger, reduce, phi, lambda).m;
+    default: return SweepBlockOf<32>(sim, s, b_dagger, reduce, phi, lambda).m;
+  }
 }
 
 void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
@@ -320,7 +382,10 @@ void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
   for (size_t r = 0; r < dim; ++r)
     for (size_t c = 0; c < dim; ++c) b_dagger[c * dim + r] = std::conj(prefix[m][r * dim + c]);
 
-  Matrix reduced = SweepBlock(sim, block.qubits, b_dagger, phi, lambda);
+  const bool has_params = std::any_of(block.gates.begin(), block.gates.end(), [&](int i) {
+    return circuit.gates()[i].IsParameterized();
+  });
+  const Matrix reduced = SweepBlock(sim, block.qubits, b_dagger, has_params, phi, lambda);
   for (size_t i = 0; i < m; ++i) {
     const Gate& g = circuit.gates()[block.gates[i]];
     if (!g.IsParameterized()) continue;
@@ -379,7 +444,8 @@ std::vector<double> Backward(const Simulator& sim, const Circuit& circuit,
     }
     return gradient;
   }
-  std::vector<Block> blocks = GroupIntoBlocks(gates, options.max_block_qubits);
+  std::vector<Block> blocks =
+      GroupIntoBlocks(gates, circuit.num_qubits(), options.max_block_qubits);
   for (size_t b = blocks.size(); b-- > 0;) {
     if (blocks[b].qubits.empty() && !gates[blocks[b].gates[0]].AllQubits().empty()) {
       UndoGate(sim, gates[blocks[b].gates[0]], params, weight, phi, lambda, gradient);
