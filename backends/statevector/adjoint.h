@@ -4,9 +4,9 @@
 //
 // Two sweeps share the same bookkeeping: kGateByGate undoes one gate at a time (the
 // reference), kBlocked groups gates on at most `max_block_qubits` qubits (a gate may move
-// past earlier gates on other qubits) and
-// undoes each group in ONE pass over both vectors, accumulating the reduced operator
-// R = Σ φ λ† on the group's qubits from which every parameter's term follows.
+// past earlier gates on other qubits) and undoes each group in ONE pass over both vectors,
+// accumulating the reduced operator R = Σ φ λ† on the group's qubits, from which every
+// parameter's term in the group follows as a trace.
 //
 // Thread-safety: pure functions of their arguments (they allocate their own work states).
 #ifndef QGRAD_BACKENDS_STATEVECTOR_ADJOINT_H_
