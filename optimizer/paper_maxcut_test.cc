@@ -28,7 +28,7 @@ std::vector<PaperStart> Starts() {
   return {
       {"QAOA p=1", test::QaoaP1(g), {0.0, 0.0}, -1.4270},
       {"rotational QAOA", test::RotationalQaoa(g), {1.0, 0.5, 0.5}, -0.2611},
-      {"hardware-efficient", test::HardwareEfficient(), {0.0, 0.0, 0.0, 0.0}, -1.0000},
+      {"hardware-efficient", test::HardwareEfficient(), {0.3, 0.3, 0.3, 0.3}, -1.0000},
       {"QCBM", test::Qcbm(), std::vector<double>(6, 0.0), 0.0000},
   };
 }

@@ -1,0 +1,160 @@
+// `qgrad run` and `qgrad plot`; see run_command.h.
+//
+// Thread-safety: single-threaded; reads global flags.
+#include "cli/run_command.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "absl/flags/flag.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "cli/simulate_command.h"
+#include "runner/json_io.h"
+#include "runner/runner.h"
+#include "runner/svg_plot.h"
+
+ABSL_FLAG(std::string, out, "",
+          "run: write the result JSON here (default stdout); plot: the SVG file to write");
+ABSL_FLAG(std::string, plot, "", "run: write a convergence plot (SVG) here");
+ABSL_FLAG(std::string, qasm, "", "run: write the final circuit (OpenQASM 3) here");
+ABSL_FLAG(bool, quiet, false, "run: no progress lines on stderr");
+ABSL_FLAG(bool, linear_indicator, false, "run/plot: linear instead of log-scale indicator axis");
+ABSL_FLAG(std::string, title, "", "run/plot: plot title");
+
+namespace qgrad::cli {
+namespace {
+
+int Fail(const char* command, int code, const std::string& message) {
+  std::fprintf(stderr, "qgrad %s: %s\n", command, message.c_str());
+  return code;
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::UnavailableError(absl::StrCat(path, ": cannot write file"));
+  return absl::OkStatus();
+}
+
+std::string Directory(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// A bad spec is bad input; anything else means the run itself failed.
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kResourceExhausted:
+      return kExitBadInput;
+    default:
+      return kExitFailure;
+  }
+}
+
+void PrintProgress(const v1::IterationEvent& e) {
+  if (e.cost_evaluations() > 0) {  // a baseline: no guided state, no synthesis
+    std::fprintf(stderr, "iter %3d  cost %+.10f  gradient %.3e  params %4d  2q %4d  %7.2f s\n",
+                 e.iteration(), e.cost(), e.gradient_norm(), e.num_params(),
+                 e.two_qubit_gates(), e.elapsed_seconds());
+    return;
+  }
+  std::fprintf(stderr,
+               "iter %3d  cost %+.10f  indicator %.3e  fidelity %.6f  layers %3d  2q %4d  "
+               "%7.2f s\n",
+               e.iteration(), e.cost(), e.indicator(), e.fidelity(), e.layers(),
+               e.two_qubit_gates(), e.elapsed_seconds());
+}
+
+void PrintSummary(const v1::JobResult& r) {
+  std::string line = absl::StrFormat("final cost %+.10f  (%s, %d iterations, %.2f s)",
+                                     r.final_cost(), r.stop_reason(), r.history_size(),
+                                     r.wall_seconds());
+  if (r.has_exact_cost()) {
+    absl::StrAppendFormat(&line, "  exact %+.10f  error %.3e", r.exact_cost(), r.error());
+  }
+  if (r.has_maxcut()) {
+    absl::StrAppendFormat(&line, "  cut %.4f/%.4g (ratio %.4f, best sampled %.4g)",
+                          r.maxcut().expected_cut(), r.maxcut().max_cut(),
+                          r.maxcut().approximation_ratio(), r.maxcut().best_sampled_cut());
+  }
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+absl::Status WriteOutputs(const v1::JobResult& result, const std::string& label) {
+  absl::StatusOr<std::string> json = runner::ToJson(result);
+  if (!json.ok()) return json.status();
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) {
+    std::fputs(json->c_str(), stdout);
+  } else if (absl::Status s = WriteFile(out, *json); !s.ok()) {
+    return s;
+  }
+  if (const std::string plot = absl::GetFlag(FLAGS_plot); !plot.empty()) {
+    const std::string svg = runner::ConvergencePlot(
+        {{label, result}}, !absl::GetFlag(FLAGS_linear_indicator), absl::GetFlag(FLAGS_title));
+    if (absl::Status s = WriteFile(plot, svg); !s.ok()) return s;
+  }
+  if (const std::string qasm = absl::GetFlag(FLAGS_qasm); !qasm.empty()) {
+    if (result.qasm().empty()) {
+      return absl::FailedPreconditionError(absl::StrCat("--qasm: ", result.qasm_note()));
+    }
+    if (absl::Status s = WriteFile(qasm, result.qasm()); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunJobCommand(const std::vector<std::string>& args) {
+  if (args.size() != 1) return Fail("run", kExitUsage, "expected exactly one SPEC.json");
+  absl::StatusOr<std::string> text = runner::ReadTextFile(args[0]);
+  if (!text.ok()) return Fail("run", kExitBadInput, std::string(text.status().message()));
+  absl::StatusOr<v1::JobSpec> spec = runner::ParseJobSpecJson(*text);
+  if (!spec.ok()) {
+    return Fail("run", kExitBadInput, absl::StrCat(args[0], ": ", spec.status().message()));
+  }
+  runner::RunOptions options;
+  options.base_dir = Directory(args[0]);
+  if (!absl::GetFlag(FLAGS_quiet)) options.on_iteration = PrintProgress;
+  absl::StatusOr<v1::JobResult> result = runner::RunJob(*spec, options);
+  if (!result.ok()) {
+    return Fail("run", ExitCodeFor(result.status()),
+                absl::StrCat(args[0], ": ", result.status().ToString()));
+  }
+  if (!absl::GetFlag(FLAGS_quiet)) PrintSummary(*result);
+  const std::string label = spec->name().empty() ? args[0] : spec->name();
+  if (absl::Status s = WriteOutputs(*result, label); !s.ok()) {
+    return Fail("run", kExitFailure, std::string(s.message()));
+  }
+  return kExitOk;
+}
+
+int RunPlotCommand(const std::vector<std::string>& args) {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (args.empty() || out.empty()) {
+    return Fail("plot", kExitUsage, "usage: qgrad plot RESULT.json... --out FILE.svg");
+  }
+  std::vector<runner::LabeledResult> runs;
+  for (const std::string& path : args) {
+    absl::StatusOr<std::string> text = runner::ReadTextFile(path);
+    if (!text.ok()) return Fail("plot", kExitBadInput, std::string(text.status().message()));
+    absl::StatusOr<v1::JobResult> result = runner::ParseJobResultJson(*text);
+    if (!result.ok()) {
+      return Fail("plot", kExitBadInput, absl::StrCat(path, ": ", result.status().message()));
+    }
+    runs.push_back({result->name().empty() ? path : result->name(), *std::move(result)});
+  }
+  const std::string svg = runner::ConvergencePlot(runs, !absl::GetFlag(FLAGS_linear_indicator),
+                                                  absl::GetFlag(FLAGS_title));
+  if (absl::Status s = WriteFile(out, svg); !s.ok()) {
+    return Fail("plot", kExitFailure, std::string(s.message()));
+  }
+  return kExitOk;
+}
+
+}  // namespace qgrad::cli

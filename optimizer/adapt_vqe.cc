@@ -1,0 +1,185 @@
+// ADAPT-VQE baseline (see adapt_vqe.h).
+//
+// Thread-safety: no shared mutable state.
+#include "optimizer/adapt_vqe.h"
+
+#include <bit>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "optimizer/cost_minimizer.h"
+
+namespace qgrad::optimizer {
+namespace {
+
+struct Pick {
+  int index = -1;
+  double gradient = 0.0;  // |∂f/∂θ| at 0
+  double norm = 0.0;      // over the whole pool
+};
+
+Pick BestCandidate(const std::vector<double>& gradients) {
+  Pick best;
+  double norm2 = 0.0;
+  for (size_t i = 0; i < gradients.size(); ++i) {
+    norm2 += gradients[i] * gradients[i];
+    if (std::abs(gradients[i]) > best.gradient) {
+      best.index = int(i);
+      best.gradient = std::abs(gradients[i]);
+    }
+  }
+  best.norm = std::sqrt(norm2);
+  return best;
+}
+
+class AdaptLoop {
+ public:
+  AdaptLoop(const sv::Simulator& simulator, const Cost& cost, const AdaptOptions& options,
+            const BaselineCallback& callback)
+      : simulator_(simulator), cost_(cost), options_(options), callback_(callback) {}
+
+  absl::StatusOr<BaselineResult> Run(Circuit reference, std::vector<double> params);
+
+ private:
+  // Appends the best operator and re-optimizes; nullopt-like false when converged.
+  absl::StatusOr<bool> Step(int iteration, const std::vector<PauliString>& pool);
+
+  const sv::Simulator& simulator_;
+  const Cost& cost_;
+  const AdaptOptions& options_;
+  const BaselineCallback& callback_;
+  Stopwatch clock_;
+  BaselineResult result_;
+};
+
+absl::StatusOr<bool> AdaptLoop::Step(int iteration, const std::vector<PauliString>& pool) {
+  auto psi = PrepareState(simulator_, result_.circuit, result_.params);
+  if (!psi.ok()) return psi.status();
+  sv::StateVector d_psi = psi->Copy();
+  sv::ApplyPauliSum(cost_.GradientOperator(*psi), *psi, d_psi);
+  const Pick pick = BestCandidate(PoolGradients(*psi, d_psi, pool));
+  const double measure =
+      options_.criterion == AdaptOptions::Criterion::kNorm ? pick.norm : pick.gradient;
+  if (pick.index < 0 || measure < options_.gradient_threshold) return false;
+
+  const PauliString& p = pool[pick.index];
+  if (absl::Status s = result_.circuit.AddPauliRotation(
+          p, Angle::Param(int(result_.params.size())));
+      !s.ok()) {
+    return s;
+  }
+  result_.params.push_back(0.0);
+  auto best = MinimizeCost(simulator_, cost_, result_.circuit, result_.params, options_.minimizer);
+  if (!best.ok()) return best.status();
+  result_.params = std::move(best->x);
+  result_.final_cost = best->value;
+  result_.cost_evaluations += best->evaluations;
+  BaselineEvent event;
+  event.iteration = iteration;
+  event.cost = best->value;
+  event.gradient_norm = pick.gradient;
+  event.added_operator = p.ToString();
+  EmitEvent(std::move(event), clock_, callback_, result_);
+  return true;
+}
+
+absl::StatusOr<BaselineResult> AdaptLoop::Run(Circuit reference, std::vector<double> params) {
+  if (absl::Status s = ValidateBaselineStart(cost_, reference, params); !s.ok()) return s;
+  if (absl::Status s = ValidateAdaptOptions(options_, reference.num_qubits()); !s.ok()) return s;
+  std::vector<PauliString> pool =
+      MakePool(options_.pool, reference.num_qubits(), options_.coupling);
+  if (options_.qubit_excitations) {
+    for (const PauliString& p : QubitExcitationStrings(reference.num_qubits())) pool.push_back(p);
+  }
+  result_.circuit = std::move(reference);
+  result_.params = std::move(params);
+  auto psi = PrepareState(simulator_, result_.circuit, result_.params);
+  if (!psi.ok()) return psi.status();
+  result_.start_cost = result_.final_cost = cost_.Value(*psi);
+  result_.stop_reason = BaselineStop::kMaxIterations;
+  for (int t = 0; t < options_.max_iterations; ++t) {
+    auto added = Step(t, pool);
+    if (!added.ok()) return added.status();
+    if (!*added) {
+      result_.stop_reason = BaselineStop::kConverged;
+      break;
+    }
+    if ((options_.max_two_qubit_gates >= 0 &&
+         result_.two_qubit_gates > options_.max_two_qubit_gates) ||
+        (options_.max_cnot_count >= 0 && result_.cnot_count > options_.max_cnot_count)) {
+      result_.stop_reason = BaselineStop::kTwoQubitBudget;
+      break;
+    }
+    if (options_.max_seconds > 0 && clock_.Seconds() > options_.max_seconds) {
+      result_.stop_reason = BaselineStop::kWallClock;
+      break;
+    }
+  }
+  CountCircuit(result_);
+  return std::move(result_);
+}
+
+}  // namespace
+
+absl::Status ValidateAdaptOptions(const AdaptOptions& options, int num_qubits) {
+  if (absl::Status s = ValidateCoupling(options.coupling, num_qubits,
+                                        options.pool == PoolKind::kCouplingGraph);
+      !s.ok()) {
+    return s;
+  }
+  if (!(options.gradient_threshold >= 0) || !std::isfinite(options.gradient_threshold)) {
+    return absl::InvalidArgumentError("gradient_threshold: must be finite and >= 0");
+  }
+  if (options.max_iterations < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_iterations: ", options.max_iterations, " (need >= 0)"));
+  }
+  if (!std::isfinite(options.max_seconds)) {
+    return absl::InvalidArgumentError("max_seconds: must be finite");
+  }
+  if (options.minimizer.max_evaluations < 1) {
+    return absl::InvalidArgumentError("minimizer.max_evaluations: must be >= 1");
+  }
+  return absl::OkStatus();
+}
+
+std::vector<PauliString> QubitExcitationStrings(int num_qubits) {
+  std::vector<PauliString> strings;
+  for (int i = 0; i < num_qubits; ++i) {
+    for (int j = i + 1; j < num_qubits; ++j) {
+      for (int k = j + 1; k < num_qubits; ++k) {
+        for (int l = k + 1; l < num_qubits; ++l) {
+          const int qubits[] = {i, j, k, l};
+          for (int ys = 0; ys < 16; ++ys) {  // bit b set: Y on qubits[b], else X
+            if (std::popcount(unsigned(ys)) % 2 == 0) continue;
+            PauliString p;
+            for (int b = 0; b < 4; ++b) {
+              p.set(qubits[b], (ys >> b) & 1 ? PauliLetter::kY : PauliLetter::kX);
+            }
+            strings.push_back(p);
+          }
+        }
+      }
+    }
+  }
+  return strings;
+}
+
+std::vector<double> PoolGradients(const sv::StateVector& psi, const sv::StateVector& d_psi,
+                                  absl::Span<const PauliString> pool) {
+  std::vector<double> gradients;
+  gradients.reserve(pool.size());
+  for (const PauliString& p : pool) gradients.push_back(PauliMatrixElement(d_psi, p, psi).imag());
+  return gradients;
+}
+
+absl::StatusOr<BaselineResult> RunAdaptVqe(const sv::Simulator& simulator, const Cost& cost,
+                                           Circuit reference, std::vector<double> params,
+                                           const AdaptOptions& options,
+                                           const BaselineCallback& callback) {
+  AdaptLoop loop(simulator, cost, options, callback);
+  return loop.Run(std::move(reference), std::move(params));
+}
+
+}  // namespace qgrad::optimizer

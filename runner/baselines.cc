@@ -1,0 +1,143 @@
+// Baseline methods; see baselines.h.
+//
+// Thread-safety: free functions only.
+#include "runner/baselines.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "optimizer/adapt_vqe.h"
+#include "optimizer/baseline.h"
+#include "optimizer/hea_vqe.h"
+#include "optimizer/parameter_shift.h"
+#include "runner/status_util.h"
+
+namespace qgrad::runner {
+namespace {
+
+using optimizer::BaselineResult;
+
+v1::IterationEvent ToProto(const optimizer::BaselineEvent& e) {
+  v1::IterationEvent p;
+  p.set_iteration(e.iteration);
+  p.set_cost(e.cost);
+  p.set_num_params(e.num_params);
+  p.set_two_qubit_gates(e.two_qubit_gates);
+  p.set_elapsed_seconds(e.elapsed_seconds);
+  p.set_gradient_norm(e.gradient_norm);
+  p.set_cost_evaluations(e.cost_evaluations);
+  p.set_added_operator(e.added_operator);
+  return p;
+}
+
+RunSummary Summarize(const std::string& method, const BaselineResult& run) {
+  RunSummary s{method, run.start_cost, run.start_cost, run.final_cost, 0.0, run.circuit,
+               run.params, {}, {}, std::string(optimizer::BaselineStopName(run.stop_reason))};
+  for (const optimizer::BaselineEvent& e : run.history) s.history.push_back(ToProto(e));
+  s.counts.set_two_qubit_gates(run.two_qubit_gates);
+  s.counts.set_cost_evaluations(run.cost_evaluations);
+  return s;
+}
+
+optimizer::Coupling ToCoupling(const google::protobuf::RepeatedPtrField<v1::CouplingEdge>& edges) {
+  optimizer::Coupling c;
+  for (const v1::CouplingEdge& e : edges) c.emplace_back(e.a(), e.b());
+  return c;
+}
+
+absl::StatusOr<optimizer::HeaOptions> HeaOptions(const v1::HeaVqeMethod& m, uint64_t seed,
+                                                 int n) {
+  optimizer::HeaOptions o;
+  if (m.layers() != 0) o.layers = m.layers();
+  if (m.entangler() == "cx") {
+    o.entangler = optimizer::HeaOptions::Entangler::kCx;
+  } else if (!m.entangler().empty() && m.entangler() != "cz") {
+    return FieldError("method.hea_vqe.entangler", "must be cz or cx");
+  }
+  o.coupling = ToCoupling(m.coupling());
+  o.random_init = !m.zero_init();
+  o.seed = seed;
+  if (m.optimizer() == "cobyla") {
+    o.minimizer.algorithm = optimizer::LocalMinimizerOptions::Algorithm::kCobyla;
+  } else if (!m.optimizer().empty() && m.optimizer() != "lbfgs") {
+    return FieldError("method.hea_vqe.optimizer", "must be lbfgs or cobyla");
+  }
+  if (m.has_max_evaluations()) o.minimizer.max_evaluations = m.max_evaluations();
+  if (absl::Status s = optimizer::ValidateHeaOptions(o, n); !s.ok()) {
+    return WithParent(s, "method.hea_vqe");
+  }
+  return o;
+}
+
+absl::StatusOr<optimizer::AdaptOptions> AdaptOptions(const v1::AdaptVqeMethod& m,
+                                                     const v1::Limits& limits, int n) {
+  optimizer::AdaptOptions o;
+  if (!m.pool().empty()) {
+    absl::StatusOr<optimizer::PoolKind> pool = optimizer::ParsePoolKind(m.pool());
+    if (!pool.ok()) return WithParent(pool.status(), "method.adapt_vqe");
+    o.pool = *pool;
+  }
+  o.coupling = ToCoupling(m.coupling());
+  o.qubit_excitations = m.qubit_excitations();
+  if (m.has_gradient_threshold()) o.gradient_threshold = m.gradient_threshold();
+  if (m.has_max_iterations()) o.max_iterations = m.max_iterations();
+  if (m.has_max_two_qubit_gates()) o.max_two_qubit_gates = m.max_two_qubit_gates();
+  o.max_seconds = limits.max_wall_seconds();
+  if (absl::Status s = optimizer::ValidateAdaptOptions(o, n); !s.ok()) {
+    return WithParent(s, "method.adapt_vqe");
+  }
+  return o;
+}
+
+absl::StatusOr<optimizer::ParameterShiftOptions> ShiftOptions(const v1::ParameterShiftMethod& m,
+                                                              const v1::Limits& limits) {
+  optimizer::ParameterShiftOptions o;
+  if (m.has_learning_rate()) o.learning_rate = m.learning_rate();
+  if (m.has_iterations()) o.iterations = m.iterations();
+  o.max_seconds = limits.max_wall_seconds();
+  if (absl::Status s = optimizer::ValidateParameterShiftOptions(o); !s.ok()) {
+    return WithParent(s, "method.parameter_shift");
+  }
+  return o;
+}
+
+}  // namespace
+
+absl::StatusOr<RunSummary> RunBaseline(const sv::Simulator& simulator, const v1::JobSpec& spec,
+                                       const BuiltProblem& problem, StartCircuit start,
+                                       const EventSink& on_event) {
+  optimizer::BaselineCallback callback = nullptr;
+  if (on_event) callback = [&](const optimizer::BaselineEvent& e) { on_event(ToProto(e)); };
+  const v1::Method& method = spec.method();
+  const int n = problem.num_qubits;
+  absl::StatusOr<BaselineResult> run;
+  std::string name;
+  if (method.has_hea_vqe()) {
+    name = "hea_vqe";
+    if (start.circuit.num_params() > 0) {
+      return FieldError("initial_state", "hea_vqe builds its own ansatz; give a preparation only");
+    }
+    absl::StatusOr<optimizer::HeaOptions> o = HeaOptions(method.hea_vqe(), spec.seed(), n);
+    if (!o.ok()) return o.status();
+    run = optimizer::RunHardwareEfficientVqe(simulator, problem.cost, std::move(start.circuit),
+                                             *o, callback);
+  } else if (method.has_adapt_vqe()) {
+    name = "adapt_vqe";
+    absl::StatusOr<optimizer::AdaptOptions> o = AdaptOptions(method.adapt_vqe(), spec.limits(), n);
+    if (!o.ok()) return o.status();
+    run = optimizer::RunAdaptVqe(simulator, problem.cost, std::move(start.circuit),
+                                 std::move(start.params), *o, callback);
+  } else {
+    name = "parameter_shift";
+    absl::StatusOr<optimizer::ParameterShiftOptions> o =
+        ShiftOptions(method.parameter_shift(), spec.limits());
+    if (!o.ok()) return o.status();
+    run = optimizer::RunParameterShiftDescent(simulator, problem.cost, std::move(start.circuit),
+                                              std::move(start.params), *o, callback);
+  }
+  if (!run.ok()) return WithPath(run.status(), absl::StrCat("method.", name));
+  return Summarize(name, *run);
+}
+
+}  // namespace qgrad::runner

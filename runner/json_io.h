@@ -1,0 +1,27 @@
+// proto3 JSON for job specs and results (google::protobuf::util), with errors as
+// absl::Status; and whole-file reads for specs, results and the files they name.
+//
+// Thread-safety: free functions only.
+#ifndef QGRAD_RUNNER_JSON_IO_H_
+#define QGRAD_RUNNER_JSON_IO_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "qgrad/v1/job.pb.h"
+
+namespace qgrad::runner {
+
+// INVALID_ARGUMENT "spec JSON: <parser message>" for malformed JSON or unknown fields.
+absl::StatusOr<v1::JobSpec> ParseJobSpecJson(absl::string_view json);
+absl::StatusOr<v1::JobResult> ParseJobResultJson(absl::string_view json);
+// NOT_FOUND "PATH: cannot open file".
+absl::StatusOr<std::string> ReadTextFile(const std::string& path);
+
+// Indented JSON, field names in lowerCamelCase as proto3 JSON prescribes.
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+}  // namespace qgrad::runner
+
+#endif  // QGRAD_RUNNER_JSON_IO_H_

@@ -1,0 +1,133 @@
+// Spec → NestedOptions; see nested_options.h.
+//
+// Thread-safety: free functions only.
+#include "runner/nested_options.h"
+
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "runner/status_util.h"
+
+namespace qgrad::runner {
+namespace {
+
+using optimizer::HandBack;
+using optimizer::LocalMinimizerOptions;
+using optimizer::NestedOptions;
+using optimizer::StepSize;
+
+constexpr char kPath[] = "method.nested";
+
+std::string Field(absl::string_view name) { return absl::StrCat(kPath, ".", name); }
+
+absl::Status SetStep(const v1::NestedMethod& spec, StepSize& step) {
+  if (spec.step_case() == v1::NestedMethod::STEP_NOT_SET) return absl::OkStatus();
+  const bool relative = spec.step_case() == v1::NestedMethod::kRelativeStepSize;
+  const double value = relative ? spec.relative_step_size() : spec.step_size();
+  if (!(value > 0) || !std::isfinite(value)) {
+    return FieldError(Field(relative ? "relative_step_size" : "step_size"), "must be > 0");
+  }
+  step.mode = relative ? StepSize::Mode::kRelativeOneNorm : StepSize::Mode::kAbsolute;
+  step.value = value;
+  return absl::OkStatus();
+}
+
+void SetFidelityTarget(const v1::FidelityTargetRule& spec,
+                       optimizer::FidelityTargetRule& rule) {
+  if (spec.has_fixed()) rule.fixed = spec.fixed();
+  if (spec.has_indicator_fraction()) rule.indicator_fraction = spec.indicator_fraction();
+  if (spec.has_floor()) rule.floor = spec.floor();
+  if (spec.has_ceiling()) rule.ceiling = spec.ceiling();
+}
+
+void SetStepControl(const v1::StepControl& spec, optimizer::StepControl& control) {
+  if (spec.has_shrink()) control.shrink = spec.shrink();
+  if (spec.has_max_shrinks()) control.max_shrinks = spec.max_shrinks();
+  if (spec.has_tolerance()) control.tolerance = spec.tolerance();
+}
+
+void SetStopping(const v1::StoppingRules& spec, const v1::Limits& limits,
+                 optimizer::StoppingRules& stop) {
+  if (spec.has_indicator_threshold()) stop.indicator_threshold = spec.indicator_threshold();
+  if (spec.has_max_iterations()) stop.max_iterations = spec.max_iterations();
+  if (spec.has_max_layers()) stop.max_layers = spec.max_layers();
+  if (spec.has_max_added_two_qubit_gates()) {
+    stop.max_added_two_qubit_gates = spec.max_added_two_qubit_gates();
+  }
+  stop.max_seconds = limits.max_wall_seconds();
+}
+
+absl::StatusOr<LocalMinimizerOptions> WarmStartOptions(const v1::WarmStart& spec) {
+  LocalMinimizerOptions o;
+  const std::string& name = spec.optimizer();
+  if (name.empty() || name == "cobyla") {
+    o.algorithm = LocalMinimizerOptions::Algorithm::kCobyla;
+  } else if (name != "lbfgs") {
+    return FieldError(Field("warm_start.optimizer"),
+                      absl::StrCat("unknown optimizer '", name, "' (cobyla, lbfgs)"));
+  }
+  o.ftol_rel = spec.has_ftol_rel() ? spec.ftol_rel() : 1e-8;
+  o.ftol_abs = spec.has_ftol_abs() ? spec.ftol_abs() : 1e-12;
+  o.max_evaluations = spec.has_max_evaluations() ? spec.max_evaluations() : 400;
+  if (spec.has_initial_step()) o.initial_step = spec.initial_step();
+  if (o.max_evaluations < 1) return FieldError(Field("warm_start.max_evaluations"), "must be >= 1");
+  return o;
+}
+
+absl::StatusOr<HandBack> ParseHandBack(const std::string& name) {
+  if (name.empty() || name == "never") return HandBack::kNever;
+  if (name == "at_end") return HandBack::kAtEnd;
+  if (name == "every_iteration") return HandBack::kEveryIteration;
+  if (name == "when_favourable") return HandBack::kWhenFavourable;
+  return FieldError(Field("hand_back"),
+                    absl::StrCat("unknown mode '", name,
+                                 "' (never, at_end, every_iteration, when_favourable)"));
+}
+
+absl::Status SetSynthesis(const v1::NestedMethod& spec, optimizer::SynthesisOptions& s) {
+  if (!spec.layer_kind().empty()) {
+    absl::StatusOr<optimizer::LayerKind> kind = optimizer::ParseLayerKind(spec.layer_kind());
+    if (!kind.ok()) return WithParent(kind.status(), kPath);
+    s.kind = *kind;
+  }
+  if (!spec.pool().empty()) {
+    absl::StatusOr<optimizer::PoolKind> pool = optimizer::ParsePoolKind(spec.pool());
+    if (!pool.ok()) return WithParent(pool.status(), kPath);
+    s.pool = *pool;
+  }
+  for (const v1::CouplingEdge& e : spec.coupling()) s.coupling.emplace_back(e.a(), e.b());
+  if (spec.has_max_gates_per_layer()) s.max_gates = spec.max_gates_per_layer();
+  if (spec.has_max_template_blocks()) s.max_template_blocks = spec.max_template_blocks();
+  if (spec.has_synthesis_max_evaluations()) {
+    s.minimizer.max_evaluations = spec.synthesis_max_evaluations();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<NestedOptions> ToNestedOptions(const v1::NestedMethod& spec,
+                                              const v1::Limits& limits, int num_qubits) {
+  NestedOptions o;
+  if (absl::Status s = SetStep(spec, o.step); !s.ok()) return s;
+  SetFidelityTarget(spec.fidelity_target(), o.fidelity_target);
+  SetStepControl(spec.step_control(), o.step_control);
+  SetStopping(spec.stop(), limits, o.stop);
+  if (absl::Status s = SetSynthesis(spec, o.synthesis); !s.ok()) return s;
+  if (spec.has_warm_start()) {
+    absl::StatusOr<LocalMinimizerOptions> warm = WarmStartOptions(spec.warm_start());
+    if (!warm.ok()) return warm.status();
+    o.warm_start = *warm;
+  }
+  absl::StatusOr<HandBack> hand_back = ParseHandBack(spec.hand_back());
+  if (!hand_back.ok()) return hand_back.status();
+  o.hand_back = *hand_back;
+  if (spec.has_hand_back_ratio()) o.hand_back_ratio = spec.hand_back_ratio();
+  if (absl::Status s = optimizer::ValidateNestedOptions(o, num_qubits); !s.ok()) {
+    return WithParent(s, kPath);
+  }
+  return o;
+}
+
+}  // namespace qgrad::runner

@@ -1,0 +1,36 @@
+// Translation of a spec's `problem` into a cost: parses Pauli sums, Max-Cut graphs,
+// FCIDUMP molecules (active space, Hartree–Fock state), built-in models and polynomial
+// costs, and finds the exact minimum where that is cheap.
+//
+// Thread-safety: free functions and values only.
+#ifndef QGRAD_RUNNER_PROBLEM_H_
+#define QGRAD_RUNNER_PROBLEM_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "optimizer/cost.h"
+#include "problems/maxcut.h"
+#include "qgrad/v1/job.pb.h"
+
+namespace qgrad::runner {
+
+struct BuiltProblem {
+  optimizer::Cost cost;
+  int num_qubits = 0;
+  std::optional<Graph> graph;                 // Max-Cut only
+  std::optional<uint64_t> hartree_fock_state; // molecules only
+  std::optional<double> exact_cost;           // exact minimum when known
+};
+
+// INVALID_ARGUMENT naming the field ("problem.maxcut.edges[3]: self loop on node 2",
+// "problem.molecule.fcidump_text: FCIDUMP line 1: ..."). Relative FCIDUMP paths are read
+// from `base_dir` (empty: the working directory).
+absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
+                                          const std::string& base_dir);
+
+}  // namespace qgrad::runner
+
+#endif  // QGRAD_RUNNER_PROBLEM_H_

@@ -1,0 +1,125 @@
+// JobResult assembly; see result.h.
+//
+// Thread-safety: free functions only.
+#include "runner/result.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "qasm/qasm.h"
+
+namespace qgrad::runner {
+namespace {
+
+constexpr int64_t kDefaultMaxCutShots = 1024;
+
+// Node 0 first, '1' for side 1.
+std::string Assignment(uint64_t bits, int n) {
+  std::string s(n, '0');
+  for (int i = 0; i < n; ++i) s[i] = ((bits >> i) & 1) ? '1' : '0';
+  return s;
+}
+
+absl::Status FillMaxCut(const sv::Simulator& simulator, const Graph& graph,
+                        const v1::JobSpec& spec, const RunSummary& run,
+                        v1::MaxCutReport& report) {
+  const v1::MaxCutProblem& m = spec.problem().maxcut();
+  report.set_expected_cut(ExpectedCut(graph, run.final_cost));
+  if (absl::StatusOr<MaxCutSolution> best = ExactMaxCut(graph); best.ok()) {
+    report.set_max_cut(best->value);
+    report.set_approximation_ratio(ApproximationRatio(report.expected_cut(), best->value));
+  }
+  const int64_t shots = m.has_shots() ? m.shots() : kDefaultMaxCutShots;
+  if (shots <= 0) return absl::OkStatus();
+  absl::StatusOr<sv::StateVector> state = sv::StateVector::Create(run.circuit.num_qubits());
+  if (!state.ok()) return state.status();
+  if (absl::Status s = simulator.Run(run.circuit, run.params, *state); !s.ok()) return s;
+  absl::StatusOr<std::vector<uint64_t>> samples = sv::Sample(*state, shots, spec.seed());
+  if (!samples.ok()) return samples.status();
+  double best_cut = -1;
+  uint64_t best_bits = 0;
+  for (uint64_t bits : *samples) {
+    const double cut = CutValue(graph, bits);
+    if (cut > best_cut) best_cut = cut, best_bits = bits;
+  }
+  report.set_best_sampled_cut(best_cut);
+  report.set_best_sampled_assignment(Assignment(best_bits, graph.num_nodes));
+  report.set_shots(shots);
+  return absl::OkStatus();
+}
+
+void FillCircuit(const RunSummary& run, v1::JobResult& result) {
+  absl::StatusOr<std::string> text = qasm::Emit(run.circuit, run.params);
+  if (text.ok()) {
+    result.set_qasm(*text);
+  } else {
+    result.set_qasm_note(absl::StrCat("not expressible in OpenQASM 3: ", text.status().message()));
+  }
+  for (double p : run.params) result.add_params(p);
+  v1::Counts& counts = *result.mutable_counts();
+  counts = run.counts;
+  counts.set_gates(run.circuit.Counts().total);
+  counts.set_num_params(run.circuit.num_params());
+  counts.set_depth(run.circuit.Depth());
+}
+
+}  // namespace
+
+v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
+  v1::IterationEvent p;
+  p.set_iteration(e.iteration);
+  p.set_cost(e.cost);
+  p.set_guided_cost(e.guided_cost);
+  p.set_indicator(e.indicator);
+  p.set_eta(e.eta);
+  p.set_fidelity_target(e.fidelity_target);
+  p.set_fidelity(e.fidelity);
+  p.set_layer_gates(e.layer_gates);
+  p.set_layers(e.layers);
+  p.set_num_params(e.num_params);
+  p.set_two_qubit_gates(e.two_qubit_gates);
+  p.set_elapsed_seconds(e.elapsed_seconds);
+  p.set_handed_back(e.handed_back);
+  return p;
+}
+
+RunSummary SummarizeNested(const optimizer::NestedResult& run) {
+  RunSummary s{"nested", run.start_cost, run.warm_start_cost, run.final_cost,
+               run.final_indicator, run.circuit, run.params, {}, {},
+               std::string(optimizer::StopReasonName(run.stop_reason))};
+  for (const optimizer::IterationEvent& e : run.history) s.history.push_back(ToProto(e));
+  s.counts.set_layers(run.layers);
+  s.counts.set_two_qubit_gates(run.two_qubit_gates);
+  s.counts.set_added_two_qubit_gates(run.added_two_qubit_gates);
+  s.counts.set_fidelity_evaluations(run.fidelity_evaluations);
+  s.counts.set_hand_backs(run.hand_backs);
+  return s;
+}
+
+absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
+                                         const BuiltProblem& problem, const v1::JobSpec& spec,
+                                         const RunSummary& run) {
+  v1::JobResult result;
+  result.set_name(spec.name());
+  result.set_method(run.method);
+  result.set_num_qubits(problem.num_qubits);
+  result.set_start_cost(run.start_cost);
+  result.set_warm_start_cost(run.warm_start_cost);
+  result.set_final_cost(run.final_cost);
+  result.set_final_indicator(run.final_indicator);
+  if (problem.exact_cost) {
+    result.set_exact_cost(*problem.exact_cost);
+    result.set_error(run.final_cost - *problem.exact_cost);
+  }
+  if (problem.graph) {
+    absl::Status s = FillMaxCut(simulator, *problem.graph, spec, run, *result.mutable_maxcut());
+    if (!s.ok()) return absl::InternalError(absl::StrCat("max-cut report: ", s.message()));
+  }
+  FillCircuit(run, result);
+  for (const v1::IterationEvent& e : run.history) *result.add_history() = e;
+  result.set_stop_reason(run.stop_reason);
+  return result;
+}
+
+}  // namespace qgrad::runner

@@ -1,0 +1,46 @@
+// Assembly of a JobResult message from a finished nested run: costs, exact reference and
+// error, the Max-Cut report (expected cut, approximation ratio, best sampled cut), the final
+// circuit as OpenQASM 3 with its parameter values, history and counts.
+//
+// Thread-safety: free functions only.
+#ifndef QGRAD_RUNNER_RESULT_H_
+#define QGRAD_RUNNER_RESULT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "backends/statevector/statevector.h"
+#include "optimizer/nested.h"
+#include "qgrad/v1/job.pb.h"
+#include "runner/problem.h"
+
+namespace qgrad::runner {
+
+v1::IterationEvent ToProto(const optimizer::IterationEvent& event);
+
+// What every method reports, before the problem-specific parts are added.
+struct RunSummary {
+  std::string method;
+  double start_cost = 0.0;
+  double warm_start_cost = 0.0;
+  double final_cost = 0.0;
+  double final_indicator = 0.0;
+  Circuit circuit;
+  std::vector<double> params;
+  std::vector<v1::IterationEvent> history;
+  v1::Counts counts;  // method counters; gates, depth and parameters are filled in
+  std::string stop_reason;
+};
+RunSummary SummarizeNested(const optimizer::NestedResult& run);
+
+// The full result. Sampling for the Max-Cut report uses the spec's seed; INTERNAL only if
+// the final circuit cannot be simulated.
+absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
+                                         const BuiltProblem& problem, const v1::JobSpec& spec,
+                                         const RunSummary& run);
+
+}  // namespace qgrad::runner
+
+#endif  // QGRAD_RUNNER_RESULT_H_
