@@ -54,7 +54,7 @@ class AdaptLoop {
 };
 
 absl::StatusOr<bool> AdaptLoop::Step(int iteration, const std::vector<PauliString>& pool) {
-  auto psi = PrepareState(simulator_, result_.circuit, result_.params);
+  auto psi = simulator_.Prepare(result_.circuit, result_.params);
   if (!psi.ok()) return psi.status();
   sv::StateVector d_psi = psi->Copy();
   sv::ApplyPauliSum(cost_.GradientOperator(*psi), *psi, d_psi);
@@ -94,7 +94,7 @@ absl::StatusOr<BaselineResult> AdaptLoop::Run(Circuit reference, std::vector<dou
   }
   result_.circuit = std::move(reference);
   result_.params = std::move(params);
-  auto psi = PrepareState(simulator_, result_.circuit, result_.params);
+  auto psi = simulator_.Prepare(result_.circuit, result_.params);
   if (!psi.ok()) return psi.status();
   result_.start_cost = result_.final_cost = cost_.Value(*psi);
   result_.stop_reason = BaselineStop::kMaxIterations;

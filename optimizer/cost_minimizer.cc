@@ -8,15 +8,6 @@
 #include "absl/strings/str_cat.h"
 
 namespace qgrad::optimizer {
-absl::StatusOr<sv::StateVector> PrepareState(const sv::Simulator& simulator,
-                                             const Circuit& circuit,
-                                             absl::Span<const double> params) {
-  auto psi = sv::StateVector::Create(circuit.num_qubits());
-  if (!psi.ok()) return psi.status();
-  if (absl::Status s = simulator.Run(circuit, params, *psi); !s.ok()) return s;
-  return psi;
-}
-
 absl::StatusOr<sv::ValueAndGradient> CostAndGradient(const sv::Simulator& simulator,
                                                      const Cost& cost, const Circuit& circuit,
                                                      absl::Span<const double> params) {
@@ -24,7 +15,7 @@ absl::StatusOr<sv::ValueAndGradient> CostAndGradient(const sv::Simulator& simula
   if (const PauliSum* h = cost.observable()) {
     return sv::ExpectationGradient(simulator, circuit, params, *h);
   }
-  auto psi = PrepareState(simulator, circuit, params);
+  auto psi = simulator.Prepare(circuit, params);
   if (!psi.ok()) return psi.status();
   auto result = sv::ExpectationGradient(simulator, circuit, params, cost.GradientOperator(*psi));
   if (!result.ok()) return result.status();
@@ -42,14 +33,14 @@ absl::StatusOr<LocalMinimum> MinimizeCost(const sv::Simulator& simulator, const 
                                                    " circuit parameters"));
   }
   if (params.empty()) {
-    auto psi = PrepareState(simulator, circuit, params);
+    auto psi = simulator.Prepare(circuit, params);
     if (!psi.ok()) return psi.status();
     return LocalMinimum{{}, cost.Value(*psi), 1};
   }
   Objective objective = [&](absl::Span<const double> x,
                             absl::Span<double> gradient) -> absl::StatusOr<double> {
     if (gradient.empty()) {
-      auto psi = PrepareState(simulator, circuit, x);
+      auto psi = simulator.Prepare(circuit, x);
       if (!psi.ok()) return psi.status();
       return cost.Value(*psi);
     }

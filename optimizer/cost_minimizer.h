@@ -21,11 +21,6 @@
 
 namespace qgrad::optimizer {
 
-// circuit(params)|0…0⟩ (RESOURCE_EXHAUSTED / INVALID_ARGUMENT from the simulator).
-absl::StatusOr<sv::StateVector> PrepareState(const sv::Simulator& simulator,
-                                             const Circuit& circuit,
-                                             absl::Span<const double> params);
-
 // f(θ) and ∂f/∂θ for the state circuit(θ)|0⟩.
 absl::StatusOr<sv::ValueAndGradient> CostAndGradient(const sv::Simulator& simulator,
                                                      const Cost& cost, const Circuit& circuit,

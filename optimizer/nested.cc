@@ -20,15 +20,6 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-absl::StatusOr<sv::StateVector> CurrentState(const sv::Simulator& simulator,
-                                             const Circuit& circuit,
-                                             absl::Span<const double> params) {
-  auto psi = sv::StateVector::Create(circuit.num_qubits());
-  if (!psi.ok()) return psi.status();
-  if (absl::Status s = simulator.Run(circuit, params, *psi); !s.ok()) return s;
-  return psi;
-}
-
 // The estimate at the configured step, shrunk while the guided state would raise the cost
 // (for p = 1 that never happens for η < 1/‖H‖, but an absolute η on a large H can
 // overshoot, and polynomial costs have no such guarantee).
@@ -86,7 +77,7 @@ absl::StatusOr<bool> LandscapeFavourable(const sv::Simulator& simulator, const C
   if (!f.ok()) return f.status();
   double largest = 0.0;
   for (double g : f->gradient) largest = std::max(largest, std::abs(g));
-  auto psi = CurrentState(simulator, result.circuit, result.params);
+  auto psi = simulator.Prepare(result.circuit, result.params);
   if (!psi.ok()) return psi.status();
   return largest > 0.0 && largest >= ratio * 2.0 * StateGradientNorm(*psi, d);
 }
@@ -205,7 +196,7 @@ class NestedLoop {
 };
 
 absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
-  auto psi = CurrentState(simulator_, circuit, params);
+  auto psi = simulator_.Prepare(circuit, params);
   if (!psi.ok()) return psi.status();
   result_.start_cost = result_.warm_start_cost = cost_.Value(*psi);
   if (options_.warm_start && !params.empty()) {
@@ -256,7 +247,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   event.eta = estimate->eta;
   event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate->indicator);
 
-  auto psi = CurrentState(simulator_, result_.circuit, result_.params);
+  auto psi = simulator_.Prepare(result_.circuit, result_.params);
   if (!psi.ok()) return psi.status();
   auto layer = SynthesizeLayer(simulator_, *psi, *estimate->target, event.fidelity_target,
                                options_.synthesis);

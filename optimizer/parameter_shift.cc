@@ -52,7 +52,7 @@ absl::StatusOr<ExpandedCircuit> Expand(const Circuit& circuit, absl::Span<const 
 
 absl::StatusOr<double> Evaluate(const sv::Simulator& simulator, const PauliSum& observable,
                                 const Circuit& circuit, absl::Span<const double> params) {
-  auto psi = PrepareState(simulator, circuit, params);
+  auto psi = simulator.Prepare(circuit, params);
   if (!psi.ok()) return psi.status();
   return sv::Expectation(*psi, observable);
 }

@@ -403,7 +403,7 @@ void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
 // ---- Shared driver ---------------------------------------------------------------------
 
 absl::Status CheckInputs(const Circuit& circuit, absl::Span<const double> params,
-                         const StateVector* initial, const AdjointOptions& options) {
+                         const AdjointOptions& options) {
   if (!circuit.IsUnitary()) {
     return absl::FailedPreconditionError("gradients need a circuit without measure or reset");
   }
@@ -411,23 +411,10 @@ absl::Status CheckInputs(const Circuit& circuit, absl::Span<const double> params
     return absl::InvalidArgumentError(absl::StrCat("circuit has ", circuit.num_params(),
                                                    " parameters, got ", params.size()));
   }
-  if (initial != nullptr && initial->num_qubits() != circuit.num_qubits()) {
-    return absl::InvalidArgumentError(absl::StrCat("initial state has ", initial->num_qubits(),
-                                                   " qubits, circuit ", circuit.num_qubits()));
-  }
   if (options.max_block_qubits < 1 || options.max_block_qubits > 5) {
     return absl::InvalidArgumentError("max_block_qubits must be in [1, 5]");
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<StateVector> Forward(const Simulator& sim, const Circuit& circuit,
-                                    absl::Span<const double> params, const StateVector* initial) {
-  absl::StatusOr<StateVector> psi = StateVector::Create(circuit.num_qubits());
-  if (!psi.ok()) return psi.status();
-  if (initial != nullptr) psi->CopyFrom(*initial);
-  if (absl::Status s = sim.Run(circuit, params, *psi); !s.ok()) return s;
-  return psi;
 }
 
 // Runs the backward sweep from φ = ψ_m, λ = λ_m and returns the gradient.
@@ -464,7 +451,7 @@ absl::StatusOr<ValueAndGradient> ExpectationGradient(const Simulator& simulator,
                                                      const PauliSum& observable,
                                                      const StateVector* initial,
                                                      const AdjointOptions& options) {
-  if (absl::Status s = CheckInputs(circuit, params, initial, options); !s.ok()) return s;
+  if (absl::Status s = CheckInputs(circuit, params, options); !s.ok()) return s;
   if (!observable.IsHermitian()) {
     return absl::InvalidArgumentError("observable is not Hermitian (complex coefficients)");
   }
@@ -473,7 +460,7 @@ absl::StatusOr<ValueAndGradient> ExpectationGradient(const Simulator& simulator,
                                                    observable.NumQubits(), " qubits, circuit has ",
                                                    circuit.num_qubits()));
   }
-  absl::StatusOr<StateVector> phi = Forward(simulator, circuit, params, initial);
+  absl::StatusOr<StateVector> phi = simulator.Prepare(circuit, params, initial);
   if (!phi.ok()) return phi.status();
   absl::StatusOr<StateVector> lambda = StateVector::Create(circuit.num_qubits());
   if (!lambda.ok()) return lambda.status();
@@ -490,12 +477,12 @@ absl::StatusOr<ValueAndGradient> FidelityGradient(const Simulator& simulator,
                                                   const StateVector& target,
                                                   const StateVector* initial,
                                                   const AdjointOptions& options) {
-  if (absl::Status s = CheckInputs(circuit, params, initial, options); !s.ok()) return s;
+  if (absl::Status s = CheckInputs(circuit, params, options); !s.ok()) return s;
   if (target.num_qubits() != circuit.num_qubits()) {
     return absl::InvalidArgumentError(absl::StrCat("target state has ", target.num_qubits(),
                                                    " qubits, circuit ", circuit.num_qubits()));
   }
-  absl::StatusOr<StateVector> phi = Forward(simulator, circuit, params, initial);
+  absl::StatusOr<StateVector> phi = simulator.Prepare(circuit, params, initial);
   if (!phi.ok()) return phi.status();
   StateVector lambda = target.Copy();
   const Amplitude overlap = InnerProduct(target, *phi);

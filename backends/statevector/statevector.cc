@@ -51,6 +51,21 @@ absl::Status Simulator::Run(const Circuit& circuit, absl::Span<const double> par
   return absl::OkStatus();
 }
 
+absl::StatusOr<StateVector> Simulator::Prepare(const Circuit& circuit,
+                                              absl::Span<const double> params,
+                                              const StateVector* initial) const {
+  if (initial != nullptr && initial->num_qubits() != circuit.num_qubits()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "the initial state has %d qubits but the circuit has %d", initial->num_qubits(),
+        circuit.num_qubits()));
+  }
+  absl::StatusOr<StateVector> state = StateVector::Create(circuit.num_qubits());
+  if (!state.ok()) return state.status();
+  if (initial != nullptr) state->CopyFrom(*initial);
+  if (absl::Status s = Run(circuit, params, *state); !s.ok()) return s;
+  return state;
+}
+
 void Simulator::ApplyGate(const Gate& gate, absl::Span<const double> params,
                           StateVector& state) const {
   const int threads =

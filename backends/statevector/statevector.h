@@ -101,6 +101,11 @@ class Simulator {
   absl::Status Run(const Circuit& circuit, absl::Span<const double> params,
                    StateVector& state) const;
 
+  // A new state U(params)|initial⟩ (|0…0⟩ when `initial` is null): Create + Run, with their
+  // errors; INVALID_ARGUMENT if `initial` has another qubit count.
+  absl::StatusOr<StateVector> Prepare(const Circuit& circuit, absl::Span<const double> params,
+                                      const StateVector* initial = nullptr) const;
+
   // One gate, no fusion, no checks. REQUIRES: a unitary gate valid for the state.
   void ApplyGate(const Gate& gate, absl::Span<const double> params, StateVector& state) const;
   // A dense 2^k × 2^k matrix (row-major, qubits[0] = least significant bit) on `qubits`,
