@@ -159,14 +159,24 @@ class Panel {
         Escape(s.label), color, points, markers);
   }
 
+  // Long run names are cut to fit the right margin; the full name is the tooltip.
+  static std::string Shortened(const std::string& label) {
+    constexpr size_t kMaxBytes = 17;
+    if (label.size() <= kMaxBytes) return label;
+    size_t cut = kMaxBytes;
+    while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
+    return label.substr(0, cut) + "\u2026";
+  }
+
   std::string Legend(size_t index) const {
     const double y = Top() + 8 + 18 * index;
     const char* color = kColors[index % std::size(kColors)];
+    const std::string& label = panel_.series[index].label;
     return absl::StrFormat(
         "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"3\"/>"
-        "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\">%s</text>\n",
-        Right() + 12, y, Right() + 32, y, color, Right() + 38, y + 4,
-        Escape(panel_.series[index].label));
+        "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\"><title>%s</title>%s</text>\n",
+        Right() + 12, y, Right() + 32, y, color, Right() + 38, y + 4, Escape(label),
+        Escape(Shortened(label)));
   }
 
   const PlotPanel& panel_;
