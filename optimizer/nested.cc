@@ -111,8 +111,11 @@ absl::Status ValidateTargetRule(const FidelityTargetRule& rule) {
 }  // namespace
 
 double FidelityTarget(const FidelityTargetRule& rule, double indicator) {
-  if (rule.fixed > 0.0) return rule.fixed;
-  return std::min(std::max(1.0 - rule.indicator_fraction * indicator, rule.floor), rule.ceiling);
+  const double adaptive = 1.0 - rule.indicator_fraction * indicator;
+  // A fixed target at or below the starting overlap 1 − I_t would make the step empty, so
+  // the adaptive rule still lifts it once the indicator is small.
+  if (rule.fixed > 0.0) return std::min(std::max(rule.fixed, adaptive), rule.ceiling);
+  return std::min(std::max(adaptive, rule.floor), rule.ceiling);
 }
 
 std::string_view StopReasonName(StopReason reason) {

@@ -27,8 +27,10 @@
 namespace qgrad::optimizer {
 
 // The synthesis threshold of one iteration:
-//   fixed > 0:  F_th = fixed
+//   fixed > 0:  F_th = min(max(fixed, 1 − indicator_fraction·I_t), ceiling)
 //   otherwise:  F_th = min(max(1 − indicator_fraction·I_t, floor), ceiling)
+// (a fixed target alone would stop all progress once 1 − I_t exceeds it: the layer would
+// already meet it at θ = 0)
 // (1 − I_t/10 by default; the paper's LiH rule max(1 − (1 − F₀)/3, 0.999) is
 // indicator_fraction = 1/3, floor = 0.999, since F₀ = 1 − I_t).
 struct FidelityTargetRule {

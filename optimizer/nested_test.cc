@@ -50,6 +50,9 @@ TEST(NestedTest, FidelityTargetRules) {
   EXPECT_DOUBLE_EQ(FidelityTarget(lih, 0.0003), 0.9999);
   EXPECT_DOUBLE_EQ(FidelityTarget({0.0, 0.1, 0.0, 0.99}, 0.01), 0.99);  // ceiling
   EXPECT_DOUBLE_EQ(FidelityTarget({0.99, 0.1, 0.0, 1.0}, 0.5), 0.99);
+  // A fixed target already met at θ = 0 (F₀ = 1 − I_t ≥ 0.99) is lifted above F₀.
+  EXPECT_DOUBLE_EQ(FidelityTarget({0.99, 0.1, 0.0, 1.0}, 1e-4), 1.0 - 1e-5);
+  EXPECT_GT(FidelityTarget({0.999, 0.1, 0.0, 1.0}, 1e-4), 1.0 - 1e-4);
 }
 
 TEST(NestedTest, ConvergesAtOnceOnAnEigenstate) {
