@@ -144,28 +144,6 @@ absl::Status ValidateAdaptOptions(const AdaptOptions& options, int num_qubits) {
   return absl::OkStatus();
 }
 
-std::vector<PauliString> QubitExcitationStrings(int num_qubits) {
-  std::vector<PauliString> strings;
-  for (int i = 0; i < num_qubits; ++i) {
-    for (int j = i + 1; j < num_qubits; ++j) {
-      for (int k = j + 1; k < num_qubits; ++k) {
-        for (int l = k + 1; l < num_qubits; ++l) {
-          const int qubits[] = {i, j, k, l};
-          for (int ys = 0; ys < 16; ++ys) {  // bit b set: Y on qubits[b], else X
-            if (std::popcount(unsigned(ys)) % 2 == 0) continue;
-            PauliString p;
-            for (int b = 0; b < 4; ++b) {
-              p.set(qubits[b], (ys >> b) & 1 ? PauliLetter::kY : PauliLetter::kX);
-            }
-            strings.push_back(p);
-          }
-        }
-      }
-    }
-  }
-  return strings;
-}
-
 std::vector<double> PoolGradients(const sv::StateVector& psi, const sv::StateVector& d_psi,
                                   absl::Span<const PauliString> pool) {
   std::vector<double> gradients;

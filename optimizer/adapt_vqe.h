@@ -51,8 +51,6 @@ struct AdaptOptions {
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateAdaptOptions(const AdaptOptions& options, int num_qubits);
 
-// The 8·C(n,4) four-qubit strings of `qubit_excitations`.
-std::vector<PauliString> QubitExcitationStrings(int num_qubits);
 
 // ∂f/∂θ at θ = 0 for appending exp(−iθP/2) to ψ, for every P in `pool`, given d_psi = Dψ
 // (D = H for an observable): with ψ(θ) = e^{−iθP/2}ψ,

@@ -116,4 +116,26 @@ sv::Amplitude PauliMatrixElement(const sv::StateVector& w, const PauliString& p,
   return phase * sum;
 }
 
+std::vector<PauliString> QubitExcitationStrings(int num_qubits) {
+  std::vector<PauliString> strings;
+  for (int i = 0; i < num_qubits; ++i) {
+    for (int j = i + 1; j < num_qubits; ++j) {
+      for (int k = j + 1; k < num_qubits; ++k) {
+        for (int l = k + 1; l < num_qubits; ++l) {
+          const int qubits[] = {i, j, k, l};
+          for (int ys = 0; ys < 16; ++ys) {  // bit b set: Y on qubits[b], else X
+            if (std::popcount(unsigned(ys)) % 2 == 0) continue;
+            PauliString p;
+            for (int b = 0; b < 4; ++b) {
+              p.set(qubits[b], (ys >> b) & 1 ? PauliLetter::kY : PauliLetter::kX);
+            }
+            strings.push_back(p);
+          }
+        }
+      }
+    }
+  }
+  return strings;
+}
+
 }  // namespace qgrad::optimizer

@@ -33,6 +33,11 @@ absl::Status ValidateCoupling(const Coupling& coupling, int num_qubits, bool req
 // The pool's Pauli strings (global qubit indices). REQUIRES: validated arguments.
 std::vector<PauliString> MakePool(PoolKind kind, int num_qubits, const Coupling& coupling);
 
+// Tang et al.'s qubit-excitation strings: every {X,Y}⁴ string with an odd number of Y on
+// every 4 qubits (8·C(n,4) strings). They reach double excitations, which no 1- or 2-qubit
+// rotation does to first order (e.g. from a Hartree–Fock state).
+std::vector<PauliString> QubitExcitationStrings(int num_qubits);
+
 // One template block with parameters first_param, first_param+1, …: RY then RZ on every
 // qubit, then ZZ, YZ and ZY rotations on each coupling edge (on the chain (q, q+1) when
 // `coupling` is empty). All angles start at 0, where the block is the identity. Returns

@@ -60,7 +60,10 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
                         const SynthesisTarget& target, double fidelity_target,
                         const SynthesisOptions& options, SynthesizedLayer* layer) {
   const int n = initial.num_qubits();
-  const std::vector<PauliString> pool = MakePool(options.pool, n, options.coupling);
+  std::vector<PauliString> pool = MakePool(options.pool, n, options.coupling);
+  if (options.qubit_excitations) {
+    for (const PauliString& p : QubitExcitationStrings(n)) pool.push_back(p);
+  }
   sv::StateVector chi = initial.Copy();
   while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
     const sv::StateVector w = target.Apply(chi);

@@ -39,6 +39,7 @@ struct SynthesisOptions {
   LayerKind kind = LayerKind::kGreedyPool;
   PoolKind pool = PoolKind::kAllPairs;
   Coupling coupling;              // required for kCouplingGraph; the template's edges
+  bool qubit_excitations = false; // greedy: add QubitExcitationStrings to the pool
   int max_gates = 20;             // greedy: rotations per layer
   int max_template_blocks = 3;    // template: blocks per layer
   // A greedy layer stops growing when no candidate has |∂F/∂θ| above this.

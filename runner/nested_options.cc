@@ -98,6 +98,7 @@ absl::Status SetSynthesis(const v1::NestedMethod& spec, optimizer::SynthesisOpti
   }
   for (const v1::CouplingEdge& e : spec.coupling()) s.coupling.emplace_back(e.a(), e.b());
   if (spec.has_max_gates_per_layer()) s.max_gates = spec.max_gates_per_layer();
+  s.qubit_excitations = spec.qubit_excitations();
   if (spec.has_max_template_blocks()) s.max_template_blocks = spec.max_template_blocks();
   if (spec.has_synthesis_max_evaluations()) {
     s.minimizer.max_evaluations = spec.synthesis_max_evaluations();
