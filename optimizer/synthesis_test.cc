@@ -127,5 +127,31 @@ TEST(SynthesisTest, RejectsBadSettingsNamingTheField) {
   EXPECT_THAT(ParseLayerKind("ring").status().message(), HasSubstr("layer_kind"));
 }
 
+// From a determinant |0011⟩ to cos a|0011⟩ + sin a|1100⟩ (a double excitation): every 1-
+// and 2-qubit rotation has zero first derivative at θ = 0, so the plain pool cannot start;
+// the qubit-excitation strings reach the target exactly.
+TEST(SynthesisTest, QubitExcitationsReachADoubleExcitation) {
+  EXPECT_EQ(QubitExcitationStrings(4).size(), 8u);
+  EXPECT_EQ(QubitExcitationStrings(6).size(), 8u * 15u);
+  sv::StateVector initial = sv::StateVector::Create(4).value();
+  initial.SetBasisState(0b0011);
+  sv::StateVector target = sv::StateVector::Create(4).value();
+  std::vector<sv::Amplitude> amps(16, 0.0);
+  amps[0b0011] = std::cos(0.3);
+  amps[0b1100] = std::sin(0.3);
+  ASSERT_TRUE(target.SetAmplitudes(amps).ok());
+  const PureStateTarget goal(std::move(target));
+  SynthesisOptions options;
+  auto plain = SynthesizeLayer(sv::Simulator(), initial, goal, 0.9999, options);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_TRUE(plain->params.empty());
+  EXPECT_NEAR(plain->fidelity, std::pow(std::cos(0.3), 2), 1e-12);
+  options.qubit_excitations = true;
+  auto excited = SynthesizeLayer(sv::Simulator(), initial, goal, 0.9999, options);
+  ASSERT_TRUE(excited.ok()) << excited.status();
+  EXPECT_GE(excited->fidelity, 0.9999);
+  EXPECT_LE(excited->params.size(), 2u);
+}
+
 }  // namespace
 }  // namespace qgrad::optimizer
