@@ -11,6 +11,10 @@ packages=(
   nlohmann-json3-dev   # JSON output of the CLI
   libnlopt-dev libnlopt-cxx-dev   # NLopt optimizers (COBYLA, L-BFGS)
   protobuf-compiler libprotobuf-dev   # job specifications (proto3, JSON)
+  libgrpc++-dev protobuf-compiler-grpc   # the qgradd job service and its client
+  libsqlite3-dev       # durable job store
+  libssl-dev openssl   # token hashes (SHA-256); test certificates
+  python3-grpcio python3-grpc-tools python3-protobuf   # the Python client example
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )
