@@ -51,10 +51,12 @@ void BM_Forward(benchmark::State& state) {
 
 void BM_Gradient(benchmark::State& state) {
   const int n = int(state.range(0)), layers = int(state.range(1));
-  // range(2): 0 = gate by gate, k > 0 = blocks of at most k qubits.
+  // range(2): blocks of at most this many qubits; range(3): 0 = paired (the default),
+  // 1 = blocked, 2 = gate by gate.
   const int block = int(state.range(2));
-  const AdjointOptions options{block > 0 ? AdjointSweep::kBlocked : AdjointSweep::kGateByGate,
-                               block > 0 ? block : 4};
+  const AdjointSweep sweeps[] = {AdjointSweep::kPaired, AdjointSweep::kBlocked,
+                                 AdjointSweep::kGateByGate};
+  const AdjointOptions options{sweeps[state.range(3)], block};
   Circuit c = HardwareEfficient(n, layers);
   std::vector<double> params = Params(c.num_params());
   PauliSum h = IsingLike(n);
@@ -66,10 +68,13 @@ void BM_Gradient(benchmark::State& state) {
   state.counters["params"] = c.num_params();
 }
 
-BENCHMARK(BM_Forward)->ArgsProduct({{16, 20}, {4}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Forward)->ArgsProduct({{8, 12, 16, 20}, {4}})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Gradient)
-    ->ArgsProduct({{16, 20}, {4}, {0, 2, 3, 4}})
-    ->ArgNames({"n", "layers", "block"})
+    ->ArgsProduct({{8, 12, 16, 20}, {4}, {2}, {0, 1}})
+    ->ArgsProduct({{20}, {4}, {1, 3}, {0, 1}})
+    ->Args({16, 4, 4, 2})
+    ->Args({20, 4, 4, 2})
+    ->ArgNames({"n", "layers", "block", "sweep"})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -9,9 +9,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "backends/statevector/fusion.h"
+#include "backends/statevector/kernels.h"
 #include "backends/statevector/parallel.h"
+#include "backends/statevector/pass_runner.h"
+#include "backends/statevector/schedule.h"
 #include "core/gate_matrix.h"
 
 namespace qgrad::sv {
@@ -359,45 +364,366 @@ Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
   }
 }
 
-void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
-               absl::Span<const double> params, Amplitude weight, StateVector& phi,
-               StateVector& lambda, std::vector<double>& gradient) {
-  const size_t dim = size_t{1} << block.qubits.size();
+// A block's fused matrix and what its parameters' terms need: with E_i the block's gates
+// lifted to its qubits, prefix[i] = E_{i−1}⋯E_0 and suffix[i] = E_{m−1}⋯E_{i+1}.
+struct BlockMatrices {
+  size_t dim = 1;
+  std::vector<Matrix> prefix, suffix;
+  Matrix b_dagger;  // (E_{m−1}⋯E_0)†
+  bool has_params = false;
+};
+
+BlockMatrices ComputeBlockMatrices(const Circuit& circuit, const Block& block,
+                                   absl::Span<const double> params) {
+  BlockMatrices out;
+  const size_t dim = out.dim = size_t{1} << block.qubits.size();
   const size_t m = block.gates.size();
   std::vector<Matrix> embedded(m);
   for (size_t i = 0; i < m; ++i) {
     const Gate& g = circuit.gates()[block.gates[i]];
     embedded[i] = Embed(g, GateMatrix(g, params), block.qubits, false);
+    out.has_params |= g.IsParameterized();
   }
-  // prefix[i] = E_{i−1}⋯E_0, suffix[i] = E_{m−1}⋯E_{i+1}.
-  std::vector<Matrix> prefix(m + 1), suffix(m);
-  prefix[0] = Identity(dim);
-  for (size_t i = 0; i < m; ++i) prefix[i + 1] = MatMul(embedded[i], prefix[i], dim);
+  out.prefix.resize(m + 1);
+  out.suffix.resize(m);
+  out.prefix[0] = Identity(dim);
+  for (size_t i = 0; i < m; ++i) out.prefix[i + 1] = MatMul(embedded[i], out.prefix[i], dim);
   Matrix acc = Identity(dim);
   for (size_t i = m; i-- > 0;) {
-    suffix[i] = acc;
+    out.suffix[i] = acc;
     acc = MatMul(acc, embedded[i], dim);
   }
-  Matrix b_dagger(dim * dim);
+  out.b_dagger.resize(dim * dim);
   for (size_t r = 0; r < dim; ++r)
-    for (size_t c = 0; c < dim; ++c) b_dagger[c * dim + r] = std::conj(prefix[m][r * dim + c]);
+    for (size_t c = 0; c < dim; ++c) out.b_dagger[c * dim + r] = std::conj(out.prefix[m][r * dim + c]);
+  return out;
+}
 
-  const bool has_params = std::any_of(block.gates.begin(), block.gates.end(), [&](int i) {
-    return circuit.gates()[i].IsParameterized();
-  });
-  const Matrix reduced = SweepBlock(sim, block.qubits, b_dagger, has_params, phi, lambda);
-  for (size_t i = 0; i < m; ++i) {
+// Adds the block's parameter terms from the reduced operator R[c][r] = Σ φ_c conj(λ_r)
+// taken before the block (φ = ψ_{k−1}, λ = λ_k).
+void AddBlockTerms(const Circuit& circuit, const Block& block, const BlockMatrices& mats,
+                   absl::Span<const double> params, Amplitude weight, const Matrix& reduced,
+                   std::vector<double>& gradient) {
+  const size_t dim = mats.dim;
+  for (size_t i = 0; i < block.gates.size(); ++i) {
     const Gate& g = circuit.gates()[block.gates[i]];
     if (!g.IsParameterized()) continue;
     AccumulateGate(g, weight, [&](int a) {
       Matrix d = Embed(g, GateMatrixDerivative(g, params, a), block.qubits, true);
-      Matrix full = MatMul(suffix[i], MatMul(d, prefix[i], dim), dim);
+      Matrix full = MatMul(mats.suffix[i], MatMul(d, mats.prefix[i], dim), dim);
       Amplitude e = 0;
       for (size_t r = 0; r < dim; ++r)
         for (size_t c = 0; c < dim; ++c) e += full[r * dim + c] * reduced[c * dim + r];
       return e;
     }, gradient);
   }
+}
+
+void UndoBlock(const Simulator& sim, const Circuit& circuit, const Block& block,
+               absl::Span<const double> params, Amplitude weight, StateVector& phi,
+               StateVector& lambda, std::vector<double>& gradient) {
+  const BlockMatrices mats = ComputeBlockMatrices(circuit, block, params);
+  const Matrix reduced =
+      SweepBlock(sim, block.qubits, mats.b_dagger, mats.has_params, phi, lambda);
+  AddBlockTerms(circuit, block, mats, params, weight, reduced, gradient);
+}
+
+// ---- Paired sweep ----------------------------------------------------------------------
+//
+// The blocks are the simulator's own fused ops (fusion.h), so the sweep undoes as many ops
+// as the forward pass applied. φ and λ are interleaved on a new bit 0 of one (n+1)-qubit
+// state: an op's inverse applied to that state undoes it on both at once, and the whole
+// sweep runs through the simulator's cache-blocked passes and SIMD kernels. Before the
+// inverse of an op with parameters, a reduce op reads R_old[c][r] = Σ φ_c conj(λ_r) on its
+// qubits (only the diagonal for a diagonal op); the sweep's R is B†·R_old. Passes may move
+// an op ahead of ops on other qubits; R is unchanged by that, since a partial trace over
+// the other qubits is invariant under a unitary applied there to both φ and λ.
+
+void Interleave(const StateVector& phi, const StateVector& lambda, StateVector& pair) {
+  const Amplitude* f = phi.data();
+  const Amplitude* l = lambda.data();
+  Amplitude* out = pair.data();
+  ParallelFor(phi.size(), ThreadsFor(phi.num_qubits()), [&](uint64_t begin, uint64_t end) {
+    for (uint64_t i = begin; i < end; ++i) {
+      out[2 * i] = f[i];
+      out[2 * i + 1] = l[i];
+    }
+  });
+}
+
+internal::Op InverseOp(internal::Op op) {
+  using Kind = internal::Op::Kind;
+  switch (op.kind) {
+    case Kind::kDense: {
+      const size_t dim = size_t{1} << op.qubits.size();
+      Matrix m(dim * dim);
+      for (size_t r = 0; r < dim; ++r)
+        for (size_t c = 0; c < dim; ++c) m[c * dim + r] = std::conj(op.matrix[r * dim + c]);
+      op.matrix = std::move(m);
+      break;
+    }
+    case Kind::kDiagonal:
+      for (Amplitude& v : op.matrix) v = std::conj(v);
+      break;
+    case Kind::kPauliRotation:
+      op.theta = -op.theta;
+      break;
+    case Kind::kScale:
+      op.scale = std::conj(op.scale);
+      break;
+    case Kind::kReduce:
+    case Kind::kReduceDiagonal:
+    case Kind::kReducePauli:
+      break;
+  }
+  return op;
+}
+
+// The op on the paired state (every qubit one bit up).
+internal::Op ShiftedUp(internal::Op op) {
+  for (int& q : op.qubits) ++q;
+  op.cmask <<= 1;
+  op.cval <<= 1;
+  op.x <<= 1;
+  op.z <<= 1;
+  return op;
+}
+
+bool HasParams(const Circuit& circuit, const std::vector<int>& gates) {
+  return std::any_of(gates.begin(), gates.end(),
+                     [&](int g) { return circuit.gates()[g].IsParameterized(); });
+}
+
+// Parameters can be differentiated through a Pauli rotation op (a wide one, left unfused)
+// or an uncontrolled dense or diagonal op whose qubits hold all its gates' qubits.
+bool Differentiable(const Circuit& circuit, const internal::SourcedOp& s) {
+  using Kind = internal::Op::Kind;
+  if (s.op.kind == Kind::kPauliRotation) return true;
+  if (!(s.op.kind == Kind::kDense && s.op.cmask == 0) && s.op.kind != Kind::kDiagonal) {
+    return false;
+  }
+  for (int g : s.gates) {
+    for (int q : circuit.gates()[g].AllQubits()) {
+      if (std::find(s.op.qubits.begin(), s.op.qubits.end(), q) == s.op.qubits.end()) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// A gate's diagonal lifted to the block's qubits (as Embed, for diagonal gates).
+std::vector<Amplitude> EmbedDiagonal(const Gate& g, const Matrix& m,
+                                     const std::vector<int>& block_qubits,
+                                     bool zero_off_controls) {
+  auto bit = [&](int q) {
+    return uint64_t{1} << (std::find(block_qubits.begin(), block_qubits.end(), q) -
+                           block_qubits.begin());
+  };
+  const size_t gdim = size_t{1} << g.qubits.size();
+  const size_t dim = size_t{1} << block_qubits.size();
+  std::vector<Amplitude> out(dim);
+  for (size_t c = 0; c < dim; ++c) {
+    bool active = true;
+    for (size_t i = 0; i < g.controls.size(); ++i) {
+      active &= ((c & bit(g.controls[i])) != 0) == bool(g.control_values[i]);
+    }
+    size_t local = 0;
+    for (size_t b = 0; b < g.qubits.size(); ++b) {
+      if (c & bit(g.qubits[b])) local |= size_t{1} << b;
+    }
+    out[c] = active ? m[local * gdim + local] : (zero_off_controls ? 0.0 : 1.0);
+  }
+  return out;
+}
+
+// The terms of a diagonal block's parameters from R_old's diagonal (the block undone:
+// R[c] = conj(B[c])·R_old[c]); the block's gates are diagonal and commute.
+void AddDiagonalBlockTerms(const Circuit& circuit, const internal::SourcedOp& s,
+                           absl::Span<const double> params, Amplitude weight,
+                           const Amplitude* r_old, std::vector<double>& gradient) {
+  const size_t dim = size_t{1} << s.op.qubits.size();
+  const size_t m = s.gates.size();
+  std::vector<std::vector<Amplitude>> e(m);
+  for (size_t i = 0; i < m; ++i) {
+    const Gate& g = circuit.gates()[s.gates[i]];
+    e[i] = EmbedDiagonal(g, GateMatrix(g, params), s.op.qubits, false);
+  }
+  // others[i][c] = Π_{j≠i} e_j[c], from prefix and suffix products.
+  std::vector<Amplitude> prefix(dim, 1.0), total(dim, 1.0);
+  for (size_t i = 0; i < m; ++i)
+    for (size_t c = 0; c < dim; ++c) total[c] *= e[i][c];
+  std::vector<Amplitude> reduced(dim);
+  for (size_t c = 0; c < dim; ++c) reduced[c] = std::conj(total[c]) * r_old[c];
+  std::vector<Amplitude> suffix(dim, 1.0);
+  std::vector<std::vector<Amplitude>> suffixes(m);
+  for (size_t i = m; i-- > 0;) {
+    suffixes[i] = suffix;
+    for (size_t c = 0; c < dim; ++c) suffix[c] *= e[i][c];
+  }
+  for (size_t i = 0; i < m; ++i) {
+    const Gate& g = circuit.gates()[s.gates[i]];
+    if (g.IsParameterized()) {
+      AccumulateGate(g, weight, [&](int a) {
+        const std::vector<Amplitude> d =
+            EmbedDiagonal(g, GateMatrixDerivative(g, params, a), s.op.qubits, true);
+        Amplitude sum = 0;
+        for (size_t c = 0; c < dim; ++c) sum += suffixes[i][c] * d[c] * prefix[c] * reduced[c];
+        return sum;
+      }, gradient);
+    }
+    for (size_t c = 0; c < dim; ++c) prefix[c] *= e[i][c];
+  }
+}
+
+void AddDenseBlockTerms(const Circuit& circuit, const internal::SourcedOp& s,
+                        absl::Span<const double> params, Amplitude weight,
+                        const Amplitude* r_old, std::vector<double>& gradient) {
+  const Block block{s.op.qubits, s.gates};
+  const BlockMatrices mats = ComputeBlockMatrices(circuit, block, params);
+  const Matrix old(r_old, r_old + mats.dim * mats.dim);
+  AddBlockTerms(circuit, block, mats, params, weight, MatMul(mats.b_dagger, old, mats.dim),
+                gradient);
+}
+
+internal::Op::Kind ReduceKindFor(internal::Op::Kind kind) {
+  using Kind = internal::Op::Kind;
+  return kind == Kind::kDiagonal        ? Kind::kReduceDiagonal
+         : kind == Kind::kPauliRotation ? Kind::kReducePauli
+                                        : Kind::kReduce;
+}
+
+bool IsReduce(const internal::Op& op) {
+  using Kind = internal::Op::Kind;
+  return op.kind == Kind::kReduce || op.kind == Kind::kReduceDiagonal ||
+         op.kind == Kind::kReducePauli;
+}
+
+// Entries of a reduce op's sum per slot.
+size_t ReduceSize(const internal::Op& op) {
+  using Kind = internal::Op::Kind;
+  const size_t k = op.qubits.size();
+  return op.kind == Kind::kReduce ? size_t{1} << (2 * k)
+         : op.kind == Kind::kReduceDiagonal ? size_t{1} << k
+                                            : 1;
+}
+
+// Drops the ops no later reduce op depends on: an op on qubits disjoint from every later
+// kept op and reduce op commutes past all of them, and a reduced operator does not see a
+// unitary on other qubits. (In a layered ansatz this removes the whole first layer.)
+std::vector<internal::Op> WithoutDeadOps(std::vector<internal::Op> ops) {
+  uint64_t live = 0;
+  std::vector<bool> keep(ops.size());
+  for (size_t i = ops.size(); i-- > 0;) {
+    const internal::Op& op = ops[i];
+    const uint64_t mask = op.QubitMask();
+    keep[i] = IsReduce(op) || (mask & live) != 0;
+    if (keep[i]) live |= mask;
+  }
+  std::vector<internal::Op> kept;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (keep[i]) kept.push_back(std::move(ops[i]));
+  }
+  return kept;
+}
+
+// The op's parameters' terms from its reduce op's sum.
+void AddTerms(const Circuit& circuit, const internal::SourcedOp& s,
+              absl::Span<const double> params, Amplitude weight,
+              const std::vector<Amplitude>& sum, std::vector<double>& gradient) {
+  switch (s.op.kind) {
+    case internal::Op::Kind::kDiagonal:
+      AddDiagonalBlockTerms(circuit, s, params, weight, sum.data(), gradient);
+      return;
+    case internal::Op::Kind::kPauliRotation:
+      // ∂G/∂a ψ_{k−1} = −i/2 P ψ_k, and the sweep read ⟨λ_k|P|ψ_k⟩.
+      AccumulateGate(circuit.gates()[s.gates[0]], weight,
+                     [&](int) { return Amplitude(0, -0.5) * sum[0]; }, gradient);
+      return;
+    default:
+      AddDenseBlockTerms(circuit, s, params, weight, sum.data(), gradient);
+  }
+}
+
+// nullopt when a parameterized gate is not inside a differentiable op.
+std::optional<std::vector<internal::Op>> PairedOps(
+    const Circuit& circuit, const std::vector<internal::SourcedOp>& compiled) {
+  std::vector<internal::Op> ops;
+  for (size_t k = compiled.size(); k-- > 0;) {
+    const internal::SourcedOp& s = compiled[k];
+    if (HasParams(circuit, s.gates)) {
+      if (!Differentiable(circuit, s)) return std::nullopt;
+      internal::Op reduce;
+      reduce.kind = ReduceKindFor(s.op.kind);
+      reduce.qubits = s.op.qubits;
+      reduce.cmask = s.op.cmask;
+      reduce.cval = s.op.cval;
+      reduce.x = s.op.x;
+      reduce.z = s.op.z;
+      reduce.tag = int(k);
+      ops.push_back(ShiftedUp(std::move(reduce)));
+    }
+    ops.push_back(ShiftedUp(InverseOp(s.op)));
+  }
+  return WithoutDeadOps(std::move(ops));
+}
+
+struct PairedPlan {
+  std::vector<internal::SourcedOp> compiled;
+  std::vector<internal::Op> ops;  // on the paired state
+};
+
+// nullopt when the paired sweep does not apply (see PairedOps).
+std::optional<PairedPlan> PlanPairedSweep(const Circuit& circuit, absl::Span<const double> params,
+                                          const AdjointOptions& options) {
+  if (options.sweep != AdjointSweep::kPaired) return std::nullopt;
+  PairedPlan plan;
+  plan.compiled = internal::CompileGatesWithSources(circuit.gates(), params,
+                                                    options.max_block_qubits);
+  std::optional<std::vector<internal::Op>> ops = PairedOps(circuit, plan.compiled);
+  if (!ops.has_value()) return std::nullopt;
+  plan.ops = *std::move(ops);
+  return plan;
+}
+
+// Runs the sweep on the paired state (φ = ψ_m on even indices, λ = λ_m on odd ones).
+std::vector<double> PairedSweep(const Simulator& sim, const Circuit& circuit,
+                                absl::Span<const double> params, Amplitude weight,
+                                const PairedPlan& plan, StateVector& pair) {
+  const int n = circuit.num_qubits();
+  std::vector<double> gradient(circuit.num_params(), 0.0);
+  const SimulatorOptions& options = sim.options();
+  const int threads = Threads(sim, n + 1);
+  std::vector<Amplitude> sums;
+  for (internal::Pass& pass : internal::MakePasses(plan.ops, n + 1, options.cache_block_qubits)) {
+    const uint64_t slots = internal::SlotCount(pass, n + 1);
+    struct Reduce {
+      int compiled;   // index into plan.compiled
+      size_t offset;  // into sums
+      size_t size;    // entries per slot
+    };
+    std::vector<Reduce> reduces;
+    size_t total = 0;
+    for (internal::Op& op : pass.ops) {
+      if (!IsReduce(op)) continue;
+      reduces.push_back({op.tag, total, ReduceSize(op)});
+      total += slots * reduces.back().size;
+    }
+    sums.assign(total, 0.0);
+    size_t next = 0;
+    for (internal::Op& op : pass.ops) {
+      if (IsReduce(op)) op.reduce_out = sums.data() + reduces[next++].offset;
+    }
+    internal::ApplyPass(pair.data(), n + 1, pass, options.kernel, threads);
+    for (const auto& [k, offset, size] : reduces) {
+      const internal::SourcedOp& s = plan.compiled[k];
+      std::vector<Amplitude> sum(size, 0.0);
+      for (uint64_t slot = 0; slot < slots; ++slot)
+        for (size_t i = 0; i < size; ++i) sum[i] += sums[offset + slot * size + i];
+      AddTerms(circuit, s, params, weight, sum, gradient);
+    }
+  }
+  return gradient;
 }
 
 // ---- Shared driver ---------------------------------------------------------------------
@@ -417,7 +743,7 @@ absl::Status CheckInputs(const Circuit& circuit, absl::Span<const double> params
   return absl::OkStatus();
 }
 
-// Runs the backward sweep from φ = ψ_m, λ = λ_m and returns the gradient.
+// Runs the blocked or gate-by-gate sweep from φ = ψ_m, λ = λ_m.
 std::vector<double> Backward(const Simulator& sim, const Circuit& circuit,
                              absl::Span<const double> params, Amplitude weight,
                              StateVector& phi, StateVector& lambda,
@@ -445,6 +771,12 @@ std::vector<double> Backward(const Simulator& sim, const Circuit& circuit,
 
 }  // namespace
 
+bool UsesPairedSweep(const Circuit& circuit, absl::Span<const double> params,
+                     const AdjointOptions& options) {
+  return CheckInputs(circuit, params, options).ok() &&
+         PlanPairedSweep(circuit, params, options).has_value();
+}
+
 absl::StatusOr<ValueAndGradient> ExpectationGradient(const Simulator& simulator,
                                                      const Circuit& circuit,
                                                      absl::Span<const double> params,
@@ -462,10 +794,18 @@ absl::StatusOr<ValueAndGradient> ExpectationGradient(const Simulator& simulator,
   }
   absl::StatusOr<StateVector> phi = simulator.Prepare(circuit, params, initial);
   if (!phi.ok()) return phi.status();
+  ValueAndGradient out;
+  if (std::optional<PairedPlan> plan = PlanPairedSweep(circuit, params, options)) {
+    absl::StatusOr<StateVector> pair = StateVector::CreateForOverwrite(circuit.num_qubits() + 1);
+    if (!pair.ok()) return pair.status();
+    out.value = internal::FillPairWithHamiltonian(observable, *phi, *pair);
+    *phi = StateVector();
+    out.gradient = PairedSweep(simulator, circuit, params, 1.0, *plan, *pair);
+    return out;
+  }
   absl::StatusOr<StateVector> lambda = StateVector::Create(circuit.num_qubits());
   if (!lambda.ok()) return lambda.status();
   ApplyPauliSum(observable, *phi, *lambda);
-  ValueAndGradient out;
   out.value = InnerProduct(*phi, *lambda).real();
   out.gradient = Backward(simulator, circuit, params, 1.0, *phi, *lambda, options);
   return out;
@@ -484,10 +824,18 @@ absl::StatusOr<ValueAndGradient> FidelityGradient(const Simulator& simulator,
   }
   absl::StatusOr<StateVector> phi = simulator.Prepare(circuit, params, initial);
   if (!phi.ok()) return phi.status();
-  StateVector lambda = target.Copy();
   const Amplitude overlap = InnerProduct(target, *phi);
   ValueAndGradient out;
   out.value = std::norm(overlap);
+  if (std::optional<PairedPlan> plan = PlanPairedSweep(circuit, params, options)) {
+    absl::StatusOr<StateVector> pair = StateVector::CreateForOverwrite(circuit.num_qubits() + 1);
+    if (!pair.ok()) return pair.status();
+    Interleave(*phi, target, *pair);
+    *phi = StateVector();
+    out.gradient = PairedSweep(simulator, circuit, params, std::conj(overlap), *plan, *pair);
+    return out;
+  }
+  StateVector lambda = target.Copy();
   out.gradient = Backward(simulator, circuit, params, std::conj(overlap), *phi, lambda, options);
   return out;
 }

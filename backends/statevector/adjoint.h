@@ -2,11 +2,18 @@
 // ⟨ψ(θ)|H|ψ(θ)⟩ and of a fidelity |⟨φ|U(θ)|ψ0⟩|² with respect to every circuit parameter,
 // for the cost of a few state-vector passes instead of one circuit run per parameter.
 //
-// Two sweeps share the same bookkeeping: kGateByGate undoes one gate at a time (the
-// reference), kBlocked groups gates on at most `max_block_qubits` qubits (a gate may move
-// past earlier gates on other qubits) and undoes each group in ONE pass over both vectors,
-// accumulating the reduced operator R = Σ φ λ† on the group's qubits, from which every
-// parameter's term in the group follows as a trace.
+// Three sweeps:
+//  - kPaired (the default) undoes the simulator's own fused ops (at most
+//    `max_block_qubits` qubits each) on φ and λ interleaved in one state of n+1 qubits, so
+//    the backward sweep runs through the same cache-blocked passes and SIMD kernels as a
+//    forward run; before undoing an op with parameters it reads the reduced operator
+//    R = Σ φ λ† on the op's qubits, from which each parameter's term follows as a trace.
+//    It needs one state of n+1 qubits (twice the memory of the forward state).
+//  - kBlocked groups gates on at most `max_block_qubits` qubits and undoes each group in
+//    one scalar pass over both vectors with the same reduced operator. kPaired falls back
+//    to it when a parameterized gate sits in an op it cannot differentiate (a controlled
+//    dense op wider than `max_block_qubits`; see UsesPairedSweep).
+//  - kGateByGate undoes one gate at a time: the reference.
 //
 // Thread-safety: pure functions of their arguments (they allocate their own work states).
 #ifndef QGRAD_BACKENDS_STATEVECTOR_ADJOINT_H_
@@ -27,12 +34,16 @@ struct ValueAndGradient {
   std::vector<double> gradient;  // one entry per circuit parameter (num_params())
 };
 
-enum class AdjointSweep { kBlocked, kGateByGate };
+enum class AdjointSweep { kPaired, kBlocked, kGateByGate };
 
 struct AdjointOptions {
-  AdjointSweep sweep = AdjointSweep::kBlocked;
+  AdjointSweep sweep = AdjointSweep::kPaired;
   int max_block_qubits = 2;  // 1..5; 2 measured fastest (bench/adjoint_bench)
 };
+
+// Whether `options` run the paired sweep for this circuit (else the blocked one).
+bool UsesPairedSweep(const Circuit& circuit, absl::Span<const double> params,
+                     const AdjointOptions& options = {});
 
 // f(θ) = ⟨ψ|H|ψ⟩ with ψ = U(θ)|initial⟩ (|0…0⟩ when `initial` is null) and ∂f/∂θ.
 // INVALID_ARGUMENT for a non-Hermitian H, an H on more qubits than the circuit, short

@@ -44,13 +44,6 @@ double EnergyAt(const Simulator& sim, const Circuit& c, const std::vector<double
   return Expectation(psi, h);
 }
 
-double FidelityAt(const Simulator& sim, const Circuit& c, const std::vector<double>& params,
-                  const StateVector& target) {
-  StateVector psi = *StateVector::Create(c.num_qubits());
-  EXPECT_TRUE(sim.Run(c, params, psi).ok());
-  return std::norm(InnerProduct(target, psi));
-}
-
 template <class F>
 std::vector<double> CentralDifferences(F f, std::vector<double> params) {
   const double h = 1e-5;
@@ -128,19 +121,104 @@ TEST_P(AdjointTest, FidelityGradientMatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(Sweeps, AdjointTest,
                          ::testing::Values(SweepCase{AdjointSweep::kGateByGate, 4},
+                                         SweepCase{AdjointSweep::kPaired, 1},
+                                         SweepCase{AdjointSweep::kPaired, 2},
+                                         SweepCase{AdjointSweep::kPaired, 4},
                                          SweepCase{AdjointSweep::kBlocked, 1},
                                          SweepCase{AdjointSweep::kBlocked, 3},
                                          SweepCase{AdjointSweep::kBlocked, 4},
                                          SweepCase{AdjointSweep::kBlocked, 5}),
                          [](const auto& info) {
-                           return absl::StrCat(info.param.sweep == AdjointSweep::kBlocked
-                                                   ? "Blocked"
-                                                   : "GateByGate",
+                           const AdjointSweep s = info.param.sweep;
+                           return absl::StrCat(s == AdjointSweep::kPaired    ? "Paired"
+                                               : s == AdjointSweep::kBlocked ? "Blocked"
+                                                                             : "GateByGate",
                                                info.param.block_qubits);
                          });
 
 // Parameter shift: for exp(−iθP/2) with one use per parameter,
 // ∂f/∂θ = [f(θ + π/2) − f(θ − π/2)] / 2 exactly.
+// The paired sweep runs through cache-blocked passes, both kernels and two threads; all of
+// them must give the gate-by-gate gradient.
+TEST(AdjointPairedTest, MatchesGateByGateAcrossSimulatorConfigurations) {
+  std::mt19937_64 rng(31);
+  const int n = 11;
+  const PauliSum h = MustParse("0.7 * Z0 Z10 - 0.4 * X2 Y9 + 0.25 * Y1 + 0.5 * Z5 Z6 - 0.3");
+  // Gates on at most 5 qubits: all of them take the paired sweep.
+  Circuit c(n);
+  c.DeclareParams(60);
+  const Circuit random = RandomCircuit(n, 60, 160, rng);
+  for (const Gate& g : random.gates()) {
+    if (g.AllQubits().size() > 5) continue;
+    const absl::Status appended = c.Append(g);
+    ASSERT_TRUE(appended.ok()) << appended;
+  }
+  const std::vector<double> params = RandomParams(60, rng);
+  Simulator reference_sim;
+  absl::StatusOr<ValueAndGradient> reference = ExpectationGradient(
+      reference_sim, c, params, h, nullptr, {AdjointSweep::kGateByGate, 4});
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  for (KernelChoice kernel : {KernelChoice::kScalar, KernelChoice::kAuto}) {
+    for (int threads : {1, 2}) {
+      for (int block_qubits : {2, 4}) {
+        if (block_qubits == 4) {  // every gate fits an op the paired sweep differentiates
+          ASSERT_TRUE(UsesPairedSweep(c, params, {AdjointSweep::kPaired, block_qubits}));
+        }
+        SimulatorOptions options;
+        options.kernel = kernel;
+        options.threads = threads;
+        options.parallel_min_qubits = 4;
+        options.cache_block_qubits = 8;  // slices of 2^8 of the 2^12 paired amplitudes
+        Simulator sim(options);
+        absl::StatusOr<ValueAndGradient> g = ExpectationGradient(
+            sim, c, params, h, nullptr, {AdjointSweep::kPaired, block_qubits});
+        ASSERT_TRUE(g.ok()) << g.status();
+        EXPECT_NEAR(g->value, reference->value, 1e-12);
+        EXPECT_LT(MaxAbsDiff(g->gradient, reference->gradient), 1e-11)
+            << "threads " << threads << " block " << block_qubits;
+      }
+    }
+  }
+}
+
+// At θ = 0 a rotation is the identity, so diagonal, but its derivative need not be: the
+// paired sweep must not take such a gate into a diagonal op.
+TEST(AdjointPairedTest, RotationsAtZeroAngleKeepTheirDerivatives) {
+  std::mt19937_64 rng(12);
+  const int n = 4;
+  Circuit c(n);
+  int p = 0;
+  for (int q = 0; q < n; ++q) {
+    ASSERT_TRUE(c.Add(GateKind::kRY, {q}, {Angle::Param(p++)}).ok());
+    ASSERT_TRUE(c.Add(GateKind::kRZ, {q}, {Angle::Param(p++)}).ok());
+  }
+  for (int q = 0; q + 1 < n; ++q) {
+    for (const char* letters : {"ZZ", "YZ", "ZY", "XX"}) {
+      PauliString s;
+      s.set(q, letters[0] == 'Z' ? PauliLetter::kZ : letters[0] == 'Y' ? PauliLetter::kY : PauliLetter::kX);
+      s.set(q + 1, letters[1] == 'Z' ? PauliLetter::kZ : letters[1] == 'Y' ? PauliLetter::kY : PauliLetter::kX);
+      ASSERT_TRUE(c.AddPauliRotation(s, Angle::Param(p++)).ok());
+    }
+  }
+  ASSERT_TRUE(c.Add(GateKind::kU, {1}, {Angle::Param(p), Angle::Param(p + 1), Angle::Param(p + 2)}).ok());
+  p += 3;
+  StateVector target = *StateVector::Create(n);
+  std::normal_distribution<double> normal;
+  std::vector<Amplitude> amps(size_t{1} << n);
+  for (auto& a : amps) a = {normal(rng), normal(rng)};
+  ASSERT_TRUE(target.SetAmplitudes(amps, true).ok());
+  const std::vector<double> zeros(p, 0.0);
+  ASSERT_TRUE(UsesPairedSweep(c, zeros));
+  Simulator sim;
+  auto paired = FidelityGradient(sim, c, zeros, target);
+  auto reference = FidelityGradient(sim, c, zeros, target, nullptr, {AdjointSweep::kGateByGate});
+  ASSERT_TRUE(paired.ok() && reference.ok());
+  EXPECT_LT(MaxAbsDiff(paired->gradient, reference->gradient), 1e-12);
+  double largest = 0;
+  for (double g : reference->gradient) largest = std::max(largest, std::abs(g));
+  EXPECT_GT(largest, 1e-3);  // the case is not trivially zero
+}
+
 TEST(AdjointParameterShiftTest, MatchesShiftRuleOnPauliRotations) {
   std::mt19937_64 rng(5);
   const int n = 6, num_params = 60;
@@ -155,7 +233,9 @@ TEST(AdjointParameterShiftTest, MatchesShiftRuleOnPauliRotations) {
     } else {
       ASSERT_TRUE(c.AddPauliRotation(p, Angle::Param(k)).ok());
     }
-    if (k % 4 == 0) ASSERT_TRUE(c.Add(GateKind::kCX, {q0, (q0 + 1) % n}).ok());
+    if (k % 4 == 0) {
+      ASSERT_TRUE(c.Add(GateKind::kCX, {q0, (q0 + 1) % n}).ok());
+    }
   }
   const PauliSum h = MustParse("Z0 Z1 + Z1 Z2 + Z2 Z3 + Z3 Z4 + Z4 Z5 + 0.5 * X0 + 0.5 * X3");
   Simulator sim;

@@ -11,9 +11,11 @@
 // Off-diagonal terms are grouped by X mask; for a group x,
 //   ⟨ψ|Σ_j c_j P_j|ψ⟩ = Σ_k conj(ψ[k^x]) ψ[k] F(k),  F(k) = Σ_j c_j i^{|x&z_j|} (−1)^{|k&z_j|},
 // one sweep per group over the pairs (k, k^x).
+#include <algorithm>
 #include <bit>
 #include <map>
 
+#include "backends/statevector/kernels.h"
 #include "backends/statevector/parallel.h"
 #include "backends/statevector/statevector.h"
 
@@ -39,37 +41,10 @@ std::map<uint64_t, std::vector<PhasedTerm>> GroupByX(const PauliSum& h) {
   return groups;
 }
 
-// The hot loop of the diagonal sweep, compiled for AVX-512, AVX2 and the baseline (GCC
-// picks the clone at load time). It works on the interleaved (re, im) doubles directly:
-// every table holds each entry twice, so Σ_k x[k]²·T[k] = Σ_i |ψ_i|²·T(i). Four tables
-// per pass, each with two accumulator chains (one chain would be bound by FMA latency, not
-// by memory).
-constexpr int kMasksPerLoop = 4;
-
-// The two halves of the block run side by side: eight independent chains.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-void Dots(const double* x, int len, const double* const* t, double* dots) {
-  const int h = len / 2;
-  const double *t0 = t[0], *t1 = t[1], *t2 = t[2], *t3 = t[3];
-  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, b0 = 0.0, b1 = 0.0, b2 = 0.0, b3 = 0.0;
-#pragma omp simd reduction(+ : a0, a1, a2, a3, b0, b1, b2, b3)
-  for (int k = 0; k < h; ++k) {
-    const double p = x[k] * x[k];
-    const double q = x[k + h] * x[k + h];
-    a0 += p * t0[k];
-    a1 += p * t1[k];
-    a2 += p * t2[k];
-    a3 += p * t3[k];
-    b0 += q * t0[k + h];
-    b1 += q * t1[k + h];
-    b2 += q * t2[k + h];
-    b3 += q * t3[k + h];
-  }
-  dots[0] = a0 + b0;
-  dots[1] = a1 + b1;
-  dots[2] = a2 + b2;
-  dots[3] = a3 + b3;
-}
+// The hot loop of the diagonal sweep (kernels.h, SquaredDots: four tables at a time) works
+// on the interleaved (re, im) doubles directly: every table holds each entry twice, so
+// Σ_k x[k]²·T[k] = Σ_i |ψ_i|²·T(i).
+constexpr int kMasksPerLoop = internal::kSquaredDotTables;
 
 inline Amplitude EvalF(const std::vector<PhasedTerm>& terms, uint64_t k) {
   Amplitude f = 0.0;
@@ -133,13 +108,13 @@ class DiagonalEvaluator {
     t[0] = g_re_.data();
     t[1] = has_imaginary_ ? g_im_.data() : zeros_.data();
     for (int j = 0; j < 2; ++j) t[2 + j] = j < first ? signs_[j].data() : zeros_.data();
-    Dots(psi, len, t, dots);
+    internal::SquaredDotsSimd(psi, len, t, dots);
     Amplitude acc(dots[0], dots[1]);
     for (int m = 0; m < first; ++m) acc += HighCoefficient(m, high) * dots[2 + m];
     for (int m0 = first; m0 < masks; m0 += kMasksPerLoop) {
       const int count = std::min(masks - m0, kMasksPerLoop);
       for (int j = 0; j < kMasksPerLoop; ++j) t[j] = j < count ? signs_[m0 + j].data() : zeros_.data();
-      Dots(psi, len, t, dots);
+      internal::SquaredDotsSimd(psi, len, t, dots);
       for (int j = 0; j < count; ++j) acc += HighCoefficient(m0 + j, high) * dots[j];
     }
     return acc;
@@ -198,20 +173,127 @@ double Expectation(const StateVector& state, const PauliSum& observable) {
   return ExpectationComplex(state, observable).real();
 }
 
-// out[k] = Σ_x ψ[k^x] F_x(k^x): each output amplitude written once.
-void ApplyPauliSum(const PauliSum& observable, const StateVector& in, StateVector& out) {
-  const auto grouped = GroupByX(observable);
-  const std::vector<std::pair<uint64_t, std::vector<PhasedTerm>>> groups(grouped.begin(),
-                                                                        grouped.end());
-  const Amplitude* src = in.data();
-  Amplitude* dst = out.data();
-  ParallelFor(in.size(), ThreadsFor(in.num_qubits()), [&](uint64_t begin, uint64_t end) {
-    for (uint64_t k = begin; k < end; ++k) {
-      Amplitude acc = 0.0;
-      for (const auto& [x, terms] : groups) acc += src[k ^ x] * EvalF(terms, k ^ x);
-      dst[k] = acc;
+namespace {
+
+// The coefficient function F_x of one X-mask group on a source block of 2^low_bits
+// amplitudes with given high bits: F(j) = C(high) + G(j_lo) + Σ_m b_m(high)·S_m(j_lo), where
+// C collects the terms without low Z bits, G the terms on low bits only, and each mask m
+// the terms with Z bits on both sides (as in DiagonalEvaluator).
+class GroupCoefficients {
+ public:
+  GroupCoefficients(const std::vector<PhasedTerm>& terms, int low_bits)
+      : block_(uint64_t{1} << low_bits) {
+    const uint64_t low_mask = block_ - 1;
+    std::map<uint64_t, int> slot;
+    for (const PhasedTerm& t : terms) {
+      const uint64_t lo = t.z & low_mask, hi = t.z & ~low_mask;
+      if (lo == 0) {
+        constant_terms_.push_back({t.coeff, hi});
+      } else if (hi == 0) {
+        if (low_.empty()) low_.assign(block_, 0.0);
+        for (uint64_t k = 0; k < block_; ++k) low_[k] += t.coeff * Sign(k & lo);
+      } else {
+        auto [it, inserted] = slot.try_emplace(lo, static_cast<int>(masks_.size()));
+        if (inserted) {
+          masks_.push_back(lo);
+          mask_terms_.emplace_back();
+        }
+        mask_terms_[it->second].push_back({t.coeff, hi});
+      }
     }
+  }
+
+  // Writes F into `table` and returns it, or returns null with `constant` = F when F does
+  // not depend on the low bits.
+  const Amplitude* Fill(uint64_t high, Amplitude* table, Amplitude* constant) const {
+    *constant = HighSum(constant_terms_, high);
+    if (low_.empty() && masks_.empty()) return nullptr;
+    for (uint64_t k = 0; k < block_; ++k) table[k] = *constant + (low_.empty() ? 0.0 : low_[k]);
+    for (size_t m = 0; m < masks_.size(); ++m) {
+      const Amplitude b = HighSum(mask_terms_[m], high);
+      for (uint64_t k = 0; k < block_; ++k) table[k] += b * Sign(k & masks_[m]);
+    }
+    return table;
+  }
+
+ private:
+  static Amplitude HighSum(const std::vector<PhasedTerm>& terms, uint64_t high) {
+    Amplitude sum = 0.0;
+    for (const PhasedTerm& t : terms) sum += t.coeff * Sign(high & t.z);
+    return sum;
+  }
+
+  uint64_t block_;
+  std::vector<PhasedTerm> constant_terms_;  // (c_j, z_hi)
+  std::vector<Amplitude> low_;              // G; empty when no term is low-only
+  std::vector<uint64_t> masks_;
+  std::vector<std::vector<PhasedTerm>> mask_terms_;  // per mask: (c_j, z_hi)
+};
+
+}  // namespace
+
+// Calls sink(b, block) with block = (Hψ) on the b-th block of 2^kLowBits amplitudes:
+// out[k] = Σ_x F_x(k^x) ψ[k^x], one block at a time (it stays in L1 while every group
+// adds into it). `sink` runs concurrently for different blocks.
+template <typename Sink>
+void ForEachHamiltonianBlock(const PauliSum& observable, const StateVector& in,
+                             const Sink& sink) {
+  const int n = in.num_qubits();
+  const int low_bits = std::min(n, kLowBits);
+  const uint64_t block = uint64_t{1} << low_bits;
+  std::vector<std::pair<uint64_t, GroupCoefficients>> groups;
+  for (const auto& [x, terms] : GroupByX(observable)) {
+    groups.emplace_back(x, GroupCoefficients(terms, low_bits));
+  }
+  const Amplitude* src = in.data();
+  ParallelFor(in.size() / block, ThreadsFor(n), [&](uint64_t begin, uint64_t end) {
+    std::vector<Amplitude> table(block), out(block);
+    for (uint64_t b = begin; b < end; ++b) {
+      std::fill(out.begin(), out.end(), Amplitude(0.0));
+      for (const auto& [x, coefficients] : groups) {
+        const uint64_t source = b ^ (x >> low_bits);
+        Amplitude constant;
+        const Amplitude* t = coefficients.Fill(source << low_bits, table.data(), &constant);
+        internal::AccumulatePauliGroupSimd(out.data(), src + source * block, t, constant,
+                                           x & (block - 1), block);
+      }
+      sink(b, out.data(), block);
+    }
+  }, /*min_count=*/4);  // a block is 2^kLowBits amplitudes of work
+}
+
+void ApplyPauliSum(const PauliSum& observable, const StateVector& in, StateVector& out) {
+  Amplitude* dst = out.data();
+  ForEachHamiltonianBlock(observable, in, [&](uint64_t b, const Amplitude* values,
+                                              uint64_t len) {
+    std::copy(values, values + len, dst + b * len);
   });
 }
+
+namespace internal {
+
+double FillPairWithHamiltonian(const PauliSum& observable, const StateVector& psi,
+                               StateVector& pair) {
+  const Amplitude* src = psi.data();
+  Amplitude* dst = pair.data();
+  const uint64_t block = uint64_t{1} << std::min(psi.num_qubits(), kLowBits);
+  std::vector<double> partial(psi.size() / block);  // ⟨ψ|H|ψ⟩ per block, added in order
+  ForEachHamiltonianBlock(observable, psi, [&](uint64_t b, const Amplitude* values,
+                                               uint64_t len) {
+    double sum = 0.0;
+    for (uint64_t i = 0; i < len; ++i) {
+      const Amplitude v = src[b * len + i];
+      dst[2 * (b * len + i)] = v;
+      dst[2 * (b * len + i) + 1] = values[i];
+      sum += v.real() * values[i].real() + v.imag() * values[i].imag();
+    }
+    partial[b] = sum;
+  });
+  double total = 0.0;
+  for (double p : partial) total += p;
+  return total;
+}
+
+}  // namespace internal
 
 }  // namespace qgrad::sv

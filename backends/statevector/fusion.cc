@@ -5,6 +5,8 @@
 #include <cmath>
 #include <optional>
 
+#include "core/gate_matrix.h"
+
 namespace qgrad::sv::internal {
 namespace {
 
@@ -141,8 +143,9 @@ Item OpaquePauli(const Gate& gate, const LocalPauli& p, double theta) {
 }
 
 // Local matrix `m` on gate.qubits (+ controls) becomes a fusable item when small enough.
+// `may_be_diagonal` false: a dense item even when `m` happens to be diagonal.
 Item ItemFromMatrix(const Gate& gate, std::vector<int> local_qubits,
-                    std::vector<Amplitude> m, int max_fused) {
+                    std::vector<Amplitude> m, int max_fused, bool may_be_diagonal = true) {
   const uint64_t gdim = uint64_t{1} << local_qubits.size();
   const int total = static_cast<int>(local_qubits.size() + gate.controls.size());
   std::vector<int> all = gate.controls;
@@ -154,7 +157,7 @@ Item ItemFromMatrix(const Gate& gate, std::vector<int> local_qubits,
     item.phase = m[0];
     return item;
   }
-  if (IsDiagonal(m, gdim) && total <= kMaxDiagonalQubits) {
+  if (may_be_diagonal && IsDiagonal(m, gdim) && total <= kMaxDiagonalQubits) {
     item.kind = Item::Kind::kDiagonal;
     item.values = ControlledDiagonal(gate, DiagonalOf(m, gdim));
     return item;
@@ -172,16 +175,36 @@ Item ItemFromMatrix(const Gate& gate, std::vector<int> local_qubits,
   return item;
 }
 
-Item MakeItem(const Gate& gate, absl::Span<const double> params, int max_fused) {
+// Whether the gate is diagonal for every value of its parameters (its derivatives are
+// diagonal too), not only at `params`: a rotation at angle 0 is diagonal, its derivative
+// need not be.
+bool DiagonalForAllParams(const Gate& gate, absl::Span<const double> params) {
+  if (!gate.IsParameterized()) return true;
+  if (gate.kind == GateKind::kPauliRotation) return PauliOnGateQubits(gate).x == 0;
+  const uint64_t gdim = uint64_t{1} << gate.qubits.size();
+  for (size_t a = 0; a < gate.angles.size(); ++a) {
+    if (gate.angles[a].is_fixed()) continue;
+    if (!IsDiagonal(GateMatrixDerivative(gate, params, static_cast<int>(a)), gdim)) return false;
+  }
+  return true;
+}
+
+// `structural`: a parameterized gate becomes a diagonal item only when diagonal for all
+// parameter values (see DiagonalForAllParams).
+Item MakeItem(const Gate& gate, absl::Span<const double> params, int max_fused,
+              bool structural = false) {
+  const bool may_be_diagonal = !structural || DiagonalForAllParams(gate, params);
   if (gate.kind == GateKind::kPauliRotation) {
     const LocalPauli p = PauliOnGateQubits(gate);
     const double theta = gate.angles[0].Value(params);
     const int total = static_cast<int>(p.qubits.size() + gate.controls.size());
     const bool small = total <= max_fused || (p.x == 0 && total <= kMaxDiagonalQubits);
     if (!small && !p.qubits.empty()) return OpaquePauli(gate, p, theta);
-    return ItemFromMatrix(gate, p.qubits, PauliRotationMatrix(p, theta), max_fused);
+    return ItemFromMatrix(gate, p.qubits, PauliRotationMatrix(p, theta), max_fused,
+                          may_be_diagonal);
   }
-  return ItemFromMatrix(gate, gate.qubits, GateMatrix(gate, params), max_fused);
+  return ItemFromMatrix(gate, gate.qubits, GateMatrix(gate, params), max_fused,
+                        may_be_diagonal);
 }
 
 int Popcount(uint64_t m) { return std::popcount(m); }
@@ -334,27 +357,60 @@ void AttachPhase(std::vector<Op>& ops, Amplitude phase) {
   ops.push_back(scale);
 }
 
+// Items of the non-barrier, non-phase gates with their gate indices; the product of the
+// global phases.
+struct Items {
+  std::vector<Item> items;
+  std::vector<int> gate_of_item;
+  Amplitude phase = 1.0;
+};
+
+Items MakeItems(absl::Span<const Gate> gates, absl::Span<const double> params, int max_fused,
+                bool structural) {
+  Items out;
+  for (int g = 0; g < static_cast<int>(gates.size()); ++g) {
+    if (gates[g].kind == GateKind::kBarrier) continue;
+    Item item = MakeItem(gates[g], params, max_fused, structural);
+    if (item.kind == Item::Kind::kPhase) {
+      out.phase *= item.phase;
+    } else {
+      out.items.push_back(std::move(item));
+      out.gate_of_item.push_back(g);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Op> CompileGates(absl::Span<const Gate> gates, absl::Span<const double> params,
                              int max_fused_qubits) {
-  std::vector<Item> items;
-  Amplitude phase = 1.0;
-  for (const Gate& gate : gates) {
-    if (gate.kind == GateKind::kBarrier) continue;
-    Item item = MakeItem(gate, params, max_fused_qubits);
-    if (item.kind == Item::Kind::kPhase) {
-      phase *= item.phase;
-    } else {
-      items.push_back(std::move(item));
-    }
-  }
+  const Items items = MakeItems(gates, params, max_fused_qubits, /*structural=*/false);
   std::vector<Op> ops;
-  for (const Block& block : GroupItems(items, max_fused_qubits)) {
-    ops.push_back(BuildOp(block, items));
+  for (const Block& block : GroupItems(items.items, max_fused_qubits)) {
+    ops.push_back(BuildOp(block, items.items));
   }
-  AttachPhase(ops, phase);
+  AttachPhase(ops, items.phase);
   return ops;
+}
+
+std::vector<SourcedOp> CompileGatesWithSources(absl::Span<const Gate> gates,
+                                               absl::Span<const double> params,
+                                               int max_fused_qubits) {
+  const Items items = MakeItems(gates, params, max_fused_qubits, /*structural=*/true);
+  std::vector<SourcedOp> out;
+  for (const Block& block : GroupItems(items.items, max_fused_qubits)) {
+    SourcedOp sourced{BuildOp(block, items.items), {}};
+    for (int i : block.items) sourced.gates.push_back(items.gate_of_item[i]);
+    out.push_back(std::move(sourced));
+  }
+  if (items.phase != Amplitude(1.0)) {
+    Op scale;
+    scale.kind = Op::Kind::kScale;
+    scale.scale = items.phase;
+    out.push_back(SourcedOp{std::move(scale), {}});
+  }
+  return out;
 }
 
 }  // namespace qgrad::sv::internal

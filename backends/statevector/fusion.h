@@ -27,6 +27,20 @@ inline constexpr int kMaxDiagonalQubits = 10;
 std::vector<Op> CompileGates(absl::Span<const Gate> gates, absl::Span<const double> params,
                              int max_fused_qubits);
 
+// An op and the gates it applies (indices into the gate list, in application order).
+struct SourcedOp {
+  Op op;
+  std::vector<int> gates;
+};
+
+// CompileGates, also telling which gates each op applies. Global phases are not folded
+// into other ops: their product is one trailing kScale op without sources. A
+// parameterized gate joins a diagonal op only when it is diagonal for all parameter
+// values, so that its derivative is diagonal too (the adjoint sweep relies on it).
+std::vector<SourcedOp> CompileGatesWithSources(absl::Span<const Gate> gates,
+                                               absl::Span<const double> params,
+                                               int max_fused_qubits);
+
 }  // namespace qgrad::sv::internal
 
 #endif  // QGRAD_BACKENDS_STATEVECTOR_FUSION_H_

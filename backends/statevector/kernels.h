@@ -23,8 +23,20 @@ namespace qgrad::sv::internal {
 //             (Controls are folded into the table as entries equal to 1.)
 //  kPauliRotation: exp(−iθP/2), P = i^{popcount(x&z)} X^x Z^z, under cmask/cval.
 //  kScale:    every amplitude times `scale` (a global phase).
+//  kReduce:   reads only. The state is a pair (φ, λ) interleaved on bit 0 (φ where the
+//             bit is 0, λ where it is 1); adds R[c][r] = Σ φ_c conj(λ_r) over the other
+//             bits, c and r the local indices on `qubits` (none of them bit 0), into
+//             reduce_out[slot·D² + c·D + r], D = 2^|qubits|. `slot` is the slice of a
+//             blocked pass (0 otherwise), so that partial sums are added in a fixed order
+//             whatever the thread count.
+//  kReduceDiagonal: like kReduce, only the diagonal: adds Σ φ_i conj(λ_i) into
+//             reduce_out[slot·2^|qubits| + t], t = the bits of i at `qubits`.
+//  kReducePauli: like kReduce, adds ⟨λ|P|φ⟩ restricted to (i & cmask) == cval into
+//             reduce_out[slot], P = i^{popcount(x&z)} X^x Z^z.
 struct Op {
-  enum class Kind { kDense, kDiagonal, kPauliRotation, kScale };
+  enum class Kind {
+    kDense, kDiagonal, kPauliRotation, kScale, kReduce, kReduceDiagonal, kReducePauli
+  };
   Kind kind = Kind::kDense;
   std::vector<int> qubits;
   std::vector<Amplitude> matrix;  // kDense: the matrix; kDiagonal: the diagonal
@@ -34,6 +46,8 @@ struct Op {
   uint64_t z = 0;
   double theta = 0.0;
   Amplitude scale = 1.0;
+  Amplitude* reduce_out = nullptr;  // kReduce
+  int tag = -1;                     // the caller's label (kReduce: which sum)
 
   uint64_t QubitMask() const;  // qubits and control bits (x|z for Pauli rotations)
 };
@@ -71,11 +85,30 @@ struct Pass {
 };
 
 // Scalar reference kernels (ApplyOpScalar: one op; also the SIMD fallback).
-void ApplyOpScalar(Amplitude* psi, int num_qubits, const Op& op, int threads);
+void ApplyOpScalar(Amplitude* psi, int num_qubits, const Op& op, int threads,
+                   uint64_t slot = 0);
 void ApplyPassScalar(Amplitude* psi, int num_qubits, const Pass& pass, int threads);
 // SIMD kernels (Highway dynamic dispatch: the one dispatch point of the simulator).
 // Falls back to the scalar kernel for shapes it does not vectorize.
 void ApplyPassSimd(Amplitude* psi, int num_qubits, const Pass& pass, int threads);
+
+// out[i] += c(i ^ x) · src[i ^ x] for i in [0, len), c = table when non-null, else
+// `constant`: one X-mask group of H·ψ on a block (len a power of two, x < len).
+void AccumulatePauliGroupScalar(Amplitude* out, const Amplitude* src, const Amplitude* table,
+                                Amplitude constant, uint64_t x, uint64_t len);
+void AccumulatePauliGroupSimd(Amplitude* out, const Amplitude* src, const Amplitude* table,
+                              Amplitude constant, uint64_t x, uint64_t len);
+
+// dots[j] = Σ_k x[k]²·t[j][k] over k < len (len even) for kSquaredDotTables tables: the
+// diagonal expectation sweep (expectation.cc).
+inline constexpr int kSquaredDotTables = 4;
+void SquaredDotsScalar(const double* x, int len, const double* const* t, double* dots);
+void SquaredDotsSimd(const double* x, int len, const double* const* t, double* dots);
+
+// The paired state of the adjoint sweep (adjoint.cc): pair[2i] = ψ[i], pair[2i+1] =
+// (Hψ)[i]. Returns ⟨ψ|H|ψ⟩ (summed in a fixed order). `pair` has one qubit more than ψ.
+double FillPairWithHamiltonian(const PauliSum& observable, const StateVector& psi,
+                               StateVector& pair);
 
 inline void ApplyPass(Amplitude* psi, int num_qubits, const Pass& pass, KernelChoice kernel,
                       int threads) {

@@ -96,9 +96,86 @@ void PauliRotationScalar(Amplitude* psi, int n, const Op& op, int threads) {
   });
 }
 
+// R[c][r] += Σ φ_c conj(λ_r): see Op::Kind::kReduce. The sum runs over fixed chunks
+// (ParallelSumT) so that it does not depend on the thread count.
+struct ReducedSum {
+  std::vector<Amplitude> m;
+  ReducedSum& operator+=(const ReducedSum& other) {
+    if (m.empty()) m.assign(other.m.size(), 0.0);
+    for (size_t i = 0; i < other.m.size(); ++i) m[i] += other.m[i];
+    return *this;
+  }
+};
+
+void ReduceScalar(const Amplitude* psi, int n, const Op& op, int threads, uint64_t slot) {
+  const int k = static_cast<int>(op.qubits.size());
+  const uint64_t dim = uint64_t{1} << k;
+  std::vector<uint64_t> offset(dim);
+  for (uint64_t j = 0; j < dim; ++j) {
+    uint64_t o = 0;
+    for (int b = 0; b < k; ++b) o |= ((j >> b) & 1) << op.qubits[b];
+    offset[j] = o;
+  }
+  const std::vector<int> fixed = SortedBits(op.QubitMask() | 1);
+  const uint64_t count = uint64_t{1} << (n - static_cast<int>(fixed.size()));
+  const ReducedSum sum = ParallelSumT<ReducedSum>(count, threads, [&](uint64_t begin,
+                                                                      uint64_t end) {
+    ReducedSum part;
+    part.m.assign(dim * dim, 0.0);
+    for (uint64_t r = begin; r < end; ++r) {
+      const uint64_t base = InsertZeroBits(r, fixed.data(), static_cast<int>(fixed.size()));
+      for (uint64_t c = 0; c < dim; ++c) {
+        const Amplitude phi = psi[base + offset[c]];
+        for (uint64_t l = 0; l < dim; ++l) {
+          part.m[c * dim + l] += phi * std::conj(psi[base + offset[l] + 1]);
+        }
+      }
+    }
+    return part;
+  });
+  Amplitude* out = op.reduce_out + slot * dim * dim;
+  for (uint64_t i = 0; i < sum.m.size(); ++i) out[i] += sum.m[i];
+}
+
+void ReduceDiagonalScalar(const Amplitude* psi, int n, const Op& op, int threads,
+                          uint64_t slot) {
+  const int k = static_cast<int>(op.qubits.size());
+  const uint64_t dim = uint64_t{1} << k;
+  const ReducedSum sum = ParallelSumT<ReducedSum>(uint64_t{1} << (n - 1), threads,
+                                                  [&](uint64_t begin, uint64_t end) {
+    ReducedSum part;
+    part.m.assign(dim, 0.0);
+    for (uint64_t r = begin; r < end; ++r) {
+      const uint64_t i = 2 * r;
+      part.m[ExtractBits(i, op.qubits.data(), k)] += psi[i] * std::conj(psi[i + 1]);
+    }
+    return part;
+  });
+  Amplitude* out = op.reduce_out + slot * dim;
+  for (uint64_t i = 0; i < dim; ++i) out[i] += sum.m[i];
+}
+
+// (Pφ)[i] = i^{|x&z|} (−1)^{|(i^x)&z|} φ[i^x]; the pairs of the paired state are (2i, 2i+1).
+void ReducePauliScalar(const Amplitude* psi, int n, const Op& op, int threads,
+                       uint64_t slot) {
+  const Amplitude phase = std::pow(Amplitude(0, 1), std::popcount(op.x & op.z) & 3);
+  const Amplitude sum = ParallelSumT<Amplitude>(uint64_t{1} << (n - 1), threads,
+                                                [&](uint64_t begin, uint64_t end) {
+    Amplitude part = 0.0;
+    for (uint64_t r = begin; r < end; ++r) {
+      const uint64_t i = 2 * r;
+      if ((i & op.cmask) != op.cval) continue;
+      const uint64_t j = i ^ op.x;
+      part += std::conj(psi[i + 1]) * ParitySign(j & op.z) * psi[j];
+    }
+    return part;
+  });
+  op.reduce_out[slot] += phase * sum;
+}
+
 }  // namespace
 
-void ApplyOpScalar(Amplitude* psi, int num_qubits, const Op& op, int threads) {
+void ApplyOpScalar(Amplitude* psi, int num_qubits, const Op& op, int threads, uint64_t slot) {
   switch (op.kind) {
     case Op::Kind::kDense:
       DenseScalar(psi, num_qubits, op, threads);
@@ -114,13 +191,39 @@ void ApplyOpScalar(Amplitude* psi, int num_qubits, const Op& op, int threads) {
         for (uint64_t i = begin; i < end; ++i) psi[i] *= op.scale;
       });
       return;
+    case Op::Kind::kReduce:
+      ReduceScalar(psi, num_qubits, op, threads, slot);
+      return;
+    case Op::Kind::kReduceDiagonal:
+      ReduceDiagonalScalar(psi, num_qubits, op, threads, slot);
+      return;
+    case Op::Kind::kReducePauli:
+      ReducePauliScalar(psi, num_qubits, op, threads, slot);
+      return;
+  }
+}
+
+void AccumulatePauliGroupScalar(Amplitude* out, const Amplitude* src, const Amplitude* table,
+                                Amplitude constant, uint64_t x, uint64_t len) {
+  for (uint64_t i = 0; i < len; ++i) {
+    const uint64_t j = i ^ x;
+    out[i] += (table != nullptr ? table[j] : constant) * src[j];
+  }
+}
+
+void SquaredDotsScalar(const double* x, int len, const double* const* t, double* dots) {
+  for (int j = 0; j < kSquaredDotTables; ++j) {
+    double sum = 0.0;
+    for (int k = 0; k < len; ++k) sum += x[k] * x[k] * t[j][k];
+    dots[j] = sum;
   }
 }
 
 void ApplyPassScalar(Amplitude* psi, int num_qubits, const Pass& pass, int threads) {
-  RunPass(psi, num_qubits, pass, threads, [&](int i, Amplitude* amps, int n, int t) {
-    ApplyOpScalar(amps, n, pass.ops[i], t);
-  });
+  RunPass(psi, num_qubits, pass, threads,
+          [&](int i, Amplitude* amps, int n, int t, uint64_t slot) {
+            ApplyOpScalar(amps, n, pass.ops[i], t, slot);
+          });
 }
 
 }  // namespace qgrad::sv::internal

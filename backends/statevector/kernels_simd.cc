@@ -1,5 +1,6 @@
 // SIMD kernels through Highway, compiled for AVX-512, AVX2 and the baseline, selected at
-// run time by the one dynamic-dispatch point ApplyPassSimd (plans are built once per pass).
+// run time by Highway's dynamic dispatch (ApplyPassSimd for gate passes, plans built once
+// per pass; AccumulatePauliGroupSimd for H·ψ; SquaredDotsSimd for diagonal expectations).
 // Thread-safety: see kernels.h.
 //
 // Amplitudes are interleaved (re, im) doubles; a vector holds C = Lanes/2 amplitudes, so
@@ -288,12 +289,209 @@ void RunDiagonal(const DiagonalPlan& plan, Amplitude* psi, int num_qubits, int t
   }, /*min_count=*/8);  // a group is 256 vectors
 }
 
+// kReduce: R[c][r] += Σ φ_c conj(λ_r) with φ and λ interleaved on bit 0 (kernels.h).
+// Lane ℓ of the vector of high-target combination jc times conj of lane ℓ^1^s of the
+// vector of combination jr (s: an xor pattern over the low target lanes) gives, on the
+// φ lanes (bit 0 clear), φ_(jc, t) conj(λ_(jr, t^s)) and, on the λ lanes, the conjugate
+// of R's transposed entry. So only pairs jc <= jr are formed: for jc < jr the λ lanes
+// supply R[(jr, ·)][(jc, ·)]; for jc = jr they would repeat the φ lanes and are ignored.
+// Products a·conj(b) take two FMAs: a·b' (re = sum of the pair) and a·swap(b') (im =
+// second − first).
+struct ReducePlan {
+  int kh = 0;
+  int patterns = 1;
+  std::vector<uint64_t> offsets;  // amplitude offset of each high-target combination
+  std::vector<int> fixed;         // lane bits and high targets, ascending
+  std::vector<uint64_t> pattern_lanes;  // the low-target xor pattern s of each index
+  std::vector<int> local_of_high;       // combination jh → its bits of the local index
+  std::vector<int> local_of_lane;       // complex lane → its bits of the local index
+  hwy::AlignedFreeUniquePtr<int64_t[]> perm, perm_swap;  // [s]: lane ℓ ← ℓ^1^s
+};
+
+ReducePlan MakeReducePlan(const Op& op) {
+  const size_t n = hn::Lanes(D());
+  const int low = LowQubits();
+  const uint64_t lane_mask = (uint64_t{1} << low) - 1;
+  const int k = static_cast<int>(op.qubits.size());
+  ReducePlan plan;
+  std::vector<int> high_bits;
+  uint64_t low_target_lanes = 0;
+  uint64_t fixed_mask = lane_mask;
+  for (int b = 0; b < k; ++b) {
+    if (op.qubits[b] >= low) {
+      high_bits.push_back(b);
+      fixed_mask |= uint64_t{1} << op.qubits[b];
+    } else {
+      low_target_lanes |= uint64_t{1} << op.qubits[b];
+    }
+  }
+  plan.kh = static_cast<int>(high_bits.size());
+  for (uint64_t m = fixed_mask; m != 0; m &= m - 1) plan.fixed.push_back(std::countr_zero(m));
+  const int nh = 1 << plan.kh;
+  plan.offsets.resize(nh);
+  plan.local_of_high.resize(nh);
+  for (int jh = 0; jh < nh; ++jh) {
+    uint64_t o = 0;
+    int local = 0;
+    for (int t = 0; t < plan.kh; ++t) {
+      o |= uint64_t((jh >> t) & 1) << op.qubits[high_bits[t]];
+      local |= ((jh >> t) & 1) << high_bits[t];
+    }
+    plan.offsets[jh] = o;
+    plan.local_of_high[jh] = local;
+  }
+  plan.local_of_lane.resize(n / 2);
+  for (size_t c = 0; c < n / 2; ++c) {
+    int local = 0;
+    for (int b = 0; b < k; ++b) {
+      if (op.qubits[b] < low) local |= static_cast<int>((c >> op.qubits[b]) & 1) << b;
+    }
+    plan.local_of_lane[c] = local;
+  }
+  for (uint64_t s = 0;; s = (s - low_target_lanes) & low_target_lanes) {
+    plan.pattern_lanes.push_back(s);
+    if (s == low_target_lanes) break;
+  }
+  plan.patterns = static_cast<int>(plan.pattern_lanes.size());
+  plan.perm = hwy::AllocateAligned<int64_t>(n * plan.patterns);
+  plan.perm_swap = hwy::AllocateAligned<int64_t>(n * plan.patterns);
+  for (int s = 0; s < plan.patterns; ++s) {
+    FillPermutation(&plan.perm[s * n], plan.pattern_lanes[s] ^ 1, false, n);
+    FillPermutation(&plan.perm_swap[s * n], plan.pattern_lanes[s] ^ 1, true, n);
+  }
+  return plan;
+}
+
+// Adds the blocks r in [begin, end) into `out` (D × D, D = 2^(KH + log2 S)).
+template <int KH, int S>
+void ReduceRange(const double* psi, const ReducePlan& plan, uint64_t begin, uint64_t end,
+                 Amplitude* out) {
+  const D d;
+  constexpr int K = 1 << KH;
+  constexpr int kPairs = K * (K + 1) / 2;
+  const size_t n = hn::Lanes(d);
+  Idx perm[S], perm_swap[S];
+  for (int s = 0; s < S; ++s) {
+    perm[s] = hn::SetTableIndices(d, &plan.perm[s * n]);
+    perm_swap[s] = hn::SetTableIndices(d, &plan.perm_swap[s * n]);
+  }
+  V acc_re[kPairs * S], acc_im[kPairs * S];
+  for (int i = 0; i < kPairs * S; ++i) acc_re[i] = acc_im[i] = hn::Zero(d);
+  // The next index with the fixed bits clear: carry through them.
+  uint64_t fixed_mask = 0;
+  for (int b : plan.fixed) fixed_mask |= uint64_t{1} << b;
+  uint64_t index = InsertZeroBits(begin, plan.fixed.data(), static_cast<int>(plan.fixed.size()));
+  for (uint64_t r = begin; r < end; ++r, index = ((index | fixed_mask) + 1) & ~fixed_mask) {
+    const double* p = psi + 2 * index;
+    {
+      V v[K];
+#pragma GCC unroll 8
+      for (int jh = 0; jh < K; ++jh) v[jh] = hn::Load(d, p + 2 * plan.offsets[jh]);
+      // Fully unrolled, so that the accumulators stay in registers.
+#pragma GCC unroll 8
+      for (int jr = 0; jr < K; ++jr) {
+#pragma GCC unroll 4
+        for (int s = 0; s < S; ++s) {
+          const V b = hn::TableLookupLanes(v[jr], perm[s]);
+          const V b_swap = hn::TableLookupLanes(v[jr], perm_swap[s]);
+#pragma GCC unroll 8
+          for (int jc = 0; jc <= jr; ++jc) {
+            const int at = (jr * (jr + 1) / 2 + jc) * S + s;
+            acc_re[at] = hn::MulAdd(v[jc], b, acc_re[at]);
+            acc_im[at] = hn::MulAdd(v[jc], b_swap, acc_im[at]);
+          }
+        }
+      }
+    }
+  }
+  const int dim = K * S;
+  alignas(64) double re[hn::MaxLanes(D())], im[hn::MaxLanes(D())];
+#pragma GCC unroll 8
+  for (int jr = 0; jr < K; ++jr) {
+#pragma GCC unroll 8
+    for (int jc = 0; jc <= jr; ++jc) {
+#pragma GCC unroll 4
+      for (int s = 0; s < S; ++s) {
+        hn::Store(acc_re[(jr * (jr + 1) / 2 + jc) * S + s], d, re);
+        hn::Store(acc_im[(jr * (jr + 1) / 2 + jc) * S + s], d, im);
+        for (size_t lane = 0; lane < n / 2; ++lane) {
+          const Amplitude v(re[2 * lane] + re[2 * lane + 1], im[2 * lane + 1] - im[2 * lane]);
+          const int t = plan.local_of_lane[lane];
+          const int t_other = plan.local_of_lane[lane ^ 1 ^ plan.pattern_lanes[s]];
+          const int a = plan.local_of_high[jc] | t, b = plan.local_of_high[jr] | t_other;
+          if ((lane & 1) == 0) {
+            out[a * dim + b] += v;              // φ_a conj(λ_b)
+          } else if (jc < jr) {
+            out[b * dim + a] += std::conj(v);   // conj(λ_a conj(φ_b))
+          }
+        }
+      }
+    }
+  }
+}
+
+using ReduceFn = void (*)(const double*, const ReducePlan&, uint64_t, uint64_t, Amplitude*);
+
+template <int KH>
+ReduceFn PickReduceForPatterns(int patterns) {
+  switch (patterns) {
+    case 1: return &ReduceRange<KH, 1>;
+    case 2: return &ReduceRange<KH, 2>;
+    case 4: return &ReduceRange<KH, 4>;
+  }
+  return nullptr;
+}
+
+ReduceFn PickReduce(int kh, int patterns) {
+  switch (kh) {
+    case 0: return PickReduceForPatterns<0>(patterns);
+    case 1: return PickReduceForPatterns<1>(patterns);
+    case 2: return PickReduceForPatterns<2>(patterns);
+    case 3: return PickReduceForPatterns<3>(patterns);
+  }
+  return nullptr;
+}
+
+struct ReducedSum {
+  std::vector<Amplitude> m;
+  ReducedSum& operator+=(const ReducedSum& other) {
+    if (m.empty()) m.assign(other.m.size(), 0.0);
+    for (size_t i = 0; i < other.m.size(); ++i) m[i] += other.m[i];
+    return *this;
+  }
+};
+
+constexpr uint64_t kChunkedReduceCount = uint64_t{1} << 14;
+
+void RunReduce(const ReducePlan& plan, ReduceFn fn, const Op& op, const Amplitude* psi,
+               int num_qubits, int threads, uint64_t slot) {
+  const size_t dd = size_t{1} << (2 * op.qubits.size());
+  const uint64_t count = uint64_t{1} << (num_qubits - static_cast<int>(plan.fixed.size()));
+  const double* data = reinterpret_cast<const double*>(psi);
+  Amplitude* out = op.reduce_out + slot * dd;
+  // Large sums go through fixed chunks, so that their rounding does not depend on the
+  // thread count; a slice of a blocked pass is summed directly (its slot fixes the order).
+  if (count < kChunkedReduceCount) {
+    fn(data, plan, 0, count, out);
+    return;
+  }
+  const ReducedSum sum = ParallelSumT<ReducedSum>(count, threads, [&](uint64_t b, uint64_t e) {
+    ReducedSum part;
+    part.m.assign(dd, 0.0);
+    fn(data, plan, b, e, part.m.data());
+    return part;
+  });
+  for (size_t i = 0; i < sum.m.size(); ++i) out[i] += sum.m[i];
+}
+
 // An op with its plan for this target; `fn` null for dense shapes left to the scalar
 // kernel (more than kMaxHighTargets high targets).
 struct Prepared {
   DensePlan dense;
   RangeFn fn = nullptr;
   DiagonalPlan diagonal;
+  ReducePlan reduce;
+  ReduceFn reduce_fn = nullptr;
   bool simd = false;
 };
 
@@ -310,15 +508,22 @@ Prepared Prepare(const Op& op, int num_qubits) {
   } else if (op.kind == Op::Kind::kDiagonal) {
     p.diagonal = MakeDiagonalPlan(op);
     p.simd = true;
+  } else if (op.kind == Op::Kind::kReduce && LowQubits() >= 1) {
+    p.reduce = MakeReducePlan(op);
+    p.reduce_fn = PickReduce(p.reduce.kh, p.reduce.patterns);
+    p.simd = p.reduce_fn != nullptr;
   }
   return p;
 }
 
-void RunPrepared(const Prepared& p, const Op& op, Amplitude* psi, int num_qubits, int threads) {
+void RunPrepared(const Prepared& p, const Op& op, Amplitude* psi, int num_qubits, int threads,
+                 uint64_t slot) {
   if (!p.simd) {
-    ApplyOpScalar(psi, num_qubits, op, threads);
+    ApplyOpScalar(psi, num_qubits, op, threads, slot);
   } else if (op.kind == Op::Kind::kDiagonal) {
     RunDiagonal(p.diagonal, psi, num_qubits, threads);
+  } else if (op.kind == Op::Kind::kReduce) {
+    RunReduce(p.reduce, p.reduce_fn, op, psi, num_qubits, threads, slot);
   } else {
     const uint64_t count = uint64_t{1} << (num_qubits - static_cast<int>(p.dense.fixed.size()));
     double* data = reinterpret_cast<double*>(psi);
@@ -327,14 +532,81 @@ void RunPrepared(const Prepared& p, const Op& op, Amplitude* psi, int num_qubits
   }
 }
 
+// The product c·s is formed at the source vector w = v ^ (x above the lanes) and moved
+// to the output lanes by the xor pattern of x within a vector.
+void AccumulatePauliGroupImpl(Amplitude* out, const Amplitude* src, const Amplitude* table,
+                              Amplitude constant, uint64_t x, uint64_t len) {
+  const D d;
+  const size_t n = hn::Lanes(d);
+  const uint64_t lanes = n / 2;
+  if (HWY_TARGET == HWY_SCALAR || len < lanes || lanes < 2) {
+    AccumulatePauliGroupScalar(out, src, table, constant, x, len);
+    return;
+  }
+  const uint64_t x_lanes = x & (lanes - 1), x_vectors = x / lanes;
+  alignas(64) int64_t perm_lanes[hn::MaxLanes(D())];
+  FillPermutation(perm_lanes, x_lanes, false, n);
+  const Idx perm = hn::SetTableIndices(d, perm_lanes);
+  alignas(64) double sign_lanes[hn::MaxLanes(D())];
+  alignas(64) int64_t even_lanes[hn::MaxLanes(D())], odd_lanes[hn::MaxLanes(D())];
+  for (size_t l = 0; l < n; ++l) {
+    sign_lanes[l] = (l & 1) ? 1.0 : -1.0;
+    even_lanes[l] = static_cast<int64_t>(l & ~size_t{1});
+    odd_lanes[l] = static_cast<int64_t>(l | 1);
+  }
+  const Idx dup_even = hn::SetTableIndices(d, even_lanes);
+  const Idx dup_odd = hn::SetTableIndices(d, odd_lanes);
+  const V sign = hn::Load(d, sign_lanes);  // (−1, 1): im parts of c·s
+  const V c_re = hn::Set(d, constant.real());
+  const V c_im = hn::Mul(sign, hn::Set(d, constant.imag()));
+  double* o = reinterpret_cast<double*>(out);
+  const double* sv = reinterpret_cast<const double*>(src);
+  const double* tv = reinterpret_cast<const double*>(table);
+  for (uint64_t v = 0; v < len / lanes; ++v) {
+    const uint64_t w = v ^ x_vectors;
+    const V s = hn::LoadU(d, sv + w * n);
+    V re = c_re, im = c_im;
+    if (tv != nullptr) {
+      const V t = hn::LoadU(d, tv + w * n);
+      re = hn::TableLookupLanes(t, dup_even);
+      im = hn::Mul(sign, hn::TableLookupLanes(t, dup_odd));
+    }
+    V prod = hn::MulAdd(im, hn::Reverse2(d, s), hn::Mul(re, s));
+    if (x_lanes != 0) prod = hn::TableLookupLanes(prod, perm);
+    hn::StoreU(hn::Add(hn::LoadU(d, o + v * n), prod), d, o + v * n);
+  }
+}
+
+// Two accumulator chains per table (one would be bound by FMA latency, not by memory).
+void SquaredDotsImpl(const double* x, int len, const double* const* t, double* dots) {
+  const D d;
+  const int n = static_cast<int>(hn::Lanes(d));
+  if (len % (2 * n) != 0) {
+    SquaredDotsScalar(x, len, t, dots);
+    return;
+  }
+  V a[kSquaredDotTables], b[kSquaredDotTables];
+  for (int j = 0; j < kSquaredDotTables; ++j) a[j] = b[j] = hn::Zero(d);
+  for (int k = 0; k < len; k += 2 * n) {
+    const V x0 = hn::LoadU(d, x + k), x1 = hn::LoadU(d, x + k + n);
+    const V p0 = hn::Mul(x0, x0), p1 = hn::Mul(x1, x1);
+    for (int j = 0; j < kSquaredDotTables; ++j) {
+      a[j] = hn::MulAdd(p0, hn::LoadU(d, t[j] + k), a[j]);
+      b[j] = hn::MulAdd(p1, hn::LoadU(d, t[j] + k + n), b[j]);
+    }
+  }
+  for (int j = 0; j < kSquaredDotTables; ++j) dots[j] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a[j], b[j])));
+}
+
 void ApplyPassSimdImpl(Amplitude* psi, int num_qubits, const Pass& pass, int threads) {
   const int local = pass.blocked ? std::min(pass.LocalQubits(), num_qubits) : num_qubits;
   std::vector<Prepared> prepared;
   prepared.reserve(pass.ops.size());
   for (const Op& op : pass.ops) prepared.push_back(Prepare(op, local));
-  RunPass(psi, num_qubits, pass, threads, [&](int i, Amplitude* amps, int n, int t) {
-    RunPrepared(prepared[i], pass.ops[i], amps, n, t);
-  });
+  RunPass(psi, num_qubits, pass, threads,
+          [&](int i, Amplitude* amps, int n, int t, uint64_t slot) {
+            RunPrepared(prepared[i], pass.ops[i], amps, n, t, slot);
+          });
 }
 
 }  // namespace HWY_NAMESPACE
@@ -345,6 +617,17 @@ HWY_AFTER_NAMESPACE();
 namespace qgrad::sv::internal {
 
 HWY_EXPORT(ApplyPassSimdImpl);
+HWY_EXPORT(AccumulatePauliGroupImpl);
+HWY_EXPORT(SquaredDotsImpl);
+
+void SquaredDotsSimd(const double* x, int len, const double* const* t, double* dots) {
+  HWY_DYNAMIC_DISPATCH(SquaredDotsImpl)(x, len, t, dots);
+}
+
+void AccumulatePauliGroupSimd(Amplitude* out, const Amplitude* src, const Amplitude* table,
+                              Amplitude constant, uint64_t x, uint64_t len) {
+  HWY_DYNAMIC_DISPATCH(AccumulatePauliGroupImpl)(out, src, table, constant, x, len);
+}
 
 void ApplyPassSimd(Amplitude* psi, int num_qubits, const Pass& pass, int threads) {
   HWY_DYNAMIC_DISPATCH(ApplyPassSimdImpl)(psi, num_qubits, pass, threads);

@@ -1,6 +1,7 @@
 // Internal to backends/statevector: the loop shared by the scalar and SIMD pass
-// executors (see Pass in kernels.h). `apply(op_index, amplitudes, num_qubits, threads)`
-// applies one op of the pass to a (sub)state.
+// executors (see Pass in kernels.h). `apply(op_index, amplitudes, num_qubits, threads,
+// slot)` applies one op of the pass to a (sub)state; `slot` numbers the slice (0 when the
+// pass is not blocked), for ops that accumulate sums (kReduce).
 // Thread-safety: each thread works on its own slice and its own buffer.
 #ifndef QGRAD_BACKENDS_STATEVECTOR_PASS_RUNNER_H_
 #define QGRAD_BACKENDS_STATEVECTOR_PASS_RUNNER_H_
@@ -14,6 +15,12 @@
 #include "backends/statevector/parallel.h"
 
 namespace qgrad::sv::internal {
+
+// The number of slots (slices) of a pass: see Op::Kind::kReduce.
+inline uint64_t SlotCount(const Pass& pass, int n) {
+  if (!pass.blocked || pass.LocalQubits() >= n) return 1;
+  return uint64_t{1} << (n - pass.LocalQubits());
+}
 
 // A per-thread buffer of at least 2^local amplitudes, kept between passes: allocating a
 // fresh one per pass costs page faults and page clearing comparable to the pass itself.
@@ -38,18 +45,18 @@ inline constexpr int kL1Qubits = 10;
 // write L1 instead of L2.
 template <typename ApplyFn>
 void ApplyToSlice(const Pass& pass, const std::vector<bool>& l1_op, Amplitude* slice,
-                  int local, const ApplyFn& apply) {
+                  int local, uint64_t slot, const ApplyFn& apply) {
   const int ops = static_cast<int>(pass.ops.size());
   for (int i = 0; i < ops;) {
     if (!l1_op[i] || local <= kL1Qubits) {
-      apply(i++, slice, local, 1);
+      apply(i++, slice, local, 1, slot);
       continue;
     }
     int j = i;
     while (j < ops && l1_op[j]) ++j;
     const uint64_t sub = uint64_t{1} << kL1Qubits;
     for (uint64_t c = 0; c < (uint64_t{1} << (local - kL1Qubits)); ++c) {
-      for (int k = i; k < j; ++k) apply(k, slice + c * sub, kL1Qubits, 1);
+      for (int k = i; k < j; ++k) apply(k, slice + c * sub, kL1Qubits, 1, slot);
     }
     i = j;
   }
@@ -59,7 +66,7 @@ template <typename ApplyFn>
 void RunPass(Amplitude* psi, int n, const Pass& pass, int threads, const ApplyFn& apply) {
   const int ops = static_cast<int>(pass.ops.size());
   if (!pass.blocked || pass.LocalQubits() >= n) {
-    for (int i = 0; i < ops; ++i) apply(i, psi, n, threads);
+    for (int i = 0; i < ops; ++i) apply(i, psi, n, threads, uint64_t{0});
     return;
   }
   const int local = pass.LocalQubits();
@@ -79,13 +86,13 @@ void RunPass(Amplitude* psi, int n, const Pass& pass, int threads, const ApplyFn
     for (uint64_t r = begin; r < end; ++r) {
       const uint64_t base = InsertZeroBits(r, fixed.data(), local);
       if (nh == 0) {  // the slice is contiguous: work in place
-        ApplyToSlice(pass, l1_op, psi + base, local, apply);
+        ApplyToSlice(pass, l1_op, psi + base, local, r, apply);
         continue;
       }
       for (uint64_t h = 0; h < run_offset.size(); ++h) {
         std::memcpy(buffer + h * run_len, psi + base + run_offset[h], run_len * sizeof(Amplitude));
       }
-      ApplyToSlice(pass, l1_op, buffer, local, apply);
+      ApplyToSlice(pass, l1_op, buffer, local, r, apply);
       for (uint64_t h = 0; h < run_offset.size(); ++h) {
         std::memcpy(psi + base + run_offset[h], buffer + h * run_len, run_len * sizeof(Amplitude));
       }

@@ -69,6 +69,8 @@ void Finish(Pass& pass, uint64_t mask, int block, std::vector<Pass>& out) {
   pass = Pass{};
 }
 
+}  // namespace
+
 // Greedy: each pass takes, in order, every remaining op that fits its slice and touches
 // no qubit of an op left for later (so it commutes with all of them).
 std::vector<Pass> MakePasses(const std::vector<Op>& ops, int n, int block) {
@@ -107,8 +109,6 @@ std::vector<Pass> MakePasses(const std::vector<Op>& ops, int n, int block) {
   }
   return passes;
 }
-
-}  // namespace
 
 void ExecuteOps(const std::vector<Op>& ops, const SimulatorOptions& options,
                 StateVector& state) {

@@ -10,6 +10,10 @@
 
 namespace qgrad::sv::internal {
 
+// The cache-blocked passes ExecuteOps runs (schedule.cc), for callers that need to act
+// between passes. `block`: SimulatorOptions::cache_block_qubits.
+std::vector<Pass> MakePasses(const std::vector<Op>& ops, int n, int block);
+
 void ExecuteOps(const std::vector<Op>& ops, const SimulatorOptions& options,
                 StateVector& state);
 

@@ -78,6 +78,12 @@ size_t StateVector::BytesFor(int num_qubits) {
 }
 
 absl::StatusOr<StateVector> StateVector::Create(int num_qubits) {
+  absl::StatusOr<StateVector> state = CreateForOverwrite(num_qubits);
+  if (state.ok()) state->SetBasisState(0);
+  return state;
+}
+
+absl::StatusOr<StateVector> StateVector::CreateForOverwrite(int num_qubits) {
   if (num_qubits < 0 || num_qubits > kMaxQubits) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "qubit count %d is outside [0, %d]", num_qubits, kMaxQubits));
@@ -97,7 +103,6 @@ absl::StatusOr<StateVector> StateVector::Create(int num_qubits) {
   StateVector state;
   state.num_qubits_ = num_qubits;
   state.data_.reset(raw);
-  state.SetBasisState(0);
   return state;
 }
 

@@ -36,6 +36,8 @@ class StateVector {
   // fit in the memory available to this process (MemAvailable and cgroup limit);
   // INVALID_ARGUMENT for n < 0 or n > kMaxQubits.
   static absl::StatusOr<StateVector> Create(int num_qubits);
+  // As Create, but the amplitudes are left unspecified: for callers that write them all.
+  static absl::StatusOr<StateVector> CreateForOverwrite(int num_qubits);
   // Bytes a state of n qubits needs.
   static size_t BytesFor(int num_qubits);
 
