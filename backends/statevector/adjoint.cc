@@ -260,19 +260,8 @@ Matrix Embed(const Gate& g, const Matrix& m, const std::vector<int>& block_qubit
   return out;
 }
 
-// A reduced operator on a block's qubits; adds like a number so that ParallelSumT can
-// combine per-chunk partial sums in a fixed order.
-struct Reduced {
-  Matrix m;
-  Reduced& operator+=(const Reduced& other) {
-    if (m.empty()) {
-      m = other.m;
-    } else {
-      for (size_t i = 0; i < m.size() && i < other.m.size(); ++i) m[i] += other.m[i];
-    }
-    return *this;
-  }
-};
+// A reduced operator on a block's qubits, summed over chunks in a fixed order.
+using Reduced = ElementwiseSum<Amplitude>;
 
 // The sweep over indices [begin, end) of the rest of the state for a block of dimension
 // D: φ ← B†φ, λ ← B†λ and, when kReduce, R[c][r] += φ'_c conj(λ_r). Real and imaginary
@@ -325,8 +314,8 @@ Reduced SweepRange(uint64_t begin, uint64_t end, const Support& s, const double*
   }
   Reduced out;
   if constexpr (kReduce) {
-    out.m.resize(D * D);
-    for (int i = 0; i < D * D; ++i) out.m[i] = {r_re[i], r_im[i]};
+    out.values.resize(D * D);
+    for (int i = 0; i < D * D; ++i) out.values[i] = {r_re[i], r_im[i]};
   }
   return out;
 }
@@ -355,12 +344,12 @@ Matrix SweepBlock(const Simulator& sim, const std::vector<int>& block_qubits,
                   const Matrix& b_dagger, bool reduce, StateVector& phi, StateVector& lambda) {
   const Support s = SupportOf(block_qubits, {}, {});
   switch (block_qubits.size()) {
-    case 0: return SweepBlockOf<1>(sim, s, b_dagger, reduce, phi, lambda).m;
-    case 1: return SweepBlockOf<2>(sim, s, b_dagger, reduce, phi, lambda).m;
-    case 2: return SweepBlockOf<4>(sim, s, b_dagger, reduce, phi, lambda).m;
-    case 3: return SweepBlockOf<8>(sim, s, b_dagger, reduce, phi, lambda).m;
-    case 4: return SweepBlockOf<16>(sim, s, b_dagger, reduce, phi, lambda).m;
-    default: return SweepBlockOf<32>(sim, s, b_dagger, reduce, phi, lambda).m;
+    case 0: return SweepBlockOf<1>(sim, s, b_dagger, reduce, phi, lambda).values;
+    case 1: return SweepBlockOf<2>(sim, s, b_dagger, reduce, phi, lambda).values;
+    case 2: return SweepBlockOf<4>(sim, s, b_dagger, reduce, phi, lambda).values;
+    case 3: return SweepBlockOf<8>(sim, s, b_dagger, reduce, phi, lambda).values;
+    case 4: return SweepBlockOf<16>(sim, s, b_dagger, reduce, phi, lambda).values;
+    default: return SweepBlockOf<32>(sim, s, b_dagger, reduce, phi, lambda).values;
   }
 }
 

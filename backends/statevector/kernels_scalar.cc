@@ -98,14 +98,7 @@ void PauliRotationScalar(Amplitude* psi, int n, const Op& op, int threads) {
 
 // R[c][r] += Σ φ_c conj(λ_r): see Op::Kind::kReduce. The sum runs over fixed chunks
 // (ParallelSumT) so that it does not depend on the thread count.
-struct ReducedSum {
-  std::vector<Amplitude> m;
-  ReducedSum& operator+=(const ReducedSum& other) {
-    if (m.empty()) m.assign(other.m.size(), 0.0);
-    for (size_t i = 0; i < other.m.size(); ++i) m[i] += other.m[i];
-    return *this;
-  }
-};
+using ReducedSum = ElementwiseSum<Amplitude>;
 
 void ReduceScalar(const Amplitude* psi, int n, const Op& op, int threads, uint64_t slot) {
   const int k = static_cast<int>(op.qubits.size());
@@ -121,20 +114,20 @@ void ReduceScalar(const Amplitude* psi, int n, const Op& op, int threads, uint64
   const ReducedSum sum = ParallelSumT<ReducedSum>(count, threads, [&](uint64_t begin,
                                                                       uint64_t end) {
     ReducedSum part;
-    part.m.assign(dim * dim, 0.0);
+    part.values.assign(dim * dim, 0.0);
     for (uint64_t r = begin; r < end; ++r) {
       const uint64_t base = InsertZeroBits(r, fixed.data(), static_cast<int>(fixed.size()));
       for (uint64_t c = 0; c < dim; ++c) {
         const Amplitude phi = psi[base + offset[c]];
         for (uint64_t l = 0; l < dim; ++l) {
-          part.m[c * dim + l] += phi * std::conj(psi[base + offset[l] + 1]);
+          part.values[c * dim + l] += phi * std::conj(psi[base + offset[l] + 1]);
         }
       }
     }
     return part;
   });
   Amplitude* out = op.reduce_out + slot * dim * dim;
-  for (uint64_t i = 0; i < sum.m.size(); ++i) out[i] += sum.m[i];
+  for (uint64_t i = 0; i < sum.values.size(); ++i) out[i] += sum.values[i];
 }
 
 void ReduceDiagonalScalar(const Amplitude* psi, int n, const Op& op, int threads,
@@ -144,15 +137,15 @@ void ReduceDiagonalScalar(const Amplitude* psi, int n, const Op& op, int threads
   const ReducedSum sum = ParallelSumT<ReducedSum>(uint64_t{1} << (n - 1), threads,
                                                   [&](uint64_t begin, uint64_t end) {
     ReducedSum part;
-    part.m.assign(dim, 0.0);
+    part.values.assign(dim, 0.0);
     for (uint64_t r = begin; r < end; ++r) {
       const uint64_t i = 2 * r;
-      part.m[ExtractBits(i, op.qubits.data(), k)] += psi[i] * std::conj(psi[i + 1]);
+      part.values[ExtractBits(i, op.qubits.data(), k)] += psi[i] * std::conj(psi[i + 1]);
     }
     return part;
   });
   Amplitude* out = op.reduce_out + slot * dim;
-  for (uint64_t i = 0; i < dim; ++i) out[i] += sum.m[i];
+  for (uint64_t i = 0; i < dim; ++i) out[i] += sum.values[i];
 }
 
 // (Pφ)[i] = i^{|x&z|} (−1)^{|(i^x)&z|} φ[i^x]; the pairs of the paired state are (2i, 2i+1).

@@ -452,15 +452,6 @@ ReduceFn PickReduce(int kh, int patterns) {
   return nullptr;
 }
 
-struct ReducedSum {
-  std::vector<Amplitude> m;
-  ReducedSum& operator+=(const ReducedSum& other) {
-    if (m.empty()) m.assign(other.m.size(), 0.0);
-    for (size_t i = 0; i < other.m.size(); ++i) m[i] += other.m[i];
-    return *this;
-  }
-};
-
 constexpr uint64_t kChunkedReduceCount = uint64_t{1} << 14;
 
 void RunReduce(const ReducePlan& plan, ReduceFn fn, const Op& op, const Amplitude* psi,
@@ -475,13 +466,14 @@ void RunReduce(const ReducePlan& plan, ReduceFn fn, const Op& op, const Amplitud
     fn(data, plan, 0, count, out);
     return;
   }
-  const ReducedSum sum = ParallelSumT<ReducedSum>(count, threads, [&](uint64_t b, uint64_t e) {
-    ReducedSum part;
-    part.m.assign(dd, 0.0);
-    fn(data, plan, b, e, part.m.data());
+  using Sum = ElementwiseSum<Amplitude>;
+  const Sum sum = ParallelSumT<Sum>(count, threads, [&](uint64_t b, uint64_t e) {
+    Sum part;
+    part.values.assign(dd, 0.0);
+    fn(data, plan, b, e, part.values.data());
     return part;
   });
-  for (size_t i = 0; i < sum.m.size(); ++i) out[i] += sum.m[i];
+  for (size_t i = 0; i < sum.values.size(); ++i) out[i] += sum.values[i];
 }
 
 // An op with its plan for this target; `fn` null for dense shapes left to the scalar

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <vector>
 
 namespace qgrad::sv {
 
@@ -69,6 +70,19 @@ T ParallelSumT(uint64_t count, int threads, const Fn& fn) {
   for (uint64_t c = 0; c < chunks; ++c) total += partial[c];
   return total;
 }
+
+// Several sums at once for ParallelSumT: adds elementwise (an empty one is zero).
+template <typename T>
+struct ElementwiseSum {
+  std::vector<T> values;
+  ElementwiseSum& operator+=(const ElementwiseSum& other) {
+    if (values.empty()) values.assign(other.values.size(), T{});
+    for (size_t i = 0; i < other.values.size() && i < values.size(); ++i) {
+      values[i] += other.values[i];
+    }
+    return *this;
+  }
+};
 
 template <typename Fn>
 double ParallelSum(uint64_t count, int threads, const Fn& fn) {
