@@ -80,8 +80,10 @@ struct JobQuery {
   std::optional<std::string> tenant;  // nullopt: every tenant (server-internal use only)
   std::set<JobState> states;          // empty: any
   std::map<std::string, std::string> labels;  // all must match
-  int32_t page_size = 100;            // >= 1
-  std::string page_token;             // opaque; from JobPage::next_page_token
+  int32_t page_size = 100;            // >= 1, else INVALID_ARGUMENT
+  // Opaque; from JobPage::next_page_token of the same query (tenant, states and labels
+  // equal; page_size may change). Anything else: INVALID_ARGUMENT "page_token: ...".
+  std::string page_token;
 };
 
 struct JobPage {
@@ -95,7 +97,8 @@ class JobStore {
 
   // Inserts `job` (its last_event_sequence is ignored; `initial_events` become sequences
   // 1..k), unless `job.idempotency_key` is non-empty and (tenant, key) exists: then returns
-  // that job with created = false and changes nothing. ALREADY_EXISTS for a duplicate id.
+  // that job with created = false and changes nothing. ALREADY_EXISTS for a duplicate id;
+  // INVALID_ARGUMENT for an empty id or a state outside JobState.
   virtual absl::StatusOr<CreateJobOutcome> CreateJob(
       const JobRecord& job, const std::vector<std::string>& initial_events,
       int64_t event_time_micros) = 0;
@@ -108,7 +111,8 @@ class JobStore {
   // Returns the job after the update. NOT_FOUND; FAILED_PRECONDITION (expected_states).
   virtual absl::StatusOr<JobRecord> UpdateJob(const std::string& id, const JobUpdate& update) = 0;
 
-  // Events with sequence > after_sequence, ascending, at most `limit`.
+  // Events with sequence > after_sequence, ascending, at most `limit` (>= 1, else
+  // INVALID_ARGUMENT). NOT_FOUND for an unknown job.
   virtual absl::StatusOr<std::vector<EventRecord>> ReadEvents(const std::string& id,
                                                               int64_t after_sequence,
                                                               int32_t limit) = 0;
