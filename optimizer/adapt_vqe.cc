@@ -99,6 +99,7 @@ absl::StatusOr<BaselineResult> AdaptLoop::Run(Circuit reference, std::vector<dou
   result_.start_cost = result_.final_cost = cost_.Value(*psi);
   result_.stop_reason = BaselineStop::kMaxIterations;
   for (int t = 0; t < options_.max_iterations; ++t) {
+    if (StopRequested(options_.minimizer.should_stop)) return StoppedError();
     auto added = Step(t, pool);
     if (!added.ok()) return added.status();
     if (!*added) {

@@ -46,7 +46,9 @@ struct AdaptOptions {
   int max_two_qubit_gates = -1;      // < 0: unlimited; stop once exceeded
   int max_cnot_count = -1;           // the same on the CNOT-equivalent count (baseline.h)
   double max_seconds = 0.0;          // <= 0: unlimited
-  LocalMinimizerOptions minimizer;   // re-optimization of all angles (L-BFGS by default)
+  // Re-optimization of all angles (L-BFGS by default); its should_stop is also polled
+  // before every ADAPT iteration.
+  LocalMinimizerOptions minimizer;
 };
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateAdaptOptions(const AdaptOptions& options, int num_qubits);

@@ -13,12 +13,19 @@ namespace {
 
 struct Search {
   const Objective* objective;
+  const StopCheck* should_stop;
   absl::Status error;
   LocalMinimum best;
 };
 
 double Trampoline(unsigned n, const double* x, double* grad, void* data) {
   auto* search = static_cast<Search*>(data);
+  // NLopt notices a forced stop only between its iterations and may call again meanwhile.
+  if (!search->error.ok()) throw nlopt::forced_stop();
+  if (StopRequested(*search->should_stop)) {
+    search->error = StoppedError();
+    throw nlopt::forced_stop();
+  }
   absl::Span<double> gradient = grad ? absl::Span<double>(grad, n) : absl::Span<double>();
   absl::StatusOr<double> value = (*search->objective)(absl::Span<const double>(x, n), gradient);
   ++search->best.evaluations;
@@ -39,7 +46,7 @@ absl::StatusOr<LocalMinimum> Minimize(const Objective& objective, std::vector<do
                                       const LocalMinimizerOptions& options) {
   const bool lbfgs = options.algorithm == LocalMinimizerOptions::Algorithm::kLbfgs;
   nlopt::opt opt(lbfgs ? nlopt::LD_LBFGS : nlopt::LN_COBYLA, unsigned(x0.size()));
-  Search search{&objective, absl::OkStatus(), {}};
+  Search search{&objective, &options.should_stop, absl::OkStatus(), {}};
   opt.set_min_objective(&Trampoline, &search);
   opt.set_ftol_rel(options.ftol_rel);
   if (options.ftol_abs > 0) opt.set_ftol_abs(options.ftol_abs);
@@ -51,12 +58,14 @@ absl::StatusOr<LocalMinimum> Minimize(const Objective& objective, std::vector<do
   try {
     opt.optimize(x0, value);
   } catch (const nlopt::forced_stop&) {
-    if (!search.error.ok()) return search.error;
+    // Handled below: the search's own error (or stop) is what to report.
   } catch (const nlopt::roundoff_limited&) {
     // Normal near a minimum of a smooth objective: the best point seen stands.
   } catch (const std::runtime_error&) {
     // NLopt's generic failure (e.g. L-BFGS line search); the best point seen stands.
   }
+  // Checked whatever NLopt returned: some algorithms finish normally after a forced stop.
+  if (!search.error.ok()) return search.error;
   if (search.best.x.empty()) {
     return absl::InternalError("local minimizer: NLopt made no evaluation");
   }

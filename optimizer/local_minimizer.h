@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "optimizer/stop.h"
 
 namespace qgrad::optimizer {
 
@@ -27,6 +28,8 @@ struct LocalMinimizerOptions {
   int max_evaluations = 2000;
   std::optional<double> stop_value;  // stop as soon as f <= stop_value
   double initial_step = 0.2;  // COBYLA's initial simplex size
+  // Polled before every evaluation; when it fires the search ends with CANCELLED.
+  StopCheck should_stop = nullptr;
 };
 
 struct LocalMinimum {

@@ -239,6 +239,7 @@ absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
 }
 
 absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
+  if (StopRequested(callbacks_.should_stop)) return StoppedError();
   IterationEvent event;
   auto estimate = EstimateAndMaybeHandBack(event);
   if (!estimate.ok()) return estimate.status();
@@ -310,6 +311,15 @@ absl::Status ValidateRun(const Cost& cost, const Circuit& circuit,
   return absl::OkStatus();
 }
 
+// `options` with the stop check handed to every local minimization it configures.
+NestedOptions WithStopCheck(const NestedOptions& options, const StopCheck& should_stop) {
+  NestedOptions copy = options;
+  copy.synthesis.minimizer.should_stop = should_stop;
+  copy.hand_back_minimizer.should_stop = should_stop;
+  if (copy.warm_start) copy.warm_start->should_stop = should_stop;
+  return copy;
+}
+
 absl::StatusOr<NestedResult> Drive(NestedLoop& loop, const NestedOptions& options) {
   for (int t = loop.next_iteration(); t < options.stop.max_iterations; ++t) {
     auto stop = loop.Iterate(t);
@@ -326,10 +336,11 @@ absl::StatusOr<NestedResult> Drive(NestedLoop& loop, const NestedOptions& option
 
 absl::StatusOr<NestedResult> RunNested(const sv::Simulator& simulator, const Cost& cost,
                                        Circuit circuit, std::vector<double> params,
-                                       const NestedOptions& options,
+                                       const NestedOptions& given_options,
                                        const NestedCallbacks& callbacks,
                                        GradientStateEstimator* estimator) {
-  if (absl::Status s = ValidateRun(cost, circuit, params, options); !s.ok()) return s;
+  if (absl::Status s = ValidateRun(cost, circuit, params, given_options); !s.ok()) return s;
+  const NestedOptions options = WithStopCheck(given_options, callbacks.should_stop);
   ExactGradientStateEstimator exact(&simulator, cost);
   NestedLoop loop(simulator, cost, options, estimator ? *estimator : exact, callbacks);
   if (absl::Status s = loop.Begin(std::move(circuit), std::move(params)); !s.ok()) return s;
@@ -337,13 +348,16 @@ absl::StatusOr<NestedResult> RunNested(const sv::Simulator& simulator, const Cos
 }
 
 absl::StatusOr<NestedResult> ResumeNested(const sv::Simulator& simulator, const Cost& cost,
-                                          NestedResult checkpoint, const NestedOptions& options,
+                                          NestedResult checkpoint,
+                                          const NestedOptions& given_options,
                                           const NestedCallbacks& callbacks,
                                           GradientStateEstimator* estimator) {
-  if (absl::Status s = ValidateRun(cost, checkpoint.circuit, checkpoint.params, options);
+  if (absl::Status s =
+          ValidateRun(cost, checkpoint.circuit, checkpoint.params, given_options);
       !s.ok()) {
     return s;
   }
+  const NestedOptions options = WithStopCheck(given_options, callbacks.should_stop);
   ExactGradientStateEstimator exact(&simulator, cost);
   NestedLoop loop(simulator, cost, options, estimator ? *estimator : exact, callbacks);
   loop.Resume(std::move(checkpoint));

@@ -22,6 +22,7 @@
 #include "optimizer/cost.h"
 #include "optimizer/estimator.h"
 #include "optimizer/local_minimizer.h"
+#include "optimizer/stop.h"
 #include "optimizer/synthesis.h"
 
 namespace qgrad::optimizer {
@@ -130,6 +131,10 @@ struct NestedCallbacks {
   // After each such iteration: the run so far (final_cost / final_indicator not yet set).
   // Saving it is enough to ResumeNested later with the same outcome.
   std::function<void(const NestedResult&)> on_checkpoint = nullptr;
+  // Polled before every outer iteration, synthesis round and minimizer evaluation (warm
+  // start, synthesis, hand-back): when it fires the run returns CANCELLED within one such
+  // step, and the last checkpoint handed out stays a valid point to resume from.
+  StopCheck should_stop = nullptr;
 };
 
 // Runs the nested optimizer from `circuit` (fixed gates such as state preparation and any

@@ -267,6 +267,54 @@ TEST(NestedTest, ResumingFromACheckpointEndsLikeTheUninterruptedRun) {
   }
 }
 
+TEST(NestedTest, AStopRequestEndsTheRunWithinOneInnerStepAndTheCheckpointResumes) {
+  const Circuit start = test::QaoaP1(PaperMaxCutGraph());
+  NestedOptions options = Quick(5);
+  auto straight = RunNested(sv::Simulator(), MaxCut(), start, {0.3, -0.3}, options);
+  ASSERT_TRUE(straight.ok()) << straight.status();
+  ASSERT_GE(straight->history.size(), 3u);
+
+  // Stop as soon as the second checkpoint exists: the next poll must end the run.
+  std::vector<NestedResult> checkpoints;
+  int polls_after_stop = 0;
+  auto stopped = RunNested(
+      sv::Simulator(), MaxCut(), start, {0.3, -0.3}, options,
+      {.on_checkpoint = [&](const NestedResult& r) { checkpoints.push_back(r); },
+       .should_stop = [&] {
+         if (checkpoints.size() < 2) return false;
+         ++polls_after_stop;
+         return true;
+       }});
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(polls_after_stop, 1);
+  ASSERT_EQ(checkpoints.size(), 2u);
+
+  auto resumed = ResumeNested(sv::Simulator(), MaxCut(), checkpoints.back(), options);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(resumed->params, straight->params);
+  EXPECT_EQ(resumed->final_cost, straight->final_cost);
+}
+
+TEST(NestedTest, AStopRequestReachesTheLocalMinimizer) {
+  int evaluations = 0;
+  LocalMinimizerOptions options;
+  options.should_stop = [&] { return evaluations >= 3; };
+  // Rosenbrock's function: L-BFGS needs many more than 3 evaluations.
+  auto best = Minimize(
+      [&](absl::Span<const double> x, absl::Span<double> g) -> absl::StatusOr<double> {
+        ++evaluations;
+        const double a = 1 - x[0], b = x[1] - x[0] * x[0];
+        if (!g.empty()) {
+          g[0] = -2 * a - 400 * x[0] * b;
+          g[1] = 200 * b;
+        }
+        return a * a + 100 * b * b;
+      },
+      {-1.2, 1.0}, options);
+  EXPECT_EQ(best.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(evaluations, 3);
+}
+
 TEST(NestedTest, DeterministicForTheSameInputs) {
   const Circuit start = test::QaoaP1(PaperMaxCutGraph());
   auto a = RunNested(sv::Simulator(), MaxCut(), start, {0.3, -0.3}, Quick(3));

@@ -122,6 +122,7 @@ absl::StatusOr<BaselineResult> RunParameterShiftDescent(const sv::Simulator& sim
   result.circuit = std::move(circuit);
   result.params = std::move(params);
   for (int t = 0; t < options.iterations; ++t) {
+    if (StopRequested(options.should_stop)) return StoppedError();
     if (options.max_seconds > 0 && clock.Seconds() > options.max_seconds) {
       result.stop_reason = BaselineStop::kWallClock;
       break;

@@ -23,6 +23,7 @@
 #include "core/pauli.h"
 #include "optimizer/baseline.h"
 #include "optimizer/cost.h"
+#include "optimizer/stop.h"
 
 namespace qgrad::optimizer {
 
@@ -43,6 +44,7 @@ struct ParameterShiftOptions {
   double learning_rate = 0.5;
   int iterations = 20;
   double max_seconds = 0.0;  // <= 0: unlimited
+  StopCheck should_stop = nullptr;  // polled before every iteration; fires → CANCELLED
 };
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateParameterShiftOptions(const ParameterShiftOptions& options);

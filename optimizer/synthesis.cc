@@ -66,6 +66,7 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
   }
   sv::StateVector chi = initial.Copy();
   while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
+    if (StopRequested(options.minimizer.should_stop)) return StoppedError();
     const sv::StateVector w = target.Apply(chi);
     size_t best = 0;
     double best_m = 0.0;
@@ -106,6 +107,7 @@ absl::Status GrowTemplate(const sv::Simulator& simulator, const sv::StateVector&
                           const SynthesisOptions& options, SynthesizedLayer* layer) {
   for (int block = 0;
        block < options.max_template_blocks && layer->fidelity < fidelity_target; ++block) {
+    if (StopRequested(options.minimizer.should_stop)) return StoppedError();
     const int added =
         AppendTemplateBlock(layer->layer, int(layer->params.size()), options.coupling);
     layer->params.resize(layer->params.size() + added, 0.0);

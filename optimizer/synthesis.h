@@ -44,6 +44,7 @@ struct SynthesisOptions {
   int max_template_blocks = 3;    // template: blocks per layer
   // A greedy layer stops growing when no candidate has |∂F/∂θ| above this.
   double min_candidate_gradient = 1e-9;
+  // Its should_stop is also polled before every greedy round or template block.
   LocalMinimizerOptions minimizer = SynthesisMinimizerDefaults();
 };
 // INVALID_ARGUMENT naming the field.

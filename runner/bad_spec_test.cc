@@ -121,6 +121,10 @@ TEST(BadSpecTest, EachNamesTheFieldOrLine) {
     absl::StatusOr<v1::JobSpec> spec = ParseJobSpecJson(bad.json);
     if (spec.ok()) {
       status = RunJob(*spec).status();
+      // Validation alone (what the job server does on submission) finds the same error.
+      const absl::Status validated = ValidateJob(*spec).status();
+      EXPECT_EQ(validated.code(), status.code()) << validated;
+      EXPECT_EQ(validated.message(), status.message());
     } else {
       status = spec.status();
     }

@@ -102,42 +102,83 @@ absl::StatusOr<optimizer::ParameterShiftOptions> ShiftOptions(const v1::Paramete
   return o;
 }
 
-}  // namespace
+// A baseline's options, checked against the problem and start.
+struct BaselinePlan {
+  std::string name;
+  optimizer::HeaOptions hea;
+  optimizer::AdaptOptions adapt;
+  optimizer::ParameterShiftOptions shift;
+};
 
-absl::StatusOr<RunSummary> RunBaseline(const sv::Simulator& simulator, const v1::JobSpec& spec,
-                                       const BuiltProblem& problem, StartCircuit start,
-                                       const EventSink& on_event) {
-  optimizer::BaselineCallback callback = nullptr;
-  if (on_event) callback = [&](const optimizer::BaselineEvent& e) { on_event(ToProto(e)); };
+absl::StatusOr<BaselinePlan> PlanBaseline(const v1::JobSpec& spec, const BuiltProblem& problem,
+                                          const StartCircuit& start) {
   const v1::Method& method = spec.method();
   const int n = problem.num_qubits;
-  absl::StatusOr<BaselineResult> run;
-  std::string name;
+  BaselinePlan plan;
   if (method.has_hea_vqe()) {
-    name = "hea_vqe";
+    plan.name = "hea_vqe";
     if (start.circuit.num_params() > 0) {
       return FieldError("initial_state", "hea_vqe builds its own ansatz; give a preparation only");
     }
     absl::StatusOr<optimizer::HeaOptions> o = HeaOptions(method.hea_vqe(), spec.seed(), n);
     if (!o.ok()) return o.status();
-    run = optimizer::RunHardwareEfficientVqe(simulator, problem.cost, std::move(start.circuit),
-                                             *o, callback);
+    plan.hea = *std::move(o);
   } else if (method.has_adapt_vqe()) {
-    name = "adapt_vqe";
+    plan.name = "adapt_vqe";
     absl::StatusOr<optimizer::AdaptOptions> o = AdaptOptions(method.adapt_vqe(), spec.limits(), n);
     if (!o.ok()) return o.status();
-    run = optimizer::RunAdaptVqe(simulator, problem.cost, std::move(start.circuit),
-                                 std::move(start.params), *o, callback);
+    plan.adapt = *std::move(o);
   } else {
-    name = "parameter_shift";
+    plan.name = "parameter_shift";
     absl::StatusOr<optimizer::ParameterShiftOptions> o =
         ShiftOptions(method.parameter_shift(), spec.limits());
     if (!o.ok()) return o.status();
-    run = optimizer::RunParameterShiftDescent(simulator, problem.cost, std::move(start.circuit),
-                                              std::move(start.params), *o, callback);
+    plan.shift = *std::move(o);
+    if (problem.cost.observable() == nullptr) {
+      return FieldError("method.parameter_shift", "needs an observable (degree-1) cost");
+    }
   }
-  if (!run.ok()) return WithPath(run.status(), absl::StrCat("method.", name));
-  return Summarize(name, *run);
+  if (absl::Status s = optimizer::ValidateBaselineStart(problem.cost, start.circuit, start.params);
+      !s.ok()) {
+    return WithPath(s, absl::StrCat("method.", plan.name));
+  }
+  return plan;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ValidateBaseline(const v1::JobSpec& spec,
+                                             const BuiltProblem& problem,
+                                             const StartCircuit& start) {
+  absl::StatusOr<BaselinePlan> plan = PlanBaseline(spec, problem, start);
+  if (!plan.ok()) return plan.status();
+  return plan->name;
+}
+
+absl::StatusOr<RunSummary> RunBaseline(const sv::Simulator& simulator, const v1::JobSpec& spec,
+                                       const BuiltProblem& problem, StartCircuit start,
+                                       const EventSink& on_event,
+                                       const optimizer::StopCheck& should_stop) {
+  absl::StatusOr<BaselinePlan> plan = PlanBaseline(spec, problem, start);
+  if (!plan.ok()) return plan.status();
+  optimizer::BaselineCallback callback = nullptr;
+  if (on_event) callback = [&](const optimizer::BaselineEvent& e) { on_event(ToProto(e)); };
+  absl::StatusOr<BaselineResult> run;
+  if (plan->name == "hea_vqe") {
+    plan->hea.minimizer.should_stop = should_stop;
+    run = optimizer::RunHardwareEfficientVqe(simulator, problem.cost, std::move(start.circuit),
+                                             plan->hea, callback);
+  } else if (plan->name == "adapt_vqe") {
+    plan->adapt.minimizer.should_stop = should_stop;
+    run = optimizer::RunAdaptVqe(simulator, problem.cost, std::move(start.circuit),
+                                 std::move(start.params), plan->adapt, callback);
+  } else {
+    plan->shift.should_stop = should_stop;
+    run = optimizer::RunParameterShiftDescent(simulator, problem.cost, std::move(start.circuit),
+                                              std::move(start.params), plan->shift, callback);
+  }
+  if (!run.ok()) return WithPath(run.status(), absl::StrCat("method.", plan->name));
+  return Summarize(plan->name, *run);
 }
 
 }  // namespace qgrad::runner

@@ -104,7 +104,7 @@ absl::StatusOr<BuiltProblem> FromObservable(PauliSum h, absl::string_view path) 
   return BuiltProblem{*std::move(cost), n};
 }
 
-absl::StatusOr<BuiltProblem> BuildMaxCut(const v1::MaxCutProblem& m) {
+absl::StatusOr<BuiltProblem> BuildMaxCut(const v1::MaxCutProblem& m, bool exact) {
   absl::StatusOr<Graph> graph = MaxCutGraph(m);
   if (!graph.ok()) return graph.status();
   absl::StatusOr<PauliSum> h = MaxCutHamiltonian(*graph);
@@ -112,7 +112,9 @@ absl::StatusOr<BuiltProblem> BuildMaxCut(const v1::MaxCutProblem& m) {
   absl::StatusOr<BuiltProblem> built = FromObservable(*std::move(h), "problem.maxcut");
   if (!built.ok()) return built;
   built->num_qubits = graph->num_nodes;
-  if (absl::StatusOr<MaxCutSolution> best = ExactMaxCut(*graph); best.ok()) {
+  if (absl::StatusOr<MaxCutSolution> best = exact ? ExactMaxCut(*graph)
+                                                  : absl::UnavailableError("not asked");
+      best.ok()) {
     built->exact_cost = graph->TotalWeight() - 2.0 * best->value;
   }
   built->graph = *std::move(graph);
@@ -191,7 +193,8 @@ absl::StatusOr<BuiltProblem> BuildPolynomial(const v1::PolynomialProblem& p) {
   return BuiltProblem{optimizer::Cost::Polynomial(*std::move(poly)), n};
 }
 
-absl::StatusOr<BuiltProblem> BuildKind(const v1::Problem& problem, const std::string& base_dir) {
+absl::StatusOr<BuiltProblem> BuildKind(const v1::Problem& problem, const std::string& base_dir,
+                                       bool exact) {
   switch (problem.kind_case()) {
     case v1::Problem::kPauliSum: {
       absl::StatusOr<PauliSum> h = ParseHermitian(problem.pauli_sum().text(),
@@ -200,7 +203,7 @@ absl::StatusOr<BuiltProblem> BuildKind(const v1::Problem& problem, const std::st
       return FromObservable(*std::move(h), "problem.pauli_sum.text");
     }
     case v1::Problem::kMaxcut:
-      return BuildMaxCut(problem.maxcut());
+      return BuildMaxCut(problem.maxcut(), exact);
     case v1::Problem::kMolecule:
       return BuildMolecule(problem.molecule(), base_dir);
     case v1::Problem::kModel:
@@ -233,12 +236,15 @@ absl::Status ApplyRegisterSize(const v1::Problem& problem, BuiltProblem& built) 
 }  // namespace
 
 absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
-                                          const std::string& base_dir) {
-  absl::StatusOr<BuiltProblem> built = BuildKind(problem, base_dir);
+                                          const std::string& base_dir,
+                                          bool with_exact_reference) {
+  absl::StatusOr<BuiltProblem> built = BuildKind(problem, base_dir, with_exact_reference);
   if (!built.ok()) return built;
   if (absl::Status s = ApplyRegisterSize(problem, *built); !s.ok()) return s;
   if (problem.has_exact_cost()) {
     built->exact_cost = problem.exact_cost();
+  } else if (!with_exact_reference) {
+    built->exact_cost.reset();
   } else if (!built->exact_cost) {
     built->exact_cost = ExactMinimum(built->cost, built->num_qubits, built->hartree_fock_state);
   }

@@ -27,9 +27,11 @@ struct BuiltProblem {
 
 // INVALID_ARGUMENT naming the field ("problem.maxcut.edges[3]: self loop on node 2",
 // "problem.molecule.fcidump_text: FCIDUMP line 1: ..."). Relative FCIDUMP paths are read
-// from `base_dir` (empty: the working directory).
+// from `base_dir` (empty: the working directory). Without `with_exact_reference` no exact
+// minimum is computed (only a spec's own exact_cost is kept): validation stays cheap.
 absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
-                                          const std::string& base_dir);
+                                          const std::string& base_dir,
+                                          bool with_exact_reference = true);
 
 }  // namespace qgrad::runner
 

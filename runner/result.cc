@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "optimizer/baseline.h"
 #include "qasm/qasm.h"
 
 namespace qgrad::runner {
@@ -62,6 +63,7 @@ void FillCircuit(const RunSummary& run, v1::JobResult& result) {
   counts.set_gates(run.circuit.Counts().total);
   counts.set_num_params(run.circuit.num_params());
   counts.set_depth(run.circuit.Depth());
+  counts.set_cnot_count(optimizer::CnotCount(run.circuit));
 }
 
 }  // namespace

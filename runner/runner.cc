@@ -10,6 +10,7 @@
 #include "backends/statevector/statevector.h"
 #include "optimizer/nested.h"
 #include "runner/baselines.h"
+#include "runner/checkpoint.h"
 #include "runner/nested_options.h"
 #include "runner/problem.h"
 #include "runner/result.h"
@@ -32,6 +33,17 @@ absl::Status CheckLimits(const v1::Limits& limits, int num_qubits) {
   return absl::OkStatus();
 }
 
+bool IsNested(const v1::JobSpec& spec) {
+  const v1::Method::KindCase kind = spec.method().kind_case();
+  return kind == v1::Method::kNested || kind == v1::Method::KIND_NOT_SET;
+}
+
+// Shots the result's Max-Cut report draws (job.proto: default 1024, 0 disables).
+int64_t MaxCutShots(const v1::Problem& problem) {
+  if (!problem.has_maxcut()) return 0;
+  return problem.maxcut().has_shots() ? problem.maxcut().shots() : 1024;
+}
+
 absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1::JobSpec& spec,
                                         const BuiltProblem& problem, StartCircuit start,
                                         const RunOptions& options) {
@@ -44,9 +56,22 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
       options.on_iteration(ToProto(e));
     };
   }
-  absl::StatusOr<optimizer::NestedResult> run =
-      optimizer::RunNested(simulator, problem.cost, std::move(start.circuit),
-                           std::move(start.params), *nested, callbacks);
+  if (options.on_checkpoint) {
+    callbacks.on_checkpoint = [&](const optimizer::NestedResult& run) {
+      options.on_checkpoint(EncodeNestedCheckpoint(run, spec.seed()));
+    };
+  }
+  callbacks.should_stop = options.should_stop;
+  absl::StatusOr<optimizer::NestedResult> run;
+  if (options.resume_checkpoint.empty()) {
+    run = optimizer::RunNested(simulator, problem.cost, std::move(start.circuit),
+                               std::move(start.params), *nested, callbacks);
+  } else {
+    absl::StatusOr<optimizer::NestedResult> saved =
+        DecodeNestedCheckpoint(options.resume_checkpoint, spec.seed());
+    if (!saved.ok()) return saved.status();
+    run = optimizer::ResumeNested(simulator, problem.cost, *std::move(saved), *nested, callbacks);
+  }
   if (!run.ok()) return WithPath(run.status(), "method.nested");
   return SummarizeNested(*run);
 }
@@ -61,11 +86,11 @@ absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& 
   absl::StatusOr<StartCircuit> start = BuildStart(spec.initial_state(), *problem, spec.seed());
   if (!start.ok()) return start.status();
   const sv::Simulator simulator;
-  const v1::Method::KindCase kind = spec.method().kind_case();
   absl::StatusOr<RunSummary> run =
-      kind == v1::Method::kNested || kind == v1::Method::KIND_NOT_SET
+      IsNested(spec)
           ? RunNestedJob(simulator, spec, *problem, *std::move(start), options)
-          : RunBaseline(simulator, spec, *problem, *std::move(start), options.on_iteration);
+          : RunBaseline(simulator, spec, *problem, *std::move(start), options.on_iteration,
+                        options.should_stop);
   if (!run.ok()) return run.status();
   absl::StatusOr<v1::JobResult> result = MakeResult(simulator, *problem, spec, *run);
   if (result.ok()) {
@@ -73,6 +98,30 @@ absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& 
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
   }
   return result;
+}
+
+absl::StatusOr<JobShape> ValidateJob(const v1::JobSpec& spec, const std::string& base_dir) {
+  absl::StatusOr<BuiltProblem> problem =
+      BuildProblem(spec.problem(), base_dir, /*with_exact_reference=*/false);
+  if (!problem.ok()) return problem.status();
+  if (absl::Status s = CheckLimits(spec.limits(), problem->num_qubits); !s.ok()) return s;
+  absl::StatusOr<StartCircuit> start = BuildStart(spec.initial_state(), *problem, spec.seed());
+  if (!start.ok()) return start.status();
+  JobShape shape;
+  shape.num_qubits = problem->num_qubits;
+  shape.shots = MaxCutShots(spec.problem());
+  if (IsNested(spec)) {
+    absl::StatusOr<optimizer::NestedOptions> nested =
+        ToNestedOptions(spec.method().nested(), spec.limits(), problem->num_qubits);
+    if (!nested.ok()) return nested.status();
+    shape.method = "nested";
+    shape.resumable = true;
+  } else {
+    absl::StatusOr<std::string> name = ValidateBaseline(spec, *problem, *start);
+    if (!name.ok()) return name.status();
+    shape.method = *std::move(name);
+  }
+  return shape;
 }
 
 }  // namespace qgrad::runner

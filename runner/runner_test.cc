@@ -124,6 +124,9 @@ TEST(RunnerTest, BaselinesRunOnThePaperMaxCut) {
     "method": {"heaVqe": {"layers": 2}}, "seed": 3})"));
   EXPECT_EQ(hea.method(), "hea_vqe");
   EXPECT_LT(hea.final_cost(), hea.start_cost());
+  // Two layers of a CZ chain on 4 qubits: 6 CZ, one CNOT each.
+  EXPECT_EQ(hea.counts().two_qubit_gates(), 6);
+  EXPECT_EQ(hea.counts().cnot_count(), 6);
   const v1::JobResult shift = RunJson(absl::StrCat("{", problem, R"(
     "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"}, "params": [0.1, 0.1]},
     "method": {"parameterShift": {"learningRate": 0.1, "iterations": 20}}})"));

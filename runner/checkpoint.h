@@ -1,0 +1,37 @@
+// Checkpoints of resumable runs as bytes: a nested run's state after an outer iteration
+// (optimizer::NestedResult) ⇄ a serialized qgrad.v1.Checkpoint
+// (proto/qgrad/v1/checkpoint.proto). The circuit is stored gate by gate in IR terms and
+// every double bit-exactly, so decoding what was encoded gives an identical run state and
+// ResumeNested continues exactly as the uninterrupted run.
+//
+// Thread-safety: free functions only.
+#ifndef QGRAD_RUNNER_CHECKPOINT_H_
+#define QGRAD_RUNNER_CHECKPOINT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/circuit.h"
+#include "optimizer/nested.h"
+#include "qgrad/v1/checkpoint.pb.h"
+
+namespace qgrad::runner {
+
+inline constexpr uint32_t kCheckpointVersion = 1;
+
+v1::CheckpointCircuit CircuitToProto(const Circuit& circuit);
+// INVALID_ARGUMENT ("gates[3]: ...") for an unknown gate kind or a gate the IR rejects.
+absl::StatusOr<Circuit> CircuitFromProto(const v1::CheckpointCircuit& proto);
+
+optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& proto);
+
+std::string EncodeNestedCheckpoint(const optimizer::NestedResult& run, uint64_t seed);
+// INVALID_ARGUMENT ("checkpoint: ...") for bytes that are not a nested checkpoint of this
+// version, or one written for another seed.
+absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string& bytes,
+                                                               uint64_t seed);
+
+}  // namespace qgrad::runner
+
+#endif  // QGRAD_RUNNER_CHECKPOINT_H_

@@ -1,0 +1,52 @@
+// BackendService handlers; see backend_service.h.
+//
+// Thread-safety: no mutable state.
+#include "server/backend_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/call_context.h"
+#include "server/grpc_status.h"
+#include "server/log.h"
+
+namespace qgrad::server {
+namespace {
+
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context, const char* method,
+                                     const absl::Status& status, const std::string& tenant) {
+  LogCall(method, status, tenant, *context);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* BackendServiceImpl::ListBackends(grpc::CallbackServerContext* context,
+                                                           const v1::ListBackendsRequest*,
+                                                           v1::ListBackendsResponse* response) {
+  TrackedCall tracked(calls_);
+  absl::StatusOr<std::string> tenant = CallerTenant(*auth_, *context);
+  if (tenant.ok()) *response->add_backends() = backend_;
+  return FinishWith(context, "ListBackends", tenant.status(), tenant.ok() ? *tenant : "");
+}
+
+grpc::ServerUnaryReactor* BackendServiceImpl::GetBackend(grpc::CallbackServerContext* context,
+                                                         const v1::GetBackendRequest* request,
+                                                         v1::Backend* response) {
+  TrackedCall tracked(calls_);
+  absl::StatusOr<std::string> tenant = CallerTenant(*auth_, *context);
+  absl::Status status = tenant.status();
+  if (status.ok()) {
+    if (request->name().empty()) {
+      status = absl::InvalidArgumentError("name: required");
+    } else if (request->name() != backend_.name()) {
+      status = absl::NotFoundError(
+          absl::StrCat("backend ", JsonQuote(request->name()), " not found"));
+    } else {
+      *response = backend_;
+    }
+  }
+  return FinishWith(context, "GetBackend", status, tenant.ok() ? *tenant : "");
+}
+
+}  // namespace qgrad::server

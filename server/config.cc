@@ -1,0 +1,253 @@
+// Flag and config-file parsing; see config.h.
+//
+// Thread-safety: no shared state.
+#include "server/config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace qgrad::server {
+namespace {
+
+struct Flag {
+  const char* help;
+  bool is_bool;
+  // Sets the field from the text; an error message (without the flag name) or "".
+  std::function<std::string(ServerConfig&, absl::string_view)> set;
+};
+
+std::function<std::string(ServerConfig&, absl::string_view)> String(
+    std::string ServerConfig::*field) {
+  return [field](ServerConfig& c, absl::string_view v) {
+    c.*field = std::string(v);
+    return std::string();
+  };
+}
+
+std::function<std::string(ServerConfig&, absl::string_view)> Bool(bool ServerConfig::*field) {
+  return [field](ServerConfig& c, absl::string_view v) {
+    if (v.empty() || v == "true" || v == "1") {
+      c.*field = true;
+    } else if (v == "false" || v == "0") {
+      c.*field = false;
+    } else {
+      return std::string("must be true or false");
+    }
+    return std::string();
+  };
+}
+
+template <typename T>
+std::function<std::string(ServerConfig&, absl::string_view)> Integer(T ServerConfig::*field,
+                                                                     int64_t min, int64_t max) {
+  return [=](ServerConfig& c, absl::string_view v) {
+    int64_t value = 0;
+    if (!absl::SimpleAtoi(v, &value) || value < min || value > max) {
+      return absl::StrCat("must be an integer in [", min, ", ", max, "]");
+    }
+    c.*field = static_cast<T>(value);
+    return std::string();
+  };
+}
+
+const std::map<std::string, Flag>& Flags() {
+  static const auto* flags = new std::map<std::string, Flag>{
+      {"listen", {"address to listen on, host:port (port 0: any free port)", false,
+                  String(&ServerConfig::listen)}},
+      {"port_file", {"also write the bound host:port to this file", false,
+                     String(&ServerConfig::port_file)}},
+      {"store", {"job store: sqlite (durable, in --data_dir) or memory", false,
+                 String(&ServerConfig::store)}},
+      {"data_dir", {"directory of the SQLite job store (jobs.db)", false,
+                    String(&ServerConfig::data_dir)}},
+      {"tokens_file", {"lines \"TENANT SHA256HEX\"; without it authentication is off", false,
+                       String(&ServerConfig::tokens_file)}},
+      {"tls_cert", {"PEM server certificate chain (enables TLS)", false,
+                    String(&ServerConfig::tls_cert)}},
+      {"tls_key", {"PEM private key of --tls_cert", false, String(&ServerConfig::tls_key)}},
+      {"tls_client_ca", {"PEM CA for client certificates (verified when presented)", false,
+                         String(&ServerConfig::tls_client_ca)}},
+      {"require_client_cert", {"mutual TLS: refuse clients without a valid certificate", true,
+                               Bool(&ServerConfig::require_client_cert)}},
+      {"allow_insecure_remote", {"allow plaintext on a non-loopback address", true,
+                                 Bool(&ServerConfig::allow_insecure_remote)}},
+      {"max_running_jobs", {"jobs optimizing at once", false,
+                            Integer(&ServerConfig::max_running_jobs, 1, 1024)}},
+      {"max_running_per_tenant", {"running jobs per tenant (0: max_running_jobs)", false,
+                                  Integer(&ServerConfig::max_running_per_tenant, 0, 1024)}},
+      {"max_queued_per_tenant", {"queued jobs per tenant", false,
+                                 Integer(&ServerConfig::max_queued_per_tenant, 1, 1000000)}},
+      {"max_request_bytes", {"largest request accepted", false,
+                             Integer(&ServerConfig::max_request_bytes, 1024, int64_t{1} << 30)}},
+      {"max_qubits", {"largest register accepted (also capped by memory)", false,
+                      Integer(&ServerConfig::max_qubits, 1, 40)}},
+      {"max_shots", {"most shots one job may draw", false,
+                     Integer(&ServerConfig::max_shots, 0, int64_t{1} << 40)}},
+      {"log_level", {"debug | info | warning | error", false, String(&ServerConfig::log_level)}},
+      {"shutdown_grace_seconds", {"on SIGTERM, time given to in-flight calls", false,
+                                  [](ServerConfig& c, absl::string_view v) {
+                                    double d = 0;
+                                    if (!absl::SimpleAtod(v, &d) || !(d >= 0) || d > 3600) {
+                                      return std::string("must be a number in [0, 3600]");
+                                    }
+                                    c.shutdown_grace_seconds = d;
+                                    return std::string();
+                                  }}},
+  };
+  return *flags;
+}
+
+absl::Status Apply(absl::string_view name, absl::string_view value, bool has_value,
+                   absl::string_view where, ServerConfig& config) {
+  auto it = Flags().find(std::string(name));
+  if (it == Flags().end()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "unknown flag --", name));
+  }
+  if (!has_value && !it->second.is_bool) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "--", name, " needs a value"));
+  }
+  const std::string error = it->second.set(config, value);
+  if (!error.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, "--", name, ": ", error));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--config: cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::Status ApplyConfigText(absl::string_view text, absl::string_view file_name,
+                             ServerConfig& config) {
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    const std::string where = absl::StrCat(file_name, ":", line_number, ": ");
+    const size_t eq = line.find('=');
+    if (eq == absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(where, "expected key = value"));
+    }
+    absl::string_view key = absl::StripAsciiWhitespace(line.substr(0, eq));
+    absl::string_view value = absl::StripAsciiWhitespace(line.substr(eq + 1));
+    if (absl::Status s = Apply(key, value, true, where, config); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ServerConfig> ParseCommandLine(const std::vector<std::string>& args) {
+  struct Given {
+    std::string name, value;
+    bool has_value;
+  };
+  std::vector<Given> given;
+  std::string config_file;
+  for (size_t i = 1; i < args.size(); ++i) {
+    absl::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") return absl::FailedPreconditionError(Usage());
+    if (!absl::ConsumePrefix(&arg, "--")) {
+      return absl::InvalidArgumentError(absl::StrCat("unexpected argument \"", arg, "\""));
+    }
+    Given g;
+    const size_t eq = arg.find('=');
+    g.name = std::string(arg.substr(0, eq));
+    g.has_value = eq != absl::string_view::npos;
+    if (g.has_value) g.value = std::string(arg.substr(eq + 1));
+    auto flag = Flags().find(g.name);
+    // "--flag value" for non-boolean flags.
+    if (!g.has_value && (g.name == "config" || (flag != Flags().end() && !flag->second.is_bool)) &&
+        i + 1 < args.size()) {
+      g.value = args[++i];
+      g.has_value = true;
+    }
+    if (g.name == "config") {
+      if (g.value.empty()) return absl::InvalidArgumentError("--config: needs a file name");
+      config_file = g.value;
+      continue;
+    }
+    given.push_back(std::move(g));
+  }
+  ServerConfig config;
+  if (!config_file.empty()) {
+    absl::StatusOr<std::string> text = ReadFile(config_file);
+    if (!text.ok()) return text.status();
+    if (absl::Status s = ApplyConfigText(*text, config_file, config); !s.ok()) return s;
+  }
+  for (const Given& g : given) {
+    if (absl::Status s = Apply(g.name, g.value, g.has_value, "", config); !s.ok()) return s;
+  }
+  if (absl::Status s = ValidateConfig(config); !s.ok()) return s;
+  return config;
+}
+
+bool IsLoopbackAddress(absl::string_view listen) {
+  absl::string_view host = listen;
+  if (absl::ConsumePrefix(&host, "[")) {
+    host = host.substr(0, host.find(']'));
+  } else if (std::count(host.begin(), host.end(), ':') == 1) {
+    host = host.substr(0, host.find(':'));
+  }
+  if (absl::StartsWith(host, "ipv4:")) host.remove_prefix(5);
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::Status ValidateConfig(const ServerConfig& config) {
+  if (config.store != "sqlite" && config.store != "memory") {
+    return absl::InvalidArgumentError("--store: must be sqlite or memory");
+  }
+  if (config.store == "sqlite" && config.data_dir.empty()) {
+    return absl::InvalidArgumentError("--data_dir: required with --store=sqlite");
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key: give both or neither");
+  }
+  const bool tls = !config.tls_cert.empty();
+  if (!config.tls_client_ca.empty() && !tls) {
+    return absl::InvalidArgumentError("--tls_client_ca: needs --tls_cert and --tls_key");
+  }
+  if (config.require_client_cert && config.tls_client_ca.empty()) {
+    return absl::InvalidArgumentError("--require_client_cert: needs --tls_client_ca");
+  }
+  if (!tls && !config.allow_insecure_remote && !IsLoopbackAddress(config.listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--listen: ", config.listen,
+        " is not a loopback address; serving it without TLS is refused (give --tls_cert and "
+        "--tls_key, or --allow_insecure_remote to force plaintext)"));
+  }
+  static const std::set<std::string> kLevels = {"debug", "info", "warning", "error"};
+  if (!kLevels.count(config.log_level)) {
+    return absl::InvalidArgumentError("--log_level: must be debug, info, warning or error");
+  }
+  return absl::OkStatus();
+}
+
+std::string Usage() {
+  std::string usage =
+      "usage: qgradd [--flag=value ...]   |   qgradd hash-token < TOKEN\n"
+      "  --config=FILE  read \"flag = value\" lines first (command-line flags win)\n";
+  for (const auto& [name, flag] : Flags()) {
+    absl::StrAppend(&usage, "  --", name, flag.is_bool ? "" : "=V", "  ", flag.help, "\n");
+  }
+  return usage;
+}
+
+}  // namespace qgrad::server

@@ -1,0 +1,61 @@
+// qgradd's configuration: command-line flags and an optional config file with the same
+// keys (`--config=FILE`; lines `key = value`, '#' comments; flags given on the command line
+// win over the file). `--help` prints Usage().
+//
+// Security rules enforced by ValidateConfig: the default address is loopback; a
+// non-loopback address needs TLS (--tls_cert/--tls_key) unless --allow_insecure_remote;
+// --require_client_cert needs --tls_client_ca.
+//
+// Thread-safety: values and free functions.
+#ifndef QGRAD_SERVER_CONFIG_H_
+#define QGRAD_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace qgrad::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:50051";  // port 0: any free port
+  std::string port_file;                   // the bound "host:port" is written here too
+  std::string store = "sqlite";            // "sqlite" (durable) | "memory"
+  std::string data_dir = "qgradd-data";    // sqlite: holds jobs.db
+  std::string tokens_file;                 // empty: authentication off (tenant "default")
+  std::string tls_cert;                    // PEM server certificate chain
+  std::string tls_key;                     // PEM private key
+  std::string tls_client_ca;               // PEM CA that client certificates must chain to
+  bool require_client_cert = false;        // mutual TLS: refuse clients without one
+  bool allow_insecure_remote = false;      // permit plaintext on a non-loopback address
+  int max_running_jobs = 2;                // jobs optimizing at once (worker threads)
+  int max_running_per_tenant = 0;          // 0: max_running_jobs
+  int max_queued_per_tenant = 100;         // more queued jobs: RESOURCE_EXHAUSTED
+  int64_t max_request_bytes = 4 << 20;     // larger requests: RESOURCE_EXHAUSTED
+  int max_qubits = 20;                     // also capped by what memory holds
+  int64_t max_shots = 1'000'000;           // per job
+  std::string log_level = "info";          // debug | info | warning | error
+  double shutdown_grace_seconds = 5;       // SIGTERM: time given to in-flight RPCs
+};
+
+// Parses argv (argv[0] skipped). A `--help` flag yields FAILED_PRECONDITION with the usage
+// text as message; everything else wrong is INVALID_ARGUMENT naming the flag. The result
+// is validated (ValidateConfig).
+absl::StatusOr<ServerConfig> ParseCommandLine(const std::vector<std::string>& args);
+
+// Applies `key = value` lines; INVALID_ARGUMENT "FILE:LINE: ...".
+absl::Status ApplyConfigText(absl::string_view text, absl::string_view file_name,
+                             ServerConfig& config);
+
+absl::Status ValidateConfig(const ServerConfig& config);
+
+// True for localhost, 127.0.0.0/8 and ::1 (with or without brackets and port).
+bool IsLoopbackAddress(absl::string_view listen);
+
+std::string Usage();
+
+}  // namespace qgrad::server
+
+#endif  // QGRAD_SERVER_CONFIG_H_

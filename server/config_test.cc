@@ -1,0 +1,101 @@
+// Tests of qgradd's configuration: defaults, both flag spellings, a config file under the
+// command line, the loopback/TLS rules, and errors that name the flag or file line.
+//
+// Thread-safety: single-threaded tests.
+#include "server/config.h"
+
+#include <fstream>
+
+#include "gtest/gtest.h"
+
+namespace qgrad::server {
+namespace {
+
+absl::StatusOr<ServerConfig> Parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "qgradd");
+  return ParseCommandLine(args);
+}
+
+TEST(ConfigTest, DefaultsAreLoopbackAndDurable) {
+  absl::StatusOr<ServerConfig> config = Parse({});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen, "127.0.0.1:50051");
+  EXPECT_EQ(config->store, "sqlite");
+  EXPECT_FALSE(config->allow_insecure_remote);
+}
+
+TEST(ConfigTest, ParsesBothFlagSpellings) {
+  absl::StatusOr<ServerConfig> config =
+      Parse({"--listen", "127.0.0.1:0", "--max_running_jobs=3", "--store=memory",
+             "--require_client_cert=false", "--max_qubits", "12", "--shutdown_grace_seconds=0.5"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen, "127.0.0.1:0");
+  EXPECT_EQ(config->max_running_jobs, 3);
+  EXPECT_EQ(config->store, "memory");
+  EXPECT_EQ(config->max_qubits, 12);
+  EXPECT_DOUBLE_EQ(config->shutdown_grace_seconds, 0.5);
+}
+
+TEST(ConfigTest, ConfigFileLinesYieldToTheCommandLine) {
+  const std::string path = ::testing::TempDir() + "/qgradd_config_test.conf";
+  {
+    std::ofstream out(path);
+    out << "# qgradd\nmax_running_jobs = 4\nmax_queued_per_tenant=7\nlisten = 127.0.0.1:9\n";
+  }
+  absl::StatusOr<ServerConfig> config = Parse({"--config=" + path, "--max_running_jobs=2"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_running_jobs, 2);
+  EXPECT_EQ(config->max_queued_per_tenant, 7);
+  EXPECT_EQ(config->listen, "127.0.0.1:9");
+
+  ServerConfig direct;
+  absl::Status bad = ApplyConfigText("max_qubits = 12\nmax_qubits = lots\n", "x.conf", direct);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("x.conf:2: --max_qubits: must be an integer"), std::string::npos)
+      << bad;
+  EXPECT_NE(ApplyConfigText("no equals sign\n", "y.conf", direct).message().find("y.conf:1:"),
+            std::string::npos);
+}
+
+TEST(ConfigTest, ErrorsNameTheFlag) {
+  struct Bad {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const Bad& bad : std::vector<Bad>{
+           {{"--nope=1"}, "unknown flag --nope"},
+           {{"stray"}, "unexpected argument"},
+           {{"--max_running_jobs=0"}, "--max_running_jobs: must be an integer in [1, 1024]"},
+           {{"--max_qubits=x"}, "--max_qubits"},
+           {{"--store=postgres"}, "--store: must be sqlite or memory"},
+           {{"--tls_cert=a.pem"}, "--tls_cert and --tls_key"},
+           {{"--tls_client_ca=ca.pem"}, "--tls_client_ca: needs --tls_cert"},
+           {{"--tls_cert=a", "--tls_key=b", "--require_client_cert"},
+            "--require_client_cert: needs --tls_client_ca"},
+           {{"--listen=0.0.0.0:50051"}, "is not a loopback address"},
+           {{"--listen=[::]:0"}, "is not a loopback address"},
+           {{"--listen=10.1.2.3:7"}, "is not a loopback address"},
+           {{"--log_level=loud"}, "--log_level"},
+           {{"--config=/nonexistent.conf"}, "--config: cannot read"},
+       }) {
+    absl::StatusOr<ServerConfig> config = Parse(bad.args);
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << bad.args[0];
+    EXPECT_NE(config.status().message().find(bad.message), std::string::npos) << config.status();
+  }
+  EXPECT_EQ(Parse({"--help"}).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(ConfigTest, RemoteAddressesNeedTlsOrAnExplicitForce) {
+  EXPECT_TRUE(Parse({"--listen=0.0.0.0:1", "--tls_cert=c", "--tls_key=k"}).ok());
+  EXPECT_TRUE(Parse({"--listen=0.0.0.0:1", "--allow_insecure_remote"}).ok());
+  for (const char* loopback : {"127.0.0.1:1", "127.9.9.9:0", "localhost:5", "[::1]:5", "::1",
+                               "ipv4:127.0.0.1:3"}) {
+    EXPECT_TRUE(IsLoopbackAddress(loopback)) << loopback;
+  }
+  for (const char* remote : {"0.0.0.0:1", "[::]:1", "10.0.0.1:1", "example.com:1", "[::2]:1"}) {
+    EXPECT_FALSE(IsLoopbackAddress(remote)) << remote;
+  }
+}
+
+}  // namespace
+}  // namespace qgrad::server

@@ -1,0 +1,45 @@
+// JobExecutor: runs one job through runner::RunJob and keeps the store in step with it.
+//
+// Durability: the RUNNING transition and its event are one store update; for resumable
+// methods (nested) each outer iteration's progress event, checkpoint and iterations_done
+// are ONE update, so after a crash the store never holds an event without its checkpoint
+// or the reverse; the terminal state, its event and the result are one update. Every
+// update expects the job to be RUNNING, so nothing is written after a CancelJob made it
+// terminal. A restarted job resumes from its checkpoint; a non-resumable method (the
+// baselines) runs again from its deterministic start and the events already stored are
+// not stored twice.
+//
+// Stops: kCancelled (CancelJob already recorded CANCELLED) writes nothing more;
+// kDeadline records CANCELLED "deadline exceeded"; kShutdown writes nothing, leaving the
+// job RUNNING with its last checkpoint for the next start.
+//
+// Thread-safety: Run and Expire may be called concurrently for different jobs.
+#ifndef QGRAD_SERVER_EXECUTOR_H_
+#define QGRAD_SERVER_EXECUTOR_H_
+
+#include "server/clock.h"
+#include "server/events.h"
+#include "server/scheduler.h"
+#include "store/job_store.h"
+
+namespace qgrad::server {
+
+class JobExecutor {
+ public:
+  // Pointers must outlive the executor.
+  JobExecutor(store::JobStore* store, EventHub* hub, const Clock* clock)
+      : store_(store), hub_(hub), clock_(clock) {}
+
+  void Run(const Task& task, RunControl& control);
+  // A queued (or waiting-to-resume) job whose deadline passed: CANCELLED.
+  void Expire(const Task& task);
+
+ private:
+  store::JobStore* store_;
+  EventHub* hub_;
+  const Clock* clock_;
+};
+
+}  // namespace qgrad::server
+
+#endif  // QGRAD_SERVER_EXECUTOR_H_

@@ -1,0 +1,247 @@
+// JobService handlers and the WatchJob reactor; see job_service.h.
+//
+// Thread-safety: a WatchReactor's state is guarded by its mutex; at most one thread at a
+// time holds its "writer role" (reads the store and writes to the stream), so the store
+// reads, the write buffer and the sequence cursor need no lock of their own.
+#include "server/job_service.h"
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "server/call_context.h"
+#include "server/grpc_status.h"
+
+namespace qgrad::server {
+namespace {
+
+// Runs `body` for an authenticated caller and finishes the call with its status.
+template <typename Body>
+grpc::ServerUnaryReactor* Unary(const TokenAuthenticator& auth, CallTracker* calls,
+                                grpc::CallbackServerContext* context, const char* method,
+                                Body body) {
+  TrackedCall tracked(calls);
+  absl::StatusOr<std::string> tenant = CallerTenant(auth, *context);
+  absl::Status status = tenant.ok() ? body(*tenant) : tenant.status();
+  LogCall(method, status, tenant.ok() ? *tenant : "", *context);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Copies a successful result into the response.
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
+}
+
+bool IsTerminalEvent(const v1::JobEvent& event) {
+  return event.kind_case() == v1::JobEvent::kState &&
+         (event.state() == v1::JOB_STATE_SUCCEEDED || event.state() == v1::JOB_STATE_FAILED ||
+          event.state() == v1::JOB_STATE_CANCELLED);
+}
+
+// A stream that ends at once with `status`.
+class FinishedWriter : public grpc::ServerWriteReactor<v1::JobEvent> {
+ public:
+  explicit FinishedWriter(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+class WatchReactor : public grpc::ServerWriteReactor<v1::JobEvent>, public EventListener {
+ public:
+  static WatchReactor* Start(JobManager* jobs, CallTracker* calls, std::string job_id,
+                             int64_t after_sequence) {
+    auto reactor = std::shared_ptr<WatchReactor>(
+        new WatchReactor(jobs, calls, std::move(job_id), after_sequence));
+    reactor->self_ = reactor;
+    // Subscribe before the first read, so that no event can slip between the two.
+    reactor->subscription_ = jobs->hub().Subscribe(reactor->job_id_, reactor);
+    reactor->Pump();
+    return reactor.get();
+  }
+
+  void OnEvents() override {
+    {
+      absl::MutexLock lock(&mu_);
+      wake_ = true;
+    }
+    Pump();
+  }
+
+  void OnWriteDone(bool ok) override {
+    // Still holding the writer role: nobody else writes or finishes meanwhile.
+    if (!ok) return FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "stream broken"));
+    if (wrote_terminal_) return FinishOnce(grpc::Status::OK);
+    ReleaseWriterRole();
+    Pump();
+  }
+
+  void OnCancel() override {
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled_ = true;
+      if (writing_) return;  // the writer role finishes the call when it lets go
+    }
+    FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
+  }
+
+  void OnDone() override {
+    jobs_->hub().Unsubscribe(subscription_);
+    calls_->End();
+    // The last reference may be a notifier's; this object dies with it.
+    std::shared_ptr<WatchReactor> self = std::move(self_);
+  }
+
+ private:
+  static constexpr int32_t kBatch = 64;
+
+  WatchReactor(JobManager* jobs, CallTracker* calls, std::string job_id,
+               int64_t after_sequence)
+      : jobs_(jobs), calls_(calls), job_id_(std::move(job_id)), after_(after_sequence) {
+    calls_->Begin();  // until OnDone
+  }
+
+  // Writes the next stored event, if any; returns with the writer role released when the
+  // log has nothing new (a later OnEvents calls again).
+  void Pump() {
+    for (;;) {
+      {
+        absl::MutexLock lock(&mu_);
+        if (writing_ || finished_) return;
+        writing_ = true;
+        wake_ = false;
+      }
+      if (buffer_.empty()) {
+        if (jobs_->hub().closed()) {
+          return FinishOnce(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                         "the server is shutting down"));
+        }
+        absl::StatusOr<std::vector<v1::JobEvent>> events =
+            jobs_->ReadEvents(job_id_, after_, kBatch);
+        if (!events.ok()) return FinishOnce(ToGrpcStatus(events.status()));
+        buffer_.assign(events->begin(), events->end());
+      }
+      if (!buffer_.empty()) {
+        current_ = std::move(buffer_.front());
+        buffer_.pop_front();
+        after_ = current_.sequence();
+        wrote_terminal_ = IsTerminalEvent(current_);
+        StartWrite(&current_);
+        return;
+      }
+      if (!ReleaseWriterRole()) return;
+    }
+  }
+
+  // Lets go of the writer role. True when a wake-up arrived meanwhile (look again).
+  bool ReleaseWriterRole() {
+    bool cancelled = false;
+    {
+      absl::MutexLock lock(&mu_);
+      cancelled = cancelled_;
+      if (!cancelled) {
+        writing_ = false;
+        return wake_;
+      }
+    }
+    FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
+    return false;
+  }
+
+  void FinishOnce(const grpc::Status& status) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    Finish(status);
+  }
+
+  JobManager* const jobs_;
+  CallTracker* const calls_;
+  const std::string job_id_;
+  uint64_t subscription_ = 0;
+  std::shared_ptr<WatchReactor> self_;  // gRPC's reference, dropped in OnDone
+
+  // Owned by the writer role.
+  int64_t after_;
+  std::deque<v1::JobEvent> buffer_;
+  v1::JobEvent current_;
+  bool wrote_terminal_ = false;
+
+  absl::Mutex mu_;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;  // someone holds the writer role
+  bool wake_ ABSL_GUARDED_BY(mu_) = false;     // the log may have grown since the last read
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* JobServiceImpl::SubmitJob(grpc::CallbackServerContext* context,
+                                                    const v1::SubmitJobRequest* request,
+                                                    v1::SubmitJobResponse* response) {
+  return Unary(*auth_, calls_, context, "SubmitJob", [&](const std::string& tenant) {
+    return Deliver(jobs_->Submit(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* JobServiceImpl::GetJob(grpc::CallbackServerContext* context,
+                                                 const v1::GetJobRequest* request,
+                                                 v1::Job* response) {
+  return Unary(*auth_, calls_, context, "GetJob", [&](const std::string& tenant) {
+    return Deliver(jobs_->GetJob(tenant, request->job_id()), response);
+  });
+}
+
+grpc::ServerUnaryReactor* JobServiceImpl::ListJobs(grpc::CallbackServerContext* context,
+                                                   const v1::ListJobsRequest* request,
+                                                   v1::ListJobsResponse* response) {
+  return Unary(*auth_, calls_, context, "ListJobs", [&](const std::string& tenant) {
+    return Deliver(jobs_->ListJobs(tenant, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* JobServiceImpl::CancelJob(grpc::CallbackServerContext* context,
+                                                    const v1::CancelJobRequest* request,
+                                                    v1::CancelJobResponse* response) {
+  return Unary(*auth_, calls_, context, "CancelJob", [&](const std::string& tenant) {
+    return Deliver(jobs_->CancelJob(tenant, request->job_id()), response);
+  });
+}
+
+grpc::ServerUnaryReactor* JobServiceImpl::GetJobResult(grpc::CallbackServerContext* context,
+                                                       const v1::GetJobResultRequest* request,
+                                                       v1::JobResult* response) {
+  return Unary(*auth_, calls_, context, "GetJobResult", [&](const std::string& tenant) {
+    return Deliver(jobs_->GetResult(tenant, request->job_id()), response);
+  });
+}
+
+grpc::ServerWriteReactor<v1::JobEvent>* JobServiceImpl::WatchJob(
+    grpc::CallbackServerContext* context, const v1::WatchJobRequest* request) {
+  TrackedCall tracked(calls_);
+  absl::StatusOr<std::string> tenant = CallerTenant(*auth_, *context);
+  absl::Status status = tenant.status();
+  if (status.ok()) status = ValidateWatch(*request);
+  absl::StatusOr<store::JobRecord> record = absl::UnknownError("not looked up");
+  if (status.ok()) {
+    record = jobs_->Lookup(*tenant, request->job_id());
+    status = record.status();
+  }
+  LogCall("WatchJob", status, tenant.ok() ? *tenant : "", *context);
+  if (!status.ok()) return new FinishedWriter(ToGrpcStatus(status));
+  if (store::IsTerminal(record->state) &&
+      request->after_sequence() >= record->last_event_sequence) {
+    return new FinishedWriter(grpc::Status::OK);  // nothing left to replay, nothing to come
+  }
+  return WatchReactor::Start(jobs_, calls_, request->job_id(), request->after_sequence());
+}
+
+}  // namespace qgrad::server

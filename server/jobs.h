@@ -1,0 +1,109 @@
+// JobManager: the job service's logic, independent of gRPC — submission (validation,
+// idempotency, per-tenant queue quota), lookups that hide other tenants' jobs (NOT_FOUND),
+// listing, cancellation, results, event reads for WatchJob, recovery after a restart, and
+// graceful shutdown. It owns the scheduler, the executor and the event hub; the store is
+// the only state that survives the process.
+//
+// Recovery (Start): jobs RUNNING in the store are re-queued first and resume from their
+// last checkpoint; QUEUED jobs are queued again in their order.
+//
+// Thread-safety: every public method may be called concurrently after Start.
+#ifndef QGRAD_SERVER_JOBS_H_
+#define QGRAD_SERVER_JOBS_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "qgrad/v1/service.pb.h"
+#include "server/clock.h"
+#include "server/events.h"
+#include "server/executor.h"
+#include "server/scheduler.h"
+#include "server/validation.h"
+#include "store/job_store.h"
+
+namespace qgrad::server {
+
+struct JobManagerOptions {
+  RequestLimits limits;
+  int max_running_jobs = 2;
+  int max_running_per_tenant = 0;   // 0: max_running_jobs
+  int max_queued_per_tenant = 100;
+  int64_t reaper_poll_micros = 50'000;
+};
+
+class JobManager {
+ public:
+  // `store` and `clock` must outlive the manager.
+  JobManager(store::JobStore* store, const JobManagerOptions& options, const Clock* clock);
+  ~JobManager();  // Shutdown()
+  JobManager(const JobManager&) = delete;
+  JobManager& operator=(const JobManager&) = delete;
+
+  // Re-queues the store's RUNNING and QUEUED jobs and starts the workers.
+  absl::Status Start();
+
+  absl::StatusOr<v1::SubmitJobResponse> Submit(const std::string& tenant,
+                                               const v1::SubmitJobRequest& request);
+  absl::StatusOr<v1::Job> GetJob(const std::string& tenant, const std::string& job_id);
+  absl::StatusOr<v1::ListJobsResponse> ListJobs(const std::string& tenant,
+                                                const v1::ListJobsRequest& request);
+  absl::StatusOr<v1::CancelJobResponse> CancelJob(const std::string& tenant,
+                                                  const std::string& job_id);
+  absl::StatusOr<v1::JobResult> GetResult(const std::string& tenant, const std::string& job_id);
+
+  // The job's record if `tenant` may see it, else NOT_FOUND (also for other tenants' jobs).
+  absl::StatusOr<store::JobRecord> Lookup(const std::string& tenant, const std::string& job_id);
+  // Stored events after `after_sequence`, at most `limit`.
+  absl::StatusOr<std::vector<v1::JobEvent>> ReadEvents(const std::string& job_id,
+                                                       int64_t after_sequence, int32_t limit);
+  EventHub& hub() { return hub_; }
+
+  // Graceful shutdown: refuses new submissions (UNAVAILABLE), stops running jobs at their
+  // next inner step leaving them RUNNING with their last checkpoint, wakes every watcher.
+  // Idempotent.
+  void Shutdown();
+
+  int num_running() const { return scheduler_.num_running(); }
+  int num_queued() const { return scheduler_.num_queued(); }
+
+ private:
+  std::string NewJobId() ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status CheckAccepting() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Reserves a place in the tenant's queue quota (RESOURCE_EXHAUSTED when full); the
+  // caller releases it with ReleaseQueuePlace once the job is enqueued or was not created.
+  absl::Status ReserveQueuePlace(const std::string& tenant) ABSL_LOCKS_EXCLUDED(quota_mu_);
+  void ReleaseQueuePlace(const std::string& tenant) ABSL_LOCKS_EXCLUDED(quota_mu_);
+  // The tenant's job with this idempotency key, if any (a scan; used only at the quota).
+  absl::StatusOr<std::optional<store::JobRecord>> FindByKey(const std::string& tenant,
+                                                            const std::string& key);
+  absl::Status Requeue(store::JobState state);
+  static Task TaskOf(const store::JobRecord& record);
+
+  store::JobStore* const store_;
+  const JobManagerOptions options_;
+  const Clock* const clock_;
+  EventHub hub_;
+  JobExecutor executor_;
+  Scheduler scheduler_;
+
+  mutable absl::Mutex mu_;
+  bool accepting_ ABSL_GUARDED_BY(mu_) = true;
+  std::mt19937_64 id_rng_ ABSL_GUARDED_BY(mu_);
+  // Submissions between their quota check and their place in the scheduler's queue, so
+  // that concurrent submissions (whose durable commits the store batches) cannot overrun
+  // the quota together.
+  absl::Mutex quota_mu_;
+  std::map<std::string, int> reserved_ ABSL_GUARDED_BY(quota_mu_);
+};
+
+}  // namespace qgrad::server
+
+#endif  // QGRAD_SERVER_JOBS_H_

@@ -1,0 +1,259 @@
+// Tests of the JobManager on the in-memory store with real (tiny) runs: the job life
+// cycle and its event log, tenant isolation, validation, the queue quota, deadlines of
+// queued jobs, recovery of RUNNING jobs from a checkpoint (nested) or from the start
+// without duplicated events (baselines), and shutdown leaving a job resumable.
+//
+// Thread-safety: the manager runs jobs on its own threads; the test thread only calls it.
+#include "server/jobs.h"
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runner/json_io.h"
+#include "qgrad/v1/checkpoint.pb.h"
+#include "runner/runner.h"
+#include "server/job_records.h"
+#include "server/log.h"
+#include "store/memory_job_store.h"
+
+namespace qgrad::server {
+namespace {
+
+using store::JobState;
+
+v1::JobSpec Spec(const std::string& json) {
+  absl::StatusOr<v1::JobSpec> spec = runner::ParseJobSpecJson(json);
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  return spec.ok() ? *spec : v1::JobSpec();
+}
+
+v1::JobSpec Nested(int iterations) {
+  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4, "periodic": true}},
+      "initialState": {"preparation": "zero"}, "method": {"nested": {"stepSize": 0.05,
+      "stop": {"maxIterations": )" + std::to_string(iterations) +
+              R"(, "indicatorThreshold": 0}}}})");
+}
+
+v1::JobSpec Adapt() {
+  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+      "method": {"adaptVqe": {"maxIterations": 6, "gradientThreshold": 0}}})");
+}
+
+v1::JobSpec Endless() {
+  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 6, "periodic": true}},
+      "initialState": {"preparation": "zero"}, "method": {"nested": {"stepSize": 0.002,
+      "stop": {"maxIterations": 100000, "maxLayers": 100000, "indicatorThreshold": 0}}}})");
+}
+
+std::string Comparable(v1::JobResult result) {
+  result.clear_wall_seconds();
+  for (v1::IterationEvent& e : *result.mutable_history()) e.clear_elapsed_seconds();
+  return result.SerializeAsString();
+}
+
+class JobsTest : public ::testing::Test {
+ protected:
+  void SetUp() override { SetMinLogLevel(LogLevel::kWarning); }
+  void TearDown() override { SetMinLogLevel(LogLevel::kInfo); }
+
+  void Start(JobManagerOptions options = {}) {
+    options.reaper_poll_micros = 1000;
+    jobs_ = std::make_unique<JobManager>(&store_, options, &clock_);
+    ASSERT_TRUE(jobs_->Start().ok());
+  }
+
+  std::string Submit(const std::string& tenant, const v1::JobSpec& spec, double deadline = 0) {
+    v1::SubmitJobRequest request;
+    *request.mutable_spec() = spec;
+    request.set_deadline_seconds(deadline);
+    absl::StatusOr<v1::SubmitJobResponse> response = jobs_->Submit(tenant, request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? response->job().id() : "";
+  }
+
+  store::JobRecord WaitFor(const std::string& id,
+                           const std::function<bool(const store::JobRecord&)>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    for (;;) {
+      absl::StatusOr<store::JobRecord> record = store_.GetJob(id);
+      if (record.ok() && done(*record)) return *record;
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "timed out waiting for " << id;
+        return record.ok() ? *record : store::JobRecord();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+  store::JobRecord WaitTerminal(const std::string& id) {
+    return WaitFor(id, [](const store::JobRecord& r) { return store::IsTerminal(r.state); });
+  }
+
+  std::vector<v1::JobEvent> Events(const std::string& id) {
+    absl::StatusOr<std::vector<v1::JobEvent>> events = jobs_->ReadEvents(id, 0, 1000);
+    EXPECT_TRUE(events.ok()) << events.status();
+    return events.ok() ? *events : std::vector<v1::JobEvent>();
+  }
+
+  // Stores a job as a crashed server would have left it: RUNNING, with `events` after
+  // QUEUED and RUNNING, and `checkpoint` when given.
+  void StoreRunning(const std::string& id, const v1::JobSpec& spec,
+                    const std::vector<v1::IterationEvent>& iterations,
+                    std::optional<std::string> checkpoint) {
+    store::JobRecord record;
+    record.id = id;
+    record.tenant = "alice";
+    record.spec = spec.SerializeAsString();
+    record.state = JobState::kQueued;
+    record.create_time_micros = clock_.NowMicros();
+    ASSERT_TRUE(store_.CreateJob(record, {StateEventPayload(JobState::kQueued)}, 1).ok());
+    store::JobUpdate update;
+    update.state = JobState::kRunning;
+    update.events.push_back(StateEventPayload(JobState::kRunning));
+    for (const v1::IterationEvent& e : iterations) {
+      update.events.push_back(IterationEventPayload(e));
+    }
+    update.iterations_done = int32_t(iterations.size());
+    update.checkpoint = std::move(checkpoint);
+    ASSERT_TRUE(store_.UpdateJob(id, update).ok());
+  }
+
+  SystemClock clock_;
+  store::MemoryJobStore store_;
+  std::unique_ptr<JobManager> jobs_;
+};
+
+TEST_F(JobsTest, RunsAJobThroughItsLifeCycle) {
+  Start();
+  const v1::JobSpec spec = Nested(3);
+  const std::string id = Submit("alice", spec);
+  store::JobRecord done = WaitTerminal(id);
+  ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
+  EXPECT_EQ(done.iterations_done, 3);
+  std::vector<v1::JobEvent> events = Events(id);
+  ASSERT_EQ(events.size(), 6u);  // QUEUED, RUNNING, 3 iterations, SUCCEEDED
+  EXPECT_EQ(events[0].state(), v1::JOB_STATE_QUEUED);
+  EXPECT_EQ(events[1].state(), v1::JOB_STATE_RUNNING);
+  EXPECT_EQ(events[4].iteration().iteration(), 2);
+  EXPECT_EQ(events[5].state(), v1::JOB_STATE_SUCCEEDED);
+  absl::StatusOr<v1::JobResult> result = jobs_->GetResult("alice", id);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(Comparable(*result), Comparable(runner::RunJob(spec).value()));
+  // The checkpoint written with the last iteration is there for a restart.
+  EXPECT_TRUE(store_.GetCheckpoint(id).value().has_value());
+}
+
+TEST_F(JobsTest, OtherTenantsJobsDoNotExist) {
+  Start();
+  const std::string id = Submit("alice", Nested(1));
+  WaitTerminal(id);
+  EXPECT_EQ(jobs_->GetJob("bob", id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(jobs_->GetResult("bob", id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(jobs_->CancelJob("bob", id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(jobs_->Lookup("bob", id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(jobs_->ListJobs("bob", {}).value().jobs_size(), 0);
+  EXPECT_EQ(jobs_->ListJobs("alice", {}).value().jobs_size(), 1);
+  EXPECT_TRUE(jobs_->GetJob("alice", id).ok());
+}
+
+TEST_F(JobsTest, ValidationNamesTheField) {
+  Start();
+  v1::SubmitJobRequest request;
+  *request.mutable_spec() =
+      Spec(R"({"problem": {"pauliSum": {"text": "Z0"}}, "method": {"nested": {"stepSize": -1}}})");
+  absl::Status status = jobs_->Submit("alice", request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "spec.method.nested.step_size: must be > 0");
+  EXPECT_EQ(store_.CountJobs({}).value(), 0);
+}
+
+TEST_F(JobsTest, QueueQuotaAndQueuedDeadlines) {
+  JobManagerOptions options;
+  options.max_running_jobs = 1;
+  options.max_queued_per_tenant = 1;
+  Start(options);
+  const std::string running = Submit("alice", Endless());
+  WaitFor(running, [](const store::JobRecord& r) { return r.state == JobState::kRunning; });
+  const std::string queued = Submit("alice", Nested(1), /*deadline=*/0.05);
+  v1::SubmitJobRequest more;
+  *more.mutable_spec() = Nested(1);
+  absl::Status refused = jobs_->Submit("alice", more).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.message(),
+            "tenant alice has 1 queued jobs; the limit is 1 (max_queued_per_tenant)");
+  EXPECT_TRUE(jobs_->Submit("bob", more).ok());  // quotas are per tenant
+
+  store::JobRecord expired = WaitTerminal(queued);
+  EXPECT_EQ(expired.state, JobState::kCancelled);
+  EXPECT_EQ(expired.error, "deadline exceeded");
+  absl::StatusOr<v1::CancelJobResponse> cancelled = jobs_->CancelJob("alice", running);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->job().state(), v1::JOB_STATE_CANCELLED);
+}
+
+TEST_F(JobsTest, ResumesARunningNestedJobFromItsCheckpoint) {
+  const v1::JobSpec spec = Nested(6);
+  std::vector<std::string> checkpoints;
+  std::vector<v1::IterationEvent> iterations;
+  runner::RunOptions options;
+  options.on_iteration = [&](const v1::IterationEvent& e) { iterations.push_back(e); };
+  options.on_checkpoint = [&](const std::string& c) { checkpoints.push_back(c); };
+  absl::StatusOr<v1::JobResult> reference = runner::RunJob(spec, options);
+  ASSERT_TRUE(reference.ok());
+  ASSERT_EQ(checkpoints.size(), 6u);
+  iterations.resize(2);
+  StoreRunning("j-crashed", spec, iterations, checkpoints[1]);
+
+  Start();
+  store::JobRecord done = WaitTerminal("j-crashed");
+  ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
+  EXPECT_EQ(Comparable(jobs_->GetResult("alice", "j-crashed").value()), Comparable(*reference));
+  std::vector<v1::JobEvent> events = Events("j-crashed");
+  ASSERT_EQ(events.size(), 2u + 6u + 1u);  // no second RUNNING event, no repeated iteration
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(events[2 + i].iteration().iteration(), i);
+}
+
+TEST_F(JobsTest, RerunsARunningBaselineWithoutStoringItsEventsTwice) {
+  const v1::JobSpec spec = Adapt();
+  absl::StatusOr<v1::JobResult> reference = runner::RunJob(spec);
+  ASSERT_TRUE(reference.ok());
+  ASSERT_GE(reference->history_size(), 4);
+  std::vector<v1::IterationEvent> stored(reference->history().begin(),
+                                         reference->history().begin() + 3);
+  StoreRunning("j-baseline", spec, stored, std::nullopt);
+
+  Start();
+  store::JobRecord done = WaitTerminal("j-baseline");
+  ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
+  EXPECT_EQ(Comparable(jobs_->GetResult("alice", "j-baseline").value()), Comparable(*reference));
+  std::vector<v1::JobEvent> events = Events("j-baseline");
+  ASSERT_EQ(int(events.size()), 2 + reference->history_size() + 1);
+  for (int i = 0; i < reference->history_size(); ++i) {
+    EXPECT_EQ(events[2 + i].iteration().added_operator(),
+              reference->history(i).added_operator());
+  }
+}
+
+TEST_F(JobsTest, ShutdownLeavesARunningJobResumable) {
+  Start();
+  const std::string id = Submit("alice", Endless());
+  WaitFor(id, [](const store::JobRecord& r) { return r.iterations_done >= 2; });
+  jobs_->Shutdown();
+  EXPECT_EQ(jobs_->Submit("alice", v1::SubmitJobRequest()).status().code(),
+            absl::StatusCode::kInvalidArgument);  // validation comes first
+  v1::SubmitJobRequest good;
+  *good.mutable_spec() = Nested(1);
+  EXPECT_EQ(jobs_->Submit("alice", good).status().code(), absl::StatusCode::kUnavailable);
+  store::JobRecord record = store_.GetJob(id).value();
+  EXPECT_EQ(record.state, JobState::kRunning);
+  // The stored checkpoint is exactly as far as the stored events.
+  v1::Checkpoint checkpoint;
+  ASSERT_TRUE(checkpoint.ParseFromString(store_.GetCheckpoint(id).value().value()));
+  EXPECT_EQ(checkpoint.nested().history_size(), record.iterations_done);
+  EXPECT_EQ(record.last_event_sequence, 2 + record.iterations_done);
+}
+
+}  // namespace
+}  // namespace qgrad::server

@@ -1,0 +1,310 @@
+// Integration-test helpers; see qgradd_test_util.h.
+//
+// Thread-safety: test-thread only (a process counter is atomic).
+#include "server/qgradd_test_util.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "runner/json_io.h"
+#include "runner/runner.h"
+
+extern char** environ;
+
+namespace qgrad::server::testing {
+namespace {
+
+constexpr char kListening[] = "qgradd listening on ";
+
+std::atomic<int> process_counter{0};
+
+// Reads one line from `fd` within `timeout`; false on EOF or timeout.
+bool ReadLine(int fd, std::chrono::milliseconds timeout, std::string* line) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  line->clear();
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, int(left.count())) <= 0) continue;
+    char c;
+    const ssize_t n = read(fd, &c, 1);
+    if (n <= 0) return false;
+    if (c == '\n') return true;
+    *line += c;
+  }
+}
+
+pid_t Spawn(const std::vector<std::string>& args, int stdout_fd, const std::string& stderr_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return error == 0 ? pid : -1;
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/qgradd_test.XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << contents;
+  ASSERT_TRUE(out.good()) << path;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::unique_ptr<QgraddProcess> QgraddProcess::Start(const std::string& data_dir,
+                                                    const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {QGRADD_PATH, "--listen=127.0.0.1:0",
+                                   "--data_dir=" + data_dir};
+  argv.insert(argv.end(), args.begin(), args.end());
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return nullptr;
+  }
+  auto process = std::unique_ptr<QgraddProcess>(new QgraddProcess());
+  process->log_path_ = absl::StrCat(data_dir, ".qgradd.", process_counter++, ".log");
+  process->pid_ = Spawn(argv, pipe_fds[1], process->log_path_);
+  close(pipe_fds[1]);
+  std::string line;
+  const bool got = process->pid_ > 0 && ReadLine(pipe_fds[0], std::chrono::seconds(20), &line);
+  close(pipe_fds[0]);
+  if (!got || !absl::StartsWith(line, kListening)) {
+    ADD_FAILURE() << "qgradd did not come up; stdout: " << line << "\nlog:\n" << process->Log();
+    return nullptr;
+  }
+  process->address_ = line.substr(sizeof(kListening) - 1);
+  return process;
+}
+
+int QgraddProcess::RunToExit(const std::vector<std::string>& args, std::string* stderr_text) {
+  TempDir dir;
+  std::vector<std::string> argv = {QGRADD_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string log = dir.File("stderr.txt");
+  const pid_t pid = Spawn(argv, -1, log);
+  int status = 0;
+  if (pid <= 0 || waitpid(pid, &status, 0) != pid) return -1;
+  if (stderr_text != nullptr) *stderr_text = ReadFile(log);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+QgraddProcess::~QgraddProcess() {
+  if (pid_ > 0) Kill();
+}
+
+int QgraddProcess::Wait() {
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int QgraddProcess::Terminate() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  return Wait();
+}
+
+void QgraddProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  Wait();
+}
+
+std::unique_ptr<v1::JobService::Stub> JobStub(
+    const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  return v1::JobService::NewStub(grpc::CreateChannel(address, credentials));
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
+                                             std::chrono::milliseconds timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+  context->set_deadline(std::chrono::system_clock::now() + timeout);
+  return context;
+}
+
+v1::JobSpec SpecFromJson(const std::string& json) {
+  absl::StatusOr<v1::JobSpec> spec = runner::ParseJobSpecJson(json);
+  EXPECT_TRUE(spec.ok()) << spec.status() << "\n" << json;
+  return spec.ok() ? *spec : v1::JobSpec();
+}
+
+std::vector<NamedSpec> TinySpecs() {
+  const std::string h2 = ReadFile(QGRAD_PROBLEMS_TESTDATA "/H2_0.735.FCIDUMP");
+  const std::string nested = R"("method": {"nested": {"stop": {"maxIterations": 3}}})";
+  std::vector<NamedSpec> specs = {
+      {"pauli_sum", SpecFromJson(absl::StrCat(
+                        R"({"name": "pauli", "problem": {"pauliSum": {"text": "Z0 Z1 + 0.5 X0"}},
+                            "initialState": {"preparation": "plus"}, )",
+                        nested, "}"))},
+      {"maxcut", SpecFromJson(absl::StrCat(
+                     R"({"name": "maxcut", "problem": {"maxcut": {"generator": {"kind": "ring",
+                         "numNodes": 4}, "shots": 32}}, "initialState": {"preparation": "plus",
+                         "ansatz": {"name": "qaoa"}}, "seed": 5, )",
+                     nested, "}"))},
+      {"model", SpecFromJson(absl::StrCat(
+                    R"({"name": "tfim", "problem": {"model": {"kind": "tfim", "numQubits": 3}},
+                        "initialState": {"preparation": "plus"}, )",
+                    nested, "}"))},
+      {"polynomial", SpecFromJson(absl::StrCat(
+                         R"({"name": "poly", "problem": {"polynomial": {"a": "X0 X1 + Z0 Z1",
+                             "degree": 2}}, "initialState": {"preparation": "plus"}, )",
+                         nested, "}"))},
+      {"hea_vqe", SpecFromJson(R"({"name": "hea", "problem": {"model": {"kind": "tfim",
+          "numQubits": 2}}, "method": {"heaVqe": {"layers": 1, "maxEvaluations": 20}},
+          "seed": 3})")},
+      {"adapt_vqe", SpecFromJson(R"({"name": "adapt", "problem": {"pauliSum": {"text":
+          "Z0 Z1 + 0.5 X0 + 0.5 X1"}}, "initialState": {"preparation": "zero"},
+          "method": {"adaptVqe": {"maxIterations": 3}}})")},
+      {"parameter_shift", SpecFromJson(R"({"name": "shift", "problem": {"pauliSum": {"text":
+          "Z0 + X1"}}, "initialState": {"preparation": "plus", "ansatz": {"name":
+          "hardware_efficient"}}, "method": {"parameterShift": {"iterations": 4}}})")},
+  };
+  v1::JobSpec molecule = SpecFromJson(absl::StrCat(
+      R"({"name": "h2", "initialState": {"preparation": "plus"}, )", nested, "}"));
+  molecule.mutable_problem()->mutable_molecule()->set_fcidump_text(h2);
+  specs.push_back({"molecule", molecule});
+  return specs;
+}
+
+v1::JobSpec LongSpec() {
+  // A tiny fixed step keeps the indicator above 0 for thousands of iterations, each of
+  // which is a few milliseconds of synthesis.
+  return SpecFromJson(R"({"name": "long", "problem": {"model": {"kind": "tfim",
+      "numQubits": 8, "periodic": true}}, "initialState": {"preparation": "zero"},
+      "method": {"nested": {"stepSize": 0.002, "stop": {"maxIterations": 100000,
+      "maxLayers": 100000, "indicatorThreshold": 0}}}})");
+}
+
+v1::JobSpec MediumSpec(int iterations) {
+  return SpecFromJson(absl::StrCat(R"({"name": "medium", "problem": {"model": {"kind": "tfim",
+      "numQubits": 6, "periodic": true}}, "initialState": {"preparation": "zero"},
+      "method": {"nested": {"stepSize": 0.05, "stop": {"maxIterations": )",
+      iterations, R"(, "indicatorThreshold": 0}}}})"));
+}
+
+std::string Comparable(v1::JobResult result) {
+  result.clear_wall_seconds();
+  for (v1::IterationEvent& e : *result.mutable_history()) e.clear_elapsed_seconds();
+  return result.SerializeAsString();
+}
+
+std::string ReferenceResult(const v1::JobSpec& spec) {
+  absl::StatusOr<v1::JobResult> result = runner::RunJob(spec);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.ok() ? Comparable(*result) : "";
+}
+
+Watched WatchAll(v1::JobService::Stub& stub, const std::string& token, const std::string& job_id,
+                 int64_t after_sequence, std::chrono::milliseconds timeout) {
+  Watched watched;
+  auto context = Context(token, timeout);
+  v1::WatchJobRequest request;
+  request.set_job_id(job_id);
+  request.set_after_sequence(after_sequence);
+  std::unique_ptr<grpc::ClientReader<v1::JobEvent>> reader = stub.WatchJob(context.get(), request);
+  v1::JobEvent event;
+  while (reader->Read(&event)) watched.events.push_back(event);
+  watched.status = reader->Finish();
+  return watched;
+}
+
+bool IsTerminal(v1::JobState state) {
+  return state == v1::JOB_STATE_SUCCEEDED || state == v1::JOB_STATE_FAILED ||
+         state == v1::JOB_STATE_CANCELLED;
+}
+
+v1::Job WaitFor(v1::JobService::Stub& stub, const std::string& token, const std::string& job_id,
+                const std::function<bool(const v1::Job&)>& done,
+                std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  v1::Job job;
+  for (;;) {
+    v1::GetJobRequest request;
+    request.set_job_id(job_id);
+    grpc::Status status = stub.GetJob(Context(token).get(), request, &job);
+    if (status.ok() && done(job)) return job;
+    if (std::chrono::steady_clock::now() > deadline) {
+      ADD_FAILURE() << "timed out waiting for job " << job_id << " (" << status.error_message()
+                    << "), last state " << v1::JobState_Name(job.state());
+      return job;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string CheckEventLog(const std::vector<v1::JobEvent>& events, v1::JobState terminal) {
+  if (events.empty()) return "no events";
+  int running = 0, terminals = 0, next_iteration = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const v1::JobEvent& e = events[i];
+    if (e.sequence() != int64_t(i + 1)) {
+      return absl::StrCat("event ", i, " has sequence ", e.sequence());
+    }
+    if (e.kind_case() == v1::JobEvent::kIteration) {
+      if (running != 1 || terminals != 0) return absl::StrCat("iteration event ", i, " misplaced");
+      // Baselines number their steps themselves; only the order is checked for them.
+      if (e.iteration().iteration() < next_iteration) {
+        return absl::StrCat("iteration ", e.iteration().iteration(), " repeated at event ", i);
+      }
+      next_iteration = e.iteration().iteration() + 1;
+      continue;
+    }
+    if (i == 0 && e.state() != v1::JOB_STATE_QUEUED) return "first event is not QUEUED";
+    if (e.state() == v1::JOB_STATE_RUNNING) ++running;
+    if (IsTerminal(e.state())) {
+      ++terminals;
+      if (e.state() != terminal) {
+        return absl::StrCat("terminal state ", v1::JobState_Name(e.state()));
+      }
+      if (i + 1 != events.size()) return "events after the terminal state";
+    }
+  }
+  if (terminals != 1) return absl::StrCat(terminals, " terminal events");
+  if (running > 1) return absl::StrCat("RUNNING ", running, " times");
+  return "";
+}
+
+}  // namespace qgrad::server::testing

@@ -1,0 +1,129 @@
+// Scheduler: runs queued jobs on a fixed pool of worker threads, at most
+// `max_running` at once and at most `max_running_per_tenant` per tenant. Order: jobs being
+// resumed after a restart first (they were already admitted), then higher priority, then
+// earlier submission. A job whose deadline passes while queued is handed to `expire`
+// instead of running; a running job sees its deadline through RunControl::ShouldStop.
+//
+// The scheduler knows nothing of the store: `run` does the work (server/executor.h) and
+// `expire` records the cancellation.
+//
+// Thread-safety: all public methods may be called concurrently. `run` and `expire` are
+// called on scheduler threads without the scheduler's lock held.
+#ifndef QGRAD_SERVER_SCHEDULER_H_
+#define QGRAD_SERVER_SCHEDULER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "server/clock.h"
+
+namespace qgrad::server {
+
+struct Task {
+  std::string job_id;
+  std::string tenant;
+  int32_t priority = 0;
+  int64_t create_micros = 0;
+  int64_t deadline_micros = 0;  // 0: none
+  bool resumed = false;         // RUNNING in the store when the server started
+};
+
+// Why a running job was asked to stop.
+enum class StopCause { kNone = 0, kCancelled, kDeadline, kShutdown };
+
+// The stop flag of one running job; ShouldStop is what the optimizer polls.
+class RunControl {
+ public:
+  RunControl(const Clock* clock, int64_t deadline_micros)
+      : clock_(clock), deadline_micros_(deadline_micros) {}
+
+  // True once a stop was requested or the deadline has passed (then cause() is kDeadline).
+  bool ShouldStop();
+  void RequestStop(StopCause cause);  // the first cause wins
+  StopCause cause() const { return static_cast<StopCause>(cause_.load()); }
+
+ private:
+  const Clock* clock_;
+  const int64_t deadline_micros_;
+  std::atomic<int> cause_{0};
+};
+
+struct SchedulerOptions {
+  int max_running = 2;
+  int max_running_per_tenant = 0;  // 0: max_running
+  // Upper bound of the reaper's sleep, so that a FakeClock moved by a test is noticed.
+  int64_t reaper_poll_micros = 50'000;
+};
+
+class Scheduler {
+ public:
+  using RunFn = std::function<void(const Task&, RunControl&)>;
+  using ExpireFn = std::function<void(const Task&)>;
+
+  Scheduler(SchedulerOptions options, const Clock* clock, RunFn run, ExpireFn expire);
+  // Calls Shutdown().
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Starts the workers and the deadline reaper.
+  void Start();
+  // Ignored after Shutdown (the job stays queued in the store for the next start).
+  void Enqueue(Task task);
+  // A queued job is dropped (returns true); a running one is asked to stop with kCancelled.
+  bool Cancel(const std::string& job_id);
+  // Stops dispatching, asks every running job to stop with kShutdown, and waits for the
+  // workers to return. Queued jobs stay where they are (in the store). Idempotent.
+  void Shutdown();
+
+  int num_queued() const;
+  int num_queued(const std::string& tenant) const;
+  int num_running() const;
+  int num_running(const std::string& tenant) const;
+
+ private:
+  // Queue order: resumed first, then priority (higher first), then (create time, id).
+  using Key = std::tuple<bool, int32_t, int64_t, std::string>;
+  static Key KeyOf(const Task& task);
+
+  void WorkerLoop();
+  void ReaperLoop();
+  // Removes a queued task from every index; the next position in the queue.
+  std::map<Key, Task>::iterator Unqueue(std::map<Key, Task>::iterator it)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The first queued task whose tenant has room; removes it from the queue.
+  bool PopRunnable(Task* task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool HasRunnable() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool WorkerShouldWake() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int TenantCap() const;
+
+  const SchedulerOptions options_;
+  const Clock* clock_;
+  const RunFn run_;
+  const ExpireFn expire_;
+
+  mutable absl::Mutex mu_;
+  bool started_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<Key, Task> queue_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Key> queued_ids_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int> queued_by_tenant_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<RunControl>> running_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int> running_by_tenant_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;  // touched by Start/Shutdown only (not concurrently)
+  absl::Mutex threads_mu_;            // serializes Start and Shutdown
+};
+
+}  // namespace qgrad::server
+
+#endif  // QGRAD_SERVER_SCHEDULER_H_

@@ -1,0 +1,181 @@
+// QgraddServer; see server.h.
+//
+// Thread-safety: Start/Shutdown from one thread.
+#include "server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "server/backend_info.h"
+#include "server/log.h"
+#include "store/memory_job_store.h"
+#include "store/sqlite_job_store.h"
+
+namespace qgrad::server {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerConfig& config) {
+  if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert = ReadPem("tls_cert", config.tls_cert);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem("tls_key", config.tls_key);
+  if (!key.ok()) return key.status();
+  grpc_ssl_client_certificate_request_type request = GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE;
+  grpc::SslServerCredentialsOptions options(request);
+  if (!config.tls_client_ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadPem("tls_client_ca", config.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        config.require_client_cert ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                   : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(options);
+}
+
+// "host:port" with the port actually bound.
+std::string BoundAddress(const std::string& listen, int port) {
+  std::string host = listen;
+  if (!host.empty() && host[0] == '[') {
+    host = host.substr(0, host.find(']') + 1);
+  } else if (size_t colon = host.rfind(':'); colon != std::string::npos) {
+    host = host.substr(0, colon);
+  }
+  return absl::StrCat(host, ":", port);
+}
+
+LogLevel ParseLevel(const std::string& name) {
+  if (name == "debug") return LogLevel::kDebug;
+  if (name == "warning") return LogLevel::kWarning;
+  if (name == "error") return LogLevel::kError;
+  return LogLevel::kInfo;
+}
+
+}  // namespace
+
+QgraddServer::QgraddServer(ServerConfig config) : config_(std::move(config)) {}
+
+QgraddServer::~QgraddServer() { Shutdown(); }
+
+absl::Status QgraddServer::OpenStore() {
+  if (config_.store == "memory") {
+    store_ = std::make_unique<store::MemoryJobStore>();
+    return absl::OkStatus();
+  }
+  std::error_code error;
+  std::filesystem::create_directories(config_.data_dir, error);
+  if (error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--data_dir: cannot create ", config_.data_dir, ": ", error.message()));
+  }
+  const std::string path = (std::filesystem::path(config_.data_dir) / "jobs.db").string();
+  absl::StatusOr<std::unique_ptr<store::SqliteJobStore>> opened =
+      store::SqliteJobStore::Open(path);
+  if (!opened.ok()) {
+    return absl::Status(opened.status().code(),
+                        absl::StrCat("--data_dir: ", path, ": ", opened.status().message()));
+  }
+  store_ = *std::move(opened);
+  return absl::OkStatus();
+}
+
+absl::Status QgraddServer::Start() {
+  SetMinLogLevel(ParseLevel(config_.log_level));
+  if (!config_.tokens_file.empty()) {
+    absl::StatusOr<TokenAuthenticator> auth = TokenAuthenticator::Load(config_.tokens_file);
+    if (!auth.ok()) return auth.status();
+    auth_ = *std::move(auth);
+  } else {
+    LogLine(LogLevel::kWarning, "auth_disabled")
+        .Str("detail", "no --tokens_file: every caller is tenant \"default\"");
+  }
+  max_qubits_ = std::min(config_.max_qubits,
+                         MemoryQubitLimit(MemoryBytes(), config_.max_running_jobs));
+  if (absl::Status s = OpenStore(); !s.ok()) return s;
+
+  JobManagerOptions options;
+  options.limits.max_qubits = max_qubits_;
+  options.limits.max_shots = config_.max_shots;
+  options.max_running_jobs = config_.max_running_jobs;
+  options.max_running_per_tenant = config_.max_running_per_tenant;
+  options.max_queued_per_tenant = config_.max_queued_per_tenant;
+  jobs_ = std::make_unique<JobManager>(store_.get(), options, &clock_);
+  if (absl::Status s = jobs_->Start(); !s.ok()) return s;
+  return BuildAndStart();
+}
+
+absl::Status QgraddServer::BuildAndStart() {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(config_);
+  if (!credentials.ok()) return credentials.status();
+  job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), &auth_, &calls_);
+  backend_service_ = std::make_unique<BackendServiceImpl>(
+      DescribeStatevectorBackend({max_qubits_, config_.max_shots, config_.max_running_jobs}),
+      &auth_, &calls_);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.listen, *credentials, &port);
+  builder.SetMaxReceiveMessageSize(int(config_.max_request_bytes));
+  builder.RegisterService(job_service_.get());
+  builder.RegisterService(backend_service_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("--listen: cannot listen on ", config_.listen));
+  }
+  address_ = BoundAddress(config_.listen, port);
+  LogLine(LogLevel::kInfo, "server_started")
+      .Str("address", address_)
+      .Bool("tls", !config_.tls_cert.empty())
+      .Bool("mutual_tls", config_.require_client_cert)
+      .Bool("auth", auth_.enabled())
+      .Str("store", config_.store)
+      .Int("max_running_jobs", config_.max_running_jobs)
+      .Int("max_qubits", max_qubits_);
+  return absl::OkStatus();
+}
+
+void QgraddServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  // Jobs first: new submissions are refused, running jobs stop at their next inner step
+  // with their last checkpoint stored, and watch streams end.
+  if (jobs_) jobs_->Shutdown();
+  if (server_) {
+    if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+      health->Shutdown();
+    }
+    // In-flight calls get the grace period to finish; then the server closes at once, so
+    // that idle client connections do not hold the shutdown up.
+    calls_.WaitIdle(absl::Milliseconds(int64_t(config_.shutdown_grace_seconds * 1000)));
+    server_->Shutdown(std::chrono::system_clock::now());
+    server_.reset();
+  }
+  jobs_.reset();
+  job_service_.reset();
+  backend_service_.reset();
+  store_.reset();  // SQLite: waits for queued writes to commit
+}
+
+}  // namespace qgrad::server

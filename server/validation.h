@@ -1,0 +1,48 @@
+// Validation of job-service requests before anything is stored: every INVALID_ARGUMENT
+// names the field path as the client wrote it ("spec.problem.maxcut.edges[2]: ...",
+// "labels[\"Team\"]: ...", "page_size: ..."), and server limits give RESOURCE_EXHAUSTED
+// saying which limit and its value. Specs are checked by runner::ValidateJob (everything a
+// run checks before optimizing) plus the server's own rules: no server-side files
+// (fcidump_path), a known backend, qubit and shot limits.
+//
+// Thread-safety: free functions only.
+#ifndef QGRAD_SERVER_VALIDATION_H_
+#define QGRAD_SERVER_VALIDATION_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "qgrad/v1/service.pb.h"
+#include "runner/runner.h"
+
+namespace qgrad::server {
+
+inline constexpr char kBackendName[] = "statevector";
+
+struct RequestLimits {
+  int max_qubits = 20;
+  int64_t max_shots = 1'000'000;
+};
+
+inline constexpr int kMaxIdempotencyKeyLength = 128;
+inline constexpr int kMaxLabels = 64;
+inline constexpr int kMaxLabelValueLength = 256;
+inline constexpr int kMaxPriority = 100;
+inline constexpr int kMaxPageSize = 1000;
+inline constexpr int kDefaultPageSize = 100;
+inline constexpr int kMaxJobIdLength = 128;
+inline constexpr int kMaxSpecNameLength = 256;
+
+absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& request,
+                                                const RequestLimits& limits);
+// `field` is the request's field name ("job_id").
+absl::Status ValidateJobId(absl::string_view job_id, absl::string_view field = "job_id");
+absl::Status ValidateList(const v1::ListJobsRequest& request);
+absl::Status ValidateWatch(const v1::WatchJobRequest& request);
+
+}  // namespace qgrad::server
+
+#endif  // QGRAD_SERVER_VALIDATION_H_
