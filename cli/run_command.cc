@@ -4,24 +4,16 @@
 #include "cli/run_command.h"
 
 #include <cstdio>
-#include <fstream>
 
 #include "absl/flags/flag.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "cli/simulate_command.h"
+#include "cli/exit_codes.h"
+#include "cli/result_output.h"
+#include "cli/shared_flags.h"
 #include "runner/json_io.h"
 #include "runner/runner.h"
 #include "runner/svg_plot.h"
-
-ABSL_FLAG(std::string, out, "",
-          "run: write the result JSON here (default stdout); plot: the SVG file to write");
-ABSL_FLAG(std::string, plot, "", "run: write a convergence plot (SVG) here");
-ABSL_FLAG(std::string, qasm, "", "run: write the final circuit (OpenQASM 3) here");
-ABSL_FLAG(bool, quiet, false, "run: no progress lines on stderr");
-ABSL_FLAG(bool, linear_indicator, false, "run/plot: linear instead of log-scale indicator axis");
-ABSL_FLAG(std::string, title, "", "run/plot: plot title");
 
 namespace qgrad::cli {
 namespace {
@@ -29,14 +21,6 @@ namespace {
 int Fail(const char* command, int code, const std::string& message) {
   std::fprintf(stderr, "qgrad %s: %s\n", command, message.c_str());
   return code;
-}
-
-absl::Status WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) return absl::UnavailableError(absl::StrCat(path, ": cannot write file"));
-  return absl::OkStatus();
 }
 
 std::string Directory(const std::string& path) {
@@ -70,44 +54,6 @@ void PrintProgress(const v1::IterationEvent& e) {
                e.two_qubit_gates(), e.elapsed_seconds());
 }
 
-void PrintSummary(const v1::JobResult& r) {
-  std::string line = absl::StrFormat("final cost %+.10f  (%s, %d iterations, %.2f s)",
-                                     r.final_cost(), r.stop_reason(), r.history_size(),
-                                     r.wall_seconds());
-  if (r.has_exact_cost()) {
-    absl::StrAppendFormat(&line, "  exact %+.10f  error %.3e", r.exact_cost(), r.error());
-  }
-  if (r.has_maxcut()) {
-    absl::StrAppendFormat(&line, "  cut %.4f/%.4g (ratio %.4f, best sampled %.4g)",
-                          r.maxcut().expected_cut(), r.maxcut().max_cut(),
-                          r.maxcut().approximation_ratio(), r.maxcut().best_sampled_cut());
-  }
-  std::fprintf(stderr, "%s\n", line.c_str());
-}
-
-absl::Status WriteOutputs(const v1::JobResult& result, const std::string& label) {
-  absl::StatusOr<std::string> json = runner::ToJson(result);
-  if (!json.ok()) return json.status();
-  const std::string out = absl::GetFlag(FLAGS_out);
-  if (out.empty()) {
-    std::fputs(json->c_str(), stdout);
-  } else if (absl::Status s = WriteFile(out, *json); !s.ok()) {
-    return s;
-  }
-  if (const std::string plot = absl::GetFlag(FLAGS_plot); !plot.empty()) {
-    const std::string svg = runner::ConvergencePlot(
-        {{label, result}}, !absl::GetFlag(FLAGS_linear_indicator), absl::GetFlag(FLAGS_title));
-    if (absl::Status s = WriteFile(plot, svg); !s.ok()) return s;
-  }
-  if (const std::string qasm = absl::GetFlag(FLAGS_qasm); !qasm.empty()) {
-    if (result.qasm().empty()) {
-      return absl::FailedPreconditionError(absl::StrCat("--qasm: ", result.qasm_note()));
-    }
-    if (absl::Status s = WriteFile(qasm, result.qasm()); !s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 int RunJobCommand(const std::vector<std::string>& args) {
@@ -126,9 +72,9 @@ int RunJobCommand(const std::vector<std::string>& args) {
     return Fail("run", ExitCodeFor(result.status()),
                 absl::StrCat(args[0], ": ", result.status().ToString()));
   }
-  if (!absl::GetFlag(FLAGS_quiet)) PrintSummary(*result);
+  if (!absl::GetFlag(FLAGS_quiet)) PrintResultSummary(*result);
   const std::string label = spec->name().empty() ? args[0] : spec->name();
-  if (absl::Status s = WriteOutputs(*result, label); !s.ok()) {
+  if (absl::Status s = WriteResultOutputs(*result, label); !s.ok()) {
     return Fail("run", kExitFailure, std::string(s.message()));
   }
   return kExitOk;
@@ -151,7 +97,7 @@ int RunPlotCommand(const std::vector<std::string>& args) {
   }
   const std::string svg = runner::ConvergencePlot(runs, !absl::GetFlag(FLAGS_linear_indicator),
                                                   absl::GetFlag(FLAGS_title));
-  if (absl::Status s = WriteFile(out, svg); !s.ok()) {
+  if (absl::Status s = WriteTextFile(out, svg); !s.ok()) {
     return Fail("plot", kExitFailure, std::string(s.message()));
   }
   return kExitOk;

@@ -13,7 +13,7 @@
 
 namespace qgrad::cli {
 
-// `args` are the positional arguments after "run" / "plot". Exit codes: simulate_command.h.
+// `args` are the positional arguments after "run" / "plot". Exit codes: exit_codes.h.
 int RunJobCommand(const std::vector<std::string>& args);
 int RunPlotCommand(const std::vector<std::string>& args);
 

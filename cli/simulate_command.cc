@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "backends/statevector/shots.h"
+#include "cli/shared_flags.h"
 #include "backends/statevector/statevector.h"
 #include "nlohmann/json.hpp"
 #include "qasm/qasm.h"
@@ -26,7 +27,6 @@ ABSL_FLAG(bool, statevector, false, "print the final amplitudes");
 ABSL_FLAG(std::string, expect, "", "a Pauli sum to evaluate, e.g. \"0.5 * Z0 Z1 - X2\"");
 ABSL_FLAG(std::vector<std::string>, bind, {},
           "values of input parameters: name=value[,name=value...] (arrays: name[i]=value)");
-ABSL_FLAG(bool, json, false, "print one JSON object instead of text");
 
 namespace qgrad::cli {
 namespace {

@@ -8,15 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/exit_codes.h"
+
 namespace qgrad::cli {
 
-// Exit codes shared by every subcommand.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;    // the work itself failed
-inline constexpr int kExitUsage = 2;      // bad command line
-inline constexpr int kExitBadInput = 3;   // unreadable or invalid input file
-
-// `args` are the positional arguments after "simulate".
+// `args` are the positional arguments after "simulate". Exit codes: exit_codes.h.
 int RunSimulate(const std::vector<std::string>& args);
 
 }  // namespace qgrad::cli

@@ -1,0 +1,28 @@
+// Dashed flag names are rewritten to absl's underscores; values and positionals are not.
+#include "cli/flag_spelling.h"
+
+#include "gtest/gtest.h"
+
+namespace qgrad::cli {
+namespace {
+
+TEST(FlagSpellingTest, RewritesOnlyTheName) {
+  EXPECT_EQ(UnderscoreFlagName("--tls-ca"), "--tls_ca");
+  EXPECT_EQ(UnderscoreFlagName("--tls-ca=/a-b/ca.pem"), "--tls_ca=/a-b/ca.pem");
+  EXPECT_EQ(UnderscoreFlagName("--label=run-id=a-1"), "--label=run-id=a-1");
+  EXPECT_EQ(UnderscoreFlagName("--no-json"), "--no_json");
+  EXPECT_EQ(UnderscoreFlagName("--json"), "--json");
+  EXPECT_EQ(UnderscoreFlagName("-x-y"), "-x-y");
+  EXPECT_EQ(UnderscoreFlagName("spec-file.json"), "spec-file.json");
+  EXPECT_EQ(UnderscoreFlagName("--"), "--");
+}
+
+TEST(FlagSpellingTest, StopsAtTheDoubleDash) {
+  const char* argv[] = {"/bin/qgrad-x", "submit", "--token-file", "t", "--", "--odd-name.json"};
+  EXPECT_EQ(UnderscoreFlagNames(6, argv),
+            (std::vector<std::string>{"/bin/qgrad-x", "submit", "--token_file", "t", "--",
+                                      "--odd-name.json"}));
+}
+
+}  // namespace
+}  // namespace qgrad::cli
