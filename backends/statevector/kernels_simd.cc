@@ -570,23 +570,36 @@ void AccumulatePauliGroupImpl(Amplitude* out, const Amplitude* src, const Amplit
 }
 
 // Two accumulator chains per table (one would be bound by FMA latency, not by memory).
+// 256-bit vectors even on AVX-512: this loop streams the state from memory, and measured
+// with 512-bit vectors ⟨Σ Z_i Z_{i+1}⟩ at n = 24 took 19.4 ms against 15.6 ms.
 void SquaredDotsImpl(const double* x, int len, const double* const* t, double* dots) {
-  const D d;
+  const hn::CappedTag<double, 4> d;
+  using V = hn::Vec<decltype(d)>;
   const int n = static_cast<int>(hn::Lanes(d));
   if (len % (2 * n) != 0) {
     SquaredDotsScalar(x, len, t, dots);
     return;
   }
-  V a[kSquaredDotTables], b[kSquaredDotTables];
-  for (int j = 0; j < kSquaredDotTables; ++j) a[j] = b[j] = hn::Zero(d);
+  const double* const t0 = t[0];
+  const double* const t1 = t[1];
+  const double* const t2 = t[2];
+  const double* const t3 = t[3];
+  static_assert(kSquaredDotTables == 4);
+  // Eight named accumulators: arrays of vectors indexed in a loop can end up on the stack.
+  V a0 = hn::Zero(d), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
   for (int k = 0; k < len; k += 2 * n) {
     const V x0 = hn::LoadU(d, x + k), x1 = hn::LoadU(d, x + k + n);
     const V p0 = hn::Mul(x0, x0), p1 = hn::Mul(x1, x1);
-    for (int j = 0; j < kSquaredDotTables; ++j) {
-      a[j] = hn::MulAdd(p0, hn::LoadU(d, t[j] + k), a[j]);
-      b[j] = hn::MulAdd(p1, hn::LoadU(d, t[j] + k + n), b[j]);
-    }
+    a0 = hn::MulAdd(p0, hn::LoadU(d, t0 + k), a0);
+    a1 = hn::MulAdd(p0, hn::LoadU(d, t1 + k), a1);
+    a2 = hn::MulAdd(p0, hn::LoadU(d, t2 + k), a2);
+    a3 = hn::MulAdd(p0, hn::LoadU(d, t3 + k), a3);
+    b0 = hn::MulAdd(p1, hn::LoadU(d, t0 + k + n), b0);
+    b1 = hn::MulAdd(p1, hn::LoadU(d, t1 + k + n), b1);
+    b2 = hn::MulAdd(p1, hn::LoadU(d, t2 + k + n), b2);
+    b3 = hn::MulAdd(p1, hn::LoadU(d, t3 + k + n), b3);
   }
+  const V a[kSquaredDotTables] = {a0, a1, a2, a3}, b[kSquaredDotTables] = {b0, b1, b2, b3};
   for (int j = 0; j < kSquaredDotTables; ++j) dots[j] = hn::GetLane(hn::SumOfLanes(d, hn::Add(a[j], b[j])));
 }
 
