@@ -12,7 +12,8 @@
 //  - kBlocked groups gates on at most `max_block_qubits` qubits and undoes each group in
 //    one scalar pass over both vectors with the same reduced operator. kPaired falls back
 //    to it when a parameterized gate sits in an op it cannot differentiate (a controlled
-//    dense op wider than `max_block_qubits`; see UsesPairedSweep).
+//    gate wider than `max_block_qubits`, or a Pauli rotation with identity letters; see
+//    UsesPairedSweep).
 //  - kGateByGate undoes one gate at a time: the reference.
 //
 // Thread-safety: pure functions of their arguments (they allocate their own work states).
