@@ -150,12 +150,14 @@ absl::StatusOr<IdealRun> IdealDescent(const Env& env, const v1::JobSpec& spec, i
   for (int k = 0; k < iterations; ++k) {
     const PauliSum d = cost.GradientOperator(*psi);
     double eta = optimizer::ResolveStep(w->options.step, d);
-    absl::StatusOr<optimizer::GuidedState> guided = optimizer::MakeGuidedState(*psi, d, eta);
+    const bool centered = w->options.step.centered;
+    absl::StatusOr<optimizer::GuidedState> guided =
+        optimizer::MakeGuidedState(*psi, d, eta, centered);
     for (int s = 0; s < control.max_shrinks && guided.ok() &&
                     cost.Value(guided->state) > run.costs.back() + control.tolerance;
          ++s) {
       eta *= control.shrink;
-      guided = optimizer::MakeGuidedState(*psi, d, eta);
+      guided = optimizer::MakeGuidedState(*psi, d, eta, centered);
     }
     if (!guided.ok()) return guided.status();
     *psi = std::move(guided->state);

@@ -5,6 +5,7 @@
 
 #include <bit>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -36,19 +37,26 @@ Pick BestCandidate(const std::vector<double>& gradients) {
 class AdaptLoop {
  public:
   AdaptLoop(const sv::Simulator& simulator, const Cost& cost, const AdaptOptions& options,
-            const BaselineCallback& callback)
-      : simulator_(simulator), cost_(cost), options_(options), callback_(callback) {}
+            const BaselineCallback& callback, const BaselineCheckpointCallback& on_checkpoint)
+      : simulator_(simulator), cost_(cost), options_(options), callback_(callback),
+        on_checkpoint_(on_checkpoint) {}
 
-  absl::StatusOr<BaselineResult> Run(Circuit reference, std::vector<double> params);
+  absl::StatusOr<BaselineResult> Start(Circuit reference, std::vector<double> params);
+  absl::StatusOr<BaselineResult> Resume(BaselineResult checkpoint);
 
  private:
-  // Appends the best operator and re-optimizes; nullopt-like false when converged.
+  // The iterations from result_.history.size() on.
+  absl::StatusOr<BaselineResult> Continue();
+  // Why the run stops before iteration result_.history.size(), if it does.
+  std::optional<BaselineStop> StopBeforeNext() const;
+  // Appends the best operator and re-optimizes; false when converged.
   absl::StatusOr<bool> Step(int iteration, const std::vector<PauliString>& pool);
 
   const sv::Simulator& simulator_;
   const Cost& cost_;
   const AdaptOptions& options_;
   const BaselineCallback& callback_;
+  const BaselineCheckpointCallback& on_checkpoint_;
   Stopwatch clock_;
   BaselineResult result_;
 };
@@ -84,21 +92,58 @@ absl::StatusOr<bool> AdaptLoop::Step(int iteration, const std::vector<PauliStrin
   return true;
 }
 
-absl::StatusOr<BaselineResult> AdaptLoop::Run(Circuit reference, std::vector<double> params) {
+absl::StatusOr<BaselineResult> AdaptLoop::Start(Circuit reference, std::vector<double> params) {
   if (absl::Status s = ValidateBaselineStart(cost_, reference, params); !s.ok()) return s;
   if (absl::Status s = ValidateAdaptOptions(options_, reference.num_qubits()); !s.ok()) return s;
-  std::vector<PauliString> pool =
-      MakePool(options_.pool, reference.num_qubits(), options_.coupling);
-  if (options_.qubit_excitations) {
-    for (const PauliString& p : QubitExcitationStrings(reference.num_qubits())) pool.push_back(p);
-  }
   result_.circuit = std::move(reference);
   result_.params = std::move(params);
   auto psi = simulator_.Prepare(result_.circuit, result_.params);
   if (!psi.ok()) return psi.status();
   result_.start_cost = result_.final_cost = cost_.Value(*psi);
+  return Continue();
+}
+
+absl::StatusOr<BaselineResult> AdaptLoop::Resume(BaselineResult checkpoint) {
+  if (absl::Status s = ValidateBaselineStart(cost_, checkpoint.circuit, checkpoint.params);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = ValidateAdaptOptions(options_, checkpoint.circuit.num_qubits()); !s.ok()) {
+    return s;
+  }
+  result_ = std::move(checkpoint);
+  CountCircuit(result_);
+  return Continue();
+}
+
+std::optional<BaselineStop> AdaptLoop::StopBeforeNext() const {
+  if (result_.history.empty()) return std::nullopt;
+  if ((options_.max_two_qubit_gates >= 0 &&
+       result_.two_qubit_gates > options_.max_two_qubit_gates) ||
+      (options_.max_cnot_count >= 0 && result_.cnot_count > options_.max_cnot_count)) {
+    return BaselineStop::kTwoQubitBudget;
+  }
+  if (options_.max_seconds > 0 && clock_.Seconds() > options_.max_seconds) {
+    return BaselineStop::kWallClock;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<BaselineResult> AdaptLoop::Continue() {
+  std::vector<PauliString> pool =
+      MakePool(options_.pool, result_.circuit.num_qubits(), options_.coupling);
+  if (options_.qubit_excitations) {
+    for (const PauliString& p : QubitExcitationStrings(result_.circuit.num_qubits())) {
+      pool.push_back(p);
+    }
+  }
   result_.stop_reason = BaselineStop::kMaxIterations;
-  for (int t = 0; t < options_.max_iterations; ++t) {
+  for (int t = int(result_.history.size());; ++t) {
+    if (std::optional<BaselineStop> stop = StopBeforeNext()) {
+      result_.stop_reason = *stop;
+      break;
+    }
+    if (t >= options_.max_iterations) break;
     if (StopRequested(options_.minimizer.should_stop)) return StoppedError();
     auto added = Step(t, pool);
     if (!added.ok()) return added.status();
@@ -106,16 +151,7 @@ absl::StatusOr<BaselineResult> AdaptLoop::Run(Circuit reference, std::vector<dou
       result_.stop_reason = BaselineStop::kConverged;
       break;
     }
-    if ((options_.max_two_qubit_gates >= 0 &&
-         result_.two_qubit_gates > options_.max_two_qubit_gates) ||
-        (options_.max_cnot_count >= 0 && result_.cnot_count > options_.max_cnot_count)) {
-      result_.stop_reason = BaselineStop::kTwoQubitBudget;
-      break;
-    }
-    if (options_.max_seconds > 0 && clock_.Seconds() > options_.max_seconds) {
-      result_.stop_reason = BaselineStop::kWallClock;
-      break;
-    }
+    if (on_checkpoint_) on_checkpoint_(result_);
   }
   CountCircuit(result_);
   return std::move(result_);
@@ -156,9 +192,19 @@ std::vector<double> PoolGradients(const sv::StateVector& psi, const sv::StateVec
 absl::StatusOr<BaselineResult> RunAdaptVqe(const sv::Simulator& simulator, const Cost& cost,
                                            Circuit reference, std::vector<double> params,
                                            const AdaptOptions& options,
-                                           const BaselineCallback& callback) {
-  AdaptLoop loop(simulator, cost, options, callback);
-  return loop.Run(std::move(reference), std::move(params));
+                                           const BaselineCallback& callback,
+                                           const BaselineCheckpointCallback& on_checkpoint) {
+  AdaptLoop loop(simulator, cost, options, callback, on_checkpoint);
+  return loop.Start(std::move(reference), std::move(params));
+}
+
+absl::StatusOr<BaselineResult> ResumeAdaptVqe(const sv::Simulator& simulator, const Cost& cost,
+                                              BaselineResult checkpoint,
+                                              const AdaptOptions& options,
+                                              const BaselineCallback& callback,
+                                              const BaselineCheckpointCallback& on_checkpoint) {
+  AdaptLoop loop(simulator, cost, options, callback, on_checkpoint);
+  return loop.Resume(std::move(checkpoint));
 }
 
 }  // namespace qgrad::optimizer

@@ -54,6 +54,11 @@ struct BaselineResult {
 };
 
 using BaselineCallback = std::function<void(const BaselineEvent&)>;
+// Resumable baselines (ADAPT-VQE, parameter-shift descent) hand out the run so far after
+// each iteration, right after its event. Passing it to the method's Resume function with the
+// same options continues the run and, the methods being deterministic, ends as the
+// uninterrupted run would (elapsed times restart; a wall-clock limit counts from the resume).
+using BaselineCheckpointCallback = std::function<void(const BaselineResult&)>;
 
 // INVALID_ARGUMENT ("circuit: ..." / "params: ...") unless the start circuit can be scored
 // by `cost` at `params`.

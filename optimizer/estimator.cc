@@ -23,13 +23,14 @@ absl::Status ValidateStepSize(const StepSize& step) {
 
 double ResolveStep(const StepSize& step, const PauliSum& d) {
   if (step.mode == StepSize::Mode::kAbsolute) return step.value;
-  const double norm = d.OneNorm();
+  const double norm =
+      step.centered ? d.OneNorm() - std::abs(d.IdentityCoefficient()) : d.OneNorm();
   // D = 0 means every state is stationary; any η gives the same guided state.
   return norm > 0.0 ? step.value / norm : step.value;
 }
 
 absl::StatusOr<GuidedState> MakeGuidedState(const sv::StateVector& psi, const PauliSum& d,
-                                            double eta) {
+                                            double eta, bool centered) {
   auto dpsi = sv::StateVector::Create(psi.num_qubits());
   if (!dpsi.ok()) return dpsi.status();
   sv::ApplyPauliSum(d, psi, *dpsi);
@@ -39,7 +40,8 @@ absl::StatusOr<GuidedState> MakeGuidedState(const sv::StateVector& psi, const Pa
   sv::Amplitude* q = dpsi->data();
   double orthogonal = 0.0;
   for (size_t i = 0; i < psi.size(); ++i) orthogonal += std::norm(q[i] - mean * p[i]);
-  for (size_t i = 0; i < psi.size(); ++i) q[i] = p[i] - eta * q[i];
+  const sv::Amplitude shift = centered ? mean : sv::Amplitude(0.0);
+  for (size_t i = 0; i < psi.size(); ++i) q[i] = p[i] - eta * (q[i] - shift * p[i]);
   const double norm_squared = dpsi->NormSquared();
   if (!(norm_squared > 0.0)) {
     return absl::InvalidArgumentError(
@@ -61,7 +63,7 @@ absl::StatusOr<GradientStateEstimate> ExactGradientStateEstimator::Estimate(
   estimate.cost = cost_.Value(*psi);
   estimate.gradient_operator = cost_.GradientOperator(*psi);
   estimate.eta = ResolveStep(step, estimate.gradient_operator);
-  auto guided = MakeGuidedState(*psi, estimate.gradient_operator, estimate.eta);
+  auto guided = MakeGuidedState(*psi, estimate.gradient_operator, estimate.eta, step.centered);
   if (!guided.ok()) return guided.status();
   estimate.indicator = guided->indicator;
   estimate.guided_cost = cost_.Value(guided->state);

@@ -33,6 +33,12 @@ struct StepSize {
   };
   Mode mode = Mode::kAbsolute;
   double value = 0.25;
+  // Step along D − ⟨D⟩ instead of D: the guided state (I − η(D − ⟨D⟩))ψ moves ψ by η along
+  // the state-space gradient whatever constant the cost carries. The paper's (I − ηD)ψ
+  // equals ψ − η/(1 − η⟨D⟩)·(D − ⟨D⟩)ψ up to normalization, an effective step that can
+  // never exceed 1/|⟨D⟩| (a molecule's core energy caps it near 0.13 Ha⁻¹). With
+  // kRelativeOneNorm the 1-norm then leaves out D's identity coefficient.
+  bool centered = false;
 };
 // INVALID_ARGUMENT ("step_size: ...") unless value is finite and > 0.
 absl::Status ValidateStepSize(const StepSize& step);
@@ -59,14 +65,15 @@ class GradientStateEstimator {
                                                          const StepSize& step) = 0;
 };
 
-// The guided state of `psi` for operator d and absolute step eta, with the indicator
-// computed from the component orthogonal to ψ (no 1 − (1 − ε) cancellation).
+// The guided state of `psi` for operator d and absolute step eta ((I − ηD)ψ, or
+// (I − η(D − ⟨D⟩))ψ when centered, normalized), with the indicator computed from the
+// component orthogonal to ψ (no 1 − (1 − ε) cancellation).
 struct GuidedState {
   sv::StateVector state;
   double indicator = 0.0;
 };
 absl::StatusOr<GuidedState> MakeGuidedState(const sv::StateVector& psi, const PauliSum& d,
-                                            double eta);
+                                            double eta, bool centered = false);
 
 class ExactGradientStateEstimator : public GradientStateEstimator {
  public:

@@ -46,6 +46,34 @@ TEST(GuidedStateTest, IndicatorMatchesClosedFormForObservables) {
   }
 }
 
+TEST(GuidedStateTest, CenteredStepIgnoresConstantsAndMatchesItsClosedForm) {
+  std::mt19937_64 rng(8);
+  for (int trial = 0; trial < 10; ++trial) {
+    const int n = 2 + trial % 3;
+    const sv::StateVector psi = test::RandomState(n, rng);
+    const PauliSum h = test::RandomHermitian(n, 4 + trial % 5, rng);
+    PauliSum shifted = h;
+    shifted.AddTerm(-7.8 + trial, PauliString());
+    shifted.Simplify();
+    const double e = Moment(psi, h, 1), var = Moment(psi, h, 2) - e * e;
+    for (double eta : {0.05, 0.5, 4.0}) {
+      auto guided = MakeGuidedState(psi, h, eta, /*centered=*/true);
+      auto guided_shifted = MakeGuidedState(psi, shifted, eta, /*centered=*/true);
+      ASSERT_TRUE(guided.ok() && guided_shifted.ok());
+      EXPECT_NEAR(guided->indicator, eta * eta * var / (1 + eta * eta * var), 1e-12);
+      EXPECT_NEAR(guided->indicator, 1 - std::norm(sv::InnerProduct(psi, guided->state)), 1e-12);
+      for (size_t i = 0; i < psi.size(); ++i) {
+        EXPECT_NEAR(std::abs(guided->state.data()[i] - guided_shifted->state.data()[i]), 0,
+                    1e-12);
+      }
+      // The ray of the paper's guided state with the effective step η/(1 + η⟨H⟩).
+      auto paper = MakeGuidedState(psi, h, eta / (1 + eta * e));
+      ASSERT_TRUE(paper.ok());
+      EXPECT_NEAR(std::abs(sv::InnerProduct(paper->state, guided->state)), 1, 1e-12);
+    }
+  }
+}
+
 TEST(GuidedStateTest, GuidedCostMatchesClosedFormAndDescends) {
   std::mt19937_64 rng(11);
   for (int trial = 0; trial < 10; ++trial) {

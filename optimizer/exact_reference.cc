@@ -179,8 +179,9 @@ class Lanczos {
       : h_(h), options_(options), basis_(std::move(basis)), w_(std::move(work)) {}
 
   // One cycle from basis_[0]; leaves the Ritz vector in basis_[0] and returns whether the
-  // residual tolerance (or an invariant subspace) was reached.
-  bool Cycle(ExactReference& result);
+  // residual tolerance (or an invariant subspace) was reached. CANCELLED when should_stop
+  // fires (polled before every H·v).
+  absl::StatusOr<bool> Cycle(ExactReference& result);
   StateVector TakeRitzVector() && { return std::move(basis_[0]); }
 
  private:
@@ -190,13 +191,14 @@ class Lanczos {
   StateVector w_;
 };
 
-bool Lanczos::Cycle(ExactReference& result) {
+absl::StatusOr<bool> Lanczos::Cycle(ExactReference& result) {
   std::vector<double> alpha, beta;
   Eigenpair ritz;
   bool done = false;
   const int m = int(basis_.size());
   int used = 0;
   for (int j = 0; j < m; ++j) {
+    if (StopRequested(options_.should_stop)) return StoppedError();
     sv::ApplyPauliSum(h_, basis_[j], w_);
     ++result.matrix_vector_products;
     Project(options_.sector, w_);
@@ -251,7 +253,9 @@ absl::StatusOr<ExactReference> LanczosGround(const PauliSum& h, int num_qubits,
   Lanczos lanczos(h, options, std::move(basis), std::move(*work));
   ExactReference result;
   for (;;) {
-    result.converged = lanczos.Cycle(result);
+    absl::StatusOr<bool> converged = lanczos.Cycle(result);
+    if (!converged.ok()) return converged.status();
+    result.converged = *converged;
     if (result.converged || result.restarts >= options.max_restarts) break;
     ++result.restarts;
   }

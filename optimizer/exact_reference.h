@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "backends/statevector/statevector.h"
 #include "core/pauli.h"
+#include "optimizer/stop.h"
 
 namespace qgrad::optimizer {
 
@@ -50,6 +51,8 @@ struct ExactReferenceOptions {
   uint64_t seed = 1;
   std::vector<SectorConstraint> sector;  // empty: the whole space
   bool want_state = false;
+  // Polled before every matrix-vector product; when it fires the call returns CANCELLED.
+  StopCheck should_stop = nullptr;
 };
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateExactReferenceOptions(const ExactReferenceOptions& options,
@@ -69,7 +72,7 @@ struct ExactReference {
 // Lowest eigenvalue of `hamiltonian` on `num_qubits` qubits (within `options.sector`, or the
 // start's Krylov space). INVALID_ARGUMENT for a non-Hermitian or too-wide H, bad options or
 // an empty sector / a start outside it; RESOURCE_EXHAUSTED above max_qubits or when fewer
-// than 3 Lanczos vectors fit in max_bytes / memory. Not converging within max_restarts is
+// than 3 Lanczos vectors fit in max_bytes / memory; CANCELLED when should_stop fired. Not converging within max_restarts is
 // reported in `converged`, not as an error.
 absl::StatusOr<ExactReference> ExactGroundEnergy(const PauliSum& hamiltonian, int num_qubits,
                                                  const ExactReferenceOptions& options = {});

@@ -96,6 +96,22 @@ TEST(ExactReferenceTest, RestartsConvergeWithASmallKrylovSpace) {
   EXPECT_LT(std::sqrt(r2), 1e-8);
 }
 
+TEST(ExactReferenceTest, StopCheckCancelsWithinOneProduct) {
+  std::mt19937_64 rng(4);
+  const PauliSum h = test::RandomHermitian(6, 30, rng);
+  ExactReferenceOptions options;
+  options.krylov_dimension = 5;
+  options.max_restarts = 2000;
+  auto full = ExactGroundEnergy(h, 6, options);
+  ASSERT_TRUE(full.ok());
+  ASSERT_GT(full->matrix_vector_products, 12);
+  int polls = 0;
+  options.should_stop = [&] { return ++polls > 12; };  // in the third restart cycle
+  auto stopped = ExactGroundEnergy(h, 6, options);
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled) << stopped.status();
+  EXPECT_EQ(polls, 13);
+}
+
 TEST(ExactReferenceTest, DiagonalShortcutMinimizesOverBasisStates) {
   std::mt19937_64 rng(11);
   PauliSum h;

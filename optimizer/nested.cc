@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "optimizer/baseline.h"
 #include "optimizer/cost_minimizer.h"
 
 namespace qgrad::optimizer {
@@ -275,6 +276,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   event.layers = result_.layers;
   event.num_params = int(result_.params.size());
   event.two_qubit_gates = result_.two_qubit_gates;
+  event.cnot_count = CnotCount(result_.circuit);
   event.elapsed_seconds = SecondsSince(start_);
   result_.history.push_back(event);
   if (callbacks_.on_iteration) callbacks_.on_iteration(event);

@@ -94,7 +94,8 @@ struct IterationEvent {
   int layer_gates = 0;         // gates in the new layer
   int layers = 0;              // learned layers so far
   int num_params = 0;
-  int two_qubit_gates = 0;     // whole circuit
+  int two_qubit_gates = 0;     // whole circuit, gates on exactly two qubits
+  int cnot_count = 0;          // whole circuit, CNOT-equivalent (baseline.h: CnotCount)
   double elapsed_seconds = 0.0;
   bool handed_back = false;    // kWhenFavourable re-optimized all parameters first
 };

@@ -105,29 +105,35 @@ absl::Status ValidateParameterShiftOptions(const ParameterShiftOptions& options)
   return absl::OkStatus();
 }
 
-absl::StatusOr<BaselineResult> RunParameterShiftDescent(const sv::Simulator& simulator,
-                                                        const Cost& cost, Circuit circuit,
-                                                        std::vector<double> params,
-                                                        const ParameterShiftOptions& options,
-                                                        const BaselineCallback& callback) {
+namespace {
+
+absl::Status CheckDescent(const Cost& cost, const Circuit& circuit,
+                          absl::Span<const double> params,
+                          const ParameterShiftOptions& options) {
   if (absl::Status s = ValidateParameterShiftOptions(options); !s.ok()) return s;
-  const PauliSum* h = cost.observable();
-  if (h == nullptr) {
+  if (cost.observable() == nullptr) {
     return absl::InvalidArgumentError(
         "cost: parameter-shift descent needs an observable (degree-1) cost");
   }
-  if (absl::Status s = ValidateBaselineStart(cost, circuit, params); !s.ok()) return s;
+  return ValidateBaselineStart(cost, circuit, params);
+}
+
+// The iterations from result.history.size() on. REQUIRES: CheckDescent passed.
+absl::StatusOr<BaselineResult> ContinueDescent(const sv::Simulator& simulator, const Cost& cost,
+                                               BaselineResult result,
+                                               const ParameterShiftOptions& options,
+                                               const BaselineCallback& callback,
+                                               const BaselineCheckpointCallback& on_checkpoint) {
+  const PauliSum& h = *cost.observable();
   Stopwatch clock;
-  BaselineResult result;
-  result.circuit = std::move(circuit);
-  result.params = std::move(params);
-  for (int t = 0; t < options.iterations; ++t) {
+  result.stop_reason = BaselineStop::kMaxIterations;
+  for (int t = int(result.history.size()); t < options.iterations; ++t) {
     if (StopRequested(options.should_stop)) return StoppedError();
     if (options.max_seconds > 0 && clock.Seconds() > options.max_seconds) {
       result.stop_reason = BaselineStop::kWallClock;
       break;
     }
-    auto g = ParameterShiftGradient(simulator, *h, result.circuit, result.params);
+    auto g = ParameterShiftGradient(simulator, h, result.circuit, result.params);
     if (!g.ok()) return g.status();
     if (t == 0) result.start_cost = g->value;
     result.cost_evaluations += g->circuit_evaluations;
@@ -141,14 +147,40 @@ absl::StatusOr<BaselineResult> RunParameterShiftDescent(const sv::Simulator& sim
     event.cost = g->value;
     event.gradient_norm = std::sqrt(norm2);
     EmitEvent(std::move(event), clock, callback, result);
+    if (on_checkpoint) on_checkpoint(result);
   }
-  auto final_value = Evaluate(simulator, *h, result.circuit, result.params);
+  auto final_value = Evaluate(simulator, h, result.circuit, result.params);
   if (!final_value.ok()) return final_value.status();
   ++result.cost_evaluations;
   result.final_cost = *final_value;
   if (result.history.empty()) result.start_cost = result.final_cost;
   CountCircuit(result);
   return result;
+}
+
+}  // namespace
+
+absl::StatusOr<BaselineResult> RunParameterShiftDescent(
+    const sv::Simulator& simulator, const Cost& cost, Circuit circuit, std::vector<double> params,
+    const ParameterShiftOptions& options, const BaselineCallback& callback,
+    const BaselineCheckpointCallback& on_checkpoint) {
+  if (absl::Status s = CheckDescent(cost, circuit, params, options); !s.ok()) return s;
+  BaselineResult result;
+  result.circuit = std::move(circuit);
+  result.params = std::move(params);
+  return ContinueDescent(simulator, cost, std::move(result), options, callback, on_checkpoint);
+}
+
+absl::StatusOr<BaselineResult> ResumeParameterShiftDescent(
+    const sv::Simulator& simulator, const Cost& cost, BaselineResult checkpoint,
+    const ParameterShiftOptions& options, const BaselineCallback& callback,
+    const BaselineCheckpointCallback& on_checkpoint) {
+  if (absl::Status s = CheckDescent(cost, checkpoint.circuit, checkpoint.params, options);
+      !s.ok()) {
+    return s;
+  }
+  return ContinueDescent(simulator, cost, std::move(checkpoint), options, callback,
+                         on_checkpoint);
 }
 
 }  // namespace qgrad::optimizer

@@ -50,13 +50,19 @@ struct ParameterShiftOptions {
 absl::Status ValidateParameterShiftOptions(const ParameterShiftOptions& options);
 
 // Fixed-step descent from `params`; one event per iteration (cost and gradient at the point
-// before its step). The cost must be an observable (the shift rule is linear in ⟨H⟩);
-// `cost_evaluations` counts circuit runs.
-absl::StatusOr<BaselineResult> RunParameterShiftDescent(const sv::Simulator& simulator,
-                                                        const Cost& cost, Circuit circuit,
-                                                        std::vector<double> params,
-                                                        const ParameterShiftOptions& options,
-                                                        const BaselineCallback& callback = nullptr);
+// before its step), each followed by a checkpoint (baseline.h). The cost must be an
+// observable (the shift rule is linear in ⟨H⟩); `cost_evaluations` counts circuit runs.
+absl::StatusOr<BaselineResult> RunParameterShiftDescent(
+    const sv::Simulator& simulator, const Cost& cost, Circuit circuit, std::vector<double> params,
+    const ParameterShiftOptions& options, const BaselineCallback& callback = nullptr,
+    const BaselineCheckpointCallback& on_checkpoint = nullptr);
+
+// Continues a descent from one of its checkpoints with the same options; the result equals
+// the uninterrupted run's except for elapsed times.
+absl::StatusOr<BaselineResult> ResumeParameterShiftDescent(
+    const sv::Simulator& simulator, const Cost& cost, BaselineResult checkpoint,
+    const ParameterShiftOptions& options, const BaselineCallback& callback = nullptr,
+    const BaselineCheckpointCallback& on_checkpoint = nullptr);
 
 }  // namespace qgrad::optimizer
 

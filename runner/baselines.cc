@@ -3,6 +3,7 @@
 // Thread-safety: free functions only.
 #include "runner/baselines.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -11,25 +12,13 @@
 #include "optimizer/baseline.h"
 #include "optimizer/hea_vqe.h"
 #include "optimizer/parameter_shift.h"
+#include "runner/checkpoint.h"
 #include "runner/status_util.h"
 
 namespace qgrad::runner {
 namespace {
 
 using optimizer::BaselineResult;
-
-v1::IterationEvent ToProto(const optimizer::BaselineEvent& e) {
-  v1::IterationEvent p;
-  p.set_iteration(e.iteration);
-  p.set_cost(e.cost);
-  p.set_num_params(e.num_params);
-  p.set_two_qubit_gates(e.two_qubit_gates);
-  p.set_elapsed_seconds(e.elapsed_seconds);
-  p.set_gradient_norm(e.gradient_norm);
-  p.set_cost_evaluations(e.cost_evaluations);
-  p.set_added_operator(e.added_operator);
-  return p;
-}
 
 RunSummary Summarize(const std::string& method, const BaselineResult& run) {
   RunSummary s{method, run.start_cost, run.start_cost, run.final_cost, 0.0, run.circuit,
@@ -155,30 +144,58 @@ absl::StatusOr<std::string> ValidateBaseline(const v1::JobSpec& spec,
   return plan->name;
 }
 
+bool BaselineResumable(const std::string& method) { return method != "hea_vqe"; }
+
 absl::StatusOr<RunSummary> RunBaseline(const sv::Simulator& simulator, const v1::JobSpec& spec,
                                        const BuiltProblem& problem, StartCircuit start,
-                                       const EventSink& on_event,
-                                       const optimizer::StopCheck& should_stop) {
+                                       const RunOptions& options) {
   absl::StatusOr<BaselinePlan> plan = PlanBaseline(spec, problem, start);
   if (!plan.ok()) return plan.status();
-  optimizer::BaselineCallback callback = nullptr;
-  if (on_event) callback = [&](const optimizer::BaselineEvent& e) { on_event(ToProto(e)); };
-  absl::StatusOr<BaselineResult> run;
-  if (plan->name == "hea_vqe") {
-    plan->hea.minimizer.should_stop = should_stop;
-    run = optimizer::RunHardwareEfficientVqe(simulator, problem.cost, std::move(start.circuit),
-                                             plan->hea, callback);
-  } else if (plan->name == "adapt_vqe") {
-    plan->adapt.minimizer.should_stop = should_stop;
-    run = optimizer::RunAdaptVqe(simulator, problem.cost, std::move(start.circuit),
-                                 std::move(start.params), plan->adapt, callback);
-  } else {
-    plan->shift.should_stop = should_stop;
-    run = optimizer::RunParameterShiftDescent(simulator, problem.cost, std::move(start.circuit),
-                                              std::move(start.params), plan->shift, callback);
+  const std::string& method = plan->name;
+  optimizer::BaselineCallback on_event = nullptr;
+  if (options.on_iteration) {
+    on_event = [&](const optimizer::BaselineEvent& e) { options.on_iteration(ToProto(e)); };
   }
-  if (!run.ok()) return WithPath(run.status(), absl::StrCat("method.", plan->name));
-  return Summarize(plan->name, *run);
+  optimizer::BaselineCheckpointCallback on_checkpoint = nullptr;
+  if (options.on_checkpoint && BaselineResumable(method)) {
+    on_checkpoint = [&](const BaselineResult& run) {
+      options.on_checkpoint(EncodeBaselineCheckpoint(run, method, spec.seed()));
+    };
+  }
+  std::optional<BaselineResult> saved;
+  if (!options.resume_checkpoint.empty()) {
+    if (!BaselineResumable(method)) {
+      return absl::InvalidArgumentError(absl::StrCat("checkpoint: ", method, " is not resumable"));
+    }
+    absl::StatusOr<BaselineResult> decoded =
+        DecodeBaselineCheckpoint(options.resume_checkpoint, method, spec.seed());
+    if (!decoded.ok()) return decoded.status();
+    saved = *std::move(decoded);
+  }
+  absl::StatusOr<BaselineResult> run;
+  if (method == "hea_vqe") {
+    plan->hea.minimizer.should_stop = options.should_stop;
+    run = optimizer::RunHardwareEfficientVqe(simulator, problem.cost, std::move(start.circuit),
+                                             plan->hea, on_event);
+  } else if (method == "adapt_vqe") {
+    plan->adapt.minimizer.should_stop = options.should_stop;
+    run = saved ? optimizer::ResumeAdaptVqe(simulator, problem.cost, *std::move(saved),
+                                            plan->adapt, on_event, on_checkpoint)
+                : optimizer::RunAdaptVqe(simulator, problem.cost, std::move(start.circuit),
+                                         std::move(start.params), plan->adapt, on_event,
+                                         on_checkpoint);
+  } else {
+    plan->shift.should_stop = options.should_stop;
+    run = saved ? optimizer::ResumeParameterShiftDescent(simulator, problem.cost,
+                                                         *std::move(saved), plan->shift,
+                                                         on_event, on_checkpoint)
+                : optimizer::RunParameterShiftDescent(simulator, problem.cost,
+                                                      std::move(start.circuit),
+                                                      std::move(start.params), plan->shift,
+                                                      on_event, on_checkpoint);
+  }
+  if (!run.ok()) return WithPath(run.status(), absl::StrCat("method.", method));
+  return Summarize(method, *run);
 }
 
 }  // namespace qgrad::runner

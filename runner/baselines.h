@@ -6,20 +6,17 @@
 #ifndef QGRAD_RUNNER_BASELINES_H_
 #define QGRAD_RUNNER_BASELINES_H_
 
-#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "backends/statevector/statevector.h"
-#include "optimizer/stop.h"
 #include "qgrad/v1/job.pb.h"
 #include "runner/problem.h"
 #include "runner/result.h"
+#include "runner/runner.h"
 #include "runner/start.h"
 
 namespace qgrad::runner {
-
-using EventSink = std::function<void(const v1::IterationEvent&)>;
 
 // The method name ("hea_vqe", "adapt_vqe", "parameter_shift") after checking the baseline's
 // options and start against the problem, without running it. REQUIRES: spec.method() holds
@@ -28,12 +25,18 @@ absl::StatusOr<std::string> ValidateBaseline(const v1::JobSpec& spec,
                                              const BuiltProblem& problem,
                                              const StartCircuit& start);
 
-// REQUIRES: spec.method() holds a baseline. Errors as ValidateBaseline; CANCELLED when
+// Whether the method checkpoints after every iteration (ADAPT-VQE, parameter-shift descent).
+// Hardware-efficient VQE is one L-BFGS minimization whose internal state NLopt does not
+// expose: it has no checkpoints and a restarted job runs it again from its seeded start.
+bool BaselineResumable(const std::string& method);
+
+// REQUIRES: spec.method() holds a baseline. Uses options' callbacks, checkpoint and stop
+// check as RunJob documents them. Errors as ValidateBaseline; INVALID_ARGUMENT
+// ("checkpoint: ...") for a checkpoint of another method or seed; CANCELLED when
 // should_stop (polled before every iteration and cost evaluation) fired.
 absl::StatusOr<RunSummary> RunBaseline(const sv::Simulator& simulator, const v1::JobSpec& spec,
                                        const BuiltProblem& problem, StartCircuit start,
-                                       const EventSink& on_event,
-                                       const optimizer::StopCheck& should_stop = nullptr);
+                                       const RunOptions& options);
 
 }  // namespace qgrad::runner
 

@@ -85,6 +85,36 @@ absl::Status Corrupt(const absl::Status& status) {
   return absl::InvalidArgumentError(absl::StrCat("checkpoint: ", status.message()));
 }
 
+// The envelope of a checkpoint of this version written for `seed`.
+absl::StatusOr<v1::Checkpoint> ParseCheckpoint(const std::string& bytes, uint64_t seed) {
+  v1::Checkpoint checkpoint;
+  if (!checkpoint.ParseFromString(bytes)) {
+    return absl::InvalidArgumentError("checkpoint: not a qgrad.v1.Checkpoint");
+  }
+  if (checkpoint.version() != kCheckpointVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint: version ", checkpoint.version(), " is not supported"));
+  }
+  if (checkpoint.seed() != seed) {
+    return absl::InvalidArgumentError("checkpoint: written for another seed");
+  }
+  return checkpoint;
+}
+
+optimizer::BaselineEvent BaselineEventFromProto(const v1::IterationEvent& p) {
+  optimizer::BaselineEvent e;
+  e.iteration = p.iteration();
+  e.cost = p.cost();
+  e.gradient_norm = p.gradient_norm();
+  e.num_params = p.num_params();
+  e.two_qubit_gates = p.two_qubit_gates();
+  e.cnot_count = p.cnot_count();
+  e.cost_evaluations = p.cost_evaluations();
+  e.elapsed_seconds = p.elapsed_seconds();
+  e.added_operator = p.added_operator();
+  return e;
+}
+
 }  // namespace
 
 v1::CheckpointCircuit CircuitToProto(const Circuit& circuit) {
@@ -125,6 +155,7 @@ optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& p) {
   e.layers = p.layers();
   e.num_params = p.num_params();
   e.two_qubit_gates = p.two_qubit_gates();
+  e.cnot_count = p.cnot_count();
   e.elapsed_seconds = p.elapsed_seconds();
   e.handed_back = p.handed_back();
   return e;
@@ -140,21 +171,12 @@ std::string EncodeNestedCheckpoint(const optimizer::NestedResult& run, uint64_t 
 
 absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string& bytes,
                                                                uint64_t seed) {
-  v1::Checkpoint checkpoint;
-  if (!checkpoint.ParseFromString(bytes)) {
-    return absl::InvalidArgumentError("checkpoint: not a qgrad.v1.Checkpoint");
-  }
-  if (checkpoint.version() != kCheckpointVersion) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("checkpoint: version ", checkpoint.version(), " is not supported"));
-  }
-  if (checkpoint.seed() != seed) {
-    return absl::InvalidArgumentError("checkpoint: written for another seed");
-  }
-  if (!checkpoint.has_nested()) {
+  absl::StatusOr<v1::Checkpoint> checkpoint = ParseCheckpoint(bytes, seed);
+  if (!checkpoint.ok()) return checkpoint.status();
+  if (!checkpoint->has_nested()) {
     return absl::InvalidArgumentError("checkpoint: not a nested run's checkpoint");
   }
-  const v1::NestedCheckpoint& p = checkpoint.nested();
+  const v1::NestedCheckpoint& p = checkpoint->nested();
   optimizer::NestedResult run;
   absl::StatusOr<Circuit> circuit = CircuitFromProto(p.circuit());
   if (!circuit.ok()) return Corrupt(circuit.status());
@@ -169,6 +191,53 @@ absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string
   run.fidelity_evaluations = p.fidelity_evaluations();
   run.hand_backs = p.hand_backs();
   return run;
+}
+
+std::string EncodeBaselineCheckpoint(const optimizer::BaselineResult& run,
+                                     const std::string& method, uint64_t seed) {
+  v1::Checkpoint checkpoint;
+  checkpoint.set_version(kCheckpointVersion);
+  checkpoint.set_seed(seed);
+  v1::BaselineCheckpoint& p = *checkpoint.mutable_baseline();
+  p.set_method(method);
+  p.set_start_cost(run.start_cost);
+  p.set_final_cost(run.final_cost);
+  *p.mutable_circuit() = CircuitToProto(run.circuit);
+  for (double x : run.params) p.add_params(x);
+  for (const optimizer::BaselineEvent& e : run.history) *p.add_history() = ToProto(e);
+  p.set_cost_evaluations(run.cost_evaluations);
+  return checkpoint.SerializeAsString();
+}
+
+absl::StatusOr<optimizer::BaselineResult> DecodeBaselineCheckpoint(const std::string& bytes,
+                                                                   const std::string& method,
+                                                                   uint64_t seed) {
+  absl::StatusOr<v1::Checkpoint> checkpoint = ParseCheckpoint(bytes, seed);
+  if (!checkpoint.ok()) return checkpoint.status();
+  if (!checkpoint->has_baseline() || checkpoint->baseline().method() != method) {
+    return absl::InvalidArgumentError(absl::StrCat("checkpoint: not a ", method, " checkpoint"));
+  }
+  const v1::BaselineCheckpoint& p = checkpoint->baseline();
+  optimizer::BaselineResult run;
+  absl::StatusOr<Circuit> circuit = CircuitFromProto(p.circuit());
+  if (!circuit.ok()) return Corrupt(circuit.status());
+  run.circuit = *std::move(circuit);
+  run.start_cost = p.start_cost();
+  run.final_cost = p.final_cost();
+  run.params.assign(p.params().begin(), p.params().end());
+  for (const v1::IterationEvent& e : p.history()) {
+    run.history.push_back(BaselineEventFromProto(e));
+  }
+  run.cost_evaluations = p.cost_evaluations();
+  optimizer::CountCircuit(run);
+  return run;
+}
+
+int32_t CheckpointIterations(const std::string& bytes) {
+  v1::Checkpoint checkpoint;
+  if (bytes.empty() || !checkpoint.ParseFromString(bytes)) return 0;
+  if (checkpoint.has_baseline()) return checkpoint.baseline().history_size();
+  return checkpoint.nested().history_size();
 }
 
 }  // namespace qgrad::runner

@@ -112,8 +112,24 @@ constexpr char kMaxCut[] = R"json({
   "seed": 11
 })json";
 
-TEST(CheckpointTest, ResumingFromEveryCheckpointGivesTheUninterruptedResult) {
-  const v1::JobSpec spec = Spec(kMaxCut);
+constexpr char kAdapt[] = R"json({
+  "problem": {"model": {"kind": "tfim", "numQubits": 4}},
+  "initialState": {"preparation": "zero"},
+  "method": {"adaptVqe": {"maxIterations": 5, "gradientThreshold": 0}},
+  "seed": 5
+})json";
+
+constexpr char kParameterShift[] = R"json({
+  "problem": {"model": {"kind": "tfim", "numQubits": 3}},
+  "initialState": {"preparation": "plus", "ansatz": {"name": "hardware_efficient"}},
+  "method": {"parameterShift": {"iterations": 4, "learningRate": 0.3}},
+  "seed": 9
+})json";
+
+class ResumeTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ResumeTest, ResumingFromEveryCheckpointGivesTheUninterruptedResult) {
+  const v1::JobSpec spec = Spec(GetParam());
   std::vector<std::string> checkpoints;
   RunOptions straight_options;
   straight_options.on_checkpoint = [&](const std::string& c) { checkpoints.push_back(c); };
@@ -121,6 +137,9 @@ TEST(CheckpointTest, ResumingFromEveryCheckpointGivesTheUninterruptedResult) {
   ASSERT_TRUE(straight.ok()) << straight.status();
   ASSERT_GE(checkpoints.size(), 2u);
   ASSERT_EQ(checkpoints.size(), size_t(straight->history_size()));
+  // Events carry the circuit's CNOT-equivalent count; these runs end on their last event's
+  // circuit.
+  EXPECT_EQ(straight->history().rbegin()->cnot_count(), straight->counts().cnot_count());
   for (size_t k = 0; k < checkpoints.size(); ++k) {
     SCOPED_TRACE(k);
     RunOptions options;
@@ -137,14 +156,54 @@ TEST(CheckpointTest, ResumingFromEveryCheckpointGivesTheUninterruptedResult) {
   }
 }
 
+INSTANTIATE_TEST_SUITE_P(Methods, ResumeTest, ::testing::Values(kMaxCut, kAdapt, kParameterShift));
+
+TEST(CheckpointTest, ACheckpointResumesOnlyItsOwnMethod) {
+  auto seeded = [](const char* json) {
+    v1::JobSpec spec = Spec(json);
+    spec.set_seed(5);
+    return spec;
+  };
+  const v1::JobSpec adapt = seeded(kAdapt), nested = seeded(kMaxCut),
+                    shift = seeded(kParameterShift);
+  const v1::JobSpec hea = seeded(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+      "method": {"heaVqe": {"layers": 1}}})");
+  std::string adapt_checkpoint, nested_checkpoint;
+  RunOptions options;
+  options.on_checkpoint = [&](const std::string& c) { adapt_checkpoint = c; };
+  ASSERT_TRUE(RunJob(adapt, options).ok());
+  options.on_checkpoint = [&](const std::string& c) { nested_checkpoint = c; };
+  ASSERT_TRUE(RunJob(nested, options).ok());
+  ASSERT_FALSE(adapt_checkpoint.empty());
+  ASSERT_FALSE(nested_checkpoint.empty());
+  EXPECT_EQ(CheckpointIterations(adapt_checkpoint), 5);
+  EXPECT_EQ(CheckpointIterations("not a checkpoint"), 0);
+
+  auto resume_error = [](const v1::JobSpec& spec, const std::string& checkpoint) {
+    RunOptions resume;
+    resume.resume_checkpoint = checkpoint;
+    absl::Status status = RunJob(spec, resume).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    return std::string(status.message());
+  };
+  EXPECT_EQ(resume_error(adapt, nested_checkpoint), "checkpoint: not a adapt_vqe checkpoint");
+  EXPECT_EQ(resume_error(shift, adapt_checkpoint), "checkpoint: not a parameter_shift checkpoint");
+  EXPECT_EQ(resume_error(nested, adapt_checkpoint), "checkpoint: not a nested run's checkpoint");
+  EXPECT_EQ(resume_error(hea, adapt_checkpoint), "checkpoint: hea_vqe is not resumable");
+  v1::JobSpec other_seed = adapt;
+  other_seed.set_seed(6);
+  EXPECT_EQ(resume_error(other_seed, adapt_checkpoint), "checkpoint: written for another seed");
+}
+
 TEST(CheckpointTest, ShouldStopCancelsEveryMethod) {
   const std::vector<std::string> methods = {
       R"("nested": {})", R"("heaVqe": {"layers": 1})", R"("adaptVqe": {})",
       R"("parameterShift": {"iterations": 5})"};
   for (const std::string& method : methods) {
     SCOPED_TRACE(method);
+    // exactCost given: no exact reference runs (and polls) before the method.
     v1::JobSpec spec = Spec(std::string(R"({"problem": {"model": {"kind": "tfim",
-        "numQubits": 3}}, "initialState": {"preparation": "plus", "ansatz": {"name":
+        "numQubits": 3}, "exactCost": -3.5}, "initialState": {"preparation": "plus", "ansatz": {"name":
         "hardware_efficient"}}, "method": {)") + method + "}}");
     if (method.find("heaVqe") != std::string::npos) spec.mutable_initial_state()->clear_ansatz();
     int polls = 0;
@@ -154,6 +213,18 @@ TEST(CheckpointTest, ShouldStopCancelsEveryMethod) {
     EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
     EXPECT_EQ(polls, 3);
   }
+}
+
+TEST(CheckpointTest, ShouldStopCancelsTheExactReference) {
+  // A 12-qubit Heisenberg ring: its Lanczos reference takes many products.
+  const v1::JobSpec spec = Spec(R"({"problem": {"model": {"kind": "heisenberg",
+      "numQubits": 12, "periodic": true}}, "method": {"nested": {}}})");
+  int polls = 0;
+  RunOptions options;
+  options.should_stop = [&] { return ++polls > 3; };
+  absl::Status status = RunJob(spec, options).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_EQ(polls, 4);
 }
 
 TEST(CheckpointTest, ValidateJobReportsTheShape) {
@@ -168,8 +239,12 @@ TEST(CheckpointTest, ValidateJobReportsTheShape) {
   ASSERT_TRUE(adapt.ok()) << adapt.status();
   EXPECT_EQ(adapt->num_qubits, 2);
   EXPECT_EQ(adapt->method, "adapt_vqe");
-  EXPECT_FALSE(adapt->resumable);
+  EXPECT_TRUE(adapt->resumable);
   EXPECT_EQ(adapt->shots, 0);
+  absl::StatusOr<JobShape> hea = ValidateJob(
+      Spec(R"({"problem": {"pauliSum": {"text": "Z0 Z1"}}, "method": {"heaVqe": {}}})"));
+  ASSERT_TRUE(hea.ok()) << hea.status();
+  EXPECT_FALSE(hea->resumable);
 }
 
 }  // namespace

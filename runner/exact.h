@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "absl/status/statusor.h"
 #include "optimizer/cost.h"
+#include "optimizer/stop.h"
 
 namespace qgrad::runner {
 
@@ -18,9 +20,11 @@ namespace qgrad::runner {
 inline constexpr int kMaxExactQubits = 16;
 
 // The minimum of `cost` over `num_qubits`-qubit states (restricted to the sector of
-// `determinant` when given), or nullopt when unavailable.
-std::optional<double> ExactMinimum(const optimizer::Cost& cost, int num_qubits,
-                                   std::optional<uint64_t> determinant);
+// `determinant` when given), or nullopt when unavailable. CANCELLED when should_stop (polled
+// before every matrix-vector product) fired.
+absl::StatusOr<std::optional<double>> ExactMinimum(const optimizer::Cost& cost, int num_qubits,
+                                                   std::optional<uint64_t> determinant,
+                                                   const optimizer::StopCheck& should_stop);
 
 }  // namespace qgrad::runner
 

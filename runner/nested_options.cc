@@ -22,6 +22,7 @@ constexpr char kPath[] = "method.nested";
 std::string Field(absl::string_view name) { return absl::StrCat(kPath, ".", name); }
 
 absl::Status SetStep(const v1::NestedMethod& spec, StepSize& step) {
+  step.centered = spec.centered_step();
   if (spec.step_case() == v1::NestedMethod::STEP_NOT_SET) return absl::OkStatus();
   const bool relative = spec.step_case() == v1::NestedMethod::kRelativeStepSize;
   const double value = relative ? spec.relative_step_size() : spec.step_size();

@@ -237,7 +237,8 @@ absl::Status ApplyRegisterSize(const v1::Problem& problem, BuiltProblem& built) 
 
 absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
                                           const std::string& base_dir,
-                                          bool with_exact_reference) {
+                                          bool with_exact_reference,
+                                          const optimizer::StopCheck& should_stop) {
   absl::StatusOr<BuiltProblem> built = BuildKind(problem, base_dir, with_exact_reference);
   if (!built.ok()) return built;
   if (absl::Status s = ApplyRegisterSize(problem, *built); !s.ok()) return s;
@@ -246,7 +247,10 @@ absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
   } else if (!with_exact_reference) {
     built->exact_cost.reset();
   } else if (!built->exact_cost) {
-    built->exact_cost = ExactMinimum(built->cost, built->num_qubits, built->hartree_fock_state);
+    absl::StatusOr<std::optional<double>> exact =
+        ExactMinimum(built->cost, built->num_qubits, built->hartree_fock_state, should_stop);
+    if (!exact.ok()) return exact.status();
+    built->exact_cost = *exact;
   }
   return built;
 }

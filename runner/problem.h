@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "optimizer/cost.h"
+#include "optimizer/stop.h"
 #include "problems/maxcut.h"
 #include "qgrad/v1/job.pb.h"
 
@@ -29,9 +30,11 @@ struct BuiltProblem {
 // "problem.molecule.fcidump_text: FCIDUMP line 1: ..."). Relative FCIDUMP paths are read
 // from `base_dir` (empty: the working directory). Without `with_exact_reference` no exact
 // minimum is computed (only a spec's own exact_cost is kept): validation stays cheap.
+// CANCELLED when should_stop fired during the exact reference.
 absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
                                           const std::string& base_dir,
-                                          bool with_exact_reference = true);
+                                          bool with_exact_reference = true,
+                                          const optimizer::StopCheck& should_stop = nullptr);
 
 }  // namespace qgrad::runner
 

@@ -81,8 +81,23 @@ v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
   p.set_layers(e.layers);
   p.set_num_params(e.num_params);
   p.set_two_qubit_gates(e.two_qubit_gates);
+  p.set_cnot_count(e.cnot_count);
   p.set_elapsed_seconds(e.elapsed_seconds);
   p.set_handed_back(e.handed_back);
+  return p;
+}
+
+v1::IterationEvent ToProto(const optimizer::BaselineEvent& e) {
+  v1::IterationEvent p;
+  p.set_iteration(e.iteration);
+  p.set_cost(e.cost);
+  p.set_num_params(e.num_params);
+  p.set_two_qubit_gates(e.two_qubit_gates);
+  p.set_cnot_count(e.cnot_count);
+  p.set_elapsed_seconds(e.elapsed_seconds);
+  p.set_gradient_norm(e.gradient_norm);
+  p.set_cost_evaluations(e.cost_evaluations);
+  p.set_added_operator(e.added_operator);
   return p;
 }
 

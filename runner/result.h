@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "backends/statevector/statevector.h"
+#include "optimizer/baseline.h"
 #include "optimizer/nested.h"
 #include "qgrad/v1/job.pb.h"
 #include "runner/problem.h"
@@ -19,6 +20,7 @@
 namespace qgrad::runner {
 
 v1::IterationEvent ToProto(const optimizer::IterationEvent& event);
+v1::IterationEvent ToProto(const optimizer::BaselineEvent& event);
 
 // What every method reports, before the problem-specific parts are added.
 struct RunSummary {

@@ -80,7 +80,9 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
 
 absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& options) {
   const auto begin = std::chrono::steady_clock::now();
-  absl::StatusOr<BuiltProblem> problem = BuildProblem(spec.problem(), options.base_dir);
+  absl::StatusOr<BuiltProblem> problem =
+      BuildProblem(spec.problem(), options.base_dir, /*with_exact_reference=*/true,
+                   options.should_stop);
   if (!problem.ok()) return problem.status();
   if (absl::Status s = CheckLimits(spec.limits(), problem->num_qubits); !s.ok()) return s;
   absl::StatusOr<StartCircuit> start = BuildStart(spec.initial_state(), *problem, spec.seed());
@@ -89,8 +91,7 @@ absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& 
   absl::StatusOr<RunSummary> run =
       IsNested(spec)
           ? RunNestedJob(simulator, spec, *problem, *std::move(start), options)
-          : RunBaseline(simulator, spec, *problem, *std::move(start), options.on_iteration,
-                        options.should_stop);
+          : RunBaseline(simulator, spec, *problem, *std::move(start), options);
   if (!run.ok()) return run.status();
   absl::StatusOr<v1::JobResult> result = MakeResult(simulator, *problem, spec, *run);
   if (result.ok()) {
@@ -120,6 +121,7 @@ absl::StatusOr<JobShape> ValidateJob(const v1::JobSpec& spec, const std::string&
     absl::StatusOr<std::string> name = ValidateBaseline(spec, *problem, *start);
     if (!name.ok()) return name.status();
     shape.method = *std::move(name);
+    shape.resumable = BaselineResumable(shape.method);
   }
   return shape;
 }

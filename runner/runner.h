@@ -23,12 +23,13 @@ struct RunOptions {
   // Relative paths in the spec (FCIDUMP files) are resolved against this directory.
   std::string base_dir;
   std::function<void(const v1::IterationEvent&)> on_iteration = nullptr;
-  // Resumable methods (nested) only: after every outer iteration, right after that
-  // iteration's on_iteration, the run so far as a serialized qgrad.v1.Checkpoint. Other
-  // methods never call it (a restarted baseline runs again from its deterministic start).
+  // Resumable methods (nested, adapt_vqe, parameter_shift) only: after every outer
+  // iteration, right after that iteration's on_iteration, the run so far as a serialized
+  // qgrad.v1.Checkpoint. hea_vqe never calls it (a restarted hea_vqe job runs again from its
+  // seeded start).
   std::function<void(const std::string& checkpoint)> on_checkpoint = nullptr;
-  // Non-empty: continue the nested run from this checkpoint (an on_checkpoint argument of a
-  // run of the same spec) instead of starting over; the result then equals the
+  // Non-empty: continue the run from this checkpoint (an on_checkpoint argument of a run of
+  // the same spec) instead of starting over; the result then equals the
   // uninterrupted run's except for wall-clock fields, and on_iteration reports only the
   // iterations after the checkpoint.
   std::string resume_checkpoint;

@@ -10,8 +10,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "qgrad/v1/checkpoint.pb.h"
 #include "qgrad/v1/job.pb.h"
+#include "runner/checkpoint.h"
 #include "runner/runner.h"
 #include "server/job_records.h"
 #include "server/log.h"
@@ -124,14 +124,6 @@ bool MarkRunning(store::JobStore* store, EventHub* hub, const Clock* clock,
   return true;
 }
 
-// The stored checkpoint's iteration count (0 without one).
-int32_t CheckpointIterations(const std::string& checkpoint) {
-  if (checkpoint.empty()) return 0;
-  v1::Checkpoint parsed;
-  if (!parsed.ParseFromString(checkpoint)) return 0;
-  return parsed.nested().history_size();
-}
-
 }  // namespace
 
 void JobExecutor::Run(const Task& task, RunControl& control) {
@@ -158,7 +150,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
   }
   const bool resumable = shape.ok() && shape->resumable;
   ProgressWriter progress(store_, hub_, clock_, id, record->iterations_done,
-                          CheckpointIterations(checkpoint), resumable);
+                          runner::CheckpointIterations(checkpoint), resumable);
   runner::RunOptions options;
   options.on_iteration = [&](const v1::IterationEvent& e) { progress.OnIteration(e); };
   if (resumable) {

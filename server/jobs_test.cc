@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "runner/json_io.h"
 #include "qgrad/v1/checkpoint.pb.h"
+#include "runner/checkpoint.h"
 #include "runner/runner.h"
 #include "server/job_records.h"
 #include "server/log.h"
@@ -40,6 +41,17 @@ v1::JobSpec Nested(int iterations) {
 v1::JobSpec Adapt() {
   return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
       "method": {"adaptVqe": {"maxIterations": 6, "gradientThreshold": 0}}})");
+}
+
+v1::JobSpec ParameterShift() {
+  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+      "initialState": {"preparation": "plus", "ansatz": {"name": "hardware_efficient"}},
+      "method": {"parameterShift": {"iterations": 6, "learningRate": 0.2}}})");
+}
+
+v1::JobSpec Hea() {
+  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+      "method": {"heaVqe": {"layers": 1, "maxEvaluations": 12}}, "seed": 3})");
 }
 
 v1::JobSpec Endless() {
@@ -193,30 +205,38 @@ TEST_F(JobsTest, QueueQuotaAndQueuedDeadlines) {
   EXPECT_EQ(cancelled->job().state(), v1::JOB_STATE_CANCELLED);
 }
 
-TEST_F(JobsTest, ResumesARunningNestedJobFromItsCheckpoint) {
-  const v1::JobSpec spec = Nested(6);
-  std::vector<std::string> checkpoints;
-  std::vector<v1::IterationEvent> iterations;
-  runner::RunOptions options;
-  options.on_iteration = [&](const v1::IterationEvent& e) { iterations.push_back(e); };
-  options.on_checkpoint = [&](const std::string& c) { checkpoints.push_back(c); };
-  absl::StatusOr<v1::JobResult> reference = runner::RunJob(spec, options);
-  ASSERT_TRUE(reference.ok());
-  ASSERT_EQ(checkpoints.size(), 6u);
-  iterations.resize(2);
-  StoreRunning("j-crashed", spec, iterations, checkpoints[1]);
-
-  Start();
-  store::JobRecord done = WaitTerminal("j-crashed");
-  ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
-  EXPECT_EQ(Comparable(jobs_->GetResult("alice", "j-crashed").value()), Comparable(*reference));
-  std::vector<v1::JobEvent> events = Events("j-crashed");
-  ASSERT_EQ(events.size(), 2u + 6u + 1u);  // no second RUNNING event, no repeated iteration
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(events[2 + i].iteration().iteration(), i);
+TEST_F(JobsTest, ResumesARunningJobFromItsCheckpoint) {
+  const std::vector<v1::JobSpec> specs = {Nested(6), Adapt(), ParameterShift()};
+  for (size_t k = 0; k < specs.size(); ++k) {
+    const v1::JobSpec& spec = specs[k];
+    SCOPED_TRACE(spec.method().DebugString());
+    std::vector<std::string> checkpoints;
+    std::vector<v1::IterationEvent> iterations;
+    runner::RunOptions options;
+    options.on_iteration = [&](const v1::IterationEvent& e) { iterations.push_back(e); };
+    options.on_checkpoint = [&](const std::string& c) { checkpoints.push_back(c); };
+    absl::StatusOr<v1::JobResult> reference = runner::RunJob(spec, options);
+    ASSERT_TRUE(reference.ok());
+    ASSERT_EQ(checkpoints.size(), 6u);
+    iterations.resize(2);
+    const std::string id = "j-crashed-" + std::to_string(k);
+    StoreRunning(id, spec, iterations, checkpoints[1]);
+    Start();
+    store::JobRecord done = WaitTerminal(id);
+    ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
+    EXPECT_EQ(Comparable(jobs_->GetResult("alice", id).value()), Comparable(*reference));
+    std::vector<v1::JobEvent> events = Events(id);
+    ASSERT_EQ(events.size(), 2u + 6u + 1u);  // no second RUNNING event, no repeated iteration
+    for (int i = 0; i < 6; ++i) EXPECT_EQ(events[2 + i].iteration().iteration(), i);
+    // Every iteration after the resume stored its checkpoint with its event.
+    EXPECT_EQ(runner::CheckpointIterations(store_.GetCheckpoint(id).value().value_or("")), 6);
+    jobs_->Shutdown();
+    jobs_.reset();
+  }
 }
 
-TEST_F(JobsTest, RerunsARunningBaselineWithoutStoringItsEventsTwice) {
-  const v1::JobSpec spec = Adapt();
+TEST_F(JobsTest, RerunsARunningHeaVqeJobWithoutStoringItsEventsTwice) {
+  const v1::JobSpec spec = Hea();
   absl::StatusOr<v1::JobResult> reference = runner::RunJob(spec);
   ASSERT_TRUE(reference.ok());
   ASSERT_GE(reference->history_size(), 4);
@@ -231,8 +251,7 @@ TEST_F(JobsTest, RerunsARunningBaselineWithoutStoringItsEventsTwice) {
   std::vector<v1::JobEvent> events = Events("j-baseline");
   ASSERT_EQ(int(events.size()), 2 + reference->history_size() + 1);
   for (int i = 0; i < reference->history_size(); ++i) {
-    EXPECT_EQ(events[2 + i].iteration().added_operator(),
-              reference->history(i).added_operator());
+    EXPECT_EQ(events[2 + i].iteration().cost(), reference->history(i).cost());
   }
 }
 

@@ -1,6 +1,7 @@
 // Crash test: qgradd is killed with SIGKILL at random (seeded) moments while jobs run —
-// nested jobs that resume from checkpoints and baselines that run again from their start —
-// and restarted each time. Afterwards every job has SUCCEEDED exactly once with a result
+// nested, ADAPT-VQE and parameter-shift jobs that resume from their checkpoints, and a
+// hardware-efficient VQE job, which has none and runs again from its seeded start — and
+// restarted each time. Afterwards every job has SUCCEEDED exactly once with a result
 // identical to an uninterrupted in-process run, its event log has no gaps, repeats or
 // duplicated iterations (the stored iteration events equal the uninterrupted history), and
 // no job was lost or created twice (clients retry with their idempotency keys).
@@ -36,7 +37,10 @@ std::vector<v1::JobSpec> CrashSpecs() {
       "heisenberg", "numQubits": 5}}, "initialState": {"preparation": "zero", "ansatz":
       {"name": "random_layers", "layers": 3}}, "method": {"parameterShift": {"iterations":
       600, "learningRate": 0.05}}, "seed": 4})");
-  return {MediumSpec(60), MediumSpec(45), warm, adapt, shift};
+  v1::JobSpec hea = SpecFromJson(R"({"name": "hea", "problem": {"model": {"kind": "tfim",
+      "numQubits": 10}}, "method": {"heaVqe": {"layers": 2, "maxEvaluations": 300}},
+      "seed": 6})");
+  return {MediumSpec(60), MediumSpec(45), warm, adapt, shift, hea};
 }
 
 v1::SubmitJobResponse Submit(v1::JobService::Stub& stub, const v1::JobSpec& spec,
@@ -55,7 +59,7 @@ TEST(QgraddCrashTest, SigkillAtRandomPointsLosesNothingAndChangesNothing) {
   WriteFile(dir.File("tokens"), absl::StrCat("crash ", Sha256Hex(kToken), "\n"));
   // Every job runs at once, so that each of them is interrupted.
   const std::vector<std::string> args = {"--tokens_file=" + dir.File("tokens"),
-                                         "--max_running_jobs=5"};
+                                         "--max_running_jobs=6"};
   const std::vector<v1::JobSpec> specs = CrashSpecs();
   std::vector<v1::JobResult> references;
   for (const v1::JobSpec& spec : specs) {
