@@ -29,11 +29,13 @@ absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
     absl::Span<const double> params, const NestedOptions& options) {
   auto estimate = estimator.Estimate(circuit, params, options.step);
   const StepControl& control = options.step_control;
+  StepSize shrunk = options.step;  // keeps `centered`
+  shrunk.mode = StepSize::Mode::kAbsolute;
   for (int k = 0; k < control.max_shrinks && estimate.ok() &&
                   estimate->guided_cost > estimate->cost + control.tolerance;
        ++k) {
-    estimate = estimator.Estimate(
-        circuit, params, StepSize{StepSize::Mode::kAbsolute, estimate->eta * control.shrink});
+    shrunk.value = estimate->eta * control.shrink;
+    estimate = estimator.Estimate(circuit, params, shrunk);
   }
   return estimate;
 }

@@ -144,6 +144,25 @@ TEST(NestedTest, StepControlShrinksAStepThatRaisesTheCost) {
   EXPECT_GT(raw->history[0].guided_cost, raw->history[0].cost);
 }
 
+TEST(NestedTest, AShrunkCenteredStepStaysCentered) {
+  // RY(2.5)|0⟩ on H = Z0 + 3: ⟨Z⟩ = cos 2.5, and the distribution of Z is skewed so that a
+  // long centered step overshoots towards |0⟩; the shrunk step must still be centered, i.e.
+  // its indicator is η²Var/(1 + η²Var) (the plain step would give another value).
+  Circuit circuit(1);
+  ASSERT_TRUE(circuit.Add(GateKind::kRY, {0}, {Angle::Param(0)}).ok());
+  const Cost cost = Cost::Observable(PauliSum::Parse("Z0 + 3").value()).value();
+  NestedOptions options = Quick(1);
+  options.step = {StepSize::Mode::kAbsolute, 10.0, /*centered=*/true};
+  auto run = RunNested(sv::Simulator(), cost, circuit, {2.5}, options);
+  ASSERT_TRUE(run.ok()) << run.status();
+  ASSERT_EQ(run->history.size(), 1u);
+  const IterationEvent& e = run->history[0];
+  EXPECT_LT(e.eta, 10.0);
+  EXPECT_LT(e.guided_cost, e.cost);
+  const double mean = std::cos(2.5), var = 1 - mean * mean;
+  EXPECT_NEAR(e.indicator, e.eta * e.eta * var / (1 + e.eta * e.eta * var), 1e-12);
+}
+
 TEST(NestedTest, WarmStartAndHandBackLowerTheCost) {
   const Circuit start = test::HardwareEfficient();
   const std::vector<double> x0 = {0.9, -0.4, 0.2, 0.7};
