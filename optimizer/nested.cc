@@ -45,8 +45,9 @@ int TwoQubitGates(const Circuit& circuit) { return circuit.Counts().two_qubit; }
 std::optional<StopReason> BudgetStop(const NestedResult& result, const StoppingRules& stop,
                                      double elapsed) {
   if (result.layers >= stop.max_layers) return StopReason::kMaxLayers;
-  if (stop.max_added_two_qubit_gates >= 0 &&
-      result.added_two_qubit_gates > stop.max_added_two_qubit_gates) {
+  if ((stop.max_added_two_qubit_gates >= 0 &&
+       result.added_two_qubit_gates > stop.max_added_two_qubit_gates) ||
+      (stop.max_added_cnot_count >= 0 && result.added_cnot_count > stop.max_added_cnot_count)) {
     return StopReason::kTwoQubitBudget;
   }
   if (stop.max_seconds > 0 && elapsed > stop.max_seconds) return StopReason::kWallClock;
@@ -198,6 +199,7 @@ class NestedLoop {
   const NestedCallbacks& callbacks_;
   const Clock::time_point start_;
   int start_two_qubit_ = 0;
+  int start_cnot_count_ = 0;
   NestedResult result_;
 };
 
@@ -214,6 +216,7 @@ absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
   result_.circuit = std::move(circuit);
   result_.params = std::move(params);
   start_two_qubit_ = TwoQubitGates(result_.circuit);
+  start_cnot_count_ = CnotCount(result_.circuit);
   result_.stop_reason = StopReason::kMaxIterations;
   return absl::OkStatus();
 }
@@ -221,6 +224,7 @@ absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
 void NestedLoop::Resume(NestedResult checkpoint) {
   result_ = std::move(checkpoint);
   start_two_qubit_ = result_.two_qubit_gates - result_.added_two_qubit_gates;
+  start_cnot_count_ = CnotCount(result_.circuit) - result_.added_cnot_count;
   result_.stop_reason = StopReason::kMaxIterations;
 }
 
@@ -289,6 +293,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
 void NestedLoop::CountTwoQubitGates() {
   result_.two_qubit_gates = TwoQubitGates(result_.circuit);
   result_.added_two_qubit_gates = result_.two_qubit_gates - start_two_qubit_;
+  result_.added_cnot_count = CnotCount(result_.circuit) - start_cnot_count_;
 }
 
 absl::StatusOr<NestedResult> NestedLoop::Finish() {

@@ -55,6 +55,7 @@ struct StoppingRules {
   int max_iterations = 50;            // outer iterations (= learned layers at most)
   int max_layers = 50;
   int max_added_two_qubit_gates = -1;  // < 0: unlimited; stop once exceeded
+  int max_added_cnot_count = -1;       // the same on the CNOT-equivalent count (CnotCount)
   double max_seconds = 0.0;           // wall clock; <= 0: unlimited
 };
 
@@ -121,6 +122,7 @@ struct NestedResult {
   int layers = 0;
   int two_qubit_gates = 0;
   int added_two_qubit_gates = 0;
+  int added_cnot_count = 0;      // CNOT-equivalent cost of the learned layers
   int fidelity_evaluations = 0;
   int hand_backs = 0;
   StopReason stop_reason = StopReason::kMaxIterations;

@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "optimizer/paper_ansatz.h"
 #include "problems/maxcut.h"
+#include "problems/models.h"
 #include "problems/polynomial.h"
 
 namespace qgrad::optimizer {
@@ -78,7 +79,7 @@ TEST(NestedTest, EachStoppingRuleStopsTheRun) {
     StopReason reason;
     size_t events;
   };
-  std::vector<Case> cases(4, {Quick(3), StopReason::kMaxIterations, 3});
+  std::vector<Case> cases(5, {Quick(3), StopReason::kMaxIterations, 3});
   cases[1].options.stop.max_layers = 1;
   cases[1].reason = StopReason::kMaxLayers;
   cases[1].events = 1;
@@ -88,6 +89,9 @@ TEST(NestedTest, EachStoppingRuleStopsTheRun) {
   cases[3].options.stop.max_seconds = 1e-9;
   cases[3].reason = StopReason::kWallClock;
   cases[3].events = 1;
+  cases[4].options.stop.max_added_cnot_count = 1;  // one 2-qubit rotation costs 2
+  cases[4].reason = StopReason::kTwoQubitBudget;
+  cases[4].events = 1;
   for (const Case& c : cases) {
     auto result = RunNested(simulator, MaxCut(), start, x0, c.options);
     ASSERT_TRUE(result.ok()) << result.status();
@@ -161,6 +165,38 @@ TEST(NestedTest, AShrunkCenteredStepStaysCentered) {
   EXPECT_LT(e.guided_cost, e.cost);
   const double mean = std::cos(2.5), var = 1 - mean * mean;
   EXPECT_NEAR(e.indicator, e.eta * e.eta * var / (1 + e.eta * e.eta * var), 1e-12);
+}
+
+// The coupling-graph pool keeps every two-qubit gate on an edge of the graph; the same run
+// with all pairs uses the ring's closing pair (0, 3), which the line graph lacks.
+TEST(NestedTest, CouplingGraphPoolPlacesGatesOnItsEdges) {
+  const Cost cost =
+      Cost::Observable(TransverseFieldIsing(4, 1.0, 0.7, /*periodic=*/true).value()).value();
+  const Coupling line = {{0, 1}, {1, 2}, {2, 3}};
+  auto on_line = [&](const Gate& gate) {
+    const std::vector<int> q = gate.AllQubits();
+    if (q.size() != 2) return true;
+    for (const auto& [a, b] : line) {
+      if ((q[0] == a && q[1] == b) || (q[0] == b && q[1] == a)) return true;
+    }
+    return false;
+  };
+  Circuit plus(4);
+  for (int q = 0; q < 4; ++q) ASSERT_TRUE(plus.Add(GateKind::kH, {q}).ok());
+  NestedOptions options = Quick(4);
+  options.step = {StepSize::Mode::kRelativeOneNorm, 0.5};
+  auto all_pairs = RunNested(sv::Simulator(), cost, plus, {}, options);
+  ASSERT_TRUE(all_pairs.ok()) << all_pairs.status();
+  options.synthesis.pool = PoolKind::kCouplingGraph;
+  options.synthesis.coupling = line;
+  auto coupled = RunNested(sv::Simulator(), cost, plus, {}, options);
+  ASSERT_TRUE(coupled.ok()) << coupled.status();
+  ASSERT_GT(coupled->two_qubit_gates, 0);
+  EXPECT_LT(coupled->final_cost, coupled->start_cost - 0.2);
+  for (const Gate& gate : coupled->circuit.gates()) EXPECT_TRUE(on_line(gate));
+  int off_line = 0;
+  for (const Gate& gate : all_pairs->circuit.gates()) off_line += on_line(gate) ? 0 : 1;
+  EXPECT_GT(off_line, 0);
 }
 
 TEST(NestedTest, WarmStartAndHandBackLowerTheCost) {

@@ -72,6 +72,7 @@ absl::StatusOr<optimizer::AdaptOptions> AdaptOptions(const v1::AdaptVqeMethod& m
   if (m.has_gradient_threshold()) o.gradient_threshold = m.gradient_threshold();
   if (m.has_max_iterations()) o.max_iterations = m.max_iterations();
   if (m.has_max_two_qubit_gates()) o.max_two_qubit_gates = m.max_two_qubit_gates();
+  if (m.has_max_cnot_count()) o.max_cnot_count = m.max_cnot_count();
   o.max_seconds = limits.max_wall_seconds();
   if (absl::Status s = optimizer::ValidateAdaptOptions(o, n); !s.ok()) {
     return WithParent(s, "method.adapt_vqe");

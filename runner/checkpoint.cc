@@ -76,6 +76,7 @@ v1::NestedCheckpoint NestedToProto(const optimizer::NestedResult& run) {
   p.set_layers(run.layers);
   p.set_two_qubit_gates(run.two_qubit_gates);
   p.set_added_two_qubit_gates(run.added_two_qubit_gates);
+  p.set_added_cnot_count(run.added_cnot_count);
   p.set_fidelity_evaluations(run.fidelity_evaluations);
   p.set_hand_backs(run.hand_backs);
   return p;
@@ -188,6 +189,7 @@ absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string
   run.layers = p.layers();
   run.two_qubit_gates = p.two_qubit_gates();
   run.added_two_qubit_gates = p.added_two_qubit_gates();
+  run.added_cnot_count = p.added_cnot_count();
   run.fidelity_evaluations = p.fidelity_evaluations();
   run.hand_backs = p.hand_backs();
   return run;

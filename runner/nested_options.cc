@@ -56,6 +56,7 @@ void SetStopping(const v1::StoppingRules& spec, const v1::Limits& limits,
   if (spec.has_max_added_two_qubit_gates()) {
     stop.max_added_two_qubit_gates = spec.max_added_two_qubit_gates();
   }
+  if (spec.has_max_added_cnot_count()) stop.max_added_cnot_count = spec.max_added_cnot_count();
   stop.max_seconds = limits.max_wall_seconds();
 }
 

@@ -224,5 +224,25 @@ TEST(RunnerTest, NestedLiHReachesChemicalAccuracy) {
   EXPECT_LT(centered->error(), 1e-4);
 }
 
+// The 4-qubit excitation rotations are invisible to the two-qubit-gate budget and counted by
+// the CNOT-equivalent one.
+TEST(RunnerTest, TheCnotBudgetCountsExcitationRotations) {
+  v1::JobSpec spec = Example("lih");
+  v1::StoppingRules& stop = *spec.mutable_method()->mutable_nested()->mutable_stop();
+  stop.set_max_iterations(3);
+  stop.set_max_added_two_qubit_gates(0);
+  absl::StatusOr<v1::JobResult> gates = RunJob(spec, InExamples());
+  ASSERT_TRUE(gates.ok()) << gates.status();
+  EXPECT_EQ(gates->stop_reason(), "max_iterations");
+  EXPECT_EQ(gates->counts().two_qubit_gates(), 0);
+  EXPECT_GT(gates->counts().cnot_count(), 6);
+  stop.set_max_added_cnot_count(6);
+  absl::StatusOr<v1::JobResult> cnots = RunJob(spec, InExamples());
+  ASSERT_TRUE(cnots.ok()) << cnots.status();
+  EXPECT_EQ(cnots->stop_reason(), "two_qubit_budget");
+  EXPECT_EQ(cnots->history_size(), 1);
+  EXPECT_EQ(cnots->history(0).cnot_count(), cnots->counts().cnot_count());
+}
+
 }  // namespace
 }  // namespace qgrad::runner
