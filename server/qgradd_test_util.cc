@@ -206,6 +206,38 @@ std::vector<NamedSpec> TinySpecs() {
       R"({"name": "h2", "initialState": {"preparation": "plus"}, )", nested, "}"));
   molecule.mutable_problem()->mutable_molecule()->set_fcidump_text(h2);
   specs.push_back({"molecule", molecule});
+  // Variants of the same kinds: weighted inline edges and an edge-list text, other models,
+  // an active space from Hartree–Fock with the centered step, an OpenQASM 3 start.
+  specs.push_back({"maxcut_edges", SpecFromJson(absl::StrCat(
+      R"({"name": "maxcut-edges", "problem": {"maxcut": {"edges": {"edges": [
+          {"u": 0, "v": 1, "weight": 1.5}, {"u": 1, "v": 2}, {"u": 2, "v": 0, "weight": 0.5}]},
+          "shots": 16}}, "initialState": {"preparation": "plus"}, "seed": 2, )",
+      nested, "}"))});
+  specs.push_back({"maxcut_edge_list", SpecFromJson(absl::StrCat(
+      R"({"name": "maxcut-list", "problem": {"maxcut": {"edgeList": "# square\n0 1\n1 2\n2 3\n3 0 2.0\n"}},
+          "initialState": {"preparation": "plus"}, )",
+      nested, "}"))});
+  specs.push_back({"heisenberg", SpecFromJson(absl::StrCat(
+      R"({"name": "heisenberg", "problem": {"model": {"kind": "heisenberg", "numQubits": 3,
+          "jz": 0.5, "field": 0.2}}, "initialState": {"preparation": "plus"}, )",
+      nested, "}"))});
+  specs.push_back({"barren_plateau", SpecFromJson(absl::StrCat(
+      R"({"name": "local-z", "problem": {"model": {"kind": "local_z", "numQubits": 3}},
+          "initialState": {"preparation": "zero", "ansatz": {"name": "random_layers",
+          "layers": 2}}, "seed": 4, )",
+      nested, "}"))});
+  v1::JobSpec active_space = SpecFromJson(R"({"name": "lih", "problem": {"molecule":
+      {"frozenCore": 1, "frozenVirtual": 2}}, "initialState": {"preparation": "hartree_fock"},
+      "method": {"nested": {"stepSize": 2, "centeredStep": true, "qubitExcitations": true,
+      "stop": {"maxIterations": 2}}}})");
+  active_space.mutable_problem()->mutable_molecule()->set_fcidump_text(
+      ReadFile(QGRAD_PROBLEMS_TESTDATA "/LiH_2.2.FCIDUMP"));
+  specs.push_back({"molecule_active_space", active_space});
+  specs.push_back({"qasm_start", SpecFromJson(absl::StrCat(
+      R"({"name": "qasm", "problem": {"pauliSum": {"text": "Z0 Z1 - 0.5 X1"}},
+          "initialState": {"qasm": "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float[64] a;\nqubit[2] q;\nh q[0];\nry(a) q[1];\n",
+          "params": [0.3]}, )",
+      nested, "}"))});
   return specs;
 }
 
