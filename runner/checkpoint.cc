@@ -102,16 +102,23 @@ absl::StatusOr<v1::Checkpoint> ParseCheckpoint(const std::string& bytes, uint64_
   return checkpoint;
 }
 
-optimizer::BaselineEvent BaselineEventFromProto(const v1::IterationEvent& p) {
-  optimizer::BaselineEvent e;
+// The fields nested and baseline events share.
+template <typename Event>
+Event SharedFieldsFromProto(const v1::IterationEvent& p) {
+  Event e;
   e.iteration = p.iteration();
   e.cost = p.cost();
-  e.gradient_norm = p.gradient_norm();
   e.num_params = p.num_params();
   e.two_qubit_gates = p.two_qubit_gates();
   e.cnot_count = p.cnot_count();
-  e.cost_evaluations = p.cost_evaluations();
   e.elapsed_seconds = p.elapsed_seconds();
+  return e;
+}
+
+optimizer::BaselineEvent BaselineEventFromProto(const v1::IterationEvent& p) {
+  auto e = SharedFieldsFromProto<optimizer::BaselineEvent>(p);
+  e.gradient_norm = p.gradient_norm();
+  e.cost_evaluations = p.cost_evaluations();
   e.added_operator = p.added_operator();
   return e;
 }
@@ -144,9 +151,7 @@ absl::StatusOr<Circuit> CircuitFromProto(const v1::CheckpointCircuit& proto) {
 }
 
 optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& p) {
-  optimizer::IterationEvent e;
-  e.iteration = p.iteration();
-  e.cost = p.cost();
+  auto e = SharedFieldsFromProto<optimizer::IterationEvent>(p);
   e.guided_cost = p.guided_cost();
   e.indicator = p.indicator();
   e.eta = p.eta();
@@ -154,10 +159,6 @@ optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& p) {
   e.fidelity = p.fidelity();
   e.layer_gates = p.layer_gates();
   e.layers = p.layers();
-  e.num_params = p.num_params();
-  e.two_qubit_gates = p.two_qubit_gates();
-  e.cnot_count = p.cnot_count();
-  e.elapsed_seconds = p.elapsed_seconds();
   e.handed_back = p.handed_back();
   return e;
 }

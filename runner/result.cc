@@ -66,12 +66,23 @@ void FillCircuit(const RunSummary& run, v1::JobResult& result) {
   counts.set_cnot_count(optimizer::CnotCount(run.circuit));
 }
 
-}  // namespace
-
-v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
+// The fields nested and baseline events share.
+template <typename Event>
+v1::IterationEvent SharedFieldsToProto(const Event& e) {
   v1::IterationEvent p;
   p.set_iteration(e.iteration);
   p.set_cost(e.cost);
+  p.set_num_params(e.num_params);
+  p.set_two_qubit_gates(e.two_qubit_gates);
+  p.set_cnot_count(e.cnot_count);
+  p.set_elapsed_seconds(e.elapsed_seconds);
+  return p;
+}
+
+}  // namespace
+
+v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
+  v1::IterationEvent p = SharedFieldsToProto(e);
   p.set_guided_cost(e.guided_cost);
   p.set_indicator(e.indicator);
   p.set_eta(e.eta);
@@ -79,22 +90,12 @@ v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
   p.set_fidelity(e.fidelity);
   p.set_layer_gates(e.layer_gates);
   p.set_layers(e.layers);
-  p.set_num_params(e.num_params);
-  p.set_two_qubit_gates(e.two_qubit_gates);
-  p.set_cnot_count(e.cnot_count);
-  p.set_elapsed_seconds(e.elapsed_seconds);
   p.set_handed_back(e.handed_back);
   return p;
 }
 
 v1::IterationEvent ToProto(const optimizer::BaselineEvent& e) {
-  v1::IterationEvent p;
-  p.set_iteration(e.iteration);
-  p.set_cost(e.cost);
-  p.set_num_params(e.num_params);
-  p.set_two_qubit_gates(e.two_qubit_gates);
-  p.set_cnot_count(e.cnot_count);
-  p.set_elapsed_seconds(e.elapsed_seconds);
+  v1::IterationEvent p = SharedFieldsToProto(e);
   p.set_gradient_norm(e.gradient_norm);
   p.set_cost_evaluations(e.cost_evaluations);
   p.set_added_operator(e.added_operator);
