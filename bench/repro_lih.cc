@@ -1,6 +1,7 @@
 // (d) LiH (STO-3G, 2.2 Å, frozen core 1, frozen virtual 2; 6 qubits) from Hartree–Fock:
 // the nested optimizer (several step sizes, with and without the 4-qubit excitation
-// strings, with and without hand-back, the paper's and the centered step) against ADAPT-VQE and hardware-efficient VQE:
+// strings, with and without hand-back, the paper's and the centered step) against ADAPT-VQE
+// and hardware-efficient VQE:
 // energy error against iterations and against CNOT-equivalent two-qubit gate counts.
 //
 // Gate-count convention (optimizer::CnotCount): a Pauli rotation exp(−iθP/2) of weight w

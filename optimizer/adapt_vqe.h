@@ -64,11 +64,11 @@ std::vector<double> PoolGradients(const sv::StateVector& psi, const sv::StateVec
 // Runs ADAPT-VQE from `reference` at `params` (its own parameters, if any, are re-optimized
 // together with the appended angles; new angles start at 0). One event per appended operator,
 // each followed by a checkpoint (baseline.h).
-absl::StatusOr<BaselineResult> RunAdaptVqe(const sv::Simulator& simulator, const Cost& cost,
-                                           Circuit reference, std::vector<double> params,
-                                           const AdaptOptions& options,
-                                           const BaselineCallback& callback = nullptr,
-                                           const BaselineCheckpointCallback& on_checkpoint = nullptr);
+absl::StatusOr<BaselineResult> RunAdaptVqe(
+    const sv::Simulator& simulator, const Cost& cost, Circuit reference,
+    std::vector<double> params, const AdaptOptions& options,
+    const BaselineCallback& callback = nullptr,
+    const BaselineCheckpointCallback& on_checkpoint = nullptr);
 
 // Continues a run from one of its checkpoints with the same options; the result equals the
 // uninterrupted run's except for elapsed times.

@@ -72,8 +72,8 @@ struct ExactReference {
 // Lowest eigenvalue of `hamiltonian` on `num_qubits` qubits (within `options.sector`, or the
 // start's Krylov space). INVALID_ARGUMENT for a non-Hermitian or too-wide H, bad options or
 // an empty sector / a start outside it; RESOURCE_EXHAUSTED above max_qubits or when fewer
-// than 3 Lanczos vectors fit in max_bytes / memory; CANCELLED when should_stop fired. Not converging within max_restarts is
-// reported in `converged`, not as an error.
+// than 3 Lanczos vectors fit in max_bytes / memory; CANCELLED when should_stop fired. Not
+// converging within max_restarts is reported in `converged`, not as an error.
 absl::StatusOr<ExactReference> ExactGroundEnergy(const PauliSum& hamiltonian, int num_qubits,
                                                  const ExactReferenceOptions& options = {});
 

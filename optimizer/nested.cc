@@ -190,7 +190,7 @@ class NestedLoop {
  private:
   // The iteration's estimate, after a kWhenFavourable hand-back where one is due.
   absl::StatusOr<GradientStateEstimate> EstimateAndMaybeHandBack(IterationEvent& event);
-  void CountTwoQubitGates();
+  void CountGates();
 
   const sv::Simulator& simulator_;
   const Cost& cost_;
@@ -276,13 +276,13 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
     if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
     ++result_.hand_backs;
   }
-  CountTwoQubitGates();
+  CountGates();
   event.fidelity = layer->fidelity;
   event.layer_gates = int(layer->layer.gates().size());
   event.layers = result_.layers;
   event.num_params = int(result_.params.size());
   event.two_qubit_gates = result_.two_qubit_gates;
-  event.cnot_count = CnotCount(result_.circuit);
+  event.cnot_count = start_cnot_count_ + result_.added_cnot_count;
   event.elapsed_seconds = SecondsSince(start_);
   result_.history.push_back(event);
   if (callbacks_.on_iteration) callbacks_.on_iteration(event);
@@ -290,7 +290,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   return BudgetStop(result_, options_.stop, event.elapsed_seconds);
 }
 
-void NestedLoop::CountTwoQubitGates() {
+void NestedLoop::CountGates() {
   result_.two_qubit_gates = TwoQubitGates(result_.circuit);
   result_.added_two_qubit_gates = result_.two_qubit_gates - start_two_qubit_;
   result_.added_cnot_count = CnotCount(result_.circuit) - start_cnot_count_;
@@ -305,7 +305,7 @@ absl::StatusOr<NestedResult> NestedLoop::Finish() {
   if (!last.ok()) return last.status();
   result_.final_cost = last->cost;
   result_.final_indicator = last->indicator;
-  CountTwoQubitGates();
+  CountGates();
   return std::move(result_);
 }
 

@@ -232,7 +232,6 @@ absl::StatusOr<optimizer::BaselineResult> DecodeBaselineCheckpoint(const std::st
     run.history.push_back(BaselineEventFromProto(e));
   }
   run.cost_evaluations = p.cost_evaluations();
-  optimizer::CountCircuit(run);
   return run;
 }
 

@@ -145,7 +145,9 @@ TEST_P(ResumeTest, ResumingFromEveryCheckpointGivesTheUninterruptedResult) {
     RunOptions options;
     options.resume_checkpoint = checkpoints[k];
     std::vector<int> iterations;
-    options.on_iteration = [&](const v1::IterationEvent& e) { iterations.push_back(e.iteration()); };
+    options.on_iteration = [&](const v1::IterationEvent& e) {
+      iterations.push_back(e.iteration());
+    };
     absl::StatusOr<v1::JobResult> resumed = RunJob(spec, options);
     ASSERT_TRUE(resumed.ok()) << resumed.status();
     EXPECT_EQ(Comparable(*resumed), Comparable(*straight));
@@ -203,8 +205,8 @@ TEST(CheckpointTest, ShouldStopCancelsEveryMethod) {
     SCOPED_TRACE(method);
     // exactCost given: no exact reference runs (and polls) before the method.
     v1::JobSpec spec = Spec(std::string(R"({"problem": {"model": {"kind": "tfim",
-        "numQubits": 3}, "exactCost": -3.5}, "initialState": {"preparation": "plus", "ansatz": {"name":
-        "hardware_efficient"}}, "method": {)") + method + "}}");
+        "numQubits": 3}, "exactCost": -3.5}, "initialState": {"preparation": "plus",
+        "ansatz": {"name": "hardware_efficient"}}, "method": {)") + method + "}}");
     if (method.find("heaVqe") != std::string::npos) spec.mutable_initial_state()->clear_ansatz();
     int polls = 0;
     RunOptions options;

@@ -205,6 +205,21 @@ TEST_F(JobsTest, QueueQuotaAndQueuedDeadlines) {
   EXPECT_EQ(cancelled->job().state(), v1::JOB_STATE_CANCELLED);
 }
 
+// `checkpoint` with its first parameter moved: a run resumed from it ends elsewhere than
+// the run it came from, so a result shows whether the checkpoint was used.
+std::string Perturbed(const v1::JobSpec& spec, const std::string& checkpoint) {
+  const std::string method = runner::ValidateJob(spec).value().method;
+  if (method == "nested") {
+    optimizer::NestedResult run = runner::DecodeNestedCheckpoint(checkpoint, spec.seed()).value();
+    run.params.at(0) += 0.1;
+    return runner::EncodeNestedCheckpoint(run, spec.seed());
+  }
+  optimizer::BaselineResult run =
+      runner::DecodeBaselineCheckpoint(checkpoint, method, spec.seed()).value();
+  run.params.at(0) += 0.1;
+  return runner::EncodeBaselineCheckpoint(run, method, spec.seed());
+}
+
 TEST_F(JobsTest, ResumesARunningJobFromItsCheckpoint) {
   const std::vector<v1::JobSpec> specs = {Nested(6), Adapt(), ParameterShift()};
   for (size_t k = 0; k < specs.size(); ++k) {
@@ -221,7 +236,17 @@ TEST_F(JobsTest, ResumesARunningJobFromItsCheckpoint) {
     iterations.resize(2);
     const std::string id = "j-crashed-" + std::to_string(k);
     StoreRunning(id, spec, iterations, checkpoints[1]);
+    const std::string perturbed_id = "j-perturbed-" + std::to_string(k);
+    runner::RunOptions from_perturbed;
+    from_perturbed.resume_checkpoint = Perturbed(spec, checkpoints[1]);
+    absl::StatusOr<v1::JobResult> perturbed = runner::RunJob(spec, from_perturbed);
+    ASSERT_TRUE(perturbed.ok()) << perturbed.status();
+    ASSERT_NE(Comparable(*perturbed), Comparable(*reference));
+    StoreRunning(perturbed_id, spec, iterations, from_perturbed.resume_checkpoint);
     Start();
+    ASSERT_EQ(WaitTerminal(perturbed_id).state, JobState::kSucceeded);
+    EXPECT_EQ(Comparable(jobs_->GetResult("alice", perturbed_id).value()),
+              Comparable(*perturbed));
     store::JobRecord done = WaitTerminal(id);
     ASSERT_EQ(done.state, JobState::kSucceeded) << done.error;
     EXPECT_EQ(Comparable(jobs_->GetResult("alice", id).value()), Comparable(*reference));

@@ -214,8 +214,8 @@ std::vector<NamedSpec> TinySpecs() {
           "shots": 16}}, "initialState": {"preparation": "plus"}, "seed": 2, )",
       nested, "}"))});
   specs.push_back({"maxcut_edge_list", SpecFromJson(absl::StrCat(
-      R"({"name": "maxcut-list", "problem": {"maxcut": {"edgeList": "# square\n0 1\n1 2\n2 3\n3 0 2.0\n"}},
-          "initialState": {"preparation": "plus"}, )",
+      R"({"name": "maxcut-list", "problem": {"maxcut": {"edgeList":
+          "# square\n0 1\n1 2\n2 3\n3 0 2.0\n"}}, "initialState": {"preparation": "plus"}, )",
       nested, "}"))});
   specs.push_back({"heisenberg", SpecFromJson(absl::StrCat(
       R"({"name": "heisenberg", "problem": {"model": {"kind": "heisenberg", "numQubits": 3,
@@ -233,11 +233,14 @@ std::vector<NamedSpec> TinySpecs() {
   active_space.mutable_problem()->mutable_molecule()->set_fcidump_text(
       ReadFile(QGRAD_PROBLEMS_TESTDATA "/LiH_2.2.FCIDUMP"));
   specs.push_back({"molecule_active_space", active_space});
-  specs.push_back({"qasm_start", SpecFromJson(absl::StrCat(
+  v1::JobSpec qasm_start = SpecFromJson(absl::StrCat(
       R"({"name": "qasm", "problem": {"pauliSum": {"text": "Z0 Z1 - 0.5 X1"}},
-          "initialState": {"qasm": "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float[64] a;\nqubit[2] q;\nh q[0];\nry(a) q[1];\n",
-          "params": [0.3]}, )",
-      nested, "}"))});
+          "initialState": {"params": [0.3]}, )",
+      nested, "}"));
+  qasm_start.mutable_initial_state()->set_qasm(
+      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float[64] a;\nqubit[2] q;\n"
+      "h q[0];\nry(a) q[1];\n");
+  specs.push_back({"qasm_start", qasm_start});
   return specs;
 }
 
