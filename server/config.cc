@@ -3,11 +3,17 @@
 // Thread-safety: no shared state.
 #include "server/config.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -96,7 +102,7 @@ const std::map<std::string, Flag>& Flags() {
       {"max_shots", {"most shots one job may draw", false,
                      Integer(&ServerConfig::max_shots, 0, int64_t{1} << 40)}},
       {"log_level", {"debug | info | warning | error", false, String(&ServerConfig::log_level)}},
-      {"shutdown_grace_seconds", {"on SIGTERM, time given to in-flight calls", false,
+      {"shutdown_grace_seconds", {"on SIGTERM, the longest shutdown takes (then exit)", false,
                                   [](ServerConfig& c, absl::string_view v) {
                                     double d = 0;
                                     if (!absl::SimpleAtod(v, &d) || !(d >= 0) || d > 3600) {
@@ -199,15 +205,66 @@ absl::StatusOr<ServerConfig> ParseCommandLine(const std::vector<std::string>& ar
   return config;
 }
 
-bool IsLoopbackAddress(absl::string_view listen) {
-  absl::string_view host = listen;
-  if (absl::ConsumePrefix(&host, "[")) {
-    host = host.substr(0, host.find(']'));
-  } else if (std::count(host.begin(), host.end(), ':') == 1) {
-    host = host.substr(0, host.find(':'));
+absl::StatusOr<std::vector<std::string>> ResolveHost(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+    return absl::NotFoundError(absl::StrCat("cannot resolve ", host, ": ", gai_strerror(rc)));
   }
-  if (absl::StartsWith(host, "ipv4:")) host.remove_prefix(5);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  std::vector<std::string> addresses;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = a->ai_family == AF_INET
+                          ? static_cast<const void*>(
+                                &reinterpret_cast<const sockaddr_in*>(a->ai_addr)->sin_addr)
+                          : static_cast<const void*>(
+                                &reinterpret_cast<const sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    if ((a->ai_family == AF_INET || a->ai_family == AF_INET6) &&
+        inet_ntop(a->ai_family, raw, text, sizeof text) != nullptr) {
+      addresses.emplace_back(text);
+    }
+  }
+  freeaddrinfo(found);
+  return addresses;
+}
+
+namespace {
+
+// The host part of a gRPC listening address; nullopt for a unix socket.
+std::optional<std::string> ListenHost(absl::string_view listen) {
+  if (absl::StartsWith(listen, "unix:") || absl::StartsWith(listen, "unix-abstract:")) {
+    return std::nullopt;
+  }
+  absl::string_view host = listen;
+  if (!absl::ConsumePrefix(&host, "ipv4:")) absl::ConsumePrefix(&host, "ipv6:");
+  if (absl::ConsumePrefix(&host, "[")) return std::string(host.substr(0, host.find(']')));
+  if (std::count(host.begin(), host.end(), ':') == 1) host = host.substr(0, host.find(':'));
+  return std::string(host);
+}
+
+bool IsLoopbackIp(const std::string& ip) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) {
+    if (IN6_IS_ADDR_LOOPBACK(&v6)) return true;
+    // ::ffff:127.x.y.z is IPv4 loopback too.
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(absl::string_view listen, const HostResolver& resolve) {
+  const std::optional<std::string> host = ListenHost(listen);
+  if (!host.has_value()) return true;  // a unix socket never leaves the machine
+  if (host->empty()) return false;     // ":port" listens on every interface
+  absl::StatusOr<std::vector<std::string>> addresses = resolve(*host);
+  if (!addresses.ok() || addresses->empty()) return false;
+  return std::all_of(addresses->begin(), addresses->end(), IsLoopbackIp);
 }
 
 absl::Status ValidateConfig(const ServerConfig& config) {

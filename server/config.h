@@ -11,6 +11,7 @@
 #define QGRAD_SERVER_CONFIG_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,9 @@ struct ServerConfig {
   int max_qubits = 20;                     // also capped by what memory holds
   int64_t max_shots = 1'000'000;           // per job
   std::string log_level = "info";          // debug | info | warning | error
-  double shutdown_grace_seconds = 5;       // SIGTERM: time given to in-flight RPCs
+  // SIGTERM: the longest a graceful shutdown takes. In-flight calls and running jobs get
+  // this long; then qgradd exits anyway (jobs resume from their last checkpoint).
+  double shutdown_grace_seconds = 4;
 };
 
 // Parses argv (argv[0] skipped). A `--help` flag yields FAILED_PRECONDITION with the usage
@@ -51,8 +54,17 @@ absl::Status ApplyConfigText(absl::string_view text, absl::string_view file_name
 
 absl::Status ValidateConfig(const ServerConfig& config);
 
-// True for localhost, 127.0.0.0/8 and ::1 (with or without brackets and port).
-bool IsLoopbackAddress(absl::string_view listen);
+// The IP addresses a host name resolves to, as text ("127.0.0.1", "::1"); an error when it
+// does not resolve.
+using HostResolver =
+    std::function<absl::StatusOr<std::vector<std::string>>(const std::string& host)>;
+absl::StatusOr<std::vector<std::string>> ResolveHost(const std::string& host);
+
+// True when `listen` (host:port, [v6]:port, ipv4:/ipv6: URIs, unix: sockets) can only be
+// reached from this machine: a unix socket, or a host whose every address is in
+// 127.0.0.0/8 or is ::1. A name is resolved (gRPC binds every address it resolves to), so
+// "127.example" resolving to 0.0.0.0 is not loopback, whatever its spelling.
+bool IsLoopbackAddress(absl::string_view listen, const HostResolver& resolve = ResolveHost);
 
 std::string Usage();
 

@@ -92,9 +92,33 @@ TEST(ConfigTest, RemoteAddressesNeedTlsOrAnExplicitForce) {
                                "ipv4:127.0.0.1:3"}) {
     EXPECT_TRUE(IsLoopbackAddress(loopback)) << loopback;
   }
-  for (const char* remote : {"0.0.0.0:1", "[::]:1", "10.0.0.1:1", "example.com:1", "[::2]:1"}) {
+  for (const char* remote : {"0.0.0.0:1", "[::]:1", "10.0.0.1:1", "[::2]:1", ":1", "0:1",
+                             "no-such-host.invalid:1"}) {
     EXPECT_FALSE(IsLoopbackAddress(remote)) << remote;
   }
+  EXPECT_TRUE(IsLoopbackAddress("unix:/tmp/qgradd.sock"));
+  EXPECT_TRUE(IsLoopbackAddress("[::ffff:127.0.0.1]:1"));
+}
+
+// A name is judged by what it resolves to, not by how it is spelled.
+TEST(ConfigTest, LoopbackCheckResolvesNames) {
+  auto resolver = [](const std::string& host) -> absl::StatusOr<std::vector<std::string>> {
+    if (host == "127.attacker.example") return std::vector<std::string>{"0.0.0.0"};
+    if (host == "lab-local") return std::vector<std::string>{"127.0.1.1", "::1"};
+    if (host == "split") return std::vector<std::string>{"127.0.0.1", "192.168.1.5"};
+    return absl::NotFoundError(host);
+  };
+  EXPECT_FALSE(IsLoopbackAddress("127.attacker.example:50051", resolver));
+  EXPECT_TRUE(IsLoopbackAddress("lab-local:50051", resolver));
+  EXPECT_FALSE(IsLoopbackAddress("split:50051", resolver));
+  EXPECT_FALSE(IsLoopbackAddress("unknown:50051", resolver));
+  // The real resolver: localhost is loopback, the unspecified address is not.
+  absl::StatusOr<std::vector<std::string>> localhost = ResolveHost("localhost");
+  ASSERT_TRUE(localhost.ok()) << localhost.status();
+  EXPECT_FALSE(localhost->empty());
+  absl::StatusOr<std::vector<std::string>> any = ResolveHost("0.0.0.0");
+  ASSERT_TRUE(any.ok()) << any.status();
+  EXPECT_EQ(*any, std::vector<std::string>{"0.0.0.0"});
 }
 
 }  // namespace

@@ -11,33 +11,34 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "server/call_context.h"
 #include "server/grpc_status.h"
+#include "server/rpc_codec.h"
+#include "server/unary_call.h"
 
 namespace qgrad::server {
 namespace {
 
-// Runs `body` for an authenticated caller and finishes the call with its status.
-template <typename Body>
-grpc::ServerUnaryReactor* Unary(const TokenAuthenticator& auth, CallTracker* calls,
-                                grpc::CallbackServerContext* context, const char* method,
-                                Body body) {
-  TrackedCall tracked(calls);
-  absl::StatusOr<std::string> tenant = CallerTenant(auth, *context);
-  absl::Status status = tenant.ok() ? body(*tenant) : tenant.status();
-  LogCall(method, status, tenant.ok() ? *tenant : "", *context);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
+template <typename Request, typename Response>
+using Call = UnaryCall<Request, Response>;
 
 // Copies a successful result into the response.
 template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+absl::Status Deliver(absl::StatusOr<T> result, T& response) {
   if (!result.ok()) return result.status();
-  *response = *std::move(result);
+  response = *std::move(result);
   return absl::OkStatus();
+}
+
+// Sequences are gap-free and durable, so a client can only have seen events up to the
+// job's last one; a cursor beyond it would wait for events that never come.
+absl::Status CheckWatchCursor(const store::JobRecord& record, int64_t after_sequence) {
+  if (after_sequence <= record.last_event_sequence) return absl::OkStatus();
+  return absl::OutOfRangeError(absl::StrCat("after_sequence: ", after_sequence,
+                                            " is beyond the last event of job ", record.id,
+                                            " (", record.last_event_sequence, ")"));
 }
 
 bool IsTerminalEvent(const v1::JobEvent& event) {
@@ -47,13 +48,13 @@ bool IsTerminalEvent(const v1::JobEvent& event) {
 }
 
 // A stream that ends at once with `status`.
-class FinishedWriter : public grpc::ServerWriteReactor<v1::JobEvent> {
+class FinishedWriter : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   explicit FinishedWriter(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
 };
 
-class WatchReactor : public grpc::ServerWriteReactor<v1::JobEvent>, public EventListener {
+class WatchReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public EventListener {
  public:
   static WatchReactor* Start(JobManager* jobs, CallTracker* calls, std::string job_id,
                              int64_t after_sequence) {
@@ -128,10 +129,13 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::JobEvent>, public Event
         buffer_.assign(events->begin(), events->end());
       }
       if (!buffer_.empty()) {
-        current_ = std::move(buffer_.front());
+        const v1::JobEvent event = std::move(buffer_.front());
         buffer_.pop_front();
-        after_ = current_.sequence();
-        wrote_terminal_ = IsTerminalEvent(current_);
+        after_ = event.sequence();
+        wrote_terminal_ = IsTerminalEvent(event);
+        if (absl::Status s = EncodeResponse(event, current_); !s.ok()) {
+          return FinishOnce(ToGrpcStatus(s));
+        }
         StartWrite(&current_);
         return;
       }
@@ -172,7 +176,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::JobEvent>, public Event
   // Owned by the writer role.
   int64_t after_;
   std::deque<v1::JobEvent> buffer_;
-  v1::JobEvent current_;
+  grpc::ByteBuffer current_;  // the event being written
   bool wrote_terminal_ = false;
 
   absl::Mutex mu_;
@@ -185,63 +189,81 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::JobEvent>, public Event
 }  // namespace
 
 grpc::ServerUnaryReactor* JobServiceImpl::SubmitJob(grpc::CallbackServerContext* context,
-                                                    const v1::SubmitJobRequest* request,
-                                                    v1::SubmitJobResponse* response) {
-  return Unary(*auth_, calls_, context, "SubmitJob", [&](const std::string& tenant) {
-    return Deliver(jobs_->Submit(tenant, *request), response);
-  });
+                                                    const grpc::ByteBuffer* request,
+                                                    grpc::ByteBuffer* response) {
+  using SubmitCall = Call<v1::SubmitJobRequest, v1::SubmitJobResponse>;
+  return SubmitCall::Start(
+      *auth_, calls_, context, "SubmitJob", request, response, [this](SubmitCall* call) {
+        jobs_->SubmitAsync(call->tenant(), std::move(call->mutable_request()),
+                           [call](absl::StatusOr<v1::SubmitJobResponse> outcome) {
+                             if (outcome.ok()) call->response() = *std::move(outcome);
+                             call->Finish(outcome.status());
+                           });
+      });
 }
 
 grpc::ServerUnaryReactor* JobServiceImpl::GetJob(grpc::CallbackServerContext* context,
-                                                 const v1::GetJobRequest* request,
-                                                 v1::Job* response) {
-  return Unary(*auth_, calls_, context, "GetJob", [&](const std::string& tenant) {
-    return Deliver(jobs_->GetJob(tenant, request->job_id()), response);
-  });
+                                                 const grpc::ByteBuffer* request,
+                                                 grpc::ByteBuffer* response) {
+  return Call<v1::GetJobRequest, v1::Job>::Run(
+      *auth_, calls_, context, "GetJob", request, response,
+      [&](const std::string& tenant, const v1::GetJobRequest& r, v1::Job& out) {
+        return Deliver(jobs_->GetJob(tenant, r.job_id()), out);
+      });
 }
 
 grpc::ServerUnaryReactor* JobServiceImpl::ListJobs(grpc::CallbackServerContext* context,
-                                                   const v1::ListJobsRequest* request,
-                                                   v1::ListJobsResponse* response) {
-  return Unary(*auth_, calls_, context, "ListJobs", [&](const std::string& tenant) {
-    return Deliver(jobs_->ListJobs(tenant, *request), response);
-  });
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  return Call<v1::ListJobsRequest, v1::ListJobsResponse>::Run(
+      *auth_, calls_, context, "ListJobs", request, response,
+      [&](const std::string& tenant, const v1::ListJobsRequest& r, v1::ListJobsResponse& out) {
+        return Deliver(jobs_->ListJobs(tenant, r), out);
+      });
 }
 
 grpc::ServerUnaryReactor* JobServiceImpl::CancelJob(grpc::CallbackServerContext* context,
-                                                    const v1::CancelJobRequest* request,
-                                                    v1::CancelJobResponse* response) {
-  return Unary(*auth_, calls_, context, "CancelJob", [&](const std::string& tenant) {
-    return Deliver(jobs_->CancelJob(tenant, request->job_id()), response);
-  });
+                                                    const grpc::ByteBuffer* request,
+                                                    grpc::ByteBuffer* response) {
+  return Call<v1::CancelJobRequest, v1::CancelJobResponse>::Run(
+      *auth_, calls_, context, "CancelJob", request, response,
+      [&](const std::string& tenant, const v1::CancelJobRequest& r, v1::CancelJobResponse& out) {
+        return Deliver(jobs_->CancelJob(tenant, r.job_id()), out);
+      });
 }
 
 grpc::ServerUnaryReactor* JobServiceImpl::GetJobResult(grpc::CallbackServerContext* context,
-                                                       const v1::GetJobResultRequest* request,
-                                                       v1::JobResult* response) {
-  return Unary(*auth_, calls_, context, "GetJobResult", [&](const std::string& tenant) {
-    return Deliver(jobs_->GetResult(tenant, request->job_id()), response);
-  });
+                                                       const grpc::ByteBuffer* request,
+                                                       grpc::ByteBuffer* response) {
+  return Call<v1::GetJobResultRequest, v1::JobResult>::Run(
+      *auth_, calls_, context, "GetJobResult", request, response,
+      [&](const std::string& tenant, const v1::GetJobResultRequest& r, v1::JobResult& out) {
+        return Deliver(jobs_->GetResult(tenant, r.job_id()), out);
+      });
 }
 
-grpc::ServerWriteReactor<v1::JobEvent>* JobServiceImpl::WatchJob(
-    grpc::CallbackServerContext* context, const v1::WatchJobRequest* request) {
+// Watch: decode and authenticate like a unary call, then stream from a WatchReactor.
+grpc::ServerWriteReactor<grpc::ByteBuffer>* JobServiceImpl::WatchJob(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes) {
   TrackedCall tracked(calls_);
+  v1::WatchJobRequest request;
   absl::StatusOr<std::string> tenant = CallerTenant(*auth_, *context);
   absl::Status status = tenant.status();
-  if (status.ok()) status = ValidateWatch(*request);
+  if (status.ok()) status = DecodeRequest(*request_bytes, request);
+  if (status.ok()) status = ValidateWatch(request);
   absl::StatusOr<store::JobRecord> record = absl::UnknownError("not looked up");
   if (status.ok()) {
-    record = jobs_->Lookup(*tenant, request->job_id());
+    record = jobs_->Lookup(*tenant, request.job_id());
     status = record.status();
   }
+  if (status.ok()) status = CheckWatchCursor(*record, request.after_sequence());
   LogCall("WatchJob", status, tenant.ok() ? *tenant : "", *context);
   if (!status.ok()) return new FinishedWriter(ToGrpcStatus(status));
   if (store::IsTerminal(record->state) &&
-      request->after_sequence() >= record->last_event_sequence) {
+      request.after_sequence() == record->last_event_sequence) {
     return new FinishedWriter(grpc::Status::OK);  // nothing left to replay, nothing to come
   }
-  return WatchReactor::Start(jobs_, calls_, request->job_id(), request->after_sequence());
+  return WatchReactor::Start(jobs_, calls_, request.job_id(), request.after_sequence());
 }
 
 }  // namespace qgrad::server

@@ -4,7 +4,9 @@
 // streams new ones as the EventHub signals them, ending after the terminal state event
 // (or UNAVAILABLE when the server shuts down).
 //
-// Unary handlers do their (short) store work on the gRPC callback thread.
+// Unary handlers do their (short) store work on the gRPC callback thread; SubmitJob's
+// validation runs on the JobManager's admission threads (server/admission.h), so that a
+// costly spec never holds a thread that answers health checks.
 //
 // Thread-safety: gRPC calls the handlers concurrently; the service holds only pointers to
 // thread-safe objects.
@@ -18,28 +20,39 @@
 
 namespace qgrad::server {
 
-class JobServiceImpl final : public v1::JobService::CallbackService {
+// Every method takes its request as bytes (rpc_codec.h), so that undecodable requests get
+// INVALID_ARGUMENT with a reason, and is logged.
+using RawJobService = v1::JobService::WithRawCallbackMethod_SubmitJob<
+    v1::JobService::WithRawCallbackMethod_GetJob<
+        v1::JobService::WithRawCallbackMethod_ListJobs<
+            v1::JobService::WithRawCallbackMethod_WatchJob<
+                v1::JobService::WithRawCallbackMethod_CancelJob<
+                    v1::JobService::WithRawCallbackMethod_GetJobResult<
+                        v1::JobService::Service>>>>>>;
+
+class JobServiceImpl final : public RawJobService {
  public:
   // All must outlive the service.
   JobServiceImpl(JobManager* jobs, const TokenAuthenticator* auth, CallTracker* calls)
       : jobs_(jobs), auth_(auth), calls_(calls) {}
 
   grpc::ServerUnaryReactor* SubmitJob(grpc::CallbackServerContext* context,
-                                      const v1::SubmitJobRequest* request,
-                                      v1::SubmitJobResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetJob(grpc::CallbackServerContext* context,
-                                   const v1::GetJobRequest* request, v1::Job* response) override;
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListJobs(grpc::CallbackServerContext* context,
-                                     const v1::ListJobsRequest* request,
-                                     v1::ListJobsResponse* response) override;
-  grpc::ServerWriteReactor<v1::JobEvent>* WatchJob(grpc::CallbackServerContext* context,
-                                                   const v1::WatchJobRequest* request) override;
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchJob(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* CancelJob(grpc::CallbackServerContext* context,
-                                      const v1::CancelJobRequest* request,
-                                      v1::CancelJobResponse* response) override;
+                                      const grpc::ByteBuffer* request,
+                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetJobResult(grpc::CallbackServerContext* context,
-                                         const v1::GetJobResultRequest* request,
-                                         v1::JobResult* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
 
  private:
   JobManager* jobs_;

@@ -42,7 +42,7 @@ JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
                            options.reaper_poll_micros},
           clock, [this](const Task& task, RunControl& control) { executor_.Run(task, control); },
           [this](const Task& task) { executor_.Expire(task); }),
-      id_rng_(std::random_device()()) {}
+      admission_(options.admission), id_rng_(std::random_device()()) {}
 
 JobManager::~JobManager() { Shutdown(); }
 
@@ -80,13 +80,19 @@ absl::Status JobManager::Start() {
   return absl::OkStatus();
 }
 
-void JobManager::Shutdown() {
+void JobManager::BeginShutdown() {
   {
     absl::MutexLock lock(&mu_);
     accepting_ = false;
   }
-  scheduler_.Shutdown();
+  scheduler_.RequestStop();
   hub_.Close();
+}
+
+void JobManager::Shutdown() {
+  BeginShutdown();
+  admission_.Shutdown();
+  scheduler_.Shutdown();
 }
 
 std::string JobManager::NewJobId() {
@@ -137,11 +143,22 @@ absl::StatusOr<std::optional<store::JobRecord>> JobManager::FindByKey(const std:
   }
 }
 
+void JobManager::SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
+                             std::function<void(absl::StatusOr<v1::SubmitJobResponse>)> done) {
+  auto work = [this, tenant = std::move(tenant), request = std::move(request), done]() {
+    done(Submit(tenant, request));
+  };
+  if (absl::Status s = admission_.Post(std::move(work)); !s.ok()) done(s);
+}
+
 absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tenant,
                                                          const v1::SubmitJobRequest& request) {
-  absl::StatusOr<runner::JobShape> shape = ValidateSubmit(request, options_.limits);
-  if (!shape.ok()) return shape.status();
   if (absl::Status s = CheckAccepting(); !s.ok()) return s;
+  absl::StatusOr<runner::JobShape> shape = [&] {
+    AdmissionPool::CpuSlot slot(&admission_);
+    return ValidateSubmit(request, options_.limits);
+  }();
+  if (!shape.ok()) return shape.status();
 
   if (absl::Status quota = ReserveQueuePlace(tenant); !quota.ok()) {
     // A retried submission of an existing job is not a new job: answer it.

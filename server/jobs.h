@@ -12,6 +12,7 @@
 #define QGRAD_SERVER_JOBS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -22,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "qgrad/v1/service.pb.h"
+#include "server/admission.h"
 #include "server/clock.h"
 #include "server/events.h"
 #include "server/executor.h"
@@ -37,6 +39,7 @@ struct JobManagerOptions {
   int max_running_per_tenant = 0;   // 0: max_running_jobs
   int max_queued_per_tenant = 100;
   int64_t reaper_poll_micros = 50'000;
+  AdmissionOptions admission;
 };
 
 class JobManager {
@@ -52,6 +55,10 @@ class JobManager {
 
   absl::StatusOr<v1::SubmitJobResponse> Submit(const std::string& tenant,
                                                const v1::SubmitJobRequest& request);
+  // Submit on the admission threads (server/admission.h): `done` gets the outcome there,
+  // or inline when the admission queue refuses the request.
+  void SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
+                   std::function<void(absl::StatusOr<v1::SubmitJobResponse>)> done);
   absl::StatusOr<v1::Job> GetJob(const std::string& tenant, const std::string& job_id);
   absl::StatusOr<v1::ListJobsResponse> ListJobs(const std::string& tenant,
                                                 const v1::ListJobsRequest& request);
@@ -66,9 +73,11 @@ class JobManager {
                                                        int64_t after_sequence, int32_t limit);
   EventHub& hub() { return hub_; }
 
-  // Graceful shutdown: refuses new submissions (UNAVAILABLE), stops running jobs at their
-  // next inner step leaving them RUNNING with their last checkpoint, wakes every watcher.
-  // Idempotent.
+  // Graceful shutdown, first half: refuses new submissions (UNAVAILABLE), asks running
+  // jobs to stop at their next inner step (they stay RUNNING with their last checkpoint)
+  // and wakes every watcher; returns at once. Idempotent.
+  void BeginShutdown();
+  // BeginShutdown, then waits for the admission threads and the workers. Idempotent.
   void Shutdown();
 
   int num_running() const { return scheduler_.num_running(); }
@@ -93,6 +102,7 @@ class JobManager {
   EventHub hub_;
   JobExecutor executor_;
   Scheduler scheduler_;
+  AdmissionPool admission_;
 
   mutable absl::Mutex mu_;
   bool accepting_ ABSL_GUARDED_BY(mu_) = true;

@@ -285,8 +285,9 @@ TEST_F(JobsTest, ShutdownLeavesARunningJobResumable) {
   const std::string id = Submit("alice", Endless());
   WaitFor(id, [](const store::JobRecord& r) { return r.iterations_done >= 2; });
   jobs_->Shutdown();
+  // Refused before any validation work, valid or not.
   EXPECT_EQ(jobs_->Submit("alice", v1::SubmitJobRequest()).status().code(),
-            absl::StatusCode::kInvalidArgument);  // validation comes first
+            absl::StatusCode::kUnavailable);
   v1::SubmitJobRequest good;
   *good.mutable_spec() = Nested(1);
   EXPECT_EQ(jobs_->Submit("alice", good).status().code(), absl::StatusCode::kUnavailable);

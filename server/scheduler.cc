@@ -78,13 +78,15 @@ bool Scheduler::Cancel(const std::string& job_id) {
   return false;
 }
 
+void Scheduler::RequestStop() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  for (auto& [id, control] : running_) control->RequestStop(StopCause::kShutdown);
+}
+
 void Scheduler::Shutdown() {
   absl::MutexLock threads_lock(&threads_mu_);
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    for (auto& [id, control] : running_) control->RequestStop(StopCause::kShutdown);
-  }
+  RequestStop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }

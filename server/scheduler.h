@@ -82,8 +82,10 @@ class Scheduler {
   void Enqueue(Task task);
   // A queued job is dropped (returns true); a running one is asked to stop with kCancelled.
   bool Cancel(const std::string& job_id);
-  // Stops dispatching, asks every running job to stop with kShutdown, and waits for the
-  // workers to return. Queued jobs stay where they are (in the store). Idempotent.
+  // Stops dispatching and asks every running job to stop with kShutdown; returns at once.
+  void RequestStop();
+  // RequestStop, then waits for the workers to return. Queued jobs stay where they are (in
+  // the store). Idempotent.
   void Shutdown();
 
   int num_queued() const;

@@ -136,6 +136,9 @@ absl::Status QgraddServer::BuildAndStart() {
   int port = 0;
   builder.AddListeningPort(config_.listen, *credentials, &port);
   builder.SetMaxReceiveMessageSize(int(config_.max_request_bytes));
+  // gRPC sets SO_REUSEPORT by default, which lets a second server bind the same port and
+  // take half of the connections; a port in use must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(job_service_.get());
   builder.RegisterService(backend_service_.get());
   server_ = builder.BuildAndStart();
@@ -159,9 +162,9 @@ absl::Status QgraddServer::BuildAndStart() {
 void QgraddServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  // Jobs first: new submissions are refused, running jobs stop at their next inner step
-  // with their last checkpoint stored, and watch streams end.
-  if (jobs_) jobs_->Shutdown();
+  // Jobs first, without waiting: new submissions are refused, running jobs are asked to
+  // stop at their next inner step (their last checkpoint is stored), watch streams end.
+  if (jobs_) jobs_->BeginShutdown();
   if (server_) {
     if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
       health->Shutdown();
@@ -172,6 +175,9 @@ void QgraddServer::Shutdown() {
     server_->Shutdown(std::chrono::system_clock::now());
     server_.reset();
   }
+  // Waits for the workers. qgradd's main() bounds the whole shutdown, so a job stuck in one
+  // long evaluation cannot hold the process (it resumes from its checkpoint next time).
+  if (jobs_) jobs_->Shutdown();
   jobs_.reset();
   job_service_.reset();
   backend_service_.reset();

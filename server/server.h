@@ -37,9 +37,11 @@ class QgraddServer {
   const std::string& address() const { return address_; }
   int effective_max_qubits() const { return max_qubits_; }
 
-  // Graceful: refuse new jobs, stop running ones at their next inner step (they stay
-  // RUNNING with their last checkpoint), end watch streams, give in-flight calls
-  // shutdown_grace_seconds, close the store. Idempotent.
+  // Graceful: refuse new jobs, ask running ones to stop at their next inner step (they
+  // stay RUNNING with their last checkpoint), end watch streams, turn health NOT_SERVING,
+  // give in-flight calls shutdown_grace_seconds, close the listener, wait for the workers,
+  // close the store. Idempotent. It waits for a worker as long as its current step takes;
+  // qgradd's main() bounds the whole shutdown (server/main.cc).
   void Shutdown();
 
  private:
