@@ -9,13 +9,17 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -90,6 +94,54 @@ std::string ReadFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+RawResult RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                       const std::string& body, const std::string& token,
+                       std::chrono::milliseconds timeout) {
+  grpc::GenericStub generic(channel);
+  grpc::Slice slice(body);
+  grpc::ByteBuffer request(&slice, 1), response;
+  std::unique_ptr<grpc::ClientContext> context = Context(token, timeout);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  RawResult result;
+  generic.UnaryCall(context.get(), method, grpc::StubOptions(), &request, &response,
+                    [&](grpc::Status status) {
+                      std::lock_guard<std::mutex> lock(mu);
+                      result.status = std::move(status);
+                      done = true;
+                      cv.notify_all();
+                    });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  std::vector<grpc::Slice> slices;
+  if (result.status.ok() && response.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) result.body.append(s.begin(), s.end());
+  }
+  return result;
+}
+
+bool HealthServing(const std::shared_ptr<grpc::Channel>& channel,
+                   std::chrono::milliseconds timeout) {
+  // An empty HealthCheckRequest asks for the whole server; SERVING is field 1 = 1.
+  RawResult health = RawUnaryCall(channel, "/grpc.health.v1.Health/Check", "", "", timeout);
+  return health.status.ok() && health.body == std::string("\x08\x01", 2);
+}
+
+int64_t PeakResidentBytes(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string key;
+  while (in >> key) {
+    if (key == "VmHWM:") {
+      int64_t kib = -1;
+      in >> kib;
+      return kib < 0 ? -1 : kib * 1024;
+    }
+    in.ignore(1 << 20, '\n');
+  }
+  return -1;
 }
 
 std::unique_ptr<QgraddProcess> QgraddProcess::Start(const std::string& data_dir,

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +75,23 @@ std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
                                                  std::chrono::seconds(30));
 
 v1::JobSpec SpecFromJson(const std::string& json);
+
+// One unary call of `method` ("/package.Service/Method") with a raw request body, as a
+// client that sends arbitrary bytes would make it; the status and the raw response body.
+struct RawResult {
+  grpc::Status status;
+  std::string body;
+};
+RawResult RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                       const std::string& body, const std::string& token,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// grpc.health.v1.Health/Check for the whole server: true when the answer is SERVING.
+bool HealthServing(const std::shared_ptr<grpc::Channel>& channel,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// Peak resident memory of a live process (VmHWM), in bytes; -1 when unreadable.
+int64_t PeakResidentBytes(pid_t pid);
 
 struct NamedSpec {
   std::string name;
