@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/exception_status.h"
 #include "server/job_records.h"
 #include "server/log.h"
 
@@ -146,7 +147,13 @@ absl::StatusOr<std::optional<store::JobRecord>> JobManager::FindByKey(const std:
 void JobManager::SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
                              std::function<void(absl::StatusOr<v1::SubmitJobResponse>)> done) {
   auto work = [this, tenant = std::move(tenant), request = std::move(request), done]() {
-    done(Submit(tenant, request));
+    absl::StatusOr<v1::SubmitJobResponse> outcome;
+    try {
+      outcome = Submit(tenant, request);
+    } catch (...) {  // e.g. std::bad_alloc: answer the caller, keep the thread
+      outcome = StatusOfException(std::current_exception());
+    }
+    done(std::move(outcome));
   };
   if (absl::Status s = admission_.Post(std::move(work)); !s.ok()) done(s);
 }

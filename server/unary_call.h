@@ -19,7 +19,6 @@
 
 #include <exception>
 #include <functional>
-#include <new>
 #include <string>
 
 #include "absl/status/status.h"
@@ -27,13 +26,11 @@
 #include "absl/strings/str_cat.h"
 #include "server/auth.h"
 #include "server/call_context.h"
+#include "server/exception_status.h"
 #include "server/grpc_status.h"
 #include "server/rpc_codec.h"
 
 namespace qgrad::server {
-
-// The status for an exception that escaped a handler body.
-absl::Status StatusOfException(std::exception_ptr error);
 
 template <typename Request, typename Response>
 class UnaryCall {

@@ -1,8 +1,9 @@
-// UnaryCall helpers; see unary_call.h.
+// StatusOfException; see exception_status.h.
 //
 // Thread-safety: no shared state.
-#include "server/unary_call.h"
+#include "server/exception_status.h"
 
+#include <new>
 #include <stdexcept>
 
 #include "server/log.h"
