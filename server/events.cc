@@ -3,6 +3,7 @@
 // Thread-safety: mu_ guards the subscription maps; callbacks run outside it.
 #include "server/events.h"
 
+#include <utility>
 #include <vector>
 
 namespace qgrad::server {
@@ -45,18 +46,25 @@ void EventHub::Unsubscribe(uint64_t id) {
   subscriptions_.erase(it);
 }
 
-void EventHub::Notify(const std::string& job_id) {
+std::vector<std::shared_ptr<EventListener>> EventHub::ListenersOf(
+    const std::string& job_id) const {
   std::vector<std::shared_ptr<EventListener>> listeners;
-  {
-    absl::MutexLock lock(&mu_);
-    auto [begin, end] = by_job_.equal_range(job_id);
-    for (auto it = begin; it != end; ++it) {
-      if (auto listener = subscriptions_.at(it->second).listener.lock()) {
-        listeners.push_back(std::move(listener));
-      }
+  absl::MutexLock lock(&mu_);
+  auto [begin, end] = by_job_.equal_range(job_id);
+  for (auto it = begin; it != end; ++it) {
+    if (auto listener = subscriptions_.at(it->second).listener.lock()) {
+      listeners.push_back(std::move(listener));
     }
   }
-  WakeAll(listeners);
+  return listeners;
+}
+
+void EventHub::Notify(const std::string& job_id) { WakeAll(ListenersOf(job_id)); }
+
+void EventHub::Trouble(const std::string& job_id, const absl::Status& status) {
+  for (const std::shared_ptr<EventListener>& listener : ListenersOf(job_id)) {
+    listener->OnTrouble(status);
+  }
 }
 
 void EventHub::Close() {

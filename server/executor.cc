@@ -1,7 +1,7 @@
 // JobExecutor; see executor.h.
 //
-// Thread-safety: the executor holds no mutable state; a ProgressWriter belongs to one run
-// (its callbacks run on the run's thread).
+// Thread-safety: the executor holds no mutable state; a JobSession and a ProgressWriter
+// belong to one run (the writer's callbacks run on the run's thread).
 #include "server/executor.h"
 
 #include <optional>
@@ -23,18 +23,72 @@ using store::JobState;
 
 constexpr char kDeadlineError[] = "deadline exceeded";
 
+// One job's store calls during one run (or one expiry), retried through store outages.
+// They share one retrier, so that an outage is logged and told to the job's watchers once,
+// however many calls it holds up.
+class JobSession {
+ public:
+  JobSession(store::JobStore* store, EventHub* hub, const Clock* clock,
+             const StoreRetryPolicy& policy, const std::string& job_id, RunControl& control)
+      : store_(store), hub_(hub), clock_(clock), id_(job_id), control_(control),
+        retrier_(hub, clock, policy, job_id) {}
+
+  const std::string& id() const { return id_; }
+  int64_t NowMicros() const { return clock_->NowMicros(); }
+
+  absl::StatusOr<store::JobRecord> Get() {
+    return Retried<store::JobRecord>("read job", StopWait::kAnyStop,
+                                     [&] { return store_->GetJob(id_); });
+  }
+  absl::StatusOr<std::optional<std::string>> Checkpoint() {
+    return Retried<std::optional<std::string>>("read checkpoint", StopWait::kAnyStop,
+                                               [&] { return store_->GetCheckpoint(id_); });
+  }
+  // Stores `update` and wakes the job's watchers. `which`: the stops that end the retries.
+  absl::StatusOr<store::JobRecord> Update(const char* operation, const store::JobUpdate& update,
+                                          StopWait which) {
+    absl::StatusOr<store::JobRecord> written = Retried<store::JobRecord>(
+        operation, which, [&] { return store_->UpdateJob(id_, update); });
+    if (written.ok()) hub_->Notify(id_);
+    return written;
+  }
+
+ private:
+  template <typename T>
+  absl::StatusOr<T> Retried(const char* operation, StopWait which,
+                            const std::function<absl::StatusOr<T>()>& call) {
+    absl::StatusOr<T> result;
+    retrier_.Call(
+        operation,
+        [&] {
+          result = call();
+          return result.status();
+        },
+        [&](absl::Duration delay) { return !control_.WaitForStop(delay, which); });
+    return result;
+  }
+
+  store::JobStore* const store_;
+  EventHub* const hub_;
+  const Clock* const clock_;
+  const std::string id_;
+  RunControl& control_;
+  StoreRetrier retrier_;
+};
+
 // Writes a run's progress: skips the events a previous attempt already stored, and pairs
 // each resumable iteration's event with its checkpoint in one update.
 class ProgressWriter {
  public:
-  ProgressWriter(store::JobStore* store, EventHub* hub, const Clock* clock, std::string job_id,
-                 int32_t stored_iterations, int32_t first_index, bool resumable)
-      : store_(store), hub_(hub), clock_(clock), job_id_(std::move(job_id)),
-        stored_(stored_iterations), next_index_(first_index), resumable_(resumable) {}
+  ProgressWriter(JobSession& session, int32_t stored_iterations, int32_t first_index,
+                 bool resumable)
+      : session_(session), stored_(stored_iterations), next_index_(first_index),
+        resumable_(resumable) {}
 
   void OnIteration(const v1::IterationEvent& event) {
     const int32_t index = next_index_++;
-    if (index < stored_ || lost_) return;  // stored by an earlier attempt of this job
+    if (index < stored_) return;  // stored by an earlier attempt of this job
+    if (!writing()) return;
     if (resumable_) {
       pending_ = event;
       return;
@@ -46,7 +100,7 @@ class ProgressWriter {
   }
 
   void OnCheckpoint(const std::string& checkpoint) {
-    if (lost_ || !pending_) return;
+    if (!writing() || !pending_) return;
     store::JobUpdate update;
     update.events.push_back(IterationEventPayload(*pending_));
     update.iterations_done = next_index_;
@@ -55,82 +109,87 @@ class ProgressWriter {
     Write(std::move(update));
   }
 
-  // The job stopped being ours (cancelled, or the store failed): the run should stop.
+  // The job stopped being ours (cancelled, or the store answered with an error that is
+  // not an outage): the run should stop, and nothing more be written.
   bool lost() const { return lost_; }
+  // A stop ended the retries of a progress write: what came after it must not be stored
+  // (the log would have a hole), and the run is not complete.
+  bool abandoned() const { return abandoned_; }
+  bool writing() const { return !lost_ && !abandoned_; }
 
  private:
   void Write(store::JobUpdate update) {
     update.expected_states = {JobState::kRunning};
-    update.event_time_micros = clock_->NowMicros();
-    absl::StatusOr<store::JobRecord> written = store_->UpdateJob(job_id_, update);
-    if (!written.ok()) {
+    update.event_time_micros = session_.NowMicros();
+    absl::StatusOr<store::JobRecord> written =
+        session_.Update("store progress", update, StopWait::kAnyStop);
+    if (written.ok()) {
+      stored_ = written->iterations_done;
+    } else if (IsRetryableStoreError(written.status())) {
+      abandoned_ = true;
+    } else {
       lost_ = true;
-      if (written.status().code() != absl::StatusCode::kFailedPrecondition) {
-        LogLine(LogLevel::kError, "store_write_failed")
-            .Str("job_id", job_id_)
-            .Str("error", written.status().ToString());
-      }
-      return;
     }
-    stored_ = written->iterations_done;
-    hub_->Notify(job_id_);
   }
 
-  store::JobStore* store_;
-  EventHub* hub_;
-  const Clock* clock_;
-  const std::string job_id_;
+  JobSession& session_;
   int32_t stored_;
   int32_t next_index_;
   const bool resumable_;
   bool lost_ = false;
+  bool abandoned_ = false;
   std::optional<v1::IterationEvent> pending_;
 };
 
-// One terminal update (with its state event); false when the job was no longer RUNNING.
-bool Finish(store::JobStore* store, EventHub* hub, const Clock* clock, const std::string& id,
-            JobState state, const std::string& error, std::optional<std::string> result,
-            std::set<JobState> expected = {JobState::kRunning}) {
+// One terminal update (with its state event); false when the job was no longer in one of
+// the `expected` states, or shutdown came before the store could take the update.
+bool Finish(JobSession& session, JobState state, const std::string& error,
+            std::optional<std::string> result, std::set<JobState> expected = {JobState::kRunning}) {
   store::JobUpdate update;
   update.expected_states = std::move(expected);
   update.state = state;
   update.error = error;
-  update.finish_time_micros = update.event_time_micros = clock->NowMicros();
+  update.finish_time_micros = update.event_time_micros = session.NowMicros();
   update.result = std::move(result);
   update.events.push_back(StateEventPayload(state, error));
-  absl::StatusOr<store::JobRecord> written = store->UpdateJob(id, update);
-  if (!written.ok()) {
-    if (written.status().code() != absl::StatusCode::kFailedPrecondition) {
-      LogLine(LogLevel::kError, "store_write_failed")
-          .Str("job_id", id)
-          .Str("error", written.status().ToString());
-    }
-    return false;
-  }
-  hub->Notify(id);
-  return true;
+  return session.Update("finish", update, StopWait::kShutdownOnly).ok();
 }
 
-// QUEUED → RUNNING; false when the job is no longer queued (cancelled or expired).
-bool MarkRunning(store::JobStore* store, EventHub* hub, const Clock* clock,
-                 const std::string& id) {
+void CancelForDeadline(JobSession& session, const Task& task, std::set<JobState> expected) {
+  if (Finish(session, JobState::kCancelled, kDeadlineError, {}, std::move(expected))) {
+    LogLine(LogLevel::kInfo, "job_cancelled")
+        .Str("job_id", task.job_id)
+        .Str("tenant", task.tenant)
+        .Str("reason", kDeadlineError);
+  }
+}
+
+// QUEUED → RUNNING; false when the job is no longer queued (cancelled or expired), or a
+// stop came before the store could take the update.
+bool MarkRunning(JobSession& session) {
   store::JobUpdate update;
   update.expected_states = {JobState::kQueued};
   update.state = JobState::kRunning;
-  update.start_time_micros = update.event_time_micros = clock->NowMicros();
+  update.start_time_micros = update.event_time_micros = session.NowMicros();
   update.events.push_back(StateEventPayload(JobState::kRunning));
-  if (!store->UpdateJob(id, update).ok()) return false;
-  hub->Notify(id);
-  return true;
+  return session.Update("start", update, StopWait::kAnyStop).ok();
 }
 
 }  // namespace
 
 void JobExecutor::Run(const Task& task, RunControl& control) {
   const std::string& id = task.job_id;
-  absl::StatusOr<store::JobRecord> record = store_->GetJob(id);
-  if (!record.ok() || store::IsTerminal(record->state)) return;
-  if (record->state == JobState::kQueued && !MarkRunning(store_, hub_, clock_, id)) return;
+  JobSession session(store_, hub_, clock_, retry_, id, control);
+  absl::StatusOr<store::JobRecord> record = session.Get();
+  const bool started = record.ok() && !store::IsTerminal(record->state) &&
+                       (record->state == JobState::kRunning || MarkRunning(session));
+  if (!started) {
+    // Held up by the store until its deadline: left QUEUED, nobody would ever run it.
+    if (control.cause() == StopCause::kDeadline) {
+      CancelForDeadline(session, task, {JobState::kQueued, JobState::kRunning});
+    }
+    return;
+  }
   const bool resuming = record->state == JobState::kRunning;
   LogLine(LogLevel::kInfo, resuming ? "job_resumed" : "job_started")
       .Str("job_id", id)
@@ -139,17 +198,17 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
 
   v1::JobSpec spec;
   if (!spec.ParseFromString(record->spec)) {
-    Finish(store_, hub_, clock_, id, JobState::kFailed, "stored spec is unreadable", {});
+    Finish(session, JobState::kFailed, "stored spec is unreadable", {});
     return;
   }
   absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(spec);
+  const bool resumable = shape.ok() && shape->resumable;
   std::string checkpoint;
-  if (resuming && shape.ok() && shape->resumable) {
-    absl::StatusOr<std::optional<std::string>> saved = store_->GetCheckpoint(id);
+  if (resuming && resumable) {
+    absl::StatusOr<std::optional<std::string>> saved = session.Checkpoint();
     if (saved.ok() && saved->has_value()) checkpoint = **saved;
   }
-  const bool resumable = shape.ok() && shape->resumable;
-  ProgressWriter progress(store_, hub_, clock_, id, record->iterations_done,
+  ProgressWriter progress(session, record->iterations_done,
                           runner::CheckpointIterations(checkpoint), resumable);
   runner::RunOptions options;
   options.on_iteration = [&](const v1::IterationEvent& e) { progress.OnIteration(e); };
@@ -157,28 +216,24 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
     options.on_checkpoint = [&](const std::string& c) { progress.OnCheckpoint(c); };
   }
   options.resume_checkpoint = checkpoint;
-  options.should_stop = [&] { return control.ShouldStop() || progress.lost(); };
+  options.should_stop = [&] { return control.ShouldStop() || !progress.writing(); };
 
   absl::StatusOr<v1::JobResult> result = runner::RunJob(spec, options);
 
   const StopCause cause = control.cause();
   if (progress.lost() || cause == StopCause::kCancelled) return;
-  if (cause == StopCause::kShutdown && !result.ok()) {
+  const bool complete = result.ok() && !progress.abandoned();
+  if (cause == StopCause::kShutdown && !complete) {
     LogLine(LogLevel::kInfo, "job_suspended").Str("job_id", id).Str("tenant", task.tenant);
     return;
   }
-  if (cause == StopCause::kDeadline && !result.ok()) {
-    if (Finish(store_, hub_, clock_, id, JobState::kCancelled, kDeadlineError, {})) {
-      LogLine(LogLevel::kInfo, "job_cancelled")
-          .Str("job_id", id)
-          .Str("tenant", task.tenant)
-          .Str("reason", kDeadlineError);
-    }
+  if (cause == StopCause::kDeadline && !complete) {
+    CancelForDeadline(session, task, {JobState::kRunning});
     return;
   }
   if (!result.ok()) {
     const std::string error = result.status().ToString();
-    if (Finish(store_, hub_, clock_, id, JobState::kFailed, error, {})) {
+    if (Finish(session, JobState::kFailed, error, {})) {
       LogLine(LogLevel::kWarning, "job_failed")
           .Str("job_id", id)
           .Str("tenant", task.tenant)
@@ -186,7 +241,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
     }
     return;
   }
-  if (Finish(store_, hub_, clock_, id, JobState::kSucceeded, "", result->SerializeAsString())) {
+  if (Finish(session, JobState::kSucceeded, "", result->SerializeAsString())) {
     LogLine(LogLevel::kInfo, "job_succeeded")
         .Str("job_id", id)
         .Str("tenant", task.tenant)
@@ -195,14 +250,9 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
   }
 }
 
-void JobExecutor::Expire(const Task& task) {
-  if (Finish(store_, hub_, clock_, task.job_id, JobState::kCancelled, kDeadlineError, {},
-             {JobState::kQueued, JobState::kRunning})) {
-    LogLine(LogLevel::kInfo, "job_cancelled")
-        .Str("job_id", task.job_id)
-        .Str("tenant", task.tenant)
-        .Str("reason", kDeadlineError);
-  }
+void JobExecutor::Expire(const Task& task, RunControl& control) {
+  JobSession session(store_, hub_, clock_, retry_, task.job_id, control);
+  CancelForDeadline(session, task, {JobState::kQueued, JobState::kRunning});
 }
 
 }  // namespace qgrad::server

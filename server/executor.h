@@ -9,6 +9,13 @@
 // baselines) runs again from its deterministic start and the events already stored are
 // not stored twice.
 //
+// Store outages: a store call that fails with a retryable code (server/store_retry.h) is
+// retried with backoff while the job waits where it is; its watchers are told, and it goes
+// on when the store recovers. A queued job waits for its start the same way, so it starts
+// once the store can write again. A stop ends the waiting at once: any stop for the start
+// and for progress, only shutdown for the terminal write (which records what the
+// cancellation, the deadline or the end of the run decided).
+//
 // Stops: kCancelled (CancelJob already recorded CANCELLED) writes nothing more;
 // kDeadline records CANCELLED "deadline exceeded"; kShutdown writes nothing, leaving the
 // job RUNNING with its last checkpoint for the next start.
@@ -20,6 +27,7 @@
 #include "server/clock.h"
 #include "server/events.h"
 #include "server/scheduler.h"
+#include "server/store_retry.h"
 #include "store/job_store.h"
 
 namespace qgrad::server {
@@ -27,17 +35,20 @@ namespace qgrad::server {
 class JobExecutor {
  public:
   // Pointers must outlive the executor.
-  JobExecutor(store::JobStore* store, EventHub* hub, const Clock* clock)
-      : store_(store), hub_(hub), clock_(clock) {}
+  JobExecutor(store::JobStore* store, EventHub* hub, const Clock* clock,
+              const StoreRetryPolicy& retry = {})
+      : store_(store), hub_(hub), clock_(clock), retry_(retry) {}
 
   void Run(const Task& task, RunControl& control);
-  // A queued (or waiting-to-resume) job whose deadline passed: CANCELLED.
-  void Expire(const Task& task);
+  // A queued (or waiting-to-resume) job whose deadline passed: CANCELLED. `control` is the
+  // reaper's: its shutdown ends the store retries.
+  void Expire(const Task& task, RunControl& control);
 
  private:
   store::JobStore* store_;
   EventHub* hub_;
   const Clock* clock_;
+  const StoreRetryPolicy retry_;
 };
 
 }  // namespace qgrad::server

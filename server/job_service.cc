@@ -71,6 +71,18 @@ class WatchReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public E
     {
       absl::MutexLock lock(&mu_);
       wake_ = true;
+      trouble_ = absl::OkStatus();  // the job moves again
+    }
+    Pump();
+  }
+
+  // The stream ends with `status` once every stored event is delivered; the client
+  // reconnects and follows the job when it goes on.
+  void OnTrouble(const absl::Status& status) override {
+    {
+      absl::MutexLock lock(&mu_);
+      wake_ = true;
+      trouble_ = status;
     }
     Pump();
   }
@@ -139,6 +151,7 @@ class WatchReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public E
         StartWrite(&current_);
         return;
       }
+      if (absl::Status trouble = Trouble(); !trouble.ok()) return FinishOnce(ToGrpcStatus(trouble));
       if (!ReleaseWriterRole()) return;
     }
   }
@@ -156,6 +169,11 @@ class WatchReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public E
     }
     FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
     return false;
+  }
+
+  absl::Status Trouble() {
+    absl::MutexLock lock(&mu_);
+    return trouble_;
   }
 
   void FinishOnce(const grpc::Status& status) {
@@ -184,6 +202,7 @@ class WatchReactor : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public E
   bool wake_ ABSL_GUARDED_BY(mu_) = false;     // the log may have grown since the last read
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status trouble_ ABSL_GUARDED_BY(mu_);  // the job is held up by the store
 };
 
 }  // namespace

@@ -37,12 +37,13 @@ std::string TimePart(int64_t micros) {
 
 JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
                        const Clock* clock)
-    : store_(store), options_(options), clock_(clock), executor_(store, &hub_, clock),
+    : store_(store), options_(options), clock_(clock),
+      executor_(store, &hub_, clock, options.store_retry),
       scheduler_(
           SchedulerOptions{options.max_running_jobs, options.max_running_per_tenant,
                            options.reaper_poll_micros},
           clock, [this](const Task& task, RunControl& control) { executor_.Run(task, control); },
-          [this](const Task& task) { executor_.Expire(task); }),
+          [this](const Task& task, RunControl& control) { executor_.Expire(task, control); }),
       admission_(options.admission), id_rng_(std::random_device()()) {}
 
 JobManager::~JobManager() { Shutdown(); }

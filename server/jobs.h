@@ -28,6 +28,7 @@
 #include "server/events.h"
 #include "server/executor.h"
 #include "server/scheduler.h"
+#include "server/store_retry.h"
 #include "server/validation.h"
 #include "store/job_store.h"
 
@@ -40,6 +41,7 @@ struct JobManagerOptions {
   int max_queued_per_tenant = 100;
   int64_t reaper_poll_micros = 50'000;
   AdmissionOptions admission;
+  StoreRetryPolicy store_retry;  // a running job's store calls through an outage
 };
 
 class JobManager {

@@ -99,6 +99,9 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  // Past the file-size limit (RLIMIT_FSIZE) a write should fail like on a full disk, which
+  // the store survives, instead of killing the process.
+  signal(SIGXFSZ, SIG_IGN);
 
   qgrad::server::QgraddServer server(*config);
   if (absl::Status s = server.Start(); !s.ok()) {

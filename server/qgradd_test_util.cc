@@ -54,12 +54,19 @@ bool ReadLine(int fd, std::chrono::milliseconds timeout, std::string* line) {
   }
 }
 
-pid_t Spawn(const std::vector<std::string>& args, int stdout_fd, const std::string& stderr_path) {
+// Starts `args`; stdout to `stdout_fd` (if >= 0), stderr to `stderr_fd` if >= 0, else
+// into the file `stderr_path`.
+pid_t Spawn(const std::vector<std::string>& args, int stdout_fd, int stderr_fd,
+            const std::string& stderr_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   if (stdout_fd >= 0) posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (stderr_fd >= 0) {
+    posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  }
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -67,6 +74,14 @@ pid_t Spawn(const std::vector<std::string>& args, int stdout_fd, const std::stri
   const int error = posix_spawn(&pid, args[0].c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   return error == 0 ? pid : -1;
+}
+
+// Copies `fd` into the file `path` until EOF, then closes `fd`.
+void CopyToFile(int fd, const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  char buffer[4096];
+  for (ssize_t n; (n = read(fd, buffer, sizeof(buffer))) > 0;) out.write(buffer, n).flush();
+  close(fd);
 }
 
 }  // namespace
@@ -145,7 +160,8 @@ int64_t PeakResidentBytes(pid_t pid) {
 }
 
 std::unique_ptr<QgraddProcess> QgraddProcess::Start(const std::string& data_dir,
-                                                    const std::vector<std::string>& args) {
+                                                    const std::vector<std::string>& args,
+                                                    LogTo log_to) {
   std::vector<std::string> argv = {QGRADD_PATH, "--listen=127.0.0.1:0",
                                    "--data_dir=" + data_dir};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -156,8 +172,17 @@ std::unique_ptr<QgraddProcess> QgraddProcess::Start(const std::string& data_dir,
   }
   auto process = std::unique_ptr<QgraddProcess>(new QgraddProcess());
   process->log_path_ = absl::StrCat(data_dir, ".qgradd.", process_counter++, ".log");
-  process->pid_ = Spawn(argv, pipe_fds[1], process->log_path_);
+  int log_fds[2] = {-1, -1};
+  if (log_to == LogTo::kPipe && pipe2(log_fds, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe failed";
+    return nullptr;
+  }
+  process->pid_ = Spawn(argv, pipe_fds[1], log_fds[1], process->log_path_);
   close(pipe_fds[1]);
+  if (log_to == LogTo::kPipe) {
+    close(log_fds[1]);
+    process->log_copier_ = std::thread(CopyToFile, log_fds[0], process->log_path_);
+  }
   std::string line;
   const bool got = process->pid_ > 0 && ReadLine(pipe_fds[0], std::chrono::seconds(20), &line);
   close(pipe_fds[0]);
@@ -174,7 +199,7 @@ int QgraddProcess::RunToExit(const std::vector<std::string>& args, std::string* 
   std::vector<std::string> argv = {QGRADD_PATH};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::string log = dir.File("stderr.txt");
-  const pid_t pid = Spawn(argv, -1, log);
+  const pid_t pid = Spawn(argv, -1, -1, log);
   int status = 0;
   if (pid <= 0 || waitpid(pid, &status, 0) != pid) return -1;
   if (stderr_text != nullptr) *stderr_text = ReadFile(log);
@@ -189,6 +214,7 @@ int QgraddProcess::Wait() {
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  if (log_copier_.joinable()) log_copier_.join();
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "qgrad/v1/service.grpc.pb.h"
@@ -35,13 +36,20 @@ class TempDir {
 void WriteFile(const std::string& path, const std::string& contents);
 std::string ReadFile(const std::string& path);
 
+// Where a started qgradd's stderr goes. kFile: straight into the log file. kPipe: through a
+// pipe that a thread of the test copies into the log file, so that limits on qgradd's own
+// file writes (RLIMIT_FSIZE) leave its log alone; a line then reaches the file a moment
+// after qgradd wrote it.
+enum class LogTo { kFile, kPipe };
+
 // The qgradd binary running as a child process.
 class QgraddProcess {
  public:
   // Starts `qgradd --listen=127.0.0.1:0 --data_dir=DATA_DIR ARGS...` and waits (up to 20 s)
   // for its listening line. nullptr (with a gtest failure) when it does not come up.
   static std::unique_ptr<QgraddProcess> Start(const std::string& data_dir,
-                                              const std::vector<std::string>& args = {});
+                                              const std::vector<std::string>& args = {},
+                                              LogTo log_to = LogTo::kFile);
   // Runs qgradd with exactly `args` to completion; its exit code and stderr.
   static int RunToExit(const std::vector<std::string>& args, std::string* stderr_text);
 
@@ -62,6 +70,7 @@ class QgraddProcess {
   pid_t pid_ = -1;
   std::string address_;
   std::string log_path_;
+  std::thread log_copier_;  // LogTo::kPipe: ends when qgradd has exited
 };
 
 std::unique_ptr<v1::JobService::Stub> JobStub(

@@ -23,10 +23,26 @@ bool RunControl::ShouldStop() {
 void RunControl::RequestStop(StopCause cause) {
   int none = 0;
   cause_.compare_exchange_strong(none, static_cast<int>(cause));
+  absl::MutexLock lock(&mu_);
+  requested_ |= 1 << static_cast<int>(cause);
+}
+
+bool RunControl::WaitForStop(absl::Duration timeout, StopWait which) {
+  const int wanted = which == StopWait::kAnyStop ? ~0 : 1 << static_cast<int>(StopCause::kShutdown);
+  if (which == StopWait::kAnyStop && deadline_micros_ > 0) {
+    timeout = std::min(timeout, absl::Microseconds(deadline_micros_ - clock_->NowMicros()));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    auto stopped = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return (requested_ & wanted) != 0; };
+    if (mu_.AwaitWithTimeout(absl::Condition(&stopped), timeout)) return true;
+  }
+  return which == StopWait::kAnyStop && ShouldStop();
 }
 
 Scheduler::Scheduler(SchedulerOptions options, const Clock* clock, RunFn run, ExpireFn expire)
-    : options_(options), clock_(clock), run_(std::move(run)), expire_(std::move(expire)) {}
+    : options_(options), clock_(clock), run_(std::move(run)), expire_(std::move(expire)),
+      reaper_control_(clock, 0) {}
 
 Scheduler::~Scheduler() { Shutdown(); }
 
@@ -82,6 +98,7 @@ void Scheduler::RequestStop() {
   absl::MutexLock lock(&mu_);
   stopping_ = true;
   for (auto& [id, control] : running_) control->RequestStop(StopCause::kShutdown);
+  reaper_control_.RequestStop(StopCause::kShutdown);
 }
 
 void Scheduler::Shutdown() {
@@ -178,7 +195,7 @@ void Scheduler::ReaperLoop() {
         continue;
       }
     }
-    for (const Task& task : expired) expire_(task);
+    for (const Task& task : expired) expire_(task, reaper_control_);
   }
 }
 

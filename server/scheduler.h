@@ -5,7 +5,8 @@
 // instead of running; a running job sees its deadline through RunControl::ShouldStop.
 //
 // The scheduler knows nothing of the store: `run` does the work (server/executor.h) and
-// `expire` records the cancellation.
+// `expire` records the cancellation; the reaper's RunControl, which `expire` gets, is
+// stopped (kShutdown) by Shutdown.
 //
 // Thread-safety: all public methods may be called concurrently. `run` and `expire` are
 // called on scheduler threads without the scheduler's lock held.
@@ -25,6 +26,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/clock.h"
 
 namespace qgrad::server {
@@ -41,6 +43,9 @@ struct Task {
 // Why a running job was asked to stop.
 enum class StopCause { kNone = 0, kCancelled, kDeadline, kShutdown };
 
+// Which stop requests end RunControl::WaitForStop.
+enum class StopWait { kAnyStop, kShutdownOnly };
+
 // The stop flag of one running job; ShouldStop is what the optimizer polls.
 class RunControl {
  public:
@@ -49,13 +54,20 @@ class RunControl {
 
   // True once a stop was requested or the deadline has passed (then cause() is kDeadline).
   bool ShouldStop();
-  void RequestStop(StopCause cause);  // the first cause wins
+  // The first cause wins cause(); every cause is remembered for WaitForStop.
+  void RequestStop(StopCause cause);
   StopCause cause() const { return static_cast<StopCause>(cause_.load()); }
+  // Sleeps up to `timeout`, or less: returns true as soon as a stop that `which` names has
+  // been requested (kAnyStop: any cause, the deadline included). For waits between retries,
+  // which a stop must end at once.
+  bool WaitForStop(absl::Duration timeout, StopWait which);
 
  private:
   const Clock* clock_;
   const int64_t deadline_micros_;
   std::atomic<int> cause_{0};
+  absl::Mutex mu_;
+  int requested_ ABSL_GUARDED_BY(mu_) = 0;  // bit 1 << cause for each cause requested
 };
 
 struct SchedulerOptions {
@@ -68,7 +80,7 @@ struct SchedulerOptions {
 class Scheduler {
  public:
   using RunFn = std::function<void(const Task&, RunControl&)>;
-  using ExpireFn = std::function<void(const Task&)>;
+  using ExpireFn = std::function<void(const Task&, RunControl&)>;
 
   Scheduler(SchedulerOptions options, const Clock* clock, RunFn run, ExpireFn expire);
   // Calls Shutdown().
@@ -122,6 +134,7 @@ class Scheduler {
   std::map<std::string, int> queued_by_tenant_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<RunControl>> running_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int> running_by_tenant_ ABSL_GUARDED_BY(mu_);
+  RunControl reaper_control_;  // never has a deadline; stopped by Shutdown
   std::vector<std::thread> threads_;  // touched by Start/Shutdown only (not concurrently)
   absl::Mutex threads_mu_;            // serializes Start and Shutdown
 };

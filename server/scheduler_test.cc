@@ -26,7 +26,7 @@ class Harness {
  public:
   explicit Harness(SchedulerOptions options)
       : scheduler_(options, &clock_, [this](const Task& t, RunControl& c) { Run(t, c); },
-                   [this](const Task& t) {
+                   [this](const Task& t, RunControl&) {
                      absl::MutexLock lock(&mu_);
                      expired_.push_back(t.job_id);
                    }) {}
@@ -195,6 +195,37 @@ TEST(SchedulerTest, RunControlKeepsTheFirstCause) {
   clock.Advance(10);
   EXPECT_TRUE(timed.ShouldStop());
   EXPECT_EQ(timed.cause(), StopCause::kDeadline);
+}
+
+TEST(SchedulerTest, AStopEndsAWaitForItAtOnce) {
+  SystemClock clock;
+  RunControl control(&clock, 0);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    control.RequestStop(StopCause::kCancelled);
+  });
+  const absl::Time start = absl::Now();
+  EXPECT_TRUE(control.WaitForStop(absl::Seconds(60), StopWait::kAnyStop));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+  stopper.join();
+  // A cancellation does not end a wait for shutdown only; a later shutdown does, although
+  // cause() stays the first one.
+  EXPECT_FALSE(control.WaitForStop(absl::Milliseconds(5), StopWait::kShutdownOnly));
+  control.RequestStop(StopCause::kShutdown);
+  EXPECT_TRUE(control.WaitForStop(absl::Seconds(60), StopWait::kShutdownOnly));
+  EXPECT_EQ(control.cause(), StopCause::kCancelled);
+}
+
+TEST(SchedulerTest, TheDeadlineEndsAWaitForAnyStopButNotOneForShutdown) {
+  FakeClock clock;
+  RunControl control(&clock, clock.NowMicros() + 10);
+  EXPECT_FALSE(control.WaitForStop(absl::Milliseconds(1), StopWait::kAnyStop));
+  clock.Advance(10);
+  EXPECT_FALSE(control.WaitForStop(absl::Milliseconds(1), StopWait::kShutdownOnly));
+  const absl::Time start = absl::Now();
+  EXPECT_TRUE(control.WaitForStop(absl::Seconds(60), StopWait::kAnyStop));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+  EXPECT_EQ(control.cause(), StopCause::kDeadline);
 }
 
 }  // namespace

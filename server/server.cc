@@ -16,7 +16,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/backend_info.h"
+#include "server/data_dir_lock.h"
 #include "server/log.h"
+#include "server/logged_job_store.h"
+#include "store/error_detail.h"
 #include "store/memory_job_store.h"
 #include "store/sqlite_job_store.h"
 
@@ -77,7 +80,7 @@ QgraddServer::~QgraddServer() { Shutdown(); }
 
 absl::Status QgraddServer::OpenStore() {
   if (config_.store == "memory") {
-    store_ = std::make_unique<store::MemoryJobStore>();
+    store_ = std::make_unique<LoggedJobStore>(std::make_unique<store::MemoryJobStore>());
     return absl::OkStatus();
   }
   std::error_code error;
@@ -86,14 +89,17 @@ absl::Status QgraddServer::OpenStore() {
     return absl::InvalidArgumentError(
         absl::StrCat("--data_dir: cannot create ", config_.data_dir, ": ", error.message()));
   }
+  absl::StatusOr<std::unique_ptr<DataDirLock>> lock = DataDirLock::Acquire(config_.data_dir);
+  if (!lock.ok()) return lock.status();
+  data_dir_lock_ = *std::move(lock);
+  // Open refuses a damaged or read-only store; its message names the file.
   const std::string path = (std::filesystem::path(config_.data_dir) / "jobs.db").string();
   absl::StatusOr<std::unique_ptr<store::SqliteJobStore>> opened =
       store::SqliteJobStore::Open(path);
   if (!opened.ok()) {
-    return absl::Status(opened.status().code(),
-                        absl::StrCat("--data_dir: ", path, ": ", opened.status().message()));
+    return store::PrefixMessage(LogStoreError("Open", "", opened.status()), "--data_dir: ");
   }
-  store_ = *std::move(opened);
+  store_ = std::make_unique<LoggedJobStore>(*std::move(opened));
   return absl::OkStatus();
 }
 
@@ -182,6 +188,7 @@ void QgraddServer::Shutdown() {
   job_service_.reset();
   backend_service_.reset();
   store_.reset();  // SQLite: waits for queued writes to commit
+  data_dir_lock_.reset();
 }
 
 }  // namespace qgrad::server

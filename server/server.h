@@ -20,6 +20,7 @@
 #include "server/call_context.h"
 #include "server/clock.h"
 #include "server/config.h"
+#include "server/data_dir_lock.h"
 #include "server/job_service.h"
 #include "server/jobs.h"
 #include "store/job_store.h"
@@ -31,7 +32,8 @@ class QgraddServer {
   explicit QgraddServer(ServerConfig config);
   ~QgraddServer();  // Shutdown()
 
-  // Opens the store, recovers its jobs and starts serving. Errors name the flag or file.
+  // Locks the data directory, opens the store (refusing a damaged or read-only one),
+  // recovers its jobs and starts serving. Errors name the flag or file.
   absl::Status Start();
   // "host:port" actually bound (after Start).
   const std::string& address() const { return address_; }
@@ -54,6 +56,7 @@ class QgraddServer {
   CallTracker calls_;
   int max_qubits_ = 0;
   std::string address_;
+  std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
   std::unique_ptr<JobServiceImpl> job_service_;

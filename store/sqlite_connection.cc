@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "store/error_detail.h"
 
 namespace qgrad::store::sqlite {
 namespace {
@@ -20,29 +21,62 @@ std::string SqlContext(sqlite3_stmt* stmt) {
 
 }  // namespace
 
-absl::Status SqliteStatus(int code, const std::string& context, const std::string& message) {
-  const std::string text =
-      absl::StrCat("sqlite: ", context, ": ", message, " (code ", code, ")");
+namespace {
+
+// What a client may read about SQLite result `code`: a canonical code and plain words.
+absl::Status PlainStatus(int code) {
   switch (code & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(text);
-    case SQLITE_CONSTRAINT:
-      if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE) {
-        return absl::AlreadyExistsError(text);
-      }
-      return absl::InternalError(text);
+      return absl::UnavailableError(
+          "the job store is busy: another process holds its lock; try again");
     case SQLITE_FULL:
+      return absl::UnavailableError("the job store cannot write: the disk is full");
+    case SQLITE_IOERR:
+      return absl::UnavailableError(code == SQLITE_IOERR_READ || code == SQLITE_IOERR_SHORT_READ
+                                        ? "the job store cannot read: I/O error"
+                                        : "the job store cannot write: I/O error");
     case SQLITE_NOMEM:
-      return absl::ResourceExhaustedError(text);
+      return absl::ResourceExhaustedError("the job store ran out of memory");
+    // A connection opened read-only stays so until it is reopened: retrying cannot help,
+    // only an operator (permissions, then a restart) can.
+    case SQLITE_READONLY:
+      return absl::FailedPreconditionError(
+          "the job store is read-only: make its file and directory writable by the user "
+          "qgradd runs as, then restart qgradd");
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+      return absl::FailedPreconditionError(
+          "the job store cannot open its files: check that the user qgradd runs as may read "
+          "and write the file and create files in its directory");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return absl::DataLossError(text);
+      return absl::DataLossError(
+          "the job store's file is damaged: stop every qgradd using it, then restore the file "
+          "from a backup, or move it aside with its -wal and -shm files to start empty");
+    case SQLITE_CONSTRAINT:
+      if (code == SQLITE_CONSTRAINT_PRIMARYKEY || code == SQLITE_CONSTRAINT_UNIQUE) {
+        return absl::AlreadyExistsError("the record already exists in the job store");
+      }
+      break;
     case SQLITE_TOOBIG:
-      return absl::InvalidArgumentError(text);
+      return absl::InvalidArgumentError("a value is too big for the job store");
     default:
-      return absl::InternalError(text);
+      break;
   }
+  return absl::InternalError("the job store failed unexpectedly; the server log has details");
+}
+
+}  // namespace
+
+absl::Status UnexpectedResult(const std::string& detail) {
+  return WithErrorDetail(PlainStatus(SQLITE_INTERNAL), detail);
+}
+
+absl::Status SqliteStatus(int code, const std::string& context, const std::string& message) {
+  return WithErrorDetail(PlainStatus(code),
+                         absl::StrCat(context, ": ", message, " (SQLite code ", code, ")"));
 }
 
 // --- Statement ---------------------------------------------------------------------------
@@ -103,8 +137,7 @@ absl::Status Statement::Run() {
   absl::StatusOr<bool> row = Step();
   if (!row.ok()) return row.status();
   if (*row) {
-    return absl::InternalError(
-        absl::StrCat("sqlite: ", SqlContext(stmt_), " returned a row; none expected"));
+    return UnexpectedResult(absl::StrCat(SqlContext(stmt_), " returned a row; none expected"));
   }
   return absl::OkStatus();
 }
@@ -188,7 +221,16 @@ void Connection::SetMaxValueBytes(int bytes) { sqlite3_limit(db_, SQLITE_LIMIT_L
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 absl::Status Connection::Error(int code, const std::string& context) const {
-  return SqliteStatus(code, context, sqlite3_errmsg(db_));
+  absl::Status status = SqliteStatus(code, context, sqlite3_errmsg(db_));
+  if ((code & 0xff) != SQLITE_TOOBIG) return status;
+  // Only the connection knows its limit, so only here can the message name it.
+  return WithErrorDetail(
+      absl::InvalidArgumentError(absl::StrCat("a value is too big for the job store: the limit is ",
+                                              sqlite3_limit(db_, SQLITE_LIMIT_LENGTH, -1),
+                                              " bytes (max_value_bytes)")),
+      ErrorDetail(status));
 }
+
+bool Connection::ReadOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
 }  // namespace qgrad::store::sqlite

@@ -18,11 +18,17 @@ struct sqlite3_stmt;
 
 namespace qgrad::store::sqlite {
 
-// The status for SQLite result `code`: UNAVAILABLE for BUSY/LOCKED (retryable),
-// ALREADY_EXISTS for a primary-key/unique violation, RESOURCE_EXHAUSTED for FULL/NOMEM,
-// DATA_LOSS for CORRUPT/NOTADB, INVALID_ARGUMENT for TOOBIG, INTERNAL otherwise. The
-// message carries `context`, SQLite's own message and the extended code.
+// The status for SQLite result `code`, with a plain message for clients (no SQL, no
+// SQLite wording) and, as its error detail (store/error_detail.h), `context`, SQLite's
+// `message` and the extended code. Codes: UNAVAILABLE for BUSY/LOCKED, FULL and IOERR
+// (retry: the store may recover), RESOURCE_EXHAUSTED for NOMEM, FAILED_PRECONDITION for
+// READONLY and CANTOPEN/PERM/AUTH (an operator must act; retrying cannot help),
+// DATA_LOSS for CORRUPT/NOTADB, ALREADY_EXISTS for a primary-key/unique violation,
+// INVALID_ARGUMENT for TOOBIG, INTERNAL otherwise.
 absl::Status SqliteStatus(int code, const std::string& context, const std::string& message);
+// INTERNAL with a plain message, and `detail` for the log: SQLite answered what it never
+// should (a row where none was expected, none where one was).
+absl::Status UnexpectedResult(const std::string& detail);
 
 class Connection;
 
@@ -88,7 +94,11 @@ class Connection {
   void SetMaxValueBytes(int bytes);
 
   bool InTransaction() const;
-  // The status for `code` with this connection's latest error message.
+  // True when SQLite opened the file read-only (it does so silently when the file is
+  // write-protected).
+  bool ReadOnly() const;
+  // The status for `code` with this connection's latest error message; for TOOBIG the
+  // message names the limit.
   absl::Status Error(int code, const std::string& context) const;
 
   static constexpr size_t kMaxCachedStatements = 64;

@@ -2,11 +2,15 @@
 // Thread-safe; see the header for the design.
 #include "store/sqlite_job_store.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <utility>
 #include <variant>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "store/error_detail.h"
 #include "store/job_store_util.h"
 #include "store/sqlite_connection.h"
 #include "store/sqlite_schema.h"
@@ -15,6 +19,7 @@ namespace qgrad::store {
 namespace {
 
 using sqlite::Connection;
+using sqlite::SqliteStatus;
 using sqlite::Statement;
 
 // Column order read by JobFromRow.
@@ -313,10 +318,45 @@ absl::Status UseWal(Connection& c) {
   if (!row.ok()) return row.status();
   const std::string mode = *row ? stmt->ColumnBytes(0) : "";
   if (mode != "wal") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "job store needs WAL journal mode, SQLite chose '", mode, "' (is the path a file?)"));
+    return WithErrorDetail(
+        absl::FailedPreconditionError(
+            "the job store needs a write-ahead log beside its file (is the path a file?)"),
+        absl::StrCat("PRAGMA journal_mode = WAL answered '", mode, "'"));
   }
   return absl::OkStatus();
+}
+
+// Reads every page, checks every b-tree and record, and matches every index against its
+// table (PRAGMA integrity_check). quick_check skips the index matching, which a damaged
+// index page survives unnoticed, and saves only a third of the time (10,000 jobs, 241 MB:
+// 240 ms against 350 ms; store/README.md). A damaged file is refused before anything
+// writes to it.
+absl::Status CheckIntegrity(Connection& c) {
+  absl::StatusOr<Statement> stmt = c.Prepare("PRAGMA integrity_check(10)");
+  if (!stmt.ok()) return stmt.status();
+  std::vector<std::string> problems;
+  for (;;) {
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    problems.push_back(stmt->ColumnBytes(0));
+  }
+  if (problems.size() == 1 && problems[0] == "ok") return absl::OkStatus();
+  return SqliteStatus(SQLITE_CORRUPT, "PRAGMA integrity_check", absl::StrJoin(problems, "; "));
+}
+
+// SQLite silently opens a write-protected file read-only, and a read-only directory shows
+// only when a journal must be created; so start a write transaction and write in it for
+// real. It is rolled back: the file does not change.
+absl::Status CheckWritable(Connection& c) {
+  if (c.ReadOnly()) {
+    return SqliteStatus(SQLITE_READONLY, "opening", "the file was opened read-only");
+  }
+  absl::Status status =
+      c.ExecuteScript("BEGIN IMMEDIATE; CREATE TABLE qgrad_write_check (x); "
+                      "INSERT INTO qgrad_write_check VALUES (1)");
+  if (c.InTransaction()) c.ExecuteScript("ROLLBACK").IgnoreError();
+  return status;
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
@@ -325,13 +365,16 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(const std::string& path,
       Connection::Open(path, options.busy_timeout_ms);
   if (!c.ok()) return c.status();
   if (options.max_value_bytes > 0) (*c)->SetMaxValueBytes(options.max_value_bytes);
-  // Before anything writes to the file: a newer schema's file must be left as it is.
+  // Before anything writes to the file: a newer schema's file must be left as it is, and
+  // so must a damaged one.
   absl::StatusOr<int> version = sqlite::ReadSchemaVersion(**c);
   if (!version.ok()) return version.status();
   if (absl::Status s = sqlite::CheckSchemaVersion(*version, SqliteJobStore::kSchemaVersion);
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckIntegrity(**c); !s.ok()) return s;
+  if (absl::Status s = CheckWritable(**c); !s.ok()) return s;
   if (absl::Status s = UseWal(**c); !s.ok()) return s;
   // FULL: in WAL mode, every commit fsyncs the log, so an acknowledged write is durable.
   if (absl::Status s = (*c)->ExecuteScript("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
@@ -366,12 +409,14 @@ absl::StatusOr<std::unique_ptr<SqliteJobStore>> SqliteJobStore::Open(
         "SqliteOptions: read_connections and max_batch must be >= 1, busy_timeout_ms and "
         "max_value_bytes >= 0");
   }
+  // The operator reading the message needs to know which file it is about.
+  const std::string file = absl::StrCat(path, ": ");
   absl::StatusOr<std::unique_ptr<Connection>> writer = OpenWriter(path, options);
-  if (!writer.ok()) return writer.status();
+  if (!writer.ok()) return PrefixMessage(writer.status(), file);
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.read_connections; ++i) {
     absl::StatusOr<std::unique_ptr<Connection>> reader = OpenReader(path, options);
-    if (!reader.ok()) return reader.status();
+    if (!reader.ok()) return PrefixMessage(reader.status(), file);
     readers.push_back(*std::move(reader));
   }
   return std::unique_ptr<SqliteJobStore>(
@@ -456,9 +501,7 @@ void SqliteJobStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
   if (fatal.ok()) fatal = c.Execute("COMMIT");
   if (fatal.ok()) return;
   if (c.InTransaction()) c.Execute("ROLLBACK").IgnoreError();
-  const absl::Status failed(
-      fatal.code(), absl::StrCat("job store group commit failed: ", fatal.message()));
-  for (PendingWrite* w : batch) w->status = failed;
+  for (PendingWrite* w : batch) w->status = fatal;
 }
 
 // --- Reads -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 #include "store/sqlite_schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "store/error_detail.h"
 
 namespace qgrad::store::sqlite {
 namespace {
@@ -74,7 +75,7 @@ absl::StatusOr<int> ReadSchemaVersion(Connection& connection) {
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError("sqlite: PRAGMA user_version returned no row");
+  if (!*row) return UnexpectedResult("PRAGMA user_version returned no row");
   return static_cast<int>(stmt->ColumnInt(0));
 }
 
@@ -103,8 +104,8 @@ absl::Status MigrateSchema(Connection& connection, const std::vector<std::string
     if (absl::Status s = CheckSchemaVersion(*current, known); !s.ok()) return s;
     for (int v = *current + 1; v <= known; ++v) {
       if (absl::Status s = connection.ExecuteScript(migrations[v - 1]); !s.ok()) {
-        return absl::Status(s.code(), absl::StrCat("migrating the job store schema to version ",
-                                                   v, ": ", s.message()));
+        return PrefixMessage(s, absl::StrCat("migrating the job store schema to version ", v,
+                                             ": "));
       }
     }
     // PRAGMA takes no parameters; `known` is this build's constant, not outside input.

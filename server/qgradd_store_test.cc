@@ -1,0 +1,195 @@
+// qgradd and its store, end to end with the real binary: a second server on the same data
+// directory is refused (also after the first was killed, the lock is free again); a damaged
+// store is refused at start with a message that names the file and carries no SQL; and a
+// full disk — qgradd's file-size limit lowered from outside while jobs run, so that SQLite's
+// writes fail — pauses the running job, ends its watch stream with UNAVAILABLE and why,
+// refuses new work plainly, and once there is room again both jobs finish with the results
+// of uninterrupted runs and event logs without gaps.
+//
+// Thread-safety: the disk-full test watches from a second thread; the rest is single-threaded
+// (the server is another process).
+#include <sys/resource.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "runner/runner.h"
+#include "server/qgradd_test_util.h"
+#include "store/sqlite_job_store.h"
+#include "store/store_testing.h"
+
+namespace qgrad::server::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// The log's lines with this event, parsed.
+std::vector<nlohmann::json> LogEvents(const std::string& log, const std::string& event) {
+  std::vector<nlohmann::json> lines;
+  for (absl::string_view line : absl::StrSplit(log, '\n', absl::SkipEmpty())) {
+    nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (json.is_object() && json["event"] == event) lines.push_back(std::move(json));
+  }
+  return lines;
+}
+
+TEST(QgraddStoreTest, ASecondServerOnTheSameDataDirectoryIsRefused) {
+  TempDir dir;
+  const std::string data = dir.File("data");
+  for (bool kill : {false, true}) {
+    std::unique_ptr<QgraddProcess> first = QgraddProcess::Start(data, {"--log_level=warning"});
+    ASSERT_NE(first, nullptr);
+    std::string log;
+    EXPECT_EQ(QgraddProcess::RunToExit({"--listen=127.0.0.1:0", "--data_dir=" + data}, &log), 1);
+    EXPECT_THAT(log, HasSubstr(absl::StrCat("data_dir ", data, " is in use by another qgradd (pid ",
+                                            first->pid(), ")")));
+    if (kill) {
+      first->Kill();  // the kernel drops the lock of a killed holder
+    } else {
+      EXPECT_EQ(first->Terminate(), 0);
+    }
+  }
+  EXPECT_NE(QgraddProcess::Start(data), nullptr);
+}
+
+TEST(QgraddStoreTest, ADamagedStoreIsRefusedWithAPlainMessageNamingTheFile) {
+  TempDir dir;
+  const std::string data = dir.File("data");
+  const std::string path = data + "/jobs.db";
+  std::filesystem::create_directory(data);
+  {
+    store::JobRecord job;
+    job.id = "j-1";
+    const std::vector<std::string> events(300, std::string(1000, 'e'));  // ~75 pages
+    ASSERT_TRUE(store::SqliteJobStore::Open(path).value()->CreateJob(job, events, 0).ok());
+  }
+  ASSERT_NE(store::DamageMiddlePage(path, 7), "");
+  std::string log;
+  EXPECT_EQ(QgraddProcess::RunToExit({"--listen=127.0.0.1:0", "--data_dir=" + data}, &log), 1);
+  const std::vector<nlohmann::json> failed = LogEvents(log, "start_failed");
+  ASSERT_EQ(failed.size(), 1u) << log;
+  const std::string error = failed[0]["error"];
+  EXPECT_THAT(error, HasSubstr("DATA_LOSS: --data_dir: " + path + ": the job store's file is "
+                               "damaged: stop every qgradd using it"));
+  EXPECT_EQ(store::SqlIn(error), "");
+  const std::vector<nlohmann::json> detail = LogEvents(log, "store_error");
+  ASSERT_EQ(detail.size(), 1u) << log;  // the operator's detail, in its own line
+  EXPECT_THAT(detail[0]["detail"].get<std::string>(), HasSubstr("integrity_check"));
+}
+
+// qgradd's soft RLIMIT_FSIZE at 1 byte while this lives: every write SQLite makes fails
+// (EFBIG; qgradd ignores SIGXFSZ), as on a full disk. Reads, sockets and the log pipe go on.
+class FullDisk {
+ public:
+  explicit FullDisk(pid_t pid) : pid_(pid) {
+    EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, nullptr, &saved_), 0);
+    rlimit full = saved_;
+    full.rlim_cur = 1;
+    EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &full, nullptr), 0);
+  }
+  ~FullDisk() { EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &saved_, nullptr), 0); }
+
+ private:
+  const pid_t pid_;
+  rlimit saved_{};
+};
+
+std::string Submit(v1::JobService::Stub& stub, const v1::JobSpec& spec, grpc::Status* status) {
+  v1::SubmitJobRequest request;
+  *request.mutable_spec() = spec;
+  v1::SubmitJobResponse response;
+  *status = stub.SubmitJob(Context("").get(), request, &response);
+  return response.job().id();
+}
+
+std::string Result(v1::JobService::Stub& stub, const std::string& id) {
+  v1::GetJobResultRequest request;
+  request.set_job_id(id);
+  v1::JobResult result;
+  EXPECT_TRUE(stub.GetJobResult(Context("").get(), request, &result).ok());
+  return Comparable(result);
+}
+
+std::vector<int> IterationsOf(const std::vector<v1::JobEvent>& events) {
+  std::vector<int> iterations;
+  for (const v1::JobEvent& e : events) {
+    if (e.has_iteration()) iterations.push_back(e.iteration().iteration());
+  }
+  return iterations;
+}
+
+TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
+  const v1::JobSpec running_spec = MediumSpec(25);
+  const v1::JobSpec queued_spec = MediumSpec(5);
+  TempDir dir;
+  std::unique_ptr<QgraddProcess> server =
+      QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"}, LogTo::kPipe);
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<v1::JobService::Stub> stub = JobStub(server->address());
+  grpc::Status status;
+  const std::string running = Submit(*stub, running_spec, &status);
+  const std::string queued = Submit(*stub, queued_spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  Watched first;
+  std::thread watch([&] { first = WatchAll(*stub, "", running); });
+  const auto has_progress = [](const v1::Job& job) { return job.iterations_done() >= 3; };
+  ASSERT_TRUE(has_progress(WaitFor(*stub, "", running, has_progress)));
+  const std::string cannot_write = "the job store cannot write: I/O error";
+  {
+    FullDisk full(server->pid());
+    watch.join();
+    EXPECT_EQ(first.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(first.status.error_message(),
+              absl::StrCat("job ", running, ": ", cannot_write,
+                           "; the job is paused and continues when the store recovers"));
+    const int32_t paused_at = WaitFor(*stub, "", running, has_progress).iterations_done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(WaitFor(*stub, "", running, has_progress).iterations_done(), paused_at);
+    Submit(*stub, queued_spec, &status);  // a client retries this later
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(status.error_message(), cannot_write);
+  }
+  ASSERT_FALSE(first.events.empty());
+  const Watched rest = WatchAll(*stub, "", running, first.events.back().sequence());
+  EXPECT_TRUE(rest.status.ok()) << rest.status.error_message();
+  std::vector<v1::JobEvent> streamed = first.events;
+  streamed.insert(streamed.end(), rest.events.begin(), rest.events.end());
+  const Watched stored = WatchAll(*stub, "", running);
+  ASSERT_EQ(streamed.size(), stored.events.size());
+  for (size_t i = 0; i < streamed.size(); ++i) {
+    EXPECT_EQ(streamed[i].SerializeAsString(), stored.events[i].SerializeAsString()) << i;
+  }
+  EXPECT_EQ(CheckEventLog(stored.events, v1::JOB_STATE_SUCCEEDED), "");
+  const v1::JobResult reference = runner::RunJob(running_spec).value();
+  ASSERT_GT(reference.history_size(), 3);
+  std::vector<int> all(reference.history_size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = int(i);
+  EXPECT_EQ(IterationsOf(stored.events), all);  // none lost, none twice
+  EXPECT_EQ(Result(*stub, running), Comparable(reference));
+
+  WaitFor(*stub, "", queued, [](const v1::Job& job) { return IsTerminal(job.state()); });
+  EXPECT_EQ(CheckEventLog(WatchAll(*stub, "", queued).events, v1::JOB_STATE_SUCCEEDED), "");
+  EXPECT_EQ(Result(*stub, queued), ReferenceResult(queued_spec));
+
+  EXPECT_EQ(server->Terminate(), 0);
+  const std::string log = server->Log();
+  EXPECT_EQ(LogEvents(log, "store_write_failed").size(), 1u) << log;
+  EXPECT_EQ(LogEvents(log, "store_write_recovered").size(), 1u) << log;
+  const std::vector<nlohmann::json> errors = LogEvents(log, "store_error");
+  ASSERT_FALSE(errors.empty());
+  EXPECT_THAT(errors[0]["detail"].get<std::string>(), HasSubstr("disk I/O error"));
+  for (const nlohmann::json& call : LogEvents(log, "rpc_failed")) {
+    EXPECT_EQ(store::SqlIn(call["message"].get<std::string>()), "") << call;
+  }
+}
+
+}  // namespace
+}  // namespace qgrad::server::testing
