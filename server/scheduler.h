@@ -6,7 +6,7 @@
 //
 // The scheduler knows nothing of the store: `run` does the work (server/executor.h) and
 // `expire` records the cancellation; the reaper's RunControl, which `expire` gets, is
-// stopped (kShutdown) by Shutdown.
+// stopped (kShutdown) by RequestStop and Shutdown.
 //
 // Thread-safety: all public methods may be called concurrently. `run` and `expire` are
 // called on scheduler threads without the scheduler's lock held.
@@ -134,7 +134,7 @@ class Scheduler {
   std::map<std::string, int> queued_by_tenant_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<RunControl>> running_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int> running_by_tenant_ ABSL_GUARDED_BY(mu_);
-  RunControl reaper_control_;  // never has a deadline; stopped by Shutdown
+  RunControl reaper_control_;  // never has a deadline; stopped by RequestStop
   std::vector<std::thread> threads_;  // touched by Start/Shutdown only (not concurrently)
   absl::Mutex threads_mu_;            // serializes Start and Shutdown
 };

@@ -220,8 +220,12 @@ TEST_F(StoreOutageTest, ADeadlineThatPassesDuringTheOutageIsRecordedAfterIt) {
   const store::JobRecord done = WaitTerminal(id);
   EXPECT_EQ(done.state, JobState::kCancelled);
   EXPECT_EQ(done.error, "deadline exceeded");
-  EXPECT_EQ(Iterations(id), Range(1));
-  EXPECT_EQ(done.last_event_sequence, 2 + 1 + 1);
+  // At most the one iteration stored before the outage (none on a slow machine, where the
+  // deadline came first), and nothing after the cancellation.
+  const std::vector<int> iterations = Iterations(id);
+  EXPECT_LE(iterations.size(), 1u);
+  EXPECT_EQ(iterations, Range(int(iterations.size())));
+  EXPECT_EQ(done.last_event_sequence, 2 + int64_t(iterations.size()) + 1);
 }
 
 TEST_F(StoreOutageTest, ShutdownDoesNotWaitForTheStore) {

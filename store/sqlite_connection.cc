@@ -11,17 +11,14 @@
 namespace qgrad::store::sqlite {
 namespace {
 
-// Statement text in error messages: enough to recognize it, not a whole schema.
+// Statement text in an error's detail (for the log): enough to recognize it, not a whole
+// schema.
 std::string SqlContext(sqlite3_stmt* stmt) {
   std::string sql = sqlite3_sql(stmt);
   constexpr size_t kMax = 80;
   if (sql.size() > kMax) sql = sql.substr(0, kMax) + "...";
   return absl::StrCat("`", sql, "`");
 }
-
-}  // namespace
-
-namespace {
 
 // What a client may read about SQLite result `code`: a canonical code and plain words.
 absl::Status PlainStatus(int code) {
