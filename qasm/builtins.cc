@@ -2,6 +2,7 @@
 // is immutable.
 #include "qasm/builtins.h"
 
+#include <map>
 #include <numbers>
 
 namespace qgrad::qasm {
@@ -19,10 +20,10 @@ constexpr BuiltinGate kBuiltins[] = {
     {"u2", 2, 1},  {"u3", 3, 1},    {"cu1", 1, 2},    {"cu3", 3, 2},
 };
 
-Gate Make(GateKind kind, std::vector<int> qubits, std::vector<Angle> angles = {}) {
+Gate Make(GateKind kind, absl::Span<const int> qubits, std::vector<Angle> angles = {}) {
   Gate g;
   g.kind = kind;
-  g.qubits = std::move(qubits);
+  g.qubits.assign(qubits.begin(), qubits.end());
   g.angles = std::move(angles);
   return g;
 }
@@ -41,16 +42,21 @@ absl::StatusOr<std::vector<Gate>> U3(const Value& theta, const Value& phi, const
 
 }  // namespace
 
-const BuiltinGate* FindBuiltin(std::string_view name) {
-  for (const BuiltinGate& g : kBuiltins) {
-    if (g.name == name) return &g;
-  }
-  return nullptr;
+const BuiltinGate* FindBuiltin(absl::string_view name) {
+  static const auto* const kByName = [] {
+    auto* by_name = new std::map<absl::string_view, const BuiltinGate*>;
+    for (const BuiltinGate& g : kBuiltins) {
+      by_name->emplace(absl::string_view(g.name.data(), g.name.size()), &g);
+    }
+    return by_name;
+  }();
+  auto it = kByName->find(name);
+  return it == kByName->end() ? nullptr : it->second;
 }
 
 absl::StatusOr<std::vector<Gate>> BuildBuiltin(const BuiltinGate& gate,
-                                               const std::vector<Value>& params,
-                                               const std::vector<int>& qubits) {
+                                               absl::Span<const Value> params,
+                                               absl::Span<const int> qubits) {
   std::string_view n = gate.name;
   std::vector<Angle> angles;
   for (const Value& v : params) angles.push_back(v.ToAngle());
