@@ -1,9 +1,9 @@
 // OpenQASM 3 parser: declarations of registers, inputs and constants, and the names they
 // may take. Thread-safe: per-Parse state only.
 #include <climits>
-#include <set>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "qasm/parser_impl.h"
@@ -15,12 +15,12 @@ namespace {
 // The library gates (x, h, cx, ...) are not reserved: without include "stdgates.inc" they
 // are ordinary identifiers, as in the specification.
 bool IsReservedName(absl::string_view w) {
-  static const auto* const kKeywords = new std::set<std::string, std::less<>>{
+  static const auto* const kKeywords = new absl::flat_hash_set<absl::string_view>{
       "OPENQASM", "include", "pragma", "qubit", "qreg",  "bit",  "creg",    "input",
       "const",    "float",   "int",    "uint",  "angle", "gate", "measure", "reset",
       "barrier",  "ctrl",    "negctrl", "inv",  "pow",   "gphase", "U",     "pi",
       "π",        "tau",     "τ",      "euler", "ℇ"};
-  return kKeywords->count(w) > 0 || IsUnsupportedWord(w) || FunctionArity(w) > 0;
+  return kKeywords->contains(w) || IsUnsupportedWord(w) || FunctionArity(w) > 0;
 }
 
 }  // namespace

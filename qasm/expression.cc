@@ -33,6 +33,16 @@ bool BuiltinConstant(absl::string_view name, double* value) {
   return true;
 }
 
+// How tightly a binary operator binds: + - loosest, then * / %; 0 for anything else.
+int BinaryPower(const Token& t) {
+  if (t.type != TokenType::kPunct || t.text.size() != 1) return 0;
+  switch (t.text[0]) {
+    case '+': case '-': return 1;
+    case '*': case '/': case '%': return 2;
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<Value> Parser::Expression() {
@@ -41,7 +51,7 @@ absl::StatusOr<Value> Parser::Expression() {
     return LimitError(cur_, absl::StrCat("expression nested too deeply (limit ",
                                          kMaxExpressionDepth, ")"));
   }
-  return Additive();
+  return Binary(1);
 }
 
 absl::StatusOr<Value> Parser::Arithmetic(const Token& op, const Value& a, const Value& b) {
@@ -51,28 +61,22 @@ absl::StatusOr<Value> Parser::Arithmetic(const Token& op, const Value& a, const 
   return ErrorAt(op, result.status().message());
 }
 
-absl::StatusOr<Value> Parser::Additive() {
-  absl::StatusOr<Value> left = Multiplicative();
-  while (left.ok() && (IsPunct("+") || IsPunct("-"))) {
-    Token op = Take();
-    absl::StatusOr<Value> right = Multiplicative();
-    if (!right.ok()) return right;
-    left = Arithmetic(op, *left, *right);
-  }
-  return left;
-}
-
-absl::StatusOr<Value> Parser::Multiplicative() {
+// Operands joined by left-associative operators that bind at least as tightly as
+// `min_power` (precedence climbing).
+absl::StatusOr<Value> Parser::Binary(int min_power) {
   absl::StatusOr<Value> left = Unary();
-  while (left.ok() && (IsPunct("*") || IsPunct("/") || IsPunct("%"))) {
+  for (int power = BinaryPower(cur_); left.ok() && power >= min_power;
+       power = BinaryPower(cur_)) {
     Token op = Take();
-    absl::StatusOr<Value> right = Unary();
+    absl::StatusOr<Value> right = Binary(power + 1);
     if (!right.ok()) return right;
     left = Arithmetic(op, *left, *right);
   }
   return left;
 }
 
+// Prefix - and +, then a primary with an optional ** exponent, which is right-associative
+// and binds tighter than a minus on its left.
 absl::StatusOr<Value> Parser::Unary() {
   DepthGuard guard(expression_depth_);
   if (guard.exceeded()) {
@@ -87,10 +91,6 @@ absl::StatusOr<Value> Parser::Unary() {
     return Negate(*operand);
   }
   if (IsPunct("!") || IsPunct("~")) return Unsupported(cur_, "logical / bitwise operator");
-  return PowerExpr();
-}
-
-absl::StatusOr<Value> Parser::PowerExpr() {
   absl::StatusOr<Value> base = Primary();
   if (!base.ok() || !IsPunct("**")) return base;
   Token op = Take();

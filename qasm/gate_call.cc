@@ -44,8 +44,8 @@ absl::Status Parser::GateDefinition() {
   def.name = std::string(*id);
   absl::Status status = DefinitionArguments(def);
   if (!status.ok()) return status;
-  Token open = Take();
-  status = CheckDefinitionBody(def, open);
+  def.body = lexer_.state();  // cur_ is the '{'
+  status = CheckDefinitionBody(def);
   if (!status.ok()) return status;
   Symbol symbol;
   symbol.kind = SymbolKind::kGate;
@@ -86,14 +86,13 @@ absl::Status Parser::DefinitionArguments(GateDef& def) {
 }
 
 // Reads the body once with placeholder arguments (names, arity and syntax are checked, no
-// gate is built) and records where it starts and ends for the calls to re-read.
-absl::Status Parser::CheckDefinitionBody(GateDef& def, const Token& open) {
+// gate is built) and records where it ends for the calls to re-read.
+absl::Status Parser::CheckDefinitionBody(GateDef& def) {
+  Token open = Take();
   std::vector<Value> params(def.num_params, Value::Number(1.0));
   std::vector<int> qubits(def.num_qubits);
   std::iota(qubits.begin(), qubits.end(), 0);
   GateScope scope{&def, params, qubits};
-  def.body_first = cur_;
-  def.body_rest = lexer_;
   scope_ = &scope;
   checking_ = true;
   defining_ = def.name;
@@ -134,7 +133,6 @@ absl::Status Parser::BodyStatement(GateList* out) {
     return ErrorAt(t, absl::StrCat("'", w, "' is not allowed in a gate body"));
   }
   if (IsDeclarationWord(w)) return ErrorAt(t, "declarations are not allowed in a gate body");
-  if (IsUnsupportedWord(w)) return Unsupported(t, absl::StrCat("'", w, "'"));
   return GateCall(out);
 }
 
@@ -167,6 +165,7 @@ absl::StatusOr<Callee> Parser::ResolveGate(const Token& name) const {
   }
   callee.builtin = FindBuiltin(name.text);
   if (callee.builtin != nullptr) return callee;
+  if (IsUnsupportedWord(name.text)) return Unsupported(name, absl::StrCat("'", name.text, "'"));
   return ErrorAt(name, absl::StrCat("unknown gate '", name.text, "'"));
 }
 
@@ -334,6 +333,10 @@ absl::Status Parser::Instantiate(absl::Span<const Modifier> modifiers, const Cal
     if (!status.ok()) return status;
     for (Gate& g : *gates) out->push_back(std::move(g));
   }
+  if (out->size() == begin) {  // a call that expands to nothing still counts
+    absl::Status status = ChargeOperations(name, 1);
+    if (!status.ok()) return status;
+  }
   for (size_t i = modifiers.size(); i-- > 0;) {
     const Modifier& m = modifiers[i];
     absl::Status status =
@@ -389,8 +392,9 @@ absl::Status Parser::ExpandDefinition(const GateDef& def, const Token& call,
   Token saved_cur = cur_;
   Lexer saved_lexer = lexer_;
   GateScope* saved_scope = scope_;
-  cur_ = def.body_first;
-  lexer_ = def.body_rest;
+  lexer_ = Lexer(source_, def.body);
+  cur_ = Token();  // not kError, which Advance() would keep
+  Advance();
   scope_ = &scope;
   ++call_depth_;
   absl::Status status;

@@ -1,7 +1,7 @@
 // Tokenizer for OpenQASM 3 source text (ASCII plus UTF-8 identifiers such as π, τ, ℇ and θ).
 // It hands out one token at a time, so a parse never holds a token list, whatever the input
-// size; a copy of a Lexer reads on from the same place (how gate bodies are re-read at each
-// call). Tokens view the source text, carry 1-based line and column, and are cheap to copy.
+// size; a Lexer made from another's state() reads on from the same place (how gate bodies
+// are re-read at each call). Tokens view the source text, carry 1-based line and column, and are cheap to copy.
 //
 // Directives follow the specification's lexer: `pragma` / `#pragma` and an annotation
 // `@keyword.name` (an '@' where a statement may begin) run to the end of their line, and
@@ -46,7 +46,25 @@ struct Token {
 
 class Lexer {
  public:
+  // Where a lexer stands in its source; a Lexer made from it reads on from there.
+  struct State {
+    size_t pos = 0;
+    int line = 1;
+    int column = 1;
+    bool seen_on_line = false;
+    bool statement_start = true;
+  };
+
   explicit Lexer(absl::string_view source = {}) : src_(source) {}
+  Lexer(absl::string_view source, const State& from)
+      : src_(source),
+        pos_(from.pos),
+        line_(from.line),
+        column_(from.column),
+        seen_on_line_(from.seen_on_line),
+        statement_start_(from.statement_start) {}
+
+  State state() const { return {pos_, line_, column_, seen_on_line_, statement_start_}; }
 
   // The next token. After kEnd or kError, the same token again.
   Token Next();
@@ -56,9 +74,12 @@ class Lexer {
   const absl::Status& error() const { return error_; }
 
  private:
+  void Read(Token& token);
   void Start(Token& token);
   void Advance();
-  void AdvanceN(size_t n);
+  void SkipInLine(size_t end);
+  size_t LineEnd() const;
+  char At(size_t i) const;
   char Peek(size_t ahead = 0) const;
   void Fail(Token& token, absl::string_view message);
   bool SkipSpaceAndComments(Token& error);

@@ -2,9 +2,9 @@
 // are not declarations or gate calls (see parser_impl.h for the split). Thread-safe: each
 // Parse() call owns its Parser.
 #include <algorithm>
-#include <set>
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "qasm/parser_impl.h"
@@ -13,24 +13,24 @@
 namespace qgrad::qasm {
 
 bool IsUnsupportedWord(absl::string_view w) {
-  static const auto* const kWords = new std::set<std::string, std::less<>>{
+  static const auto* const kWords = new absl::flat_hash_set<absl::string_view>{
       "if",     "else",   "for",   "while",    "switch",        "case",    "default",
       "def",    "extern", "return", "break",   "continue",      "end",     "box",
       "delay",  "cal",    "defcal", "defcalgrammar", "let",     "opaque",  "output",
       "duration", "stretch", "bool", "complex", "array",        "void",    "durationof",
       "sizeof", "true",   "false", "nop"};
-  return kWords->count(w) > 0;
+  return kWords->contains(w);
 }
 
 namespace {
 
 // The work budget for a given max_operations (see ChargeWork).
-long long WorkLimit(long long operations) { return 16 * operations + (1 << 20); }
+long long WorkLimit(long long operations) { return 16 * operations + (1 << 16); }
 
 bool IsAssignmentOp(const Token& t) {
-  static const auto* const kOps = new std::set<std::string, std::less<>>{
+  static const auto* const kOps = new absl::flat_hash_set<absl::string_view>{
       "=", "+=", "-=", "*=", "/=", "%=", "**=", "&=", "|=", "^=", "<<=", ">>="};
-  return t.type == TokenType::kPunct && kOps->count(t.text) > 0;
+  return t.type == TokenType::kPunct && kOps->contains(t.text);
 }
 
 std::string Describe(const Token& t) {
@@ -40,7 +40,7 @@ std::string Describe(const Token& t) {
 }  // namespace
 
 Parser::Parser(std::string_view source, const ParseOptions& options)
-    : options_(options), lexer_(absl::string_view(source.data(), source.size())) {
+    : options_(options), source_(source.data(), source.size()), lexer_(source_) {
   budget_ = static_cast<long long>(std::min<size_t>(options.max_operations, 1ULL << 58));
   work_budget_ = WorkLimit(budget_);
 }
@@ -67,14 +67,6 @@ void Parser::Advance() {
 Token Parser::Ahead() const {
   Lexer copy = lexer_;
   return copy.Next();
-}
-
-bool Parser::IsPunct(absl::string_view text) const {
-  return cur_.type == TokenType::kPunct && cur_.text.size() == text.size() &&
-         std::equal(text.begin(), text.end(), cur_.text.begin());
-}
-bool Parser::IsWord(absl::string_view text) const {
-  return cur_.type == TokenType::kIdentifier && cur_.text == text;
 }
 
 // A lexical error or an exhausted budget surfaces where the parser reaches it, with its own
@@ -123,14 +115,15 @@ absl::Status Parser::CommaList(absl::string_view close, absl::string_view what,
   return absl::OkStatus();
 }
 
-// Gates after expansion and declarations: each is kept until the end, so each counts.
+// Gates after expansion and declarations, each kept until the end, and gate calls that
+// expand to nothing (so that `id q;` cannot be repeated for free).
 absl::Status Parser::ChargeOperations(const Token& at, long long count) {
   if (count > budget_) {
     return LimitError(at, absl::StrCat("program needs more than ", options_.max_operations,
                                        " operations (max_operations = ",
                                        options_.max_operations,
-                                       "; every gate after expansion and every declaration "
-                                       "counts one)"));
+                                       "; gates after expansion, gate calls that expand to "
+                                       "nothing and declarations count one each)"));
   }
   budget_ -= count;
   return absl::OkStatus();
@@ -144,7 +137,7 @@ absl::Status Parser::ChargeWork(const Token& at, long long count) {
     long long operations = std::min<size_t>(options_.max_operations, 1ULL << 58);
     return LimitError(at, absl::StrCat("program takes more than ", WorkLimit(operations),
                                        " steps to read and expand (16 * max_operations",
-                                       " + 1048576, max_operations = ",
+                                       " + 65536, max_operations = ",
                                        options_.max_operations, ")"));
   }
   work_budget_ -= count;
@@ -191,10 +184,9 @@ absl::Status Parser::BuildCircuit(ParsedProgram& program) {
 absl::Status Parser::Statement() {
   absl::Status status = Directives();
   if (!status.ok() || cur_.type == TokenType::kEnd) return status;
-  Token t = cur_;
-  size_t before = ops_.size();
-  status = TopLevelStatement(t);
-  if (status.ok() && ops_.size() > before) op_sources_.push_back({before, t.line, t.column});
+  OpSource source{ops_.size(), cur_.line, cur_.column};
+  status = TopLevelStatement();
+  if (status.ok() && ops_.size() > source.first) op_sources_.push_back(source);
   return status;
 }
 
@@ -216,11 +208,12 @@ absl::Status Parser::Directives() {
   return absl::OkStatus();
 }
 
-absl::Status Parser::TopLevelStatement(const Token& t) {
+absl::Status Parser::TopLevelStatement() {
   if (IsPunct(";")) {
     Advance();
     return absl::OkStatus();
   }
+  Token t = cur_;
   if (t.type != TokenType::kIdentifier) {
     if (IsPunct("{")) return Unsupported(t, "scoped block");
     return ErrorAt(t, absl::StrCat("expected a statement, got ", Describe(t)));
@@ -237,7 +230,6 @@ absl::Status Parser::TopLevelStatement(const Token& t) {
   if (w == "measure") return MeasureArrow();
   if (w == "reset") return Reset();
   if (w == "barrier") return Barrier();
-  if (IsUnsupportedWord(w)) return Unsupported(t, absl::StrCat("'", w, "'"));
   auto it = symbols_.find(w);
   bool is_gate = it != symbols_.end() ? it->second.kind == SymbolKind::kGate
                                       : FindBuiltin(w) != nullptr;
@@ -271,11 +263,19 @@ absl::Status Parser::Include() {
   if (file.text != "stdgates.inc" && file.text != "qelib1.inc") {
     return Unsupported(file, absl::StrCat("include \"", file.text, "\""));
   }
-  for (const auto& [name, symbol] : symbols_) {
-    if (FindBuiltin(name) == nullptr) continue;
-    return ErrorAt(file, absl::StrCat("\"", file.text, "\" defines gate '", name,
-                                      "', already declared at ", symbol.line, ":",
-                                      symbol.column));
+  const std::pair<const std::string, Symbol>* clash = nullptr;  // the first declared
+  for (const auto& entry : symbols_) {
+    if (FindBuiltin(entry.first) == nullptr) continue;
+    const Symbol& s = entry.second;
+    if (clash == nullptr || std::make_pair(s.line, s.column) <
+                                std::make_pair(clash->second.line, clash->second.column)) {
+      clash = &entry;
+    }
+  }
+  if (clash != nullptr) {
+    return ErrorAt(file, absl::StrCat("\"", file.text, "\" defines gate '", clash->first,
+                                      "', already declared at ", clash->second.line, ":",
+                                      clash->second.column));
   }
   included_stdgates_ = true;
   Advance();
@@ -318,6 +318,7 @@ absl::Status Parser::Assignment() {
   Token name = Cur();
   auto it = symbols_.find(name.text);
   if (it == symbols_.end()) {
+    if (IsUnsupportedWord(name.text)) return Unsupported(name, absl::StrCat("'", name.text, "'"));
     return ErrorAt(name, absl::StrCat("undeclared identifier '", name.text, "'"));
   }
   if (it->second.kind == SymbolKind::kQubits) {

@@ -12,15 +12,17 @@
 #define QGRAD_QASM_PARSER_IMPL_H_
 
 #include <deque>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/types/span.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "core/circuit.h"
 #include "qasm/builtins.h"
 #include "qasm/lexer.h"
@@ -67,9 +69,8 @@ struct GateDef {
   int num_qubits = 0;
   // Argument name → index: parameters 0..num_params-1, then the qubits. Names view the
   // source, which outlives the parser.
-  std::map<absl::string_view, int, std::less<>> args;
-  Token body_first;       // first token of the body
-  Lexer body_rest;        // reads on after body_first
+  absl::flat_hash_map<absl::string_view, int> args;
+  Lexer::State body;      // just after the opening '{'
   size_t body_end = 0;    // source offset of the closing '}'
 
   int Find(absl::string_view name) const {
@@ -134,8 +135,12 @@ class Parser {
   Token Take();
   void Advance();
   Token Ahead() const;
-  bool IsPunct(absl::string_view text) const;
-  bool IsWord(absl::string_view text) const;
+  bool IsPunct(absl::string_view text) const {
+    return cur_.type == TokenType::kPunct && cur_.text == text;
+  }
+  bool IsWord(absl::string_view text) const {
+    return cur_.type == TokenType::kIdentifier && cur_.text == text;
+  }
   absl::Status Expect(absl::string_view punct);
   absl::StatusOr<absl::string_view> ExpectIdentifier(absl::string_view what);
   absl::Status CommaList(absl::string_view close, absl::string_view what,
@@ -148,7 +153,7 @@ class Parser {
 
   // Statements (parser.cc).
   absl::Status Statement();
-  absl::Status TopLevelStatement(const Token& t);
+  absl::Status TopLevelStatement();
   absl::Status Directives();
   absl::Status Header();
   absl::Status Include();
@@ -174,10 +179,8 @@ class Parser {
 
   // Expressions (expression.cc).
   absl::StatusOr<Value> Expression();
-  absl::StatusOr<Value> Additive();
-  absl::StatusOr<Value> Multiplicative();
+  absl::StatusOr<Value> Binary(int min_power);
   absl::StatusOr<Value> Unary();
-  absl::StatusOr<Value> PowerExpr();
   absl::StatusOr<Value> Primary();
   absl::StatusOr<Value> Identifier();
   absl::StatusOr<Value> FunctionCall(const Token& name, int arity);
@@ -189,7 +192,7 @@ class Parser {
   // Gate calls and definitions (gate_call.cc).
   absl::Status GateDefinition();
   absl::Status DefinitionArguments(GateDef& def);
-  absl::Status CheckDefinitionBody(GateDef& def, const Token& open);
+  absl::Status CheckDefinitionBody(GateDef& def);
   absl::Status BodyStatement(GateList* out);
   absl::Status GateCall(GateList* out);
   absl::StatusOr<std::vector<Modifier>> Modifiers();
@@ -221,14 +224,15 @@ class Parser {
   std::string QubitName(int qubit) const;
 
   const ParseOptions& options_;
+  absl::string_view source_;
   Lexer lexer_;  // positioned after cur_
   Token cur_;
   absl::Status token_error_;  // why cur_ is kError
   int statements_ = 0;
   bool included_stdgates_ = false;
 
-  std::map<std::string, Symbol, std::less<>> symbols_;
-  std::vector<GateDef> gates_;
+  absl::flat_hash_map<std::string, Symbol> symbols_;
+  std::deque<GateDef> gates_;  // a deque: calls hold pointers to definitions
   std::vector<std::string> qubit_names_;
   std::vector<std::string> clbit_names_;
   std::deque<std::string> param_names_;  // a deque: Values point at its strings

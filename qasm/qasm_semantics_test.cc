@@ -366,7 +366,7 @@ ParseOptions Budget(size_t max_operations) {
 }
 
 // Work (16 * max_operations + 2^20 steps) for max_operations = 100000.
-constexpr long long kWork100k = 16 * 100000 + (1 << 20);
+constexpr long long kWork100k = 16 * 100000 + (1 << 16);
 
 void ExpectExhausted(const absl::StatusOr<ParsedProgram>& p, const std::string& prefix) {
   ASSERT_FALSE(p.ok()) << prefix;
@@ -458,7 +458,7 @@ TEST(LimitTest, ModifierStacksAreBounded) {
 TEST(LimitTest, LongProgramsStopWhereTheBudgetRunsOut) {
   ExpectExhausted(Parse(Program(1, Repeat("x q[0];\n", 200000)), Budget(100000)),
                   "100003:1: program needs more than 100000 operations");
-  const long long work = 16 * 1000 + (1 << 20);
+  const long long work = 16 * 1000 + (1 << 16);
   const long long header_tokens = 12;  // OPENQASM 3.0 ; include "..." ; qubit [ 1 ] q ;
   ExpectExhausted(Parse(Program(1, std::string(work, ';')), Budget(1000)),
                   absl::StrCat("4:", work + 1 - header_tokens, ": program takes more than ",

@@ -2,8 +2,8 @@
 #include "qasm/value.h"
 
 #include <cmath>
-#include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -73,7 +73,7 @@ absl::StatusOr<Value> ApplyBinary(absl::string_view op, const Value& a, const Va
 }
 
 int FunctionArity(absl::string_view name) {
-  static const auto* const kArity = new std::map<std::string, int, std::less<>>{
+  static const auto* const kArity = new absl::flat_hash_map<absl::string_view, int>{
       {"sin", 1},  {"cos", 1},  {"tan", 1},     {"arcsin", 1},  {"arccos", 1}, {"arctan", 1},
       {"exp", 1},  {"ln", 1},   {"log", 1},     {"sqrt", 1},    {"floor", 1},  {"ceiling", 1},
       {"mod", 2},  {"pow", 2}};
