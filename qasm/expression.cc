@@ -179,23 +179,31 @@ absl::StatusOr<Value> Parser::Identifier() {
 absl::StatusOr<Value> Parser::FunctionCall(const Token& name, int arity) {
   absl::Status status = Expect("(");
   if (!status.ok()) return status;
-  std::vector<Value> args;
   int count = 0;
-  status = CommaList(")", "a function argument", [&]() -> absl::Status {
-    absl::StatusOr<Value> arg = Expression();
-    if (!arg.ok()) return arg.status();
-    if (++count <= arity) args.push_back(*arg);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  Advance();
+  absl::StatusOr<ValueList> args = ExpressionList("a function argument", arity, &count);
+  if (!args.ok()) return args.status();
   if (count != arity) {
     return ErrorAt(name, absl::StrCat("function '", name.text, "' takes ", arity,
                                       " argument(s), got ", count));
   }
-  absl::StatusOr<Value> result = ApplyFunction(name.text, args);
+  absl::StatusOr<Value> result = ApplyFunction(name.text, *args);
   if (result.ok() || checking_) return result.ok() ? result : Value::Number(1.0);
   return ErrorAt(name, result.status().message());
+}
+
+// After '(': expressions up to and past the ')' (a trailing comma allowed). Keeps the first
+// `keep` and counts them all in `count`, so that a surplus costs no memory.
+absl::StatusOr<ValueList> Parser::ExpressionList(absl::string_view what, int keep, int* count) {
+  ValueList values;
+  absl::Status status = CommaList(")", what, [&]() -> absl::Status {
+    absl::StatusOr<Value> value = Expression();
+    if (!value.ok()) return value.status();
+    if (++*count <= keep) values.push_back(*value);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  Advance();
+  return values;
 }
 
 absl::StatusOr<double> Parser::ConstantNumber(absl::string_view what) {

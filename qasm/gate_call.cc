@@ -150,8 +150,8 @@ absl::StatusOr<Callee> Parser::ResolveGate(const Token& name) const {
                                       scope_->def->name, "', not a gate"));
   }
   if (!defining_.empty() && name.text == defining_) {
-    return ErrorAt(name, absl::StrCat("gate '", defining_,
-                                      "' calls itself; recursive gate definitions are not allowed"));
+    return ErrorAt(name, absl::StrCat("gate '", defining_, "' calls itself; recursive gate ",
+                                      "definitions are not allowed"));
   }
   Callee callee;
   auto it = symbols_.find(name.text);
@@ -218,14 +218,9 @@ absl::StatusOr<ValueList> Parser::GateParams(const Token& name, int expected) {
   int count = 0;
   if (IsPunct("(")) {
     Advance();
-    absl::Status status = CommaList(")", "a gate parameter", [&]() -> absl::Status {
-      absl::StatusOr<Value> v = Expression();
-      if (!v.ok()) return v.status();
-      if (++count <= expected) params.push_back(*std::move(v));
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    Advance();
+    absl::StatusOr<ValueList> list = ExpressionList("a gate parameter", expected, &count);
+    if (!list.ok()) return list.status();
+    params = *std::move(list);
   }
   if (count != expected) {
     return ErrorAt(name, absl::StrCat("gate '", name.text, "' takes ", expected,

@@ -124,9 +124,10 @@ void Lexer::SkipInLine(size_t end) {
   for (const char* data = src_.data(); pos_ < end; ++pos_) column_ += (data[pos_] & 0xC0) != 0x80;
 }
 
+// Where the current line ends: at the next '\n' or '\r', or at the end of the source.
 size_t Lexer::LineEnd() const {
   size_t end = pos_;
-  while (At(end) != '\0' && At(end) != '\n' && At(end) != '\r') ++end;
+  while (end < src_.size() && src_.data()[end] != '\n' && src_.data()[end] != '\r') ++end;
   return end;
 }
 
@@ -152,7 +153,7 @@ bool Lexer::SkipSpaceAndComments(Token& error) {
     } else if (c == '\n') {
       Advance();
     } else if (c == '/' && Peek(1) == '/') {
-      while (pos_ < src_.size() && src_.data()[pos_] != '\n') ++pos_;  // the newline resets it
+      SkipInLine(LineEnd());
     } else if (c == '/' && Peek(1) == '*') {
       Start(error);
       SkipInLine(pos_ + 2);
@@ -175,7 +176,7 @@ void Lexer::Lex(Token& token) {
   if (IsIdentStart(c)) return Word(token);
   if (c == '"' || c == '\'') return String(token, c);
   if (c == '#') {
-    if (src_.substr(pos_, 7) == "#pragma" && !IsIdentChar(Peek(7))) {
+    if (src_.substr(pos_, 7) == "#pragma") {  // as in the grammar: `#pragmas x` is a pragma
       SkipInLine(pos_ + 7);
       return Directive(token, TokenType::kPragma);
     }

@@ -1,7 +1,8 @@
 // Tokenizer for OpenQASM 3 source text (ASCII plus UTF-8 identifiers such as π, τ, ℇ and θ).
 // It hands out one token at a time, so a parse never holds a token list, whatever the input
 // size; a Lexer made from another's state() reads on from the same place (how gate bodies
-// are re-read at each call). Tokens view the source text, carry 1-based line and column, and are cheap to copy.
+// are re-read at each call). Tokens view the source text, carry 1-based line and column,
+// and are cheap to copy.
 //
 // Directives follow the specification's lexer: `pragma` / `#pragma` and an annotation
 // `@keyword.name` (an '@' where a statement may begin) run to the end of their line, and

@@ -66,7 +66,8 @@ absl::StatusOr<std::vector<Gate>> FractionalPower(const Gate& g, double k) {
     case GateKind::kCY: return PauliPower(g, GateKind::kRY, k, g.qubits[0], g.qubits[1]);
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat("unsupported: fractional pow() of gate '", std::string(Info(g.kind).name), "'"));
+          absl::StrCat("unsupported: fractional pow() of gate '",
+                       std::string(Info(g.kind).name), "'"));
   }
 }
 

@@ -3,6 +3,7 @@
 // is made, so register-sized operands cannot be multiplied for free.
 // Thread-safe: per-Parse state only.
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "absl/status/status.h"
@@ -38,14 +39,7 @@ absl::StatusOr<Operand> Parser::QubitOperand() {
     op.indices = {scope_->qubits[arg - scope_->def->num_params]};
     return op;
   }
-  auto it = symbols_.find(t.text);
-  if (it == symbols_.end()) {
-    return ErrorAt(t, absl::StrCat("undeclared qubit register '", t.text, "'"));
-  }
-  if (it->second.kind != SymbolKind::kQubits) {
-    return ErrorAt(t, absl::StrCat("'", t.text, "' is not a qubit register"));
-  }
-  absl::Status status = RegisterElements(it->second, op);
+  absl::Status status = NamedRegister(SymbolKind::kQubits, "", op);
   if (!status.ok()) return status;
   return op;
 }
@@ -53,19 +47,24 @@ absl::StatusOr<Operand> Parser::QubitOperand() {
 absl::StatusOr<Operand> Parser::BitOperand() {
   Operand op;
   op.token = Cur();
-  const Token& t = op.token;
-  if (t.type != TokenType::kIdentifier) return ErrorAt(t, "expected a bit register");
+  if (op.token.type != TokenType::kIdentifier) return ErrorAt(op.token, "expected a bit register");
   Advance();
-  auto it = symbols_.find(t.text);
-  if (it == symbols_.end()) {
-    return ErrorAt(t, absl::StrCat("undeclared bit register '", t.text, "'"));
-  }
-  if (it->second.kind != SymbolKind::kBits) {
-    return ErrorAt(t, absl::StrCat("measurement target '", t.text, "' is not a bit register"));
-  }
-  absl::Status status = RegisterElements(it->second, op);
+  absl::Status status = NamedRegister(SymbolKind::kBits, "measurement target ", op);
   if (!status.ok()) return status;
   return op;
+}
+
+// After the name op.token: the register of `kind` it names and the elements taken from it.
+absl::Status Parser::NamedRegister(SymbolKind kind, absl::string_view role, Operand& op) {
+  absl::string_view noun = kind == SymbolKind::kQubits ? "qubit register" : "bit register";
+  auto it = symbols_.find(op.token.text);
+  if (it == symbols_.end()) {
+    return ErrorAt(op.token, absl::StrCat("undeclared ", noun, " '", op.token.text, "'"));
+  }
+  if (it->second.kind != kind) {
+    return ErrorAt(op.token, absl::StrCat(role, "'", op.token.text, "' is not a ", noun));
+  }
+  return RegisterElements(it->second, op);
 }
 
 // `reg`, `reg[i]`, `reg[a:b]`, `reg[{i, j}]` after the name.

@@ -184,6 +184,7 @@ class Parser {
   absl::StatusOr<Value> Primary();
   absl::StatusOr<Value> Identifier();
   absl::StatusOr<Value> FunctionCall(const Token& name, int arity);
+  absl::StatusOr<ValueList> ExpressionList(absl::string_view what, int keep, int* count);
   absl::StatusOr<Value> Arithmetic(const Token& op, const Value& a, const Value& b);
   absl::StatusOr<long long> ConstantInteger(absl::string_view what, long long min,
                                             long long max);
@@ -214,6 +215,7 @@ class Parser {
   // Operands (operands.cc).
   absl::StatusOr<Operand> QubitOperand();
   absl::StatusOr<Operand> BitOperand();
+  absl::Status NamedRegister(SymbolKind kind, absl::string_view role, Operand& op);
   absl::Status RegisterElements(const Symbol& reg, Operand& op);
   absl::StatusOr<QubitList> Index(const Token& reg, int size, bool* single);
   absl::StatusOr<QubitList> Range(const Token& reg, int size, long long start);

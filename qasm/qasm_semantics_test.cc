@@ -102,7 +102,8 @@ TEST(DefinitionTest, NestedDefinitionsWithParametersAndModifiers) {
   ExpectSame(2, defs + "ent(0.3) q[1], q[0];",
              "rz(0.3) q[1]; ry(0.6) q[1]; ctrl @ rz(0.15) q[1], q[0]; ctrl @ ry(-0.3) q[1], q[0];");
   ExpectSame(2, defs + "inv @ ent(0.3) q[1], q[0];",
-             "ctrl @ ry(0.3) q[1], q[0]; ctrl @ rz(-0.15) q[1], q[0]; ry(-0.6) q[1]; rz(-0.3) q[1];");
+             "ctrl @ ry(0.3) q[1], q[0]; ctrl @ rz(-0.15) q[1], q[0]; ry(-0.6) q[1]; "
+             "rz(-0.3) q[1];");
   ExpectSame(3, defs + "negctrl @ ent(0.3) q[2], q[1], q[0];",
              defs + "x q[2]; ctrl @ ent(0.3) q[2], q[1], q[0]; x q[2];");
   ExpectSame(2, defs + "pow(3) @ ent(0.3) q[0], q[1];",
@@ -159,7 +160,8 @@ TEST(InputTest, NonlinearUseAllowedOnlyWhenBound) {
   std::string text = Program(1, "input float[64] theta;\nrx(sin(theta)) q[0];\n");
   absl::StatusOr<ParsedProgram> unbound = Parse(text);
   ASSERT_FALSE(unbound.ok());
-  EXPECT_THAT(std::string(unbound.status().message()), HasSubstr("5:4: unsupported: nonlinear use of input"));
+  EXPECT_THAT(std::string(unbound.status().message()),
+              HasSubstr("5:4: unsupported: nonlinear use of input"));
   ParseOptions options;
   options.bindings = {{"theta", 0.5}};
   ParsedProgram bound = ParseOk(text, options);
@@ -249,7 +251,8 @@ TEST(RegisterTest, SizeAfterNameAndScalarBroadcastAgainstRegister) {
 }
 
 TEST(RegisterTest, SlicesNegativeIndicesAndSets) {
-  ParsedProgram p = ParseOk(Program(5, "x q[1:3];\nh q[-1];\nz q[{0, 2}];\ny q[0:2:4];\ns q[3:-1:1];\nt q[-2:];\n"));
+  ParsedProgram p = ParseOk(Program(
+      5, "x q[1:3];\nh q[-1];\nz q[{0, 2}];\ny q[0:2:4];\ns q[3:-1:1];\nt q[-2:];\n"));
   std::vector<int> touched;
   for (const Gate& g : p.circuit.gates()) touched.push_back(g.qubits[0]);
   EXPECT_EQ(touched, (std::vector<int>{1, 2, 3, 4, 0, 2, 0, 2, 4, 3, 2, 1, 3, 4}));
@@ -365,8 +368,8 @@ ParseOptions Budget(size_t max_operations) {
   return options;
 }
 
-// Work (16 * max_operations + 2^20 steps) for max_operations = 100000.
-constexpr long long kWork100k = 16 * 100000 + (1 << 16);
+// The step budget (16 * max_operations + 2^16) for max_operations = 10000.
+constexpr long long kWork10k = 16 * 10000 + (1 << 16);
 
 void ExpectExhausted(const absl::StatusOr<ParsedProgram>& p, const std::string& prefix) {
   ASSERT_FALSE(p.ok()) << prefix;
@@ -398,66 +401,68 @@ std::string DoublingDefinitions(int levels) {
 }
 
 // The 30-level bomb stops at the gate that would exceed the budget, inside the innermost
-// body: the count is kept while expanding, not after. Counting is exact: 2^16 gates fit
+// body: the count is kept while expanding, not after. Counting is exact: 2^12 gates fit
 // when the budget also covers the program's declarations (q, and each definition and its
 // argument), and one less does not.
 TEST(LimitTest, NestedDefinitionBombStopsWhenTheBudgetIsSpent) {
   absl::StatusOr<ParsedProgram> p =
-      Parse(Program(1, DoublingDefinitions(30) + "g30 q[0];"), Budget(100000));
-  ExpectExhausted(p, "4:13: program needs more than 100000 operations (max_operations = 100000");
+      Parse(Program(1, DoublingDefinitions(30) + "g30 q[0];"), Budget(10000));
+  ExpectExhausted(p, "4:13: program needs more than 10000 operations (max_operations = 10000;");
   EXPECT_THAT(std::string(p.status().message()), HasSubstr("(in gate 'g30' called at 35:1)"));
-  std::string bomb16 = Program(1, DoublingDefinitions(16) + "g16 q[0];");
-  const size_t declarations = 1 + 17 * 2;
-  EXPECT_EQ(ParseOk(bomb16, Budget(65536 + declarations)).circuit.gates().size(), 65536u);
-  ExpectExhausted(Parse(bomb16, Budget(65536 + declarations - 1)), "4:13: program needs");
+  std::string bomb12 = Program(1, DoublingDefinitions(12) + "g12 q[0];");
+  const size_t declarations = 1 + 13 * 2;
+  EXPECT_EQ(ParseOk(bomb12, Budget(4096 + declarations)).circuit.gates().size(), 4096u);
+  ExpectExhausted(Parse(bomb12, Budget(4096 + declarations - 1)), "4:13: program needs");
 }
 
 // pow() charges the gates it will copy, and their size, before copying anything.
 TEST(LimitTest, PowerBombsAreChargedBeforeTheCopies) {
-  ExpectExhausted(Parse(Program(1, "pow(1000000000000) @ x q[0];"), Budget(100000)),
-                  "4:1: program needs more than 100000 operations");
+  ExpectExhausted(Parse(Program(1, "pow(1000000000000) @ x q[0];"), Budget(10000)),
+                  "4:1: program needs more than 10000 operations");
   absl::StatusOr<ParsedProgram> p = Parse(
       Program(1, "gate p1 a { pow(1000) @ x a; }\ngate p2 a { pow(1000) @ p1 a; }\np2 q[0];"),
-      Budget(100000));
-  ExpectExhausted(p, "5:13: program needs more than 100000 operations");
+      Budget(10000));
+  ExpectExhausted(p, "5:13: program needs more than 10000 operations");
   EXPECT_THAT(std::string(p.status().message()), HasSubstr("(in gate 'p2' called at 6:1)"));
-  // 50000 gates fit the operation budget, but each holds 64 qubits: the copies exceed the
-  // work budget.
+  // 4000 gates fit the operation budget, but each holds 64 qubits: the copies exceed the
+  // step budget.
   std::string args;
   for (int i = 0; i < 64; ++i) absl::StrAppend(&args, i > 0 ? ", " : "", "a", i);
   std::string wide = absl::StrCat("gate wide ", args, " { ctrl(63) @ x ", args, "; }\n");
   ExpectExhausted(
-      Parse(Program(64, wide + "pow(50000) @ wide " + QubitList(0, 64) + ";"), Budget(100000)),
-      absl::StrCat("5:1: program takes more than ", kWork100k, " steps"));
-  // One declaration (q) and 99999 gates are exactly the budget.
-  EXPECT_EQ(ParseOk(Program(1, "pow(99999) @ x q[0];"), Budget(100000)).circuit.gates().size(),
-            99999u);
-  ExpectExhausted(Parse(Program(1, "pow(100000) @ x q[0];"), Budget(100000)), "4:1: ");
-  ExpectExhausted(Parse(Program(1, "pow(99999) @ pow(99999) @ x q[0];"), Budget(100000)),
-                  "4:1: program needs more than 100000 operations");
+      Parse(Program(64, wide + "pow(4000) @ wide " + QubitList(0, 64) + ";"), Budget(10000)),
+      absl::StrCat("5:1: program takes more than ", kWork10k, " steps"));
+  // One declaration (q) and 9999 gates are exactly the budget.
+  EXPECT_EQ(ParseOk(Program(1, "pow(9999) @ x q[0];"), Budget(10000)).circuit.gates().size(),
+            9999u);
+  ExpectExhausted(Parse(Program(1, "pow(10000) @ x q[0];"), Budget(10000)), "4:1: ");
+  ExpectExhausted(Parse(Program(1, "pow(9999) @ pow(9999) @ x q[0];"), Budget(10000)),
+                  "4:1: program needs more than 10000 operations");
 }
 
 // Modifier stacks: at most 64 modifiers on a call, and every inv @ or ctrl @ pass over an
 // expansion is charged as work before it is made.
 TEST(LimitTest, ModifierStacksAreBounded) {
-  ExpectExhausted(Parse(Program(1, Repeat("inv @ ", 65) + "x q[0];"), Budget(100000)),
+  ExpectExhausted(Parse(Program(1, Repeat("inv @ ", 65) + "x q[0];"), Budget(10000)),
                   "4:385: more than 64 modifiers on one gate call (limit 64)");
   EXPECT_EQ(ParseOk(Program(1, Repeat("inv @ ", 64) + "s q[0];")).circuit.gates()[0].kind,
             GateKind::kS);
-  std::string big = "gate g a { pow(90000) @ x a; }\n";
-  ExpectExhausted(Parse(Program(1, big + Repeat("inv @ ", 40) + "g q[0];"), Budget(100000)),
-                  "5:");
-  big = "gate g a { pow(60000) @ x a; }\n";
+  std::string big = "gate g a { pow(9000) @ x a; }\n";
+  absl::StatusOr<ParsedProgram> p =
+      Parse(Program(1, big + Repeat("inv @ ", 40) + "g q[0];"), Budget(10000));
+  ExpectExhausted(p, "5:");
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("program takes more than"));
+  big = "gate g a { pow(6000) @ x a; }\n";
   std::string call = "ctrl(20) @ ctrl(20) @ g " + QubitList(1, 41) + ", q[0];";
-  ExpectExhausted(Parse(Program(41, big + call), Budget(100000)),
-                  absl::StrCat("5:1: program takes more than ", kWork100k, " steps"));
+  ExpectExhausted(Parse(Program(41, big + call), Budget(10000)),
+                  absl::StrCat("5:1: program takes more than ", kWork10k, " steps"));
 }
 
 // A long flat program fails at the statement where the budget runs out, and a file of
 // empty statements at the token where the work budget does.
 TEST(LimitTest, LongProgramsStopWhereTheBudgetRunsOut) {
-  ExpectExhausted(Parse(Program(1, Repeat("x q[0];\n", 200000)), Budget(100000)),
-                  "100003:1: program needs more than 100000 operations");
+  ExpectExhausted(Parse(Program(1, Repeat("x q[0];\n", 20000)), Budget(10000)),
+                  "10003:1: program needs more than 10000 operations");
   const long long work = 16 * 1000 + (1 << 16);
   const long long header_tokens = 12;  // OPENQASM 3.0 ; include "..." ; qubit [ 1 ] q ;
   ExpectExhausted(Parse(Program(1, std::string(work, ';')), Budget(1000)),
@@ -466,8 +471,8 @@ TEST(LimitTest, LongProgramsStopWhereTheBudgetRunsOut) {
 }
 
 TEST(LimitTest, ExpansionsThatEmitNothingAreBoundedToo) {
-  // Each level calls the previous one 50 times and nothing is ever emitted (`id`), so only
-  // the work budget (every token of a body counts at every call) stops the 50^10 body reads.
+  // Each level calls the previous one 50 times and nothing is ever emitted (`id`); calls that
+  // expand to nothing count too, so the 50^10 calls stop at the budget.
   std::string body = "gate g0 a { id a; }\n";
   for (int i = 1; i <= 10; ++i) {
     absl::StrAppend(&body, "gate g", i, " a {");

@@ -81,7 +81,7 @@ int FunctionArity(absl::string_view name) {
   return it == kArity->end() ? 0 : it->second;
 }
 
-absl::StatusOr<Value> ApplyFunction(absl::string_view name, const std::vector<Value>& args) {
+absl::StatusOr<Value> ApplyFunction(absl::string_view name, absl::Span<const Value> args) {
   for (const Value& v : args) {
     if (!v.is_number()) {
       return absl::InvalidArgumentError(

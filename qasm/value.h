@@ -8,10 +8,10 @@
 #define QGRAD_QASM_VALUE_H_
 
 #include <string>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "core/circuit.h"
 
 namespace qgrad::qasm {
@@ -39,7 +39,7 @@ struct Value {
 absl::StatusOr<Value> ApplyBinary(absl::string_view op, const Value& a, const Value& b);
 Value Negate(const Value& a);
 // A math function (sin, cos, ..., pow) of plain numbers; NOT_FOUND for an unknown name.
-absl::StatusOr<Value> ApplyFunction(absl::string_view name, const std::vector<Value>& args);
+absl::StatusOr<Value> ApplyFunction(absl::string_view name, absl::Span<const Value> args);
 // Whether `name` is a math function, and how many arguments it takes.
 int FunctionArity(absl::string_view name);  // 0 when not a function
 
