@@ -195,6 +195,7 @@ absl::Status Parser::Statement() {
 // annotates (the grammar's `annotation* statement`), not by the end of the input or scope.
 absl::Status Parser::Directives() {
   while (cur_.type == TokenType::kPragma || cur_.type == TokenType::kAnnotation) {
+    ++statements_;  // so that OPENQASM after a directive is not the first statement
     Token directive = Take();
     if (directive.type == TokenType::kPragma || cur_.type == TokenType::kAnnotation) continue;
     if (cur_.type == TokenType::kEnd || cur_.type == TokenType::kPragma || IsPunct("}")) {

@@ -68,6 +68,7 @@ const ErrorCase kCases[] = {
     {"include \"other.inc\";", "5:9", "unsupported: include \"other.inc\""},
     {"h $0;", "5:3", "unsupported: physical qubit '$0' in a program that declares qubits"},
     {"x q[0]; OPENQASM 3;", "5:9", "OPENQASM must be the first statement"},
+    {"pragma qgrad.x\nOPENQASM 3;", "2:1", "OPENQASM must be the first statement", true},
     {"rx(1.5im) q[0];", "5:4", "unsupported: imaginary literal"},
     {"rx(arcsin(2)) q[0];", "5:4", "is not a finite number"},
     {"pow(0.5) @ h q[0];", "5:1", "unsupported: fractional pow() of gate 'h'"},
