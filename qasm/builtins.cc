@@ -4,6 +4,8 @@
 
 #include <numbers>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace qgrad::qasm {
 namespace {
 
@@ -19,10 +21,10 @@ constexpr BuiltinGate kBuiltins[] = {
     {"u2", 2, 1},  {"u3", 3, 1},    {"cu1", 1, 2},    {"cu3", 3, 2},
 };
 
-Gate Make(GateKind kind, std::vector<int> qubits, std::vector<Angle> angles = {}) {
+Gate Make(GateKind kind, absl::Span<const int> qubits, std::vector<Angle> angles = {}) {
   Gate g;
   g.kind = kind;
-  g.qubits = std::move(qubits);
+  g.qubits.assign(qubits.begin(), qubits.end());
   g.angles = std::move(angles);
   return g;
 }
@@ -34,30 +36,30 @@ absl::StatusOr<std::vector<Gate>> U3(const Value& theta, const Value& phi, const
   if (!sum.ok()) return sum.status();
   absl::StatusOr<Value> phase = ApplyBinary("/", *sum, Value::Number(-2.0));
   if (!phase.ok()) return phase.status();
-  return std::vector<Gate>{
-      Make(GateKind::kGPhase, {}, {phase->ToAngle()}),
-      Make(GateKind::kU, {qubit}, {theta.ToAngle(), phi.ToAngle(), lambda.ToAngle()})};
+  std::vector<Gate> gates;
+  gates.push_back(Make(GateKind::kGPhase, {}, {phase->ToAngle()}));
+  gates.push_back(Make(GateKind::kU, {qubit}, {theta.ToAngle(), phi.ToAngle(), lambda.ToAngle()}));
+  return gates;
 }
 
 }  // namespace
 
-const BuiltinGate* FindBuiltin(std::string_view name) {
-  for (const BuiltinGate& g : kBuiltins) {
-    if (g.name == name) return &g;
-  }
-  return nullptr;
+const BuiltinGate* FindBuiltin(absl::string_view name) {
+  static const auto* const kByName = [] {
+    auto* by_name = new absl::flat_hash_map<absl::string_view, const BuiltinGate*>;
+    for (const BuiltinGate& g : kBuiltins) {
+      by_name->emplace(absl::string_view(g.name.data(), g.name.size()), &g);
+    }
+    return by_name;
+  }();
+  auto it = kByName->find(name);
+  return it == kByName->end() ? nullptr : it->second;
 }
 
 absl::StatusOr<std::vector<Gate>> BuildBuiltin(const BuiltinGate& gate,
-                                               const std::vector<Value>& params,
-                                               const std::vector<int>& qubits) {
+                                               absl::Span<const Value> params,
+                                               absl::Span<const int> qubits) {
   std::string_view n = gate.name;
-  std::vector<Angle> angles;
-  for (const Value& v : params) angles.push_back(v.ToAngle());
-  if (n == "CX") return std::vector<Gate>{Make(GateKind::kCX, qubits)};
-  if (n == "phase" || n == "u1") return std::vector<Gate>{Make(GateKind::kP, qubits, angles)};
-  if (n == "cphase" || n == "cu1") return std::vector<Gate>{Make(GateKind::kCP, qubits, angles)};
-  if (n == "id") return std::vector<Gate>{};
   if (n == "u2") {
     return U3(Value::Number(std::numbers::pi / 2), params[0], params[1], qubits[0]);
   }
@@ -71,9 +73,18 @@ absl::StatusOr<std::vector<Gate>> BuildBuiltin(const BuiltinGate& gate,
     }
     return gates;
   }
-  absl::StatusOr<GateKind> kind = KindFromName(n);
+  std::vector<Gate> gates;
+  if (n == "id") return gates;
+  absl::StatusOr<GateKind> kind = n == "CX"                    ? GateKind::kCX
+                                  : n == "phase" || n == "u1"    ? GateKind::kP
+                                  : n == "cphase" || n == "cu1" ? GateKind::kCP
+                                                                 : KindFromName(n);
   if (!kind.ok()) return kind.status();
-  return std::vector<Gate>{Make(*kind, qubits, angles)};
+  std::vector<Angle> angles;
+  angles.reserve(params.size());
+  for (const Value& v : params) angles.push_back(v.ToAngle());
+  gates.push_back(Make(*kind, qubits, std::move(angles)));
+  return gates;
 }
 
 }  // namespace qgrad::qasm

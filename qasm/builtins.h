@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "core/circuit.h"
 #include "qasm/value.h"
 
@@ -23,14 +25,14 @@ struct BuiltinGate {
 };
 
 // nullptr when `name` is not a builtin or library gate.
-const BuiltinGate* FindBuiltin(std::string_view name);
+const BuiltinGate* FindBuiltin(absl::string_view name);
 
 // The IR gates of one call. REQUIRES: params.size() == num_params and qubits.size() ==
 // num_qubits of the builtin. Fails (bare message) only when a compatibility gate combines
 // two different inputs in one angle.
 absl::StatusOr<std::vector<Gate>> BuildBuiltin(const BuiltinGate& gate,
-                                               const std::vector<Value>& params,
-                                               const std::vector<int>& qubits);
+                                               absl::Span<const Value> params,
+                                               absl::Span<const int> qubits);
 
 }  // namespace qgrad::qasm
 

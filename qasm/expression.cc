@@ -25,7 +25,7 @@ class DepthGuard {
   int& depth_;
 };
 
-bool BuiltinConstant(const std::string& name, double* value) {
+bool BuiltinConstant(absl::string_view name, double* value) {
   if (name == "pi" || name == "π") *value = std::numbers::pi;
   else if (name == "tau" || name == "τ") *value = 2 * std::numbers::pi;
   else if (name == "euler" || name == "ℇ") *value = std::numbers::e;
@@ -33,15 +33,25 @@ bool BuiltinConstant(const std::string& name, double* value) {
   return true;
 }
 
+// How tightly a binary operator binds: + - loosest, then * / %; 0 for anything else.
+int BinaryPower(const Token& t) {
+  if (t.type != TokenType::kPunct || t.text.size() != 1) return 0;
+  switch (t.text[0]) {
+    case '+': case '-': return 1;
+    case '*': case '/': case '%': return 2;
+    default: return 0;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<Value> Parser::Expression() {
   DepthGuard guard(expression_depth_);
   if (guard.exceeded()) {
-    return ErrorAt(Cur(), absl::StrCat("expression nested too deeply (limit ",
-                                       kMaxExpressionDepth, ")"));
+    return LimitError(cur_, absl::StrCat("expression nested too deeply (limit ",
+                                         kMaxExpressionDepth, ")"));
   }
-  return Additive();
+  return Binary(1);
 }
 
 absl::StatusOr<Value> Parser::Arithmetic(const Token& op, const Value& a, const Value& b) {
@@ -51,59 +61,49 @@ absl::StatusOr<Value> Parser::Arithmetic(const Token& op, const Value& a, const 
   return ErrorAt(op, result.status().message());
 }
 
-absl::StatusOr<Value> Parser::Additive() {
-  absl::StatusOr<Value> left = Multiplicative();
-  while (left.ok() && (IsPunct("+") || IsPunct("-"))) {
-    const Token& op = tokens_[pos_++];
-    absl::StatusOr<Value> right = Multiplicative();
-    if (!right.ok()) return right;
-    left = Arithmetic(op, *left, *right);
-  }
-  return left;
-}
-
-absl::StatusOr<Value> Parser::Multiplicative() {
+// Operands joined by left-associative operators that bind at least as tightly as
+// `min_power` (precedence climbing).
+absl::StatusOr<Value> Parser::Binary(int min_power) {
   absl::StatusOr<Value> left = Unary();
-  while (left.ok() && (IsPunct("*") || IsPunct("/") || IsPunct("%"))) {
-    const Token& op = tokens_[pos_++];
-    absl::StatusOr<Value> right = Unary();
+  for (int power = BinaryPower(cur_); left.ok() && power >= min_power;
+       power = BinaryPower(cur_)) {
+    Token op = Take();
+    absl::StatusOr<Value> right = Binary(power + 1);
     if (!right.ok()) return right;
     left = Arithmetic(op, *left, *right);
   }
   return left;
 }
 
+// Prefix - and +, then a primary with an optional ** exponent, which is right-associative
+// and binds tighter than a minus on its left.
 absl::StatusOr<Value> Parser::Unary() {
   DepthGuard guard(expression_depth_);
   if (guard.exceeded()) {
-    return ErrorAt(Cur(), absl::StrCat("expression nested too deeply (limit ",
-                                       kMaxExpressionDepth, ")"));
+    return LimitError(cur_, absl::StrCat("expression nested too deeply (limit ",
+                                         kMaxExpressionDepth, ")"));
   }
   if (IsPunct("-") || IsPunct("+")) {
     bool minus = IsPunct("-");
-    ++pos_;
+    Advance();
     absl::StatusOr<Value> operand = Unary();
     if (!operand.ok() || !minus) return operand;
     return Negate(*operand);
   }
-  if (IsPunct("!") || IsPunct("~")) return Unsupported(Cur(), "logical / bitwise operator");
-  return PowerExpr();
-}
-
-absl::StatusOr<Value> Parser::PowerExpr() {
+  if (IsPunct("!") || IsPunct("~")) return Unsupported(cur_, "logical / bitwise operator");
   absl::StatusOr<Value> base = Primary();
   if (!base.ok() || !IsPunct("**")) return base;
-  const Token& op = tokens_[pos_++];
+  Token op = Take();
   absl::StatusOr<Value> exponent = Unary();
   if (!exponent.ok()) return exponent;
   return Arithmetic(op, *base, *exponent);
 }
 
 absl::StatusOr<Value> Parser::Primary() {
-  const Token& t = Cur();
+  Token t = Cur();
   switch (t.type) {
     case TokenType::kNumber:
-      ++pos_;
+      Advance();
       if (!std::isfinite(t.number)) return ErrorAt(t, "number out of range");
       return Value::Number(t.number);
     case TokenType::kIdentifier:
@@ -117,8 +117,8 @@ absl::StatusOr<Value> Parser::Primary() {
     default:
       break;
   }
-  if (t.text == "(") {
-    ++pos_;
+  if (t.type == TokenType::kPunct && t.text == "(") {
+    Advance();
     absl::StatusOr<Value> inner = Expression();
     if (!inner.ok()) return inner;
     absl::Status status = Expect(")");
@@ -129,35 +129,20 @@ absl::StatusOr<Value> Parser::Primary() {
 }
 
 absl::StatusOr<Value> Parser::Identifier() {
-  const Token& t = tokens_[pos_++];
-  const std::string& name = t.text;
+  Token t = Take();
+  absl::string_view name = t.text;
   if (scope_ != nullptr) {
-    auto param = scope_->params.find(name);
-    if (param != scope_->params.end()) return param->second;
+    int arg = scope_->def->Find(name);
+    if (arg >= scope_->def->num_params) {
+      return ErrorAt(t, absl::StrCat("qubit '", name, "' used as a number"));
+    }
+    if (arg >= 0) return scope_->params[arg];
   }
   double constant;
   if (BuiltinConstant(name, &constant)) return Value::Number(constant);
-  if (int arity = FunctionArity(name); arity > 0) {
-    absl::Status status = Expect("(");
-    std::vector<Value> args;
-    for (int i = 0; status.ok() && i < arity; ++i) {
-      if (i > 0) status = Expect(",");
-      if (!status.ok()) break;
-      absl::StatusOr<Value> arg = Expression();
-      if (!arg.ok()) return arg;
-      args.push_back(*arg);
-    }
-    if (status.ok()) status = Expect(")");
-    if (!status.ok()) return status;
-    absl::StatusOr<Value> result = ApplyFunction(name, args);
-    if (result.ok() || checking_) return result.ok() ? result : Value::Number(1.0);
-    return ErrorAt(t, result.status().message());
-  }
+  if (int arity = FunctionArity(name); arity > 0) return FunctionCall(t, arity);
   auto it = symbols_.find(name);
   if (it == symbols_.end()) {
-    if (scope_ != nullptr && scope_->qubits.count(name) > 0) {
-      return ErrorAt(t, absl::StrCat("qubit '", name, "' used as a number"));
-    }
     return ErrorAt(t, absl::StrCat("undeclared identifier '", name, "'"));
   }
   const Symbol& symbol = it->second;
@@ -172,7 +157,7 @@ absl::StatusOr<Value> Parser::Identifier() {
   int index = symbol.offset;
   if (!symbol.scalar) {
     if (!IsPunct("[")) return ErrorAt(t, absl::StrCat("input array '", name, "' needs an index"));
-    ++pos_;
+    Advance();
     absl::StatusOr<long long> i = ConstantInteger("array index", 0, symbol.size - 1);
     if (!i.ok()) return i.status();
     absl::Status status = Expect("]");
@@ -187,23 +172,54 @@ absl::StatusOr<Value> Parser::Identifier() {
     }
     return Value::Number(bound->second);
   }
-  return Value{0.0, index, 1.0, full_name};
+  return Value{0.0, index, 1.0, &full_name};
+}
+
+// After the function's name: `(a)` or `(a, b)`, a trailing comma allowed.
+absl::StatusOr<Value> Parser::FunctionCall(const Token& name, int arity) {
+  absl::Status status = Expect("(");
+  if (!status.ok()) return status;
+  int count = 0;
+  absl::StatusOr<ValueList> args = ExpressionList("a function argument", arity, &count);
+  if (!args.ok()) return args.status();
+  if (count != arity) {
+    return ErrorAt(name, absl::StrCat("function '", name.text, "' takes ", arity,
+                                      " argument(s), got ", count));
+  }
+  absl::StatusOr<Value> result = ApplyFunction(name.text, *args);
+  if (result.ok() || checking_) return result.ok() ? result : Value::Number(1.0);
+  return ErrorAt(name, result.status().message());
+}
+
+// After '(': expressions up to and past the ')' (a trailing comma allowed). Keeps the first
+// `keep` and counts them all in `count`, so that a surplus costs no memory.
+absl::StatusOr<ValueList> Parser::ExpressionList(absl::string_view what, int keep, int* count) {
+  ValueList values;
+  absl::Status status = CommaList(")", what, [&]() -> absl::Status {
+    absl::StatusOr<Value> value = Expression();
+    if (!value.ok()) return value.status();
+    if (++*count <= keep) values.push_back(*value);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  Advance();
+  return values;
 }
 
 absl::StatusOr<double> Parser::ConstantNumber(absl::string_view what) {
-  const Token& start = Cur();
+  Token start = Cur();
   absl::StatusOr<Value> value = Expression();
   if (!value.ok()) return value.status();
   if (!value->is_number()) {
     return ErrorAt(start, absl::StrCat(what, " must not depend on input '",
-                                       value->input_name, "'"));
+                                       value->input_name(), "'"));
   }
   return value->constant;
 }
 
 absl::StatusOr<long long> Parser::ConstantInteger(absl::string_view what, long long min,
                                                   long long max) {
-  const Token& start = Cur();
+  Token start = Cur();
   absl::StatusOr<double> value = ConstantNumber(what);
   if (!value.ok()) return value.status();
   if (*value != std::floor(*value)) {

@@ -1,9 +1,12 @@
-// OpenQASM 3 parser: gate definitions, gate calls with modifiers and broadcasting, and
-// qubit / bit operands. Definitions are checked once when declared (names, arity, syntax)
-// and re-read from their tokens at every call with the call's parameters bound, which is
-// how modifiers on defined gates and nested definitions get their exact meaning.
+// OpenQASM 3 parser: gate definitions and gate calls with modifiers and broadcasting.
+// Definitions are checked once when declared (names, arity, syntax) and re-read from the
+// source at every call with the call's arguments bound, which is how modifiers on defined
+// gates and nested definitions get their exact meaning. Expansion appends to one output list
+// and modifiers rewrite the tail their call produced, so nesting never copies gates.
 // Thread-safe: per-Parse state only.
-#include <set>
+#include <climits>
+#include <cmath>
+#include <numeric>
 #include <string>
 
 #include "absl/status/status.h"
@@ -19,67 +22,31 @@ bool IsModifierWord(const Token& t) {
          (t.text == "ctrl" || t.text == "negctrl" || t.text == "inv" || t.text == "pow");
 }
 
+bool IsDeclarationWord(absl::string_view w) {
+  return w == "qubit" || w == "qreg" || w == "bit" || w == "creg" || w == "input" ||
+         w == "const" || w == "float" || w == "int" || w == "uint" || w == "angle";
+}
+
+// A budget charge computed in floating point (pow() exponents can be huge): saturates.
+long long Saturate(double x) {
+  return x >= static_cast<double>(LLONG_MAX) ? LLONG_MAX : static_cast<long long>(x);
+}
+
 }  // namespace
 
 absl::Status Parser::GateDefinition() {
-  const Token& keyword = tokens_[pos_++];
+  Token keyword = Take();
   if (scope_ != nullptr) return ErrorAt(keyword, "gate definitions must be at global scope");
-  const Token& name = Cur();
-  absl::StatusOr<std::string> id = ExpectIdentifier("a gate name");
+  Token name = Cur();
+  absl::StatusOr<absl::string_view> id = ExpectIdentifier("a gate name");
   if (!id.ok()) return id.status();
   GateDef def;
-  def.name = *id;
-  std::set<std::string> names;
-  auto add_name = [&](std::vector<std::string>& list) -> absl::Status {
-    const Token& t = Cur();
-    absl::StatusOr<std::string> arg = ExpectIdentifier("an argument name");
-    if (!arg.ok()) return arg.status();
-    if (!names.insert(*arg).second) {
-      return ErrorAt(t, absl::StrCat("duplicate argument '", *arg, "' in gate '", def.name, "'"));
-    }
-    list.push_back(*arg);
-    return absl::OkStatus();
-  };
-  absl::Status status;
-  if (IsPunct("(")) {
-    ++pos_;
-    while (status.ok() && !IsPunct(")")) {
-      if (!def.params.empty()) status = Expect(",");
-      if (status.ok()) status = add_name(def.params);
-    }
-    if (status.ok()) status = Expect(")");
-  }
-  while (status.ok() && !IsPunct("{")) {
-    if (!def.qubits.empty()) status = Expect(",");
-    if (status.ok()) status = add_name(def.qubits);
-  }
+  def.name = std::string(*id);
+  absl::Status status = DefinitionArguments(def);
   if (!status.ok()) return status;
-  if (def.qubits.empty()) {
-    return ErrorAt(Cur(), absl::StrCat("gate '", def.name, "' needs at least one qubit argument"));
-  }
-  const Token& open = tokens_[pos_++];
-  def.body_begin = pos_;
-
-  GateScope scope;
-  scope.def = &def;
-  for (const std::string& p : def.params) scope.params[p] = Value::Number(1.0);
-  for (size_t i = 0; i < def.qubits.size(); ++i) scope.qubits[def.qubits[i]] = i;
-  scope_ = &scope;
-  checking_ = true;
-  defining_ = def.name;
-  std::vector<Gate> unused;
-  while (status.ok() && !IsPunct("}")) {
-    if (Cur().type == TokenType::kEnd) {
-      status = ErrorAt(open, absl::StrCat("unterminated body of gate '", def.name, "'"));
-    } else {
-      status = BodyStatement(&unused);
-    }
-  }
-  scope_ = nullptr;
-  checking_ = false;
-  defining_.clear();
+  def.body = lexer_.state();  // cur_ is the '{'
+  status = CheckDefinitionBody(def);
   if (!status.ok()) return status;
-  def.body_end = pos_++;
   Symbol symbol;
   symbol.kind = SymbolKind::kGate;
   symbol.gate = static_cast<int>(gates_.size());
@@ -89,74 +56,144 @@ absl::Status Parser::GateDefinition() {
   return absl::OkStatus();
 }
 
-absl::Status Parser::BodyStatement(std::vector<Gate>* out) {
-  const Token& t = Cur();
-  if (t.type == TokenType::kPunct && t.text == ";") {
-    ++pos_;
+// `(a, b) q, r` up to the body's '{'. Each argument is kept, so each counts one operation.
+absl::Status Parser::DefinitionArguments(GateDef& def) {
+  auto add = [&](int& counter) -> absl::Status {
+    Token t = Cur();
+    absl::StatusOr<absl::string_view> arg = ExpectIdentifier("an argument name");
+    if (!arg.ok()) return arg.status();
+    absl::Status status = ChargeOperations(t, 1);
+    if (!status.ok()) return status;
+    if (!def.args.emplace(*arg, def.num_params + def.num_qubits).second) {
+      return ErrorAt(t, absl::StrCat("duplicate argument '", *arg, "' in gate '", def.name, "'"));
+    }
+    ++counter;
+    return absl::OkStatus();
+  };
+  if (IsPunct("(")) {
+    Advance();
+    absl::Status status =
+        CommaList(")", "a parameter name", [&] { return add(def.num_params); });
+    if (!status.ok()) return status;
+    Advance();
+  }
+  absl::Status status = CommaList("{", "a qubit argument", [&] { return add(def.num_qubits); });
+  if (!status.ok()) return status;
+  if (def.num_qubits == 0) {
+    return ErrorAt(cur_, absl::StrCat("gate '", def.name, "' needs at least one qubit argument"));
+  }
+  return absl::OkStatus();
+}
+
+// Reads the body once with placeholder arguments (names, arity and syntax are checked, no
+// gate is built) and records where it ends for the calls to re-read.
+absl::Status Parser::CheckDefinitionBody(GateDef& def) {
+  Token open = Take();
+  std::vector<Value> params(def.num_params, Value::Number(1.0));
+  std::vector<int> qubits(def.num_qubits);
+  std::iota(qubits.begin(), qubits.end(), 0);
+  GateScope scope{&def, params, qubits};
+  scope_ = &scope;
+  checking_ = true;
+  defining_ = def.name;
+  GateList unused;
+  absl::Status status;
+  while (status.ok() && !IsPunct("}")) {
+    if (cur_.type == TokenType::kEnd) {
+      status = ErrorAt(open, absl::StrCat("unterminated body of gate '", def.name, "'"));
+    } else {
+      status = BodyStatement(&unused);
+    }
+  }
+  scope_ = nullptr;
+  checking_ = false;
+  defining_ = {};
+  if (!status.ok()) return status;
+  def.body_end = cur_.offset;
+  Advance();
+  return absl::OkStatus();
+}
+
+absl::Status Parser::BodyStatement(GateList* out) {
+  absl::Status status = Directives();
+  if (!status.ok() || IsPunct("}")) return status;
+  Token t = Cur();
+  if (IsPunct(";")) {
+    Advance();
     return absl::OkStatus();
   }
   if (t.type != TokenType::kIdentifier) {
     return ErrorAt(t, absl::StrCat("expected a gate call in the body of gate '",
                                    scope_->def->name, "', got '", t.text, "'"));
   }
-  const std::string& w = t.text;
+  absl::string_view w = t.text;
   if (w == "barrier") return Barrier();
   if (w == "gate") return ErrorAt(t, "gate definitions must be at global scope");
   if (w == "measure" || w == "reset") {
     return ErrorAt(t, absl::StrCat("'", w, "' is not allowed in a gate body"));
   }
-  if (w == "qubit" || w == "qreg" || w == "bit" || w == "creg" || w == "input" ||
-      w == "const" || w == "float" || w == "int" || w == "uint" || w == "angle") {
-    return ErrorAt(t, "declarations are not allowed in a gate body");
-  }
-  if (w == "if" || w == "for" || w == "while" || w == "switch" || w == "delay" || w == "box") {
-    return Unsupported(t, absl::StrCat("'", w, "'"));
-  }
+  if (IsDeclarationWord(w)) return ErrorAt(t, "declarations are not allowed in a gate body");
   return GateCall(out);
 }
 
+// Names resolve innermost first: a gate's own arguments, then the program's declarations,
+// then the builtin and library gates.
 absl::StatusOr<Callee> Parser::ResolveGate(const Token& name) const {
   if (name.type != TokenType::kIdentifier) {
-    return ErrorAt(name, absl::StrCat("expected a gate name, got '", name.text, "'"));
+    return ErrorAt(name, absl::StrCat("expected a gate name, got ",
+                                      name.type == TokenType::kEnd
+                                          ? std::string("end of input")
+                                          : absl::StrCat("'", name.text, "'")));
+  }
+  if (scope_ != nullptr && scope_->def->Find(name.text) >= 0) {
+    return ErrorAt(name, absl::StrCat("'", name.text, "' is an argument of gate '",
+                                      scope_->def->name, "', not a gate"));
   }
   if (!defining_.empty() && name.text == defining_) {
-    return ErrorAt(name, absl::StrCat("gate '", defining_,
-                                      "' calls itself; recursive gate definitions are not allowed"));
+    return ErrorAt(name, absl::StrCat("gate '", defining_, "' calls itself; recursive gate ",
+                                      "definitions are not allowed"));
   }
   Callee callee;
   auto it = symbols_.find(name.text);
-  if (it != symbols_.end() && it->second.kind == SymbolKind::kGate) {
+  if (it != symbols_.end()) {
+    if (it->second.kind != SymbolKind::kGate) {
+      return ErrorAt(name, absl::StrCat("'", name.text, "' is not a gate (declared at ",
+                                        it->second.line, ":", it->second.column, ")"));
+    }
     callee.def = &gates_[it->second.gate];
     return callee;
   }
   callee.builtin = FindBuiltin(name.text);
   if (callee.builtin != nullptr) return callee;
-  if (it != symbols_.end()) return ErrorAt(name, absl::StrCat("'", name.text, "' is not a gate"));
+  if (IsUnsupportedWord(name.text)) return Unsupported(name, absl::StrCat("'", name.text, "'"));
   return ErrorAt(name, absl::StrCat("unknown gate '", name.text, "'"));
 }
 
 absl::StatusOr<std::vector<Modifier>> Parser::Modifiers() {
   std::vector<Modifier> modifiers;
-  while (IsModifierWord(Cur())) {
+  while (IsModifierWord(cur_)) {
+    if (modifiers.size() == kMaxModifiers) {
+      return LimitError(cur_, absl::StrCat("more than ", kMaxModifiers,
+                                           " modifiers on one gate call (limit ", kMaxModifiers,
+                                           ")"));
+    }
     Modifier m;
-    m.token = &Cur();
-    const std::string& w = Cur().text;
-    m.kind = w == "ctrl"    ? Modifier::kCtrl
+    m.token = Take();
+    absl::string_view w = m.token.text;
+    m.kind = w == "ctrl"      ? Modifier::kCtrl
              : w == "negctrl" ? Modifier::kNegCtrl
-             : w == "inv"   ? Modifier::kInv
-                            : Modifier::kPow;
-    ++pos_;
-    if (m.kind == Modifier::kPow || ((m.kind == Modifier::kCtrl || m.kind == Modifier::kNegCtrl) &&
-                                     IsPunct("("))) {
+             : w == "inv"     ? Modifier::kInv
+                              : Modifier::kPow;
+    if (m.kind == Modifier::kPow || (m.kind != Modifier::kInv && IsPunct("("))) {
       absl::Status status = Expect("(");
       if (!status.ok()) return status;
       if (m.kind == Modifier::kPow) {
-        const Token& start = Cur();
+        Token start = Cur();
         absl::StatusOr<Value> k = Expression();
         if (!k.ok()) return k.status();
         if (!k->is_number()) {
           return Unsupported(start, absl::StrCat("pow() exponent that depends on input '",
-                                                 k->input_name, "'"));
+                                                 k->input_name(), "'"));
         }
         m.power = k->constant;
       } else {
@@ -169,356 +206,205 @@ absl::StatusOr<std::vector<Modifier>> Parser::Modifiers() {
     }
     absl::Status status = Expect("@");
     if (!status.ok()) return status;
-    modifiers.push_back(m);
+    modifiers.push_back(std::move(m));
   }
   return modifiers;
 }
 
-absl::StatusOr<std::vector<Value>> Parser::GateParams() {
-  std::vector<Value> params;
-  if (!IsPunct("(")) return params;
-  ++pos_;
-  while (!IsPunct(")")) {
-    if (!params.empty() && !IsPunct(",")) {
-      return ErrorAt(Cur(), absl::StrCat("expected ',' or ')' after a gate parameter, got ",
-                                         Cur().type == TokenType::kEnd
-                                             ? std::string("end of input")
-                                             : absl::StrCat("'", Cur().text, "'")));
-    }
-    if (!params.empty()) ++pos_;
-    absl::StatusOr<Value> v = Expression();
-    if (!v.ok()) return v.status();
-    params.push_back(*v);
+// `(a, b)` after the gate name (optional when the gate takes none); only the parameters the
+// gate takes are kept, surplus ones are counted for the message.
+absl::StatusOr<ValueList> Parser::GateParams(const Token& name, int expected) {
+  ValueList params;
+  int count = 0;
+  if (IsPunct("(")) {
+    Advance();
+    absl::StatusOr<ValueList> list = ExpressionList("a gate parameter", expected, &count);
+    if (!list.ok()) return list.status();
+    params = *std::move(list);
   }
-  ++pos_;
+  if (count != expected) {
+    return ErrorAt(name, absl::StrCat("gate '", name.text, "' takes ", expected,
+                                      " parameter(s), got ", count));
+  }
   return params;
 }
 
-absl::Status Parser::GateCall(std::vector<Gate>* out) {
-  absl::StatusOr<std::vector<Modifier>> modifiers = Modifiers();
-  if (!modifiers.ok()) return modifiers.status();
-  const Token& name = Cur();
-  absl::StatusOr<Callee> callee = ResolveGate(name);
-  if (!callee.ok()) return callee.status();
-  ++pos_;
-  if (IsPunct("[")) return Unsupported(Cur(), "gate duration designator");
-  absl::StatusOr<std::vector<Value>> params = GateParams();
-  if (!params.ok()) return params.status();
-  std::vector<Operand> operands;
-  while (!IsPunct(";")) {
-    if (!operands.empty()) {
-      absl::Status status = Expect(",");
-      if (!status.ok()) {
-        if (Cur().type == TokenType::kEnd || Cur().starts_line) {
-          return ErrorAt(Cur(), absl::StrCat("expected ';' after gate call, got ",
-                                             Cur().type == TokenType::kEnd
-                                                 ? std::string("end of input")
-                                                 : absl::StrCat("'", Cur().text, "'")));
-        }
-        return ErrorAt(Cur(), absl::StrCat("expected ',' or ';' after a qubit argument, got '",
-                                           Cur().text, "'"));
-      }
-    }
+// The qubit arguments up to ';'; only as many as the call takes are kept.
+absl::StatusOr<OperandList> Parser::GateOperands(const Token& name, long long controls,
+                                                 int own) {
+  long long expected = controls + own;
+  OperandList operands;
+  long long count = 0;
+  absl::Status status = CommaList(";", "a qubit argument", [&]() -> absl::Status {
     absl::StatusOr<Operand> operand = QubitOperand();
     if (!operand.ok()) return operand.status();
-    operands.push_back(*std::move(operand));
+    if (++count <= expected) operands.push_back(*std::move(operand));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  Advance();
+  if (count != expected) {
+    std::string detail =
+        controls > 0 ? absl::StrCat(" (", controls, " control(s) + ", own, ")") : "";
+    return ErrorAt(name, absl::StrCat("gate '", name.text, "' takes ", expected,
+                                      " qubit argument(s)", detail, ", got ", count));
   }
-  ++pos_;
+  return operands;
+}
 
-  if (static_cast<int>(params->size()) != callee->num_params()) {
-    return ErrorAt(name, absl::StrCat("gate '", name.text, "' takes ", callee->num_params(),
-                                      " parameter(s), got ", params->size()));
-  }
+absl::Status Parser::GateCall(GateList* out) {
+  absl::StatusOr<std::vector<Modifier>> modifiers = Modifiers();
+  if (!modifiers.ok()) return modifiers.status();
+  Token name = Cur();
+  absl::StatusOr<Callee> callee = ResolveGate(name);
+  if (!callee.ok()) return callee.status();
+  Advance();
+  if (IsPunct("[")) return Unsupported(cur_, "gate duration designator");
+  absl::StatusOr<ValueList> params = GateParams(name, callee->num_params());
+  if (!params.ok()) return params.status();
   long long controls = 0;
   for (const Modifier& m : *modifiers) {
     if (m.kind == Modifier::kCtrl || m.kind == Modifier::kNegCtrl) controls += m.count;
   }
-  if (static_cast<long long>(operands.size()) != controls + callee->num_qubits()) {
-    std::string detail =
-        controls > 0 ? absl::StrCat(" (", controls, " control(s) + ", callee->num_qubits(), ")")
-                     : "";
-    return ErrorAt(name, absl::StrCat("gate '", name.text, "' takes ",
-                                      controls + callee->num_qubits(), " qubit argument(s)",
-                                      detail, ", got ", operands.size()));
-  }
+  absl::StatusOr<OperandList> operands = GateOperands(name, controls, callee->num_qubits());
+  if (!operands.ok()) return operands.status();
+  return Broadcast(*modifiers, *callee, name, *params, *operands, out);
+}
+
+// One call per element when registers are passed (all of the same size; single qubits pair
+// with every element).
+absl::Status Parser::Broadcast(absl::Span<const Modifier> modifiers, const Callee& callee,
+                               const Token& name, absl::Span<const Value> params,
+                               absl::Span<const Operand> operands, GateList* out) {
   size_t broadcast = 1;
   const Operand* first_register = nullptr;
   for (const Operand& op : operands) {
     if (!op.is_register) continue;
     if (first_register != nullptr && op.indices.size() != broadcast) {
-      return ErrorAt(*op.token, absl::StrCat("register sizes differ in broadcast (",
-                                             broadcast, " and ", op.indices.size(), ")"));
+      return ErrorAt(op.token, absl::StrCat("register sizes differ in broadcast (",
+                                            broadcast, " and ", op.indices.size(), ")"));
     }
     first_register = &op;
     broadcast = op.indices.size();
   }
+  QubitList qubits(operands.size());
   for (size_t b = 0; b < broadcast; ++b) {
-    std::vector<int> qubits;
-    std::set<int> seen;
-    for (const Operand& op : operands) {
-      int q = op.indices[op.is_register ? b : 0];
-      if (!seen.insert(q).second) {
-        return ErrorAt(*op.token, absl::StrCat("qubit ", QubitName(q),
-                                               " used twice in one gate call"));
+    NewCall();
+    for (size_t i = 0; i < operands.size(); ++i) {
+      const Operand& op = operands[i];
+      qubits[i] = op.indices[op.is_register ? b : 0];
+      if (!FirstUseInCall(qubits[i])) {
+        std::string qubit = scope_ != nullptr ? std::string(op.token.text) : QubitName(qubits[i]);
+        return ErrorAt(op.token, absl::StrCat("qubit ", qubit, " used twice in one gate call"));
       }
-      qubits.push_back(q);
     }
     if (checking_) continue;
-    absl::StatusOr<std::vector<Gate>> gates = Instantiate(*modifiers, *callee, name, *params, qubits);
-    if (!gates.ok()) return gates.status();
-    for (Gate& g : *gates) out->push_back(std::move(g));
+    absl::Status status = Instantiate(modifiers, callee, name, params, qubits, out);
+    if (!status.ok()) return status;
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Gate>> Parser::Instantiate(const std::vector<Modifier>& modifiers,
-                                                      const Callee& callee, const Token& name,
-                                                      const std::vector<Value>& params,
-                                                      const std::vector<int>& qubits) {
-  std::vector<size_t> control_offset;
+// Appends the gates of one call to `out`; modifiers then rewrite that tail in place,
+// innermost (rightmost) first.
+absl::Status Parser::Instantiate(absl::Span<const Modifier> modifiers, const Callee& callee,
+                                 const Token& name, absl::Span<const Value> params,
+                                 absl::Span<const int> qubits, GateList* out) {
+  size_t begin = out->size();
+  absl::InlinedVector<size_t, 4> control_offset;
   size_t controls = 0;
   for (const Modifier& m : modifiers) {
     control_offset.push_back(controls);
     if (m.kind == Modifier::kCtrl || m.kind == Modifier::kNegCtrl) controls += m.count;
   }
-  std::vector<int> own(qubits.begin() + controls, qubits.end());
-  absl::StatusOr<std::vector<Gate>> gates;
+  absl::Span<const int> own = qubits.subspan(controls);
   if (callee.def != nullptr) {
-    gates = ExpandDefinition(*callee.def, name, params, own);
+    absl::Status status = ExpandDefinition(*callee.def, name, params, own, out);
+    if (!status.ok()) return status;
   } else {
-    gates = BuildBuiltin(*callee.builtin, params, own);
+    absl::StatusOr<std::vector<Gate>> gates = BuildBuiltin(*callee.builtin, params, own);
     if (!gates.ok()) return ErrorAt(name, gates.status().message());
-    absl::Status charged = ChargeOperations(name, static_cast<long long>(gates->size()));
-    if (!charged.ok()) return charged;
+    absl::Status status = ChargeOperations(name, static_cast<long long>(gates->size()));
+    if (!status.ok()) return status;
+    for (Gate& g : *gates) out->push_back(std::move(g));
   }
-  if (!gates.ok()) return gates;
-  // Modifiers apply innermost (rightmost) first.
+  if (out->size() == begin) {  // a call that expands to nothing still counts
+    absl::Status status = ChargeOperations(name, 1);
+    if (!status.ok()) return status;
+  }
   for (size_t i = modifiers.size(); i-- > 0;) {
     const Modifier& m = modifiers[i];
-    absl::Status work = ChargeWork(*m.token, 1 + static_cast<long long>(gates->size()));
-    if (!work.ok()) return work;
-    if (m.kind == Modifier::kInv) {
-      Invert(*gates);
-    } else if (m.kind == Modifier::kPow) {
-      absl::Status status = Power(m.power, *gates, budget_);
-      if (!status.ok()) {
-        if (absl::IsResourceExhausted(status)) {
-          return ErrorAt(*m.token, absl::StrCat("program expands to more than ",
-                                                options_.max_operations,
-                                                " operations (max_operations)"));
-        }
-        return ErrorAt(*m.token, status.message());
-      }
-    } else {
-      std::vector<int> ctrl(qubits.begin() + control_offset[i],
-                            qubits.begin() + control_offset[i] + m.count);
-      AddControls(ctrl, std::vector<bool>(ctrl.size(), m.kind == Modifier::kCtrl), *gates);
-    }
+    absl::Status status =
+        ApplyModifier(m, qubits.subspan(control_offset[i], m.count), *out, begin);
+    if (!status.ok()) return status;
   }
-  return gates;
-}
-
-absl::StatusOr<std::vector<Gate>> Parser::ExpandDefinition(const GateDef& def, const Token& call,
-                                                           const std::vector<Value>& params,
-                                                           const std::vector<int>& qubits) {
-  if (call_depth_ >= kMaxGateCallDepth) {
-    return ErrorAt(call, absl::StrCat("gate calls nested too deeply (limit ", kMaxGateCallDepth,
-                                      ")"));
-  }
-  absl::Status work =
-      ChargeWork(call, 1 + static_cast<long long>(def.body_end - def.body_begin));
-  if (!work.ok()) return work;
-  GateScope scope;
-  scope.def = &def;
-  for (size_t i = 0; i < def.params.size(); ++i) scope.params[def.params[i]] = params[i];
-  for (size_t i = 0; i < def.qubits.size(); ++i) scope.qubits[def.qubits[i]] = qubits[i];
-  size_t saved_pos = pos_;
-  GateScope* saved_scope = scope_;
-  pos_ = def.body_begin;
-  scope_ = &scope;
-  ++call_depth_;
-  std::vector<Gate> out;
-  absl::Status status;
-  while (status.ok() && pos_ < def.body_end) status = BodyStatement(&out);
-  --call_depth_;
-  pos_ = saved_pos;
-  scope_ = saved_scope;
-  if (!status.ok()) {
-    if (call_depth_ > 0) return status;
-    return absl::InvalidArgumentError(absl::StrCat(status.message(), " (in gate '", def.name,
-                                                   "' called at ", call.line, ":", call.column,
-                                                   ")"));
-  }
-  return out;
-}
-
-absl::StatusOr<long long> Parser::IndexValue(int size) {
-  absl::StatusOr<long long> i = ConstantInteger("index", -static_cast<long long>(size), size - 1);
-  if (!i.ok()) return i;
-  return *i < 0 ? *i + size : *i;  // negative indices count from the end
-}
-
-// After '[': `i]`, `a:b]`, `a:s:b]` (inclusive, as in OpenQASM 3) or `{i, j, ...}]`.
-absl::StatusOr<std::vector<int>> Parser::Index(int size, bool* single) {
-  std::vector<int> result;
-  *single = false;
-  if (IsPunct("{")) {
-    ++pos_;
-    while (!IsPunct("}")) {
-      if (!result.empty()) {
-        absl::Status status = Expect(",");
-        if (!status.ok()) return status;
-      }
-      absl::StatusOr<long long> i = IndexValue(size);
-      if (!i.ok()) return i.status();
-      result.push_back(static_cast<int>(*i));
-    }
-    ++pos_;
-  } else {
-    long long start = 0, step = 1, stop = size - 1;
-    bool range = IsPunct(":");
-    if (!range) {
-      absl::StatusOr<long long> i = IndexValue(size);
-      if (!i.ok()) return i.status();
-      start = *i;
-      range = IsPunct(":");
-      if (!range) {
-        *single = true;
-        result.push_back(static_cast<int>(start));
-      }
-    }
-    if (range) {
-      // Up to two more parts: `:stop` or `:step:stop`; a part may be left out (`q[1:]`).
-      std::vector<const Token*> part_tokens;
-      std::vector<long long> parts;
-      while (IsPunct(":") && parts.size() < 2) {
-        ++pos_;
-        if (IsPunct("]") || IsPunct(":")) break;
-        part_tokens.push_back(&Cur());
-        absl::StatusOr<long long> v =
-            ConstantInteger("range bound", -static_cast<long long>(size), size);
-        if (!v.ok()) return v.status();
-        parts.push_back(*v);
-      }
-      if (parts.size() == 2) step = parts[0];
-      if (!parts.empty()) {
-        stop = parts.back();
-        if (stop >= size) {
-          return ErrorAt(*part_tokens.back(),
-                         absl::StrCat("index ", stop, " out of range [", -size, ", ", size - 1, "]"));
-        }
-        if (stop < 0) stop += size;
-      }
-      if (step == 0) return ErrorAt(*part_tokens.front(), "range step must not be zero");
-      for (long long i = start; step > 0 ? i <= stop : i >= stop; i += step) {
-        result.push_back(static_cast<int>(i));
-      }
-    }
-  }
-  absl::Status status = Expect("]");
-  if (!status.ok()) return status;
-  return result;
-}
-
-absl::StatusOr<Operand> Parser::QubitOperand() {
-  Operand op;
-  op.token = &Cur();
-  const Token& t = Cur();
-  if (t.type == TokenType::kHardwareQubit) {
-    absl::StatusOr<int> q = PhysicalQubit(t);
-    if (!q.ok()) return q.status();
-    ++pos_;
-    op.indices = {*q};
-    return op;
-  }
-  if (t.type != TokenType::kIdentifier) {
-    return ErrorAt(t, t.type == TokenType::kEnd
-                          ? std::string("expected a qubit, got end of input")
-                          : absl::StrCat("expected a qubit, got '", t.text, "'"));
-  }
-  ++pos_;
-  if (scope_ != nullptr) {
-    auto it = scope_->qubits.find(t.text);
-    if (it == scope_->qubits.end()) {
-      return ErrorAt(t, absl::StrCat("'", t.text, "' is not a qubit argument of gate '",
-                                     scope_->def->name, "'"));
-    }
-    if (IsPunct("[")) return ErrorAt(Cur(), "gate qubit arguments cannot be indexed");
-    op.indices = {it->second};
-    return op;
-  }
-  auto it = symbols_.find(t.text);
-  if (it == symbols_.end()) {
-    return ErrorAt(t, absl::StrCat("undeclared qubit register '", t.text, "'"));
-  }
-  if (it->second.kind != SymbolKind::kQubits) {
-    return ErrorAt(t, absl::StrCat("'", t.text, "' is not a qubit register"));
-  }
-  absl::Status status = RegisterElements(it->second, op);
-  if (!status.ok()) return status;
-  return op;
-}
-
-absl::StatusOr<Operand> Parser::BitOperand() {
-  Operand op;
-  op.token = &Cur();
-  const Token& t = Cur();
-  if (t.type != TokenType::kIdentifier) return ErrorAt(t, "expected a bit register");
-  ++pos_;
-  auto it = symbols_.find(t.text);
-  if (it == symbols_.end()) {
-    return ErrorAt(t, absl::StrCat("undeclared bit register '", t.text, "'"));
-  }
-  if (it->second.kind != SymbolKind::kBits) {
-    return ErrorAt(t, absl::StrCat("measurement target '", t.text, "' is not a bit register"));
-  }
-  absl::Status status = RegisterElements(it->second, op);
-  if (!status.ok()) return status;
-  return op;
-}
-
-// `reg`, `reg[i]`, `reg[a:b]`, `reg[{i, j}]` after the name.
-absl::Status Parser::RegisterElements(const Symbol& reg, Operand& op) {
-  if (IsPunct("[")) {
-    if (reg.scalar) {
-      return ErrorAt(Cur(), absl::StrCat("'", op.token->text, "' is a single ",
-                                         reg.kind == SymbolKind::kQubits ? "qubit" : "bit",
-                                         " and cannot be indexed"));
-    }
-    ++pos_;
-    bool single;
-    absl::StatusOr<std::vector<int>> indices = Index(reg.size, &single);
-    if (!indices.ok()) return indices.status();
-    for (int i : *indices) op.indices.push_back(reg.offset + i);
-    op.is_register = !single;
-    return absl::OkStatus();
-  }
-  for (int i = 0; i < reg.size; ++i) op.indices.push_back(reg.offset + i);
-  op.is_register = !reg.scalar;
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> Parser::PhysicalQubit(const Token& token) {
-  if (scope_ != nullptr) return ErrorAt(token, "physical qubits are not allowed in a gate body");
-  if (!qubit_names_.empty()) {
-    return Unsupported(token, absl::StrCat("physical qubit '", token.text,
-                                           "' in a program that declares qubits"));
+// Charges what the modifier will do to the gates from `begin` on, then does it.
+absl::Status Parser::ApplyModifier(const Modifier& m, absl::Span<const int> controls,
+                                   GateList& out, size_t begin) {
+  long long n = static_cast<long long>(out.size() - begin);
+  if (m.kind == Modifier::kCtrl || m.kind == Modifier::kNegCtrl) {
+    long long grown = 1;  // every gate's control list is rewritten
+    for (size_t i = begin; i < out.size(); ++i) grown += out[i].controls.size() + m.count + 1;
+    absl::Status status = ChargeWork(m.token, grown);
+    if (!status.ok()) return status;
+    AddControls(controls, m.kind == Modifier::kCtrl, out, begin);
+    return absl::OkStatus();
   }
-  long long q = 0;
-  for (char c : token.text.substr(1)) {
-    q = q * 10 + (c - '0');
-    if (q >= options_.max_qubits) {
-      return ErrorAt(token, absl::StrCat("physical qubit '", token.text, "' out of range (limit ",
-                                         options_.max_qubits, " qubits)"));
+  absl::Status status = ChargeWork(m.token, 1 + n);
+  if (!status.ok()) return status;
+  if (m.kind == Modifier::kInv) {
+    Invert(out, begin);
+    return absl::OkStatus();
+  }
+  double copies = std::fabs(m.power) - 1;  // integer powers: whole copies of the gates
+  if (m.power != std::round(m.power)) {
+    status = ChargeOperations(m.token, 1);  // a fractional power adds at most one gate
+  } else if (n > 0 && copies > 0) {
+    long long size = 0;
+    for (size_t i = begin; i < out.size(); ++i) {
+      size += 1 + out[i].qubits.size() + out[i].controls.size();
     }
+    status = ChargeOperations(m.token, Saturate(copies * static_cast<double>(n)));
+    if (status.ok()) status = ChargeWork(m.token, Saturate(copies * static_cast<double>(size)));
   }
-  physical_qubits_ = std::max(physical_qubits_, static_cast<int>(q) + 1);
-  return static_cast<int>(q);
+  if (!status.ok()) return status;
+  status = Power(m.power, out, begin);
+  if (!status.ok()) return ErrorAt(m.token, status.message());
+  return absl::OkStatus();
 }
 
-std::string Parser::QubitName(int qubit) const {
-  if (qubit < static_cast<int>(qubit_names_.size())) return qubit_names_[qubit];
-  return absl::StrCat("$", qubit);
+absl::Status Parser::ExpandDefinition(const GateDef& def, const Token& call,
+                                      absl::Span<const Value> params,
+                                      absl::Span<const int> qubits, GateList* out) {
+  if (call_depth_ >= kMaxGateCallDepth) {
+    return LimitError(call, absl::StrCat("gate calls nested too deeply (limit ",
+                                         kMaxGateCallDepth, ")"));
+  }
+  GateScope scope{&def, params, qubits};
+  Token saved_cur = cur_;
+  Lexer saved_lexer = lexer_;
+  GateScope* saved_scope = scope_;
+  lexer_ = Lexer(source_, def.body);
+  cur_ = Token();  // not kError, which Advance() would keep
+  Advance();
+  scope_ = &scope;
+  ++call_depth_;
+  absl::Status status;
+  while (status.ok() && cur_.type != TokenType::kError && cur_.offset < def.body_end) {
+    status = BodyStatement(out);
+  }
+  if (status.ok() && cur_.type == TokenType::kError) status = token_error_;
+  --call_depth_;
+  cur_ = saved_cur;
+  lexer_ = saved_lexer;
+  scope_ = saved_scope;
+  if (status.ok() || call_depth_ > 0) return status;
+  return absl::Status(status.code(), absl::StrCat(status.message(), " (in gate '", def.name,
+                                                  "' called at ", call.line, ":", call.column,
+                                                  ")"));
 }
 
 }  // namespace qgrad::qasm

@@ -1,208 +1,295 @@
 // Tokenizer for OpenQASM 3 (see lexer.h). Thread-safe: no shared state.
 #include "qasm/lexer.h"
 
-#include <cctype>
+#include <algorithm>
+#include <charconv>
+#include <limits>
 #include <string>
 
-#include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace qgrad::qasm {
 namespace {
 
-bool IsIdentStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool IsIdentChar(unsigned char c) { return IsIdentStart(c) || std::isdigit(c); }
+// ASCII classes by hand: the <cctype> functions consult the locale on every call.
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsIdentStart(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+bool IsIdentChar(unsigned char c) { return IsIdentStart(c) || IsDigit(c); }
+bool IsPunctuation(unsigned char c) {
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+         (c >= '{' && c <= '~');
+}
 
 bool IsDurationUnit(absl::string_view s) {
   return s == "dt" || s == "ns" || s == "us" || s == "µs" || s == "ms" || s == "s";
 }
 
-// Multi-character operators, longest first so that "**" wins over "*".
-constexpr absl::string_view kOperators[] = {
-    "**=", "<<=", ">>=", "->", "**", "==", "!=", "<=", ">=", "&&", "||", "<<", ">>", "+=",
-    "-=",  "*=",  "/=",  "%=", "&=", "|=", "^=",
-};
-
-class Lexer {
- public:
-  explicit Lexer(std::string_view source) : src_(source.data(), source.size()) {}
-
-  absl::StatusOr<std::vector<Token>> Run() {
-    std::vector<Token> tokens;
-    while (true) {
-      absl::Status skipped = SkipSpaceAndComments();
-      if (!skipped.ok()) return skipped;
-      Token token = Start();
-      if (pos_ >= src_.size()) {
-        token.type = TokenType::kEnd;
-        tokens.push_back(std::move(token));
-        return tokens;
-      }
-      absl::Status status = Next(token);
-      if (!status.ok()) return status;
-      tokens.push_back(std::move(token));
-    }
+// Length of the operator at the start of `rest` (non-empty): the longest of ** <= >= << >>
+// == != && || -> and their compound assignments (**= <<= >>= += -= *= /= %= &= |= ^=),
+// else 1.
+size_t OperatorLength(absl::string_view rest) {
+  char c = rest[0];
+  char d = rest.size() > 1 ? rest[1] : '\0';
+  char e = rest.size() > 2 ? rest[2] : '\0';
+  switch (c) {
+    case '*': case '<': case '>':
+      if (d == c) return e == '=' ? 3 : 2;
+      return d == '=' ? 2 : 1;
+    case '-': return d == '>' || d == '=' ? 2 : 1;
+    case '&': case '|': return d == c || d == '=' ? 2 : 1;
+    case '=': case '!': case '+': case '/': case '%': case '^': return d == '=' ? 2 : 1;
+    default: return 1;
   }
+}
 
- private:
-  Token Start() {
-    Token token;
-    token.line = line_;
-    token.column = column_;
-    token.starts_line = !seen_on_line_;
-    seen_on_line_ = true;
-    return token;
+// A literal as lexed (digits, '_' separators, '.', exponent), correctly rounded; a value
+// beyond the double range is infinite (reported by the parser) or, for a tiny one, zero.
+bool ParseNumber(absl::string_view literal, double* value) {
+  if (literal.size() <= 15 && std::all_of(literal.begin(), literal.end(), IsDigit)) {
+    long long n = 0;  // exact: below 2^53
+    for (char c : literal) n = 10 * n + (c - '0');
+    *value = static_cast<double>(n);
+    return true;
   }
-
-  void Advance() {
-    unsigned char c = src_[pos_++];
-    if (c == '\n') {
-      ++line_;
-      column_ = 1;
-      seen_on_line_ = false;
-    } else if ((c & 0xC0) != 0x80) {
-      ++column_;  // columns count code points, not UTF-8 continuation bytes
+  std::string digits;
+  if (literal.find('_') != absl::string_view::npos) {
+    for (char c : literal) {
+      if (c != '_') digits.push_back(c);
     }
+    literal = digits;
   }
-  // Continuation bytes do not start a new column; step over them without counting.
-  void AdvanceN(size_t n) {
-    for (size_t i = 0; i < n && pos_ < src_.size(); ++i) Advance();
+  const char* end = literal.data() + literal.size();
+  std::from_chars_result result = std::from_chars(literal.data(), end, *value);
+  if (result.ec == std::errc::result_out_of_range) {
+    bool tiny = literal.find("e-") != absl::string_view::npos ||
+                literal.find("E-") != absl::string_view::npos;
+    *value = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    return result.ptr == end;
   }
-  char Peek(size_t ahead = 0) const {
-    return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0';
-  }
-
-  absl::Status Error(int line, int column, absl::string_view message) const {
-    return absl::InvalidArgumentError(absl::StrCat(line, ":", column, ": ", message));
-  }
-
-  absl::Status SkipSpaceAndComments() {
-    while (pos_ < src_.size()) {
-      char c = Peek();
-      if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-        Advance();
-      } else if (c == '/' && Peek(1) == '/') {
-        while (pos_ < src_.size() && Peek() != '\n') Advance();
-      } else if (c == '/' && Peek(1) == '*') {
-        int line = line_, column = column_;
-        AdvanceN(2);
-        while (pos_ < src_.size() && !(Peek() == '*' && Peek(1) == '/')) Advance();
-        if (pos_ >= src_.size()) return Error(line, column, "unterminated /* comment");
-        AdvanceN(2);
-      } else {
-        return absl::OkStatus();
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status Next(Token& token) {
-    unsigned char c = Peek();
-    if (std::isdigit(c) || (c == '.' && std::isdigit(static_cast<unsigned char>(Peek(1))))) {
-      return Number(token);
-    }
-    if (IsIdentStart(c)) {
-      size_t begin = pos_;
-      while (pos_ < src_.size() && IsIdentChar(Peek())) Advance();
-      token.type = TokenType::kIdentifier;
-      token.text = std::string(src_.substr(begin, pos_ - begin));
-      return absl::OkStatus();
-    }
-    if (c == '"' || c == '\'') return String(token, c);
-    if (c == '$') {
-      size_t begin = pos_;
-      Advance();
-      while (std::isdigit(static_cast<unsigned char>(Peek()))) Advance();
-      token.text = std::string(src_.substr(begin, pos_ - begin));
-      if (token.text.size() == 1) return Error(token.line, token.column, "expected digits after '$'");
-      token.type = TokenType::kHardwareQubit;
-      return absl::OkStatus();
-    }
-    token.type = TokenType::kPunct;
-    for (absl::string_view op : kOperators) {
-      if (src_.substr(pos_, op.size()) == op) {
-        token.text = std::string(op);
-        AdvanceN(op.size());
-        return absl::OkStatus();
-      }
-    }
-    if (std::ispunct(c)) {
-      token.text = std::string(1, static_cast<char>(c));
-      Advance();
-      return absl::OkStatus();
-    }
-    return Error(token.line, token.column,
-                 absl::StrCat("unexpected character (byte 0x", absl::Hex(c), ")"));
-  }
-
-  absl::Status String(Token& token, char quote) {
-    Advance();
-    size_t begin = pos_;
-    while (pos_ < src_.size() && Peek() != quote && Peek() != '\n') Advance();
-    if (Peek() != quote) return Error(token.line, token.column, "unterminated string");
-    token.type = TokenType::kString;
-    token.text = std::string(src_.substr(begin, pos_ - begin));
-    Advance();
-    return absl::OkStatus();
-  }
-
-  absl::Status Number(Token& token) {
-    size_t begin = pos_;
-    auto digits = [&] {
-      while (std::isdigit(static_cast<unsigned char>(Peek())) ||
-             (Peek() == '_' && std::isdigit(static_cast<unsigned char>(Peek(1))))) {
-        Advance();
-      }
-    };
-    digits();
-    if (Peek() == '.') {
-      Advance();
-      digits();
-    }
-    if (Peek() == 'e' || Peek() == 'E') {
-      Advance();
-      if (Peek() == '+' || Peek() == '-') Advance();
-      if (!std::isdigit(static_cast<unsigned char>(Peek()))) {
-        return Error(token.line, token.column,
-                     absl::StrCat("malformed number '", src_.substr(begin, pos_ - begin), "'"));
-      }
-      digits();
-    }
-    std::string text(src_.substr(begin, pos_ - begin));
-    size_t suffix_begin = pos_;
-    while (pos_ < src_.size() && IsIdentChar(Peek())) Advance();
-    absl::string_view suffix = src_.substr(suffix_begin, pos_ - suffix_begin);
-    token.text = std::string(src_.substr(begin, pos_ - begin));
-    std::string digits_only;
-    for (char ch : text) {
-      if (ch != '_') digits_only.push_back(ch);
-    }
-    if (!absl::SimpleAtod(digits_only, &token.number)) {
-      return Error(token.line, token.column, absl::StrCat("malformed number '", token.text, "'"));
-    }
-    if (suffix.empty()) {
-      token.type = TokenType::kNumber;
-    } else if (suffix == "im") {
-      token.type = TokenType::kImaginary;
-    } else if (IsDurationUnit(suffix)) {
-      token.type = TokenType::kDuration;
-    } else {
-      return Error(token.line, token.column, absl::StrCat("malformed number '", token.text, "'"));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::string_view src_;
-  size_t pos_ = 0;
-  int line_ = 1;
-  int column_ = 1;
-  bool seen_on_line_ = false;
-};
+  return result.ec == std::errc() && result.ptr == end;
+}
 
 }  // namespace
 
-absl::StatusOr<std::vector<Token>> Lex(std::string_view source) { return Lexer(source).Run(); }
+Token Lexer::Next() {
+  Token token;  // the only object returned, so that it is built in place
+  if (done_) {
+    token = last_;
+  } else if (SkipSpaceAndComments(token)) {
+    Read(token);
+  }
+  return token;
+}
+
+void Lexer::Read(Token& token) {
+  Start(token);
+  if (pos_ >= src_.size()) {
+    token.type = TokenType::kEnd;
+    done_ = true;
+    last_ = token;
+    return;
+  }
+  Lex(token);
+  if (token.type == TokenType::kError) return;
+  char first = token.text.data()[0];
+  bool ends_statement = token.type == TokenType::kPunct && token.text.size() == 1 &&
+                        (first == ';' || first == '{' || first == '}');
+  statement_start_ = ends_statement || token.type == TokenType::kPragma ||
+                     token.type == TokenType::kAnnotation;
+}
+
+void Lexer::Start(Token& token) {
+  token.line = line_;
+  token.column = column_;
+  token.offset = pos_;
+  token.starts_line = !seen_on_line_;
+  seen_on_line_ = true;
+}
+
+void Lexer::Advance() {
+  unsigned char c = src_.data()[pos_++];
+  if (c == '\n') {
+    ++line_;
+    column_ = 1;
+    seen_on_line_ = false;
+  } else if ((c & 0xC0) != 0x80) {
+    ++column_;  // columns count code points, not UTF-8 continuation bytes
+  }
+}
+
+// To `end`, with no newline in between: only the column moves.
+void Lexer::SkipInLine(size_t end) {
+  for (const char* data = src_.data(); pos_ < end; ++pos_) column_ += (data[pos_] & 0xC0) != 0x80;
+}
+
+// Where the current line ends: at the next '\n' or '\r', or at the end of the source.
+size_t Lexer::LineEnd() const {
+  size_t end = pos_;
+  while (end < src_.size() && src_.data()[end] != '\n' && src_.data()[end] != '\r') ++end;
+  return end;
+}
+
+// Bounds-checked by hand: absl::string_view's operator[] asserts on every call here.
+char Lexer::At(size_t i) const { return i < src_.size() ? src_.data()[i] : '\0'; }
+
+char Lexer::Peek(size_t ahead) const { return At(pos_ + ahead); }
+
+void Lexer::Fail(Token& token, absl::string_view message) {
+  error_ = absl::InvalidArgumentError(absl::StrCat(Where(token), message));
+  token.type = TokenType::kError;
+  last_ = token;
+  done_ = true;
+}
+
+// False on an unterminated /* comment, with `error` the error token.
+bool Lexer::SkipSpaceAndComments(Token& error) {
+  while (pos_ < src_.size()) {
+    char c = src_.data()[pos_];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      ++pos_;
+      ++column_;
+    } else if (c == '\n') {
+      Advance();
+    } else if (c == '/' && Peek(1) == '/') {
+      SkipInLine(LineEnd());
+    } else if (c == '/' && Peek(1) == '*') {
+      Start(error);
+      SkipInLine(pos_ + 2);
+      while (pos_ < src_.size() && !(Peek() == '*' && Peek(1) == '/')) Advance();
+      if (pos_ >= src_.size()) {
+        Fail(error, "unterminated /* comment");
+        return false;
+      }
+      SkipInLine(pos_ + 2);
+    } else {
+      return true;
+    }
+  }
+  return true;
+}
+
+void Lexer::Lex(Token& token) {
+  char c = Peek();
+  if (IsDigit(c) || (c == '.' && IsDigit(Peek(1)))) return Number(token);
+  if (IsIdentStart(c)) return Word(token);
+  if (c == '"' || c == '\'') return String(token, c);
+  if (c == '#') {
+    if (src_.substr(pos_, 7) == "#pragma") {  // as in the grammar: `#pragmas x` is a pragma
+      SkipInLine(pos_ + 7);
+      return Directive(token, TokenType::kPragma);
+    }
+    return Fail(token, "'#' is allowed only in '#pragma' (or in a comment)");
+  }
+  if (c == '@' && statement_start_) return Annotation(token);
+  if (c == '$') {
+    size_t end = pos_ + 1;
+    while (IsDigit(At(end))) ++end;
+    SkipInLine(end);
+    token.text = src_.substr(token.offset, pos_ - token.offset);
+    if (token.text.size() == 1) return Fail(token, "expected digits after '$'");
+    token.type = TokenType::kHardwareQubit;
+    return;
+  }
+  return Punctuation(token);
+}
+
+void Lexer::Word(Token& token) {
+  size_t end = pos_;
+  while (end < src_.size() && IsIdentChar(src_.data()[end])) ++end;
+  SkipInLine(end);
+  token.text = src_.substr(token.offset, pos_ - token.offset);
+  if (token.text == "pragma") return Directive(token, TokenType::kPragma);
+  token.type = TokenType::kIdentifier;
+  return;
+}
+
+// After a directive's keyword: skips the opaque text to the end of the line. A pragma needs
+// some text (the grammar's RemainingLineContent).
+void Lexer::Directive(Token& token, TokenType type) {
+  token.type = type;
+  token.text = src_.substr(token.offset, pos_ - token.offset);
+  while (Peek() == ' ' || Peek() == '\t') Advance();
+  size_t content = pos_;
+  SkipInLine(LineEnd());
+  if (type == TokenType::kPragma && pos_ == content) {
+    return Fail(token, absl::StrCat("expected text after '", token.text, "' on the same line"));
+  }
+  return;
+}
+
+// `@name(.name)*` where a statement may begin; the rest of the line is the opaque content.
+void Lexer::Annotation(Token& token) {
+  size_t end = pos_ + 1;
+  while (end < src_.size() && IsIdentStart(At(end))) {
+    while (end < src_.size() && IsIdentChar(At(end))) ++end;
+    if (At(end) == '.' && IsIdentStart(At(end + 1))) ++end;
+  }
+  if (end == pos_ + 1) return Fail(token, "expected an annotation keyword right after '@'");
+  SkipInLine(end);
+  return Directive(token, TokenType::kAnnotation);
+}
+
+void Lexer::Punctuation(Token& token) {
+  unsigned char c = Peek();
+  if (!IsPunctuation(c)) {
+    return Fail(token, absl::StrCat("unexpected character (byte 0x", absl::Hex(c), ")"));
+  }
+  size_t length = OperatorLength(src_.substr(pos_));
+  token.type = TokenType::kPunct;
+  token.text = src_.substr(pos_, length);
+  SkipInLine(pos_ + length);
+}
+
+void Lexer::String(Token& token, char quote) {
+  size_t begin = pos_ + 1;
+  size_t end = begin;
+  while (end < src_.size() && At(end) != quote && At(end) != '\n') ++end;
+  if (At(end) != quote) return Fail(token, "unterminated string");
+  token.type = TokenType::kString;
+  token.text = src_.substr(begin, end - begin);
+  SkipInLine(end + 1);
+}
+
+void Lexer::Number(Token& token) {
+  size_t i = pos_;
+  auto digits = [&] {
+    while (IsDigit(At(i)) || (At(i) == '_' && IsDigit(At(i + 1)))) ++i;
+  };
+  digits();
+  if (At(i) == '.') {
+    ++i;
+    digits();
+  }
+  if (At(i) == 'e' || At(i) == 'E') {
+    ++i;
+    if (At(i) == '+' || At(i) == '-') ++i;
+    if (!IsDigit(At(i))) {
+      token.text = src_.substr(pos_, i - pos_);
+      return Fail(token, absl::StrCat("malformed number '", token.text, "'"));
+    }
+    digits();
+  }
+  absl::string_view literal = src_.substr(pos_, i - pos_);
+  size_t suffix_begin = i;
+  while (i < src_.size() && IsIdentChar(At(i))) ++i;
+  absl::string_view suffix = src_.substr(suffix_begin, i - suffix_begin);
+  token.text = src_.substr(pos_, i - pos_);
+  SkipInLine(i);
+  if (!ParseNumber(literal, &token.number)) {
+    return Fail(token, absl::StrCat("malformed number '", token.text, "'"));
+  }
+  if (suffix.empty()) {
+    token.type = TokenType::kNumber;
+  } else if (suffix == "im") {
+    token.type = TokenType::kImaginary;
+  } else if (IsDurationUnit(suffix)) {
+    token.type = TokenType::kDuration;
+  } else {
+    return Fail(token, absl::StrCat("malformed number '", token.text, "'"));
+  }
+}
 
 std::string Where(const Token& token) { return absl::StrCat(token.line, ":", token.column, ": "); }
 

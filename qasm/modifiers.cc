@@ -66,55 +66,49 @@ absl::StatusOr<std::vector<Gate>> FractionalPower(const Gate& g, double k) {
     case GateKind::kCY: return PauliPower(g, GateKind::kRY, k, g.qubits[0], g.qubits[1]);
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat("unsupported: fractional pow() of gate '", std::string(Info(g.kind).name), "'"));
+          absl::StrCat("unsupported: fractional pow() of gate '",
+                       std::string(Info(g.kind).name), "'"));
   }
 }
 
 }  // namespace
 
-void AddControls(const std::vector<int>& controls, const std::vector<bool>& values,
-                 std::vector<Gate>& gates) {
-  for (Gate& g : gates) {
+void AddControls(absl::Span<const int> controls, bool value, GateList& gates, size_t begin) {
+  for (size_t i = begin; i < gates.size(); ++i) {
+    Gate& g = gates[i];
     g.controls.insert(g.controls.begin(), controls.begin(), controls.end());
-    g.control_values.insert(g.control_values.begin(), values.begin(), values.end());
+    g.control_values.insert(g.control_values.begin(), controls.size(), value);
   }
 }
 
-void Invert(std::vector<Gate>& gates) {
-  std::reverse(gates.begin(), gates.end());
-  for (Gate& g : gates) g = InverseGate(g);
+void Invert(GateList& gates, size_t begin) {
+  std::reverse(gates.begin() + begin, gates.end());
+  for (size_t i = begin; i < gates.size(); ++i) gates[i] = InverseGate(gates[i]);
 }
 
-absl::Status Power(double k, std::vector<Gate>& gates, long long& budget) {
+absl::Status Power(double k, GateList& gates, size_t begin) {
   if (!std::isfinite(k)) return absl::InvalidArgumentError("pow() exponent is not finite");
+  size_t n = gates.size() - begin;
+  if (n == 0) return absl::OkStatus();
   if (k == std::round(k)) {
-    if (gates.empty()) return absl::OkStatus();
-    double reps = std::fabs(k);
-    double added = reps * static_cast<double>(gates.size()) - static_cast<double>(gates.size());
-    if (added > static_cast<double>(budget)) {
-      return absl::ResourceExhaustedError("pow() repeats past the operation budget");
-    }
-    if (k < 0) Invert(gates);
-    budget -= static_cast<long long>(std::max(0.0, added));
-    if (reps == 0) {
-      gates.clear();
+    if (k < 0) Invert(gates, begin);
+    if (k == 0) {
+      gates.erase(gates.begin() + begin, gates.end());
       return absl::OkStatus();
     }
-    size_t n = gates.size();
-    gates.reserve(n * static_cast<size_t>(reps));
-    for (long long r = 1; r < static_cast<long long>(reps); ++r) {
-      for (size_t i = 0; i < n; ++i) gates.push_back(gates[i]);
+    for (double r = 1; r < std::fabs(k); ++r) {
+      for (size_t i = 0; i < n; ++i) gates.push_back(gates[begin + i]);
     }
     return absl::OkStatus();
   }
-  if (gates.empty()) return absl::OkStatus();
-  if (gates.size() != 1) {
+  if (n != 1) {
     return absl::InvalidArgumentError(
         "unsupported: fractional pow() of a gate that expands to several gates");
   }
-  absl::StatusOr<std::vector<Gate>> result = FractionalPower(gates[0], k);
+  absl::StatusOr<std::vector<Gate>> result = FractionalPower(gates.back(), k);
   if (!result.ok()) return result.status();
-  gates = *std::move(result);
+  gates.pop_back();
+  for (Gate& g : *result) gates.push_back(std::move(g));
   return absl::OkStatus();
 }
 

@@ -1,32 +1,38 @@
-// The OpenQASM gate modifiers (ctrl @, negctrl @, inv @, pow(k) @) applied to an already
-// expanded gate sequence of the circuit IR.
+// The OpenQASM gate modifiers (ctrl @, negctrl @, inv @, pow(k) @) applied in place to the
+// already expanded gates of one call, the tail of the parser's output list.
 //
 // Thread-safety: pure functions.
 #ifndef QGRAD_QASM_MODIFIERS_H_
 #define QGRAD_QASM_MODIFIERS_H_
 
-#include <vector>
+#include <cstddef>
+#include <deque>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "core/circuit.h"
 
 namespace qgrad::qasm {
 
-// Adds `controls` (with their required values) to every gate of the sequence.
-void AddControls(const std::vector<int>& controls, const std::vector<bool>& values,
-                 std::vector<Gate>& gates);
+// The parser's output: gates are appended, and a modifier rewrites the tail that the call it
+// modifies produced. A deque, so that growth never copies what is already there and the
+// finished program can be handed over front to back while the list shrinks.
+using GateList = std::deque<Gate>;
 
-// Replaces the sequence by its inverse (reversed order, each gate inverted).
-void Invert(std::vector<Gate>& gates);
+// Adds `controls` (all required to be `value`: true for ctrl @, false for negctrl @) in front
+// of the controls of every gate from `begin` on.
+void AddControls(absl::Span<const int> controls, bool value, GateList& gates, size_t begin);
 
-// Replaces the sequence by its k-th power. Integer k repeats the sequence (inverted first
-// when k < 0); `budget` is decreased by the gates added, and RESOURCE_EXHAUSTED is returned
-// (nothing changed) when it would go below zero.
+// Replaces the gates from `begin` on by their inverse (reversed order, each gate inverted).
+void Invert(GateList& gates, size_t begin);
+
+// Replaces the gates from `begin` on by their k-th power. Integer k repeats them (inverted
+// first when k < 0; k = 0 removes them); the caller has charged the copies to its budget.
 // Fractional k is supported for a single gate of a rotation family (p, rx, ry, rz, cp, crx,
-// cry, crz, gphase, Pauli rotations, and x, y, z, s, sdg, t, tdg, sx, cz as powers of
-// rotations) by scaling its angle; otherwise INVALID_ARGUMENT "unsupported: ...". Messages
-// carry no position.
-absl::Status Power(double k, std::vector<Gate>& gates, long long& budget);
+// cry, crz, gphase, Pauli rotations, and x, y, z, s, sdg, t, tdg, sx, cx, cy, cz as powers
+// of rotations) by scaling its angle, which adds at most one gate; otherwise
+// INVALID_ARGUMENT "unsupported: ...". Messages carry no position.
+absl::Status Power(double k, GateList& gates, size_t begin);
 
 }  // namespace qgrad::qasm
 

@@ -1,30 +1,45 @@
-// The OpenQASM 3 parser's internal state: a recursive-descent parser over the token list
-// that expands gate definitions and modifiers into circuit IR gates as it goes. Its methods
-// are split over parser.cc (statements and declarations), expression.cc (arithmetic),
-// gate_call.cc (gate calls, definitions, qubit operands).
+// The OpenQASM 3 parser's internal state: a recursive-descent parser that pulls tokens from
+// the lexer one at a time and expands gate definitions and modifiers into circuit IR gates
+// as it goes. Its methods are split over parser.cc (entry point, statements, budgets),
+// declarations.cc (registers, inputs, constants), expression.cc (arithmetic), gate_call.cc
+// (gate calls and definitions) and operands.cc (qubit and bit operands).
+//
+// Every piece of work that the input can multiply is charged to a budget before it is done
+// (ChargeOperations, ChargeWork), so a hostile program fails early instead of running long.
 //
 // Thread-safety: one Parser per Parse() call; not shared.
 #ifndef QGRAD_QASM_PARSER_IMPL_H_
 #define QGRAD_QASM_PARSER_IMPL_H_
 
-#include <map>
+#include <deque>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "core/circuit.h"
 #include "qasm/builtins.h"
 #include "qasm/lexer.h"
+#include "qasm/modifiers.h"
 #include "qasm/qasm.h"
 #include "qasm/value.h"
 
 namespace qgrad::qasm {
 
-// Limits that keep hostile input from exhausting the stack.
+// Limits that keep hostile input from exhausting the stack or the parser's memory.
 inline constexpr int kMaxExpressionDepth = 128;
 inline constexpr int kMaxGateCallDepth = 64;
+inline constexpr int kMaxModifiers = 64;  // modifiers on one gate call
+
+// Valid OpenQASM 3 words the simulator cannot execute faithfully, rejected by name
+// (parser.cc).
+bool IsUnsupportedWord(absl::string_view word);
 
 enum class SymbolKind { kQubits, kBits, kNumber, kInput, kGate };
 
@@ -35,6 +50,8 @@ struct Symbol {
   bool scalar = true;  // declared without a size (qubit a; bit b; input float x;)
   Value value;         // kNumber
   int gate = -1;       // kGate: index into Parser::gates_
+  int line = 0;        // where it was declared
+  int column = 0;
 };
 
 inline Symbol MakeRegister(SymbolKind kind, int offset, int size, bool scalar) {
@@ -48,67 +65,108 @@ inline Symbol MakeRegister(SymbolKind kind, int offset, int size, bool scalar) {
 
 struct GateDef {
   std::string name;
-  std::vector<std::string> params;
-  std::vector<std::string> qubits;
-  size_t body_begin = 0;  // first token of the body
-  size_t body_end = 0;    // the closing '}'
+  int num_params = 0;
+  int num_qubits = 0;
+  // Argument name → index: parameters 0..num_params-1, then the qubits. Names view the
+  // source, which outlives the parser.
+  absl::flat_hash_map<absl::string_view, int> args;
+  Lexer::State body;      // just after the opening '{'
+  size_t body_end = 0;    // source offset of the closing '}'
+
+  int Find(absl::string_view name) const {
+    auto it = args.find(name);
+    return it == args.end() ? -1 : it->second;
+  }
 };
 
-// Names visible inside a gate body while it is checked or expanded.
+// The arguments of the gate whose body is being read.
 struct GateScope {
   const GateDef* def = nullptr;
-  std::map<std::string, Value> params;
-  std::map<std::string, int> qubits;
+  absl::Span<const Value> params;
+  absl::Span<const int> qubits;
 };
+
+// Short lists of a gate call, kept inline: a call allocates nothing it does not keep.
+using QubitList = absl::InlinedVector<int, 4>;
+using ValueList = absl::InlinedVector<Value, 4>;
 
 // One qubit or bit argument: a single index or a whole register / slice (broadcast).
 struct Operand {
-  std::vector<int> indices;
+  QubitList indices;
   bool is_register = false;
-  const Token* token = nullptr;
+  Token token;
 };
+
+using OperandList = absl::InlinedVector<Operand, 4>;
 
 struct Modifier {
   enum Kind { kCtrl, kNegCtrl, kInv, kPow } kind = kInv;
   int count = 1;       // controls taken by ctrl(k) / negctrl(k)
   double power = 1.0;  // pow(k)
-  const Token* token = nullptr;
+  Token token;
 };
 
 // What a gate call names: a library/builtin gate or a program-defined one.
 struct Callee {
   const BuiltinGate* builtin = nullptr;
   const GateDef* def = nullptr;
-  int num_params() const { return def ? static_cast<int>(def->params.size()) : builtin->num_params; }
-  int num_qubits() const { return def ? static_cast<int>(def->qubits.size()) : builtin->num_qubits; }
+  int num_params() const { return def ? def->num_params : builtin->num_params; }
+  int num_qubits() const { return def ? def->num_qubits : builtin->num_qubits; }
 };
 
 class Parser {
  public:
-  Parser(std::vector<Token> tokens, const ParseOptions& options);
+  Parser(std::string_view source, const ParseOptions& options);
   absl::StatusOr<ParsedProgram> Run();
 
  private:
-  struct Pending {
-    Gate gate;
-    const Token* at;
+  // The statement that produced ops_[first..] (for errors found when building the circuit).
+  struct OpSource {
+    size_t first;
+    int line;
+    int column;
   };
 
-  // Token access (parser.cc).
-  const Token& Cur() const { return tokens_[pos_]; }
-  const Token& Ahead(size_t n) const;
-  bool IsPunct(absl::string_view text) const;
-  bool IsWord(absl::string_view text) const;
+  // Token access and errors (parser.cc). Cur() returns a copy, so a token held across
+  // Advance() stays valid. Every token read counts one step of work; when the lexer fails
+  // or the work budget runs out, the current token becomes kError for good and ErrorAt()
+  // on it returns that error.
+  Token Cur() const { return cur_; }
+  Token Take();
+  void Advance();
+  Token Ahead() const;
+  bool IsPunct(absl::string_view text) const {
+    return cur_.type == TokenType::kPunct && cur_.text == text;
+  }
+  bool IsWord(absl::string_view text) const {
+    return cur_.type == TokenType::kIdentifier && cur_.text == text;
+  }
   absl::Status Expect(absl::string_view punct);
-  absl::StatusOr<std::string> ExpectIdentifier(absl::string_view what);
+  absl::StatusOr<absl::string_view> ExpectIdentifier(absl::string_view what);
+  absl::Status CommaList(absl::string_view close, absl::string_view what,
+                         absl::FunctionRef<absl::Status()> item);
   absl::Status ErrorAt(const Token& token, absl::string_view message) const;
   absl::Status Unsupported(const Token& token, absl::string_view what) const;
+  absl::Status LimitError(const Token& token, absl::string_view message) const;
+  absl::Status ChargeOperations(const Token& at, long long count);
+  absl::Status ChargeWork(const Token& at, long long count);
 
-  // Statements and declarations (parser.cc).
+  // Statements (parser.cc).
   absl::Status Statement();
+  absl::Status TopLevelStatement();
+  absl::Status Directives();
   absl::Status Header();
   absl::Status Include();
-  absl::Status SkipLine();
+  absl::Status MeasureArrow();
+  absl::Status Assignment();
+  absl::Status MeasureInto(const Operand& bits);
+  absl::Status AddMeasures(const Operand& qubits, const Operand& bits, const Token& keyword,
+                           const Token& mismatch_at);
+  absl::Status Reset();
+  absl::Status Barrier();
+  absl::Status BuildCircuit(ParsedProgram& program);
+
+  // Declarations (declarations.cc).
   absl::Status Declare(const Token& name_token, Symbol symbol);
   absl::Status QubitDeclaration();
   absl::Status BitDeclaration();
@@ -116,74 +174,84 @@ class Parser {
   absl::Status ConstDeclaration(bool is_const);
   absl::Status ScalarType();
   absl::StatusOr<int> RegisterSize(bool* scalar);
-  absl::Status MeasureArrow();
-  absl::Status Assignment();
-  absl::Status MeasureInto(const Operand& bits);
-  absl::Status AddMeasures(const Operand& qubits, const Operand& bits, const Token& keyword,
-                           const Token& mismatch_at);
   absl::StatusOr<Symbol> RegisterDeclaration(SymbolKind kind, std::vector<std::string>& names);
-  absl::Status Reset();
-  absl::Status Barrier();
-  absl::Status AddPending(Gate gate, const Token& at);
+  absl::Status CheckCount(const Token& at, absl::string_view what, long long count) const;
 
   // Expressions (expression.cc).
   absl::StatusOr<Value> Expression();
-  absl::StatusOr<Value> Additive();
-  absl::StatusOr<Value> Multiplicative();
+  absl::StatusOr<Value> Binary(int min_power);
   absl::StatusOr<Value> Unary();
-  absl::StatusOr<Value> PowerExpr();
   absl::StatusOr<Value> Primary();
   absl::StatusOr<Value> Identifier();
+  absl::StatusOr<Value> FunctionCall(const Token& name, int arity);
+  absl::StatusOr<ValueList> ExpressionList(absl::string_view what, int keep, int* count);
   absl::StatusOr<Value> Arithmetic(const Token& op, const Value& a, const Value& b);
   absl::StatusOr<long long> ConstantInteger(absl::string_view what, long long min,
                                             long long max);
   absl::StatusOr<double> ConstantNumber(absl::string_view what);
 
-  // Gate calls, definitions and operands (gate_call.cc).
+  // Gate calls and definitions (gate_call.cc).
   absl::Status GateDefinition();
-  absl::Status GateCall(std::vector<Gate>* out);
+  absl::Status DefinitionArguments(GateDef& def);
+  absl::Status CheckDefinitionBody(GateDef& def);
+  absl::Status BodyStatement(GateList* out);
+  absl::Status GateCall(GateList* out);
   absl::StatusOr<std::vector<Modifier>> Modifiers();
   absl::StatusOr<Callee> ResolveGate(const Token& name) const;
-  absl::StatusOr<std::vector<Value>> GateParams();
-  absl::StatusOr<std::vector<Gate>> Instantiate(const std::vector<Modifier>& modifiers,
-                                                const Callee& callee, const Token& name,
-                                                const std::vector<Value>& params,
-                                                const std::vector<int>& qubits);
-  absl::StatusOr<std::vector<Gate>> ExpandDefinition(const GateDef& def, const Token& call,
-                                                     const std::vector<Value>& params,
-                                                     const std::vector<int>& qubits);
-  absl::Status BodyStatement(std::vector<Gate>* out);
+  absl::StatusOr<ValueList> GateParams(const Token& name, int expected);
+  absl::StatusOr<OperandList> GateOperands(const Token& name, long long controls, int own);
+  absl::Status Broadcast(absl::Span<const Modifier> modifiers, const Callee& callee,
+                         const Token& name, absl::Span<const Value> params,
+                         absl::Span<const Operand> operands, GateList* out);
+  absl::Status Instantiate(absl::Span<const Modifier> modifiers, const Callee& callee,
+                           const Token& name, absl::Span<const Value> params,
+                           absl::Span<const int> qubits, GateList* out);
+  absl::Status ApplyModifier(const Modifier& m, absl::Span<const int> controls, GateList& out,
+                             size_t begin);
+  absl::Status ExpandDefinition(const GateDef& def, const Token& call,
+                                absl::Span<const Value> params, absl::Span<const int> qubits,
+                                GateList* out);
+
+  // Operands (operands.cc).
   absl::StatusOr<Operand> QubitOperand();
   absl::StatusOr<Operand> BitOperand();
+  absl::Status NamedRegister(SymbolKind kind, absl::string_view role, Operand& op);
   absl::Status RegisterElements(const Symbol& reg, Operand& op);
-  absl::StatusOr<std::vector<int>> Index(int size, bool* single);
+  absl::StatusOr<QubitList> Index(const Token& reg, int size, bool* single);
+  absl::StatusOr<QubitList> Range(const Token& reg, int size, long long start);
   absl::StatusOr<long long> IndexValue(int size);
   absl::StatusOr<int> PhysicalQubit(const Token& token);
+  void NewCall();
+  bool FirstUseInCall(int qubit);
   std::string QubitName(int qubit) const;
-  absl::Status ChargeOperations(const Token& at, long long count);
-  absl::Status ChargeWork(const Token& at, long long count);
 
   const ParseOptions& options_;
-  std::vector<Token> tokens_;
-  size_t pos_ = 0;
+  absl::string_view source_;
+  Lexer lexer_;  // positioned after cur_
+  Token cur_;
+  absl::Status token_error_;  // why cur_ is kError
   int statements_ = 0;
   bool included_stdgates_ = false;
 
-  std::map<std::string, Symbol> symbols_;
-  std::vector<GateDef> gates_;
+  absl::flat_hash_map<std::string, Symbol> symbols_;
+  std::deque<GateDef> gates_;  // a deque: calls hold pointers to definitions
   std::vector<std::string> qubit_names_;
   std::vector<std::string> clbit_names_;
-  std::vector<std::string> param_names_;
+  std::deque<std::string> param_names_;  // a deque: Values point at its strings
   int physical_qubits_ = 0;  // 1 + highest $n used
-  std::vector<Pending> ops_;
+  GateList ops_;
+  std::vector<OpSource> op_sources_;
   long long budget_ = 0;       // operations left under max_operations
-  // Work left for expansion steps that emit nothing themselves (re-reading gate bodies,
-  // applying modifiers), so that empty-but-deep expansions cannot run unbounded either.
-  long long work_budget_ = 0;
+  long long work_budget_ = 0;  // steps left (see ChargeWork)
+
+  // Qubits already used by the gate call being checked: qubit q is used when
+  // call_stamp_[q] == stamp_, so each call starts afresh in O(1).
+  std::vector<unsigned> call_stamp_;
+  unsigned stamp_ = 0;
 
   GateScope* scope_ = nullptr;  // non-null inside a gate body
   bool checking_ = false;       // checking a definition: evaluate, but do not expand
-  std::string defining_;        // name of the gate being defined (recursion check)
+  absl::string_view defining_;   // name of the gate being defined (recursion check)
   int expression_depth_ = 0;
   int call_depth_ = 0;
 };

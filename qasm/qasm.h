@@ -5,13 +5,24 @@
 // parameters (float / angle scalars and arrays) with arithmetic expressions (pi / π / tau /
 // euler, sin, cos, tan, arcsin, arccos, arctan, exp, ln, sqrt, ** and unary minus),
 // const declarations, qubit/bit declarations and the legacy qreg/creg, both measure syntaxes
-// (`c[0] = measure q[0];` and `measure q[0] -> c[0];`), reset, barrier, and // and /* */
-// comments. Gate angles must be affine in at most one input (value = c + s·input); a
-// nonlinear use of an input is accepted only when a value for it is bound at parse time.
-// Anything the simulator could not execute faithfully (classical control flow, classical
-// arithmetic on bits, delays with effect, externs, subroutines, ...) is rejected with an
-// "unsupported: ..." error; nothing is silently ignored except `OPENQASM`, `include
-// "stdgates.inc"`, `barrier` and `pragma`/annotation lines.
+// (`c[0] = measure q[0];` and `measure q[0] -> c[0];`), reset, barrier, // and /* */
+// comments, and a trailing comma wherever the grammar's lists allow one. Gate angles must be
+// affine in at most one input (value = c + s·input); a nonlinear use of an input is accepted
+// only when a value for it is bound at parse time. Without `include "stdgates.inc"` the
+// library's gate names are ordinary identifiers (a register may be called `h`); the gates
+// not shadowed that way stay callable. Anything the simulator could not execute faithfully
+// (classical control flow, classical arithmetic on bits, delays with effect, externs,
+// subroutines, ...) is rejected with an "unsupported: ..." error.
+//
+// Ignored, as the specification allows: `OPENQASM`, the include of "stdgates.inc" /
+// "qelib1.inc" (the library is built in), `barrier` inside a gate body, pragmas
+// (`pragma ...` / `#pragma ...`) and annotations (`@name.name ...`). Directive text is
+// opaque to the end of its line: nothing in it (comment markers, quotes, braces) affects
+// what follows. An annotation must be followed by the statement it annotates; a '#' that
+// does not begin `#pragma` is an error. Nothing else is silently dropped.
+//
+// Parsing is bounded by ParseOptions::max_operations: the work is counted while it is done,
+// so hostile input fails early (RESOURCE_EXHAUSTED) instead of running long.
 //
 // Thread-safety: stateless functions; safe to call concurrently.
 #ifndef QGRAD_QASM_QASM_H_
@@ -60,16 +71,23 @@ struct ParseOptions {
   // Values for input parameters, by name (scalar) or "name[i]" (array element); a bound
   // input is substituted as a number.
   std::map<std::string, double> bindings;
-  // Upper bound on the number of gates after inlining definitions and pow() (protects
-  // against exponential blow-up from malicious input). Expansion steps that emit nothing
-  // (re-reading gate bodies, applying modifiers) are bounded by about 16 times this.
-  size_t max_operations = 10'000'000;
+  // Bounds the parser's memory and time; each charge is made before the work it pays for.
+  // Operations: every gate after inlining definitions and pow(), every gate call that
+  // expands to nothing, and every declaration (register, input, constant, gate definition
+  // and each of its arguments) count one, at most max_operations in all. Steps: every token
+  // read (a gate body is read again at every call), every qubit index an operand holds,
+  // every control a modifier adds and every element pow() copies count one, at most
+  // 16 * max_operations + 65536. Peak memory is about 300 bytes per operation; with
+  // max_operations = 100000 any input fails or succeeds within about 40 MB.
+  size_t max_operations = 1'000'000;
   // Upper bound on declared qubits, on classical bits and on input parameters (each).
   int max_qubits = 1 << 16;
 };
 
-// Errors are INVALID_ARGUMENT "LINE:COLUMN: message" (1-based), or "LINE:COLUMN:
-// unsupported: ..." for valid OpenQASM 3 the simulator does not execute.
+// Errors are INVALID_ARGUMENT "LINE:COLUMN: message" (1-based, columns in code points), or
+// "LINE:COLUMN: unsupported: ..." for valid OpenQASM 3 the simulator does not execute.
+// A limit (max_operations, max_qubits, the nesting and modifier limits) is
+// RESOURCE_EXHAUSTED "LINE:COLUMN: ..." naming the limit and its value.
 absl::StatusOr<ParsedProgram> Parse(std::string_view source, const ParseOptions& options = {});
 
 }  // namespace qgrad::qasm

@@ -68,10 +68,12 @@ const ErrorCase kCases[] = {
     {"include \"other.inc\";", "5:9", "unsupported: include \"other.inc\""},
     {"h $0;", "5:3", "unsupported: physical qubit '$0' in a program that declares qubits"},
     {"x q[0]; OPENQASM 3;", "5:9", "OPENQASM must be the first statement"},
+    {"pragma qgrad.x\nOPENQASM 3;", "2:1", "OPENQASM must be the first statement", true},
     {"rx(1.5im) q[0];", "5:4", "unsupported: imaginary literal"},
     {"rx(arcsin(2)) q[0];", "5:4", "is not a finite number"},
     {"pow(0.5) @ h q[0];", "5:1", "unsupported: fractional pow() of gate 'h'"},
-    {"input float[64] k;\npow(k) @ x q[0];", "6:5", "unsupported: pow() exponent that depends on input 'k'"},
+    {"input float[64] k;\npow(k) @ x q[0];", "6:5",
+     "unsupported: pow() exponent that depends on input 'k'"},
     {"ctrl(0) @ x q[0], q[1];", "5:6", "control count 0 out of range"},
     {"cx q, q[0:0];", "5:7", "register sizes differ in broadcast (2 and 1)"},
     {"x q[0];\n\"text\";", "6:1", "expected a statement"},
@@ -80,9 +82,32 @@ const ErrorCase kCases[] = {
     {"gate g a { h a }", "5:16", "expected ',' or ';' after a qubit argument, got '}'"},
     {"rx(undefined_name) q[0];", "5:4", "undeclared identifier 'undefined_name'"},
     {"rx(π + foo) q[0];", "5:8", "undeclared identifier 'foo'"},  // columns count code points
-    {"const float k = 1;\nk q[0];", "6:1", "unsupported: classical assignment to 'k'"},
+    {"const float k = 1;\nk q[0];", "6:1", "'k' is not a gate (declared at 5:13)"},
     {"x q[0]; \x01 ", "5:9", "unexpected character (byte 0x1)"},
     {"OPENQASM 4.0;", "1:10", "unsupported: OpenQASM version '4.0'", true},
+    // Directives: '#' only begins '#pragma'; pragma text runs to the end of its line.
+    {"# x q[0];", "5:1", "'#' is allowed only in '#pragma'"},
+    {"x q[0]; #x q[1];", "5:9", "'#' is allowed only in '#pragma'"},
+    {"# pragma spaced", "5:1", "'#' is allowed only in '#pragma'"},
+    {"#dim", "5:1", "'#' is allowed only in '#pragma'"},
+    {"pragma\nx q[0];", "5:1", "expected text after 'pragma' on the same line"},
+    {"x pragma q[0];", "5:3", "expected a qubit, got 'pragma'"},
+    {"x q[0];\n@foo.bar baz", "6:1",
+     "annotation '@foo.bar' must be followed by a statement, got end of input"},
+    {"@foo\npragma x\nx q[0];", "5:1", "must be followed by a statement, got a pragma"},
+    {"gate g a {\n  x a;\n  @foo\n}", "7:3", "must be followed by a statement, got '}'"},
+    {"@ foo\nx q[0];", "5:1", "expected an annotation keyword right after '@'"},
+    // Lists: one trailing comma, never an empty item.
+    {"cx q[0],, q[1];", "5:9", "expected a qubit, got ','"},
+    {"rz(,) q[0];", "5:4", "expected an expression, got ','"},
+    {"gate g(a,,) r { }", "5:10", "expected an argument name, got ','"},
+    {"x q[0, 1];", "5:8", "'q' has one dimension; expected ']', got '1'"},
+    {"rx(sin(0.1, 0.2)) q[0];", "5:4", "function 'sin' takes 1 argument(s), got 2"},
+    {"input array[float[64], 2, 3] t;", "5:27", "unsupported: input array of more than one"},
+    // Library gate names: taken once stdgates.inc is included, shadowed by arguments.
+    {"qubit[2] cx;", "5:10", "'cx' is already declared as a gate of the included standard"},
+    {"gate g x { x x; }", "5:12", "'x' is an argument of gate 'g', not a gate"},
+    {"bit[2] r;\nr q[0];", "6:1", "'r' is not a gate (declared at 5:8)"},
 };
 
 TEST(ParseErrorTest, PositionsAndMessages) {
@@ -108,6 +133,17 @@ TEST(ParseErrorTest, StdgatesAvailableWithoutInclude) {
   EXPECT_TRUE(Parse("OPENQASM 3.0;\nqubit q;\nh q;").ok());
 }
 
+// Including the library after declaring one of its names is a clash, named at the include
+// with the declaration's position.
+TEST(ParseErrorTest, IncludeAfterDeclaringALibraryName) {
+  absl::StatusOr<ParsedProgram> parsed =
+      Parse("OPENQASM 3.0;\nqubit[2] q;\nbit[1] h;\ninclude \"stdgates.inc\";\n");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(parsed.status().message()),
+            "4:9: \"stdgates.inc\" defines gate 'h', already declared at 3:8");
+}
+
 TEST(ParseErrorTest, ErrorsInsideDefinitionsNameTheCall) {
   absl::StatusOr<ParsedProgram> parsed = Parse(absl::StrCat(
       kHeader, "input float[64] a;\ngate g(t) r { rx(t * t) r; }\ng(a) q[0];"));
@@ -117,13 +153,35 @@ TEST(ParseErrorTest, ErrorsInsideDefinitionsNameTheCall) {
   EXPECT_NE(message.find("in gate 'g' called at 7:1"), std::string::npos) << message;
 }
 
-TEST(ParseErrorTest, TooManyQubits) {
+// Register and input limits are RESOURCE_EXHAUSTED with the position of the declaration,
+// the count reached and the option that sets the limit.
+TEST(ParseErrorTest, RegisterLimitsNameThePositionAndTheLimit) {
   ParseOptions options;
-  options.max_qubits = 10;
-  absl::StatusOr<ParsedProgram> parsed = Parse("OPENQASM 3;\nqubit[8] a;\nqubit[3] b;", options);
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(std::string(parsed.status().message()), "3:10: too many qubits (limit 10)");
-  parsed = Parse("OPENQASM 3;\nqubit[99999999999999999999] a;", options);
+  options.max_qubits = 64;
+  struct Case {
+    std::string program;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"OPENQASM 3;\nqubit[60] a;\nqubit[5] b;",
+       "3:10: too many qubits: 65 declared, more than max_qubits = 64"},
+      {"OPENQASM 3;\nqubit[2] q;\nbit[200] c;",
+       "3:10: too many classical bits: 200 declared, more than max_qubits = 64"},
+      {"OPENQASM 3;\ncreg c[65];", "2:6: too many classical bits: 65 declared, more than "
+                                    "max_qubits = 64"},
+      {"OPENQASM 3;\ninput array[float[64], 60] t;\ninput array[angle, 5] u;",
+       "3:23: too many input parameters: 65 declared, more than max_qubits = 64"},
+      {"OPENQASM 3;\nh $64;", "2:3: physical qubit '$64' is beyond max_qubits = 64"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<ParsedProgram> parsed = Parse(c.program, options);
+    ASSERT_FALSE(parsed.ok()) << c.program;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kResourceExhausted) << c.program;
+    EXPECT_EQ(std::string(parsed.status().message()), c.message);
+  }
+  EXPECT_TRUE(Parse("OPENQASM 3;\nqubit[60] a;\nqubit[4] b;\nbit[64] c;", options).ok());
+  absl::StatusOr<ParsedProgram> parsed =
+      Parse("OPENQASM 3;\nqubit[99999999999999999999] a;", options);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(std::string(parsed.status().message()).substr(0, 5), "2:7: ");
 }

@@ -2,8 +2,8 @@
 #include "qasm/value.h"
 
 #include <cmath>
-#include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -13,7 +13,7 @@ namespace {
 absl::Status Nonlinear(const Value& a, const Value& b) {
   const Value& input = a.is_number() ? b : a;
   return absl::InvalidArgumentError(
-      absl::StrCat("unsupported: nonlinear use of input '", input.input_name,
+      absl::StrCat("unsupported: nonlinear use of input '", input.input_name(),
                    "' (bind it with a value, or use it affinely)"));
 }
 
@@ -23,7 +23,7 @@ absl::StatusOr<Value> Finite(Value v) {
   }
   if (v.index >= 0 && v.scale == 0.0) {
     v.index = -1;
-    v.input_name.clear();
+    v.input = nullptr;
   }
   return v;
 }
@@ -38,8 +38,8 @@ Value Scaled(const Value& v, double factor) {
 absl::StatusOr<Value> Add(const Value& a, const Value& b) {
   if (!a.is_number() && !b.is_number() && a.index != b.index) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unsupported: an angle may depend on only one input ('", a.input_name, "' and '",
-        b.input_name, "')"));
+        "unsupported: an angle may depend on only one input ('", a.input_name(), "' and '",
+        b.input_name(), "')"));
   }
   Value r = a.is_number() ? b : a;
   r.constant = a.constant + b.constant;
@@ -51,7 +51,7 @@ absl::StatusOr<Value> Add(const Value& a, const Value& b) {
 
 Value Negate(const Value& a) { return Scaled(a, -1.0); }
 
-absl::StatusOr<Value> ApplyBinary(const std::string& op, const Value& a, const Value& b) {
+absl::StatusOr<Value> ApplyBinary(absl::string_view op, const Value& a, const Value& b) {
   if (op == "+") return Add(a, b);
   if (op == "-") return Add(a, Negate(b));
   if (op == "*") {
@@ -72,8 +72,8 @@ absl::StatusOr<Value> ApplyBinary(const std::string& op, const Value& a, const V
   return absl::InvalidArgumentError(absl::StrCat("unsupported: operator '", op, "'"));
 }
 
-int FunctionArity(const std::string& name) {
-  static const auto* const kArity = new std::map<std::string, int>{
+int FunctionArity(absl::string_view name) {
+  static const auto* const kArity = new absl::flat_hash_map<absl::string_view, int>{
       {"sin", 1},  {"cos", 1},  {"tan", 1},     {"arcsin", 1},  {"arccos", 1}, {"arctan", 1},
       {"exp", 1},  {"ln", 1},   {"log", 1},     {"sqrt", 1},    {"floor", 1},  {"ceiling", 1},
       {"mod", 2},  {"pow", 2}};
@@ -81,11 +81,11 @@ int FunctionArity(const std::string& name) {
   return it == kArity->end() ? 0 : it->second;
 }
 
-absl::StatusOr<Value> ApplyFunction(const std::string& name, const std::vector<Value>& args) {
+absl::StatusOr<Value> ApplyFunction(absl::string_view name, absl::Span<const Value> args) {
   for (const Value& v : args) {
     if (!v.is_number()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("unsupported: nonlinear use of input '", v.input_name, "' in ", name,
+          absl::StrCat("unsupported: nonlinear use of input '", v.input_name(), "' in ", name,
                        "() (bind it with a value)"));
     }
   }

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "core/circuit.h"
 
 namespace qgrad::qasm {
@@ -18,10 +20,15 @@ struct Value {
   double constant = 0.0;
   int index = -1;      // input parameter index, -1 for a plain number
   double scale = 0.0;  // meaningful only when index >= 0
-  std::string input_name;  // for error messages ("theta[2]")
+  // The input's name ("theta[2]") for error messages; owned by the parser, whose storage
+  // never moves it. A pointer keeps Value trivially copyable, and expressions cheap.
+  const std::string* input = nullptr;
 
-  static Value Number(double v) { return Value{v, -1, 0.0, {}}; }
+  static Value Number(double v) { return Value{v, -1, 0.0, nullptr}; }
   bool is_number() const { return index < 0; }
+  absl::string_view input_name() const {
+    return input != nullptr ? absl::string_view(*input) : absl::string_view();
+  }
   Angle ToAngle() const {
     return is_number() ? Angle::Fixed(constant) : Angle::Param(index, scale, constant);
   }
@@ -29,12 +36,12 @@ struct Value {
 
 // Binary arithmetic for the operators + - * / % **. Errors are bare messages (the caller
 // adds the position): "division by zero", "unsupported: nonlinear use of input 'x'", ...
-absl::StatusOr<Value> ApplyBinary(const std::string& op, const Value& a, const Value& b);
+absl::StatusOr<Value> ApplyBinary(absl::string_view op, const Value& a, const Value& b);
 Value Negate(const Value& a);
 // A math function (sin, cos, ..., pow) of plain numbers; NOT_FOUND for an unknown name.
-absl::StatusOr<Value> ApplyFunction(const std::string& name, const std::vector<Value>& args);
+absl::StatusOr<Value> ApplyFunction(absl::string_view name, absl::Span<const Value> args);
 // Whether `name` is a math function, and how many arguments it takes.
-int FunctionArity(const std::string& name);  // 0 when not a function
+int FunctionArity(absl::string_view name);  // 0 when not a function
 
 }  // namespace qgrad::qasm
 
