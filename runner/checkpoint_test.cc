@@ -1,7 +1,8 @@
 // Checkpoints and stopping through RunJob: the circuit IR survives encoding exactly, a run
 // resumed from any of its checkpoints ends with the uninterrupted run's result (wall-clock
-// fields aside), corrupt checkpoints are refused, should_stop ends every method with
-// CANCELLED, and ValidateJob reports a valid spec's shape.
+// fields aside), corrupt checkpoints (NaN included) are refused, a should_stop that fires
+// after k polls ends every method with CANCELLED at poll k + 1, and ValidateJob reports a
+// valid spec's shape.
 //
 // Thread-safety: single-threaded tests.
 #include "runner/checkpoint.h"
@@ -90,6 +91,11 @@ TEST(CheckpointTest, CorruptCheckpointsAreRefused) {
       DecodeNestedCheckpoint(bad_gate.SerializeAsString(), 0);
   EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(decoded.status().message().find("gates[0]"), std::string::npos) << decoded.status();
+  v1::Checkpoint nan_param;
+  nan_param.set_version(kCheckpointVersion);
+  nan_param.mutable_nested()->add_params(std::nan(""));
+  decoded = DecodeNestedCheckpoint(nan_param.SerializeAsString(), 0);
+  EXPECT_EQ(decoded.status().message(), "checkpoint: nested.params[0]: must be finite, got nan");
 }
 
 v1::JobSpec Spec(const std::string& json) {
