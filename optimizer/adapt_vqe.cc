@@ -66,7 +66,9 @@ absl::StatusOr<bool> AdaptLoop::Step(int iteration, const std::vector<PauliStrin
   if (!psi.ok()) return psi.status();
   sv::StateVector d_psi = psi->Copy();
   sv::ApplyPauliSum(cost_.GradientOperator(*psi), *psi, d_psi);
-  const Pick pick = BestCandidate(PoolGradients(*psi, d_psi, pool));
+  auto gradients = PoolGradients(*psi, d_psi, pool, options_.minimizer.should_stop);
+  if (!gradients.ok()) return gradients.status();
+  const Pick pick = BestCandidate(*gradients);
   const double measure =
       options_.criterion == AdaptOptions::Criterion::kNorm ? pick.norm : pick.gradient;
   if (pick.index < 0 || measure < options_.gradient_threshold) return false;
@@ -175,17 +177,19 @@ absl::Status ValidateAdaptOptions(const AdaptOptions& options, int num_qubits) {
   if (!std::isfinite(options.max_seconds)) {
     return absl::InvalidArgumentError("max_seconds: must be finite");
   }
-  if (options.minimizer.max_evaluations < 1) {
-    return absl::InvalidArgumentError("minimizer.max_evaluations: must be >= 1");
-  }
-  return absl::OkStatus();
+  return ValidateLocalMinimizerOptions(options.minimizer, "minimizer");
 }
 
-std::vector<double> PoolGradients(const sv::StateVector& psi, const sv::StateVector& d_psi,
-                                  absl::Span<const PauliString> pool) {
+absl::StatusOr<std::vector<double>> PoolGradients(const sv::StateVector& psi,
+                                                  const sv::StateVector& d_psi,
+                                                  absl::Span<const PauliString> pool,
+                                                  const StopCheck& should_stop) {
   std::vector<double> gradients;
   gradients.reserve(pool.size());
-  for (const PauliString& p : pool) gradients.push_back(PauliMatrixElement(d_psi, p, psi).imag());
+  for (const PauliString& p : pool) {
+    if (StopRequested(should_stop)) return StoppedError();
+    gradients.push_back(PauliMatrixElement(d_psi, p, psi).imag());
+  }
   return gradients;
 }
 

@@ -47,7 +47,7 @@ struct AdaptOptions {
   int max_cnot_count = -1;           // the same on the CNOT-equivalent count (baseline.h)
   double max_seconds = 0.0;          // <= 0: unlimited
   // Re-optimization of all angles (L-BFGS by default); its should_stop is also polled
-  // before every ADAPT iteration.
+  // before every ADAPT iteration and pool string.
   LocalMinimizerOptions minimizer;
 };
 // INVALID_ARGUMENT naming the field.
@@ -57,9 +57,12 @@ absl::Status ValidateAdaptOptions(const AdaptOptions& options, int num_qubits);
 // ∂f/∂θ at θ = 0 for appending exp(−iθP/2) to ψ, for every P in `pool`, given d_psi = Dψ
 // (D = H for an observable): with ψ(θ) = e^{−iθP/2}ψ,
 //   ∂⟨ψ(θ)|D|ψ(θ)⟩/∂θ|₀ = (i/2)⟨ψ|[P, D]|ψ⟩ = Im⟨Dψ|P|ψ⟩,
-// so one vector Dψ and one pass per pool string give every score.
-std::vector<double> PoolGradients(const sv::StateVector& psi, const sv::StateVector& d_psi,
-                                  absl::Span<const PauliString> pool);
+// so one vector Dψ and one pass per pool string give every score. `should_stop` is polled
+// before every string (CANCELLED).
+absl::StatusOr<std::vector<double>> PoolGradients(const sv::StateVector& psi,
+                                                  const sv::StateVector& d_psi,
+                                                  absl::Span<const PauliString> pool,
+                                                  const StopCheck& should_stop = nullptr);
 
 // Runs ADAPT-VQE from `reference` at `params` (its own parameters, if any, are re-optimized
 // together with the appended angles; new angles start at 0). One event per appended operator,

@@ -49,7 +49,7 @@ TEST(AdaptTest, PoolGradientMatchesFiniteDifferences) {
   sv::StateVector h_psi = psi.Copy();
   sv::ApplyPauliSum(h, psi, h_psi);
   const std::vector<PauliString> pool = MakePool(PoolKind::kAllPairs, n, {});
-  const std::vector<double> g = PoolGradients(psi, h_psi, pool);
+  const std::vector<double> g = PoolGradients(psi, h_psi, pool).value();
   ASSERT_EQ(g.size(), pool.size());
   const sv::Simulator sim;
   const double eps = 1e-5;

@@ -41,10 +41,7 @@ absl::Status ValidateHeaOptions(const HeaOptions& options, int num_qubits) {
   if (!(options.init_scale >= 0) || !std::isfinite(options.init_scale)) {
     return absl::InvalidArgumentError("init_scale: must be finite and >= 0");
   }
-  if (options.minimizer.max_evaluations < 1) {
-    return absl::InvalidArgumentError("minimizer.max_evaluations: must be >= 1");
-  }
-  return absl::OkStatus();
+  return ValidateLocalMinimizerOptions(options.minimizer, "minimizer");
 }
 
 Circuit HardwareEfficientAnsatz(int num_qubits, const HeaOptions& options) {

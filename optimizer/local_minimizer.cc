@@ -3,10 +3,12 @@
 // Thread-safety: no shared mutable state; each call owns its nlopt::opt.
 #include "optimizer/local_minimizer.h"
 
-#include <limits>
+#include <cmath>
 #include <stdexcept>
 
 #include <nlopt.hpp>
+
+#include "absl/strings/str_cat.h"
 
 namespace qgrad::optimizer {
 namespace {
@@ -17,6 +19,20 @@ struct Search {
   absl::Status error;
   LocalMinimum best;
 };
+
+// NaN must never reach NLopt (see local_minimizer.h): a non-finite value or gradient ends
+// the search with an error instead.
+absl::Status CheckFiniteResult(double value, const double* gradient, unsigned n,
+                               int evaluation) {
+  bool finite = std::isfinite(value);
+  for (unsigned i = 0; finite && gradient != nullptr && i < n; ++i) {
+    finite = std::isfinite(gradient[i]);
+  }
+  if (finite) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "local minimizer: the objective (value ", value, ") or its gradient is not finite at ",
+      "evaluation ", evaluation, "; check the cost's coefficients and the start parameters"));
+}
 
 double Trampoline(unsigned n, const double* x, double* grad, void* data) {
   auto* search = static_cast<Search*>(data);
@@ -29,10 +45,12 @@ double Trampoline(unsigned n, const double* x, double* grad, void* data) {
   absl::Span<double> gradient = grad ? absl::Span<double>(grad, n) : absl::Span<double>();
   absl::StatusOr<double> value = (*search->objective)(absl::Span<const double>(x, n), gradient);
   ++search->best.evaluations;
-  if (!value.ok()) {
+  if (value.ok()) {
+    search->error = CheckFiniteResult(*value, grad, n, search->best.evaluations);
+  } else {
     search->error = value.status();
-    throw nlopt::forced_stop();
   }
+  if (!search->error.ok()) throw nlopt::forced_stop();
   if (search->best.x.empty() || *value < search->best.value) {
     search->best.x.assign(x, x + n);
     search->best.value = *value;
@@ -40,10 +58,54 @@ double Trampoline(unsigned n, const double* x, double* grad, void* data) {
   return *value;
 }
 
+absl::Status ValidateStart(const std::vector<double>& x0) {
+  if (x0.empty()) return absl::InvalidArgumentError("x0: no parameters to optimize");
+  for (size_t i = 0; i < x0.size(); ++i) {
+    if (!(std::abs(x0[i]) <= kMaxStartMagnitude)) {
+      return absl::InvalidArgumentError(absl::StrCat("x0[", i, "]: ", x0[i],
+                                                     " is not finite or exceeds |x| <= ",
+                                                     kMaxStartMagnitude));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptions(const LocalMinimizerOptions& options) {
+  if (options.max_evaluations < 1 || options.max_evaluations > kMaxMinimizerEvaluations) {
+    return absl::InvalidArgumentError(absl::StrCat("max_evaluations: ", options.max_evaluations,
+                                                   " not in [1, ", kMaxMinimizerEvaluations,
+                                                   "]"));
+  }
+  if (!(options.ftol_rel >= 0 && std::isfinite(options.ftol_rel)) ||
+      !(options.ftol_abs >= 0 && std::isfinite(options.ftol_abs))) {
+    return absl::InvalidArgumentError("ftol_rel, ftol_abs: must be finite and >= 0");
+  }
+  if (options.stop_value && !std::isfinite(*options.stop_value)) {
+    return absl::InvalidArgumentError("stop_value: must be finite");
+  }
+  const bool cobyla = options.algorithm == LocalMinimizerOptions::Algorithm::kCobyla;
+  if (cobyla &&
+      !(options.initial_step >= kMinCobylaStep && options.initial_step <= kMaxCobylaStep)) {
+    return absl::InvalidArgumentError(absl::StrCat("initial_step: ", options.initial_step,
+                                                   " not in [", kMinCobylaStep, ", ",
+                                                   kMaxCobylaStep, "]"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status ValidateLocalMinimizerOptions(const LocalMinimizerOptions& options,
+                                           absl::string_view prefix) {
+  absl::Status status = CheckOptions(options);
+  if (status.ok() || prefix.empty()) return status;
+  return absl::Status(status.code(), absl::StrCat(prefix, ".", status.message()));
+}
 
 absl::StatusOr<LocalMinimum> Minimize(const Objective& objective, std::vector<double> x0,
                                       const LocalMinimizerOptions& options) {
+  if (absl::Status s = ValidateStart(x0); !s.ok()) return s;
+  if (absl::Status s = ValidateLocalMinimizerOptions(options); !s.ok()) return s;
   const bool lbfgs = options.algorithm == LocalMinimizerOptions::Algorithm::kLbfgs;
   nlopt::opt opt(lbfgs ? nlopt::LD_LBFGS : nlopt::LN_COBYLA, unsigned(x0.size()));
   Search search{&objective, &options.should_stop, absl::OkStatus(), {}};
@@ -52,7 +114,10 @@ absl::StatusOr<LocalMinimum> Minimize(const Objective& objective, std::vector<do
   if (options.ftol_abs > 0) opt.set_ftol_abs(options.ftol_abs);
   opt.set_maxeval(options.max_evaluations);
   if (options.stop_value) opt.set_stopval(*options.stop_value);
-  if (!lbfgs) opt.set_initial_step(options.initial_step);
+  if (!lbfgs) {
+    opt.set_initial_step(options.initial_step);
+    opt.set_xtol_abs(kCobylaMinRadius);
+  }
 
   double value = 0.0;
   try {

@@ -26,7 +26,8 @@ double SecondsSince(Clock::time_point start) {
 // overshoot, and polynomial costs have no such guarantee).
 absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
     GradientStateEstimator& estimator, const Circuit& circuit,
-    absl::Span<const double> params, const NestedOptions& options) {
+    absl::Span<const double> params, const NestedOptions& options,
+    const StopCheck& should_stop) {
   auto estimate = estimator.Estimate(circuit, params, options.step);
   const StepControl& control = options.step_control;
   StepSize shrunk = options.step;  // keeps `centered`
@@ -34,6 +35,7 @@ absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
   for (int k = 0; k < control.max_shrinks && estimate.ok() &&
                   estimate->guided_cost > estimate->cost + control.tolerance;
        ++k) {
+    if (StopRequested(should_stop)) return StoppedError();
     shrunk.value = estimate->eta * control.shrink;
     estimate = estimator.Estimate(circuit, params, shrunk);
   }
@@ -99,6 +101,15 @@ absl::Status ValidateStoppingRules(const StoppingRules& stop) {
 }
 
 absl::Status ValidateTargetRule(const FidelityTargetRule& rule) {
+  if (rule.mode == FidelityTargetRule::Mode::kFixed) {
+    if (!(rule.fixed > 0.0 && rule.fixed <= 1.0)) {
+      return absl::InvalidArgumentError("fidelity_target: the fixed rule needs fixed in (0, 1]");
+    }
+    return absl::OkStatus();
+  }
+  if (rule.mode != FidelityTargetRule::Mode::kAdaptive) {
+    return absl::InvalidArgumentError("fidelity_target: unknown rule");
+  }
   if (!(rule.fixed >= 0.0 && rule.fixed <= 1.0)) {
     return absl::InvalidArgumentError("fidelity_target: fixed must be in [0, 1]");
   }
@@ -112,14 +123,21 @@ absl::Status ValidateTargetRule(const FidelityTargetRule& rule) {
   return absl::OkStatus();
 }
 
+// The minimizers the options configure, each checked with its field name.
+absl::Status ValidateMinimizers(const NestedOptions& options) {
+  if (options.warm_start) {
+    absl::Status s = ValidateLocalMinimizerOptions(*options.warm_start, "warm_start");
+    if (!s.ok()) return s;
+  }
+  return ValidateLocalMinimizerOptions(options.hand_back_minimizer, "hand_back_minimizer");
+}
+
 }  // namespace
 
 double FidelityTarget(const FidelityTargetRule& rule, double indicator) {
-  const double adaptive = 1.0 - rule.indicator_fraction * indicator;
-  // A fixed target at or below the starting overlap 1 − I_t would make the step empty, so
-  // the adaptive rule still lifts it once the indicator is small.
-  if (rule.fixed > 0.0) return std::min(std::max(rule.fixed, adaptive), rule.ceiling);
-  return std::min(std::max(adaptive, rule.floor), rule.ceiling);
+  if (rule.mode == FidelityTargetRule::Mode::kFixed) return rule.fixed;
+  const double lower = rule.fixed > 0.0 ? rule.fixed : rule.floor;
+  return std::min(std::max(1.0 - rule.indicator_fraction * indicator, lower), rule.ceiling);
 }
 
 std::string_view StopReasonName(StopReason reason) {
@@ -130,6 +148,7 @@ std::string_view StopReasonName(StopReason reason) {
     case StopReason::kTwoQubitBudget: return "two_qubit_budget";
     case StopReason::kWallClock: return "wall_clock";
     case StopReason::kNoProgress: return "no_progress";
+    case StopReason::kFidelityTargetMet: return "fidelity_target_met";
   }
   return "unknown";
 }
@@ -144,6 +163,7 @@ absl::Status ValidateNestedOptions(const NestedOptions& options, int num_qubits)
   if (absl::Status s = ValidateTargetRule(options.fidelity_target); !s.ok()) return s;
   if (absl::Status s = ValidateSynthesisOptions(options.synthesis, num_qubits); !s.ok()) return s;
   if (absl::Status s = ValidateStoppingRules(options.stop); !s.ok()) return s;
+  if (absl::Status s = ValidateMinimizers(options); !s.ok()) return s;
   if (options.hand_back != HandBack::kNever && options.hand_back != HandBack::kAtEnd &&
       options.hand_back != HandBack::kEveryIteration &&
       options.hand_back != HandBack::kWhenFavourable) {
@@ -230,7 +250,8 @@ void NestedLoop::Resume(NestedResult checkpoint) {
 
 absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
     IterationEvent& event) {
-  auto estimate = EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_);
+  auto estimate = EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
+                                          callbacks_.should_stop);
   if (!estimate.ok() || options_.hand_back != HandBack::kWhenFavourable ||
       estimate->indicator < options_.stop.indicator_threshold) {
     return estimate;
@@ -242,7 +263,8 @@ absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
   if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
   ++result_.hand_backs;
   event.handed_back = true;
-  return EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_);
+  return EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
+                                 callbacks_.should_stop);
 }
 
 absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
@@ -264,6 +286,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
                                options_.synthesis);
   if (!layer.ok()) return layer.status();
   result_.fidelity_evaluations += layer->evaluations;
+  if (layer->initial_fidelity >= event.fidelity_target) return StopReason::kFidelityTargetMet;
   if (layer->params.empty() || !(layer->fidelity > layer->initial_fidelity)) {
     return StopReason::kNoProgress;
   }

@@ -27,18 +27,24 @@
 
 namespace qgrad::optimizer {
 
-// The synthesis threshold of one iteration:
-//   fixed > 0:  F_th = min(max(fixed, 1 − indicator_fraction·I_t), ceiling)
-//   otherwise:  F_th = min(max(1 − indicator_fraction·I_t, floor), ceiling)
-// (a fixed target alone would stop all progress once 1 − I_t exceeds it: the layer would
-// already meet it at θ = 0)
-// (1 − I_t/10 by default; the paper's LiH rule max(1 − (1 − F₀)/3, 0.999) is
-// indicator_fraction = 1/3, floor = 0.999, since F₀ = 1 − I_t).
+// The synthesis threshold F_th of one iteration, from the indicator I_t (F₀ = 1 − I_t is
+// the fidelity of the identity layer):
+//   kAdaptive (default): F_th = min(max(1 − indicator_fraction·I_t, L), ceiling), where the
+//     lower bound L is `fixed` when fixed > 0 and `floor` otherwise. 1 − I_t/10 by default;
+//     the paper's LiH rule max(1 − (1 − F₀)/3, 0.999) is indicator_fraction = 1/3,
+//     floor = 0.999. With indicator_fraction < 1 and no ceiling below it, F_th > F₀, so a
+//     layer is always needed.
+//   kFixed (the paper's fixed threshold): F_th = fixed at every iteration; indicator_fraction,
+//     floor and ceiling are not used. Once F₀ ≥ fixed, the current circuit already meets
+//     the target: the run stops with kFidelityTargetMet (so does an adaptive rule whose
+//     ceiling falls to F₀ or below).
 struct FidelityTargetRule {
-  double fixed = 0.0;
+  enum class Mode { kAdaptive, kFixed };
+  double fixed = 0.0;  // kFixed: in (0, 1]; kAdaptive: in [0, 1], 0 = use floor
   double indicator_fraction = 0.1;
   double floor = 0.0;
   double ceiling = 1.0 - 1e-12;
+  Mode mode = Mode::kAdaptive;
 };
 double FidelityTarget(const FidelityTargetRule& rule, double indicator);
 
@@ -108,6 +114,7 @@ enum class StopReason {
   kTwoQubitBudget,
   kWallClock,
   kNoProgress,       // the synthesis could not move the state towards the guided state
+  kFidelityTargetMet,  // F₀ = 1 − I_t already meets F_th: the step is below the rule's reach
 };
 std::string_view StopReasonName(StopReason reason);
 
@@ -134,9 +141,10 @@ struct NestedCallbacks {
   // After each such iteration: the run so far (final_cost / final_indicator not yet set).
   // Saving it is enough to ResumeNested later with the same outcome.
   std::function<void(const NestedResult&)> on_checkpoint = nullptr;
-  // Polled before every outer iteration, synthesis round and minimizer evaluation (warm
-  // start, synthesis, hand-back): when it fires the run returns CANCELLED within one such
-  // step, and the last checkpoint handed out stays a valid point to resume from.
+  // Polled before every outer iteration, gradient-state estimate (step shrinking included),
+  // synthesis round, pool candidate and minimizer evaluation (warm start, synthesis,
+  // hand-back): when it fires the run returns CANCELLED within one such step, and the last
+  // checkpoint handed out stays a valid point to resume from.
   StopCheck should_stop = nullptr;
 };
 

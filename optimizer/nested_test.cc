@@ -56,6 +56,43 @@ TEST(NestedTest, FidelityTargetRules) {
   EXPECT_GT(FidelityTarget({0.999, 0.1, 0.0, 1.0}, 1e-4), 1.0 - 1e-4);
 }
 
+TEST(NestedTest, TheFixedRuleIsItsValueAtEveryIndicator) {
+  const FidelityTargetRule fixed{0.99, 0.1, 0.5, 0.9, FidelityTargetRule::Mode::kFixed};
+  for (double indicator : {0.5, 0.2, 1e-4, 0.0}) EXPECT_EQ(FidelityTarget(fixed, indicator), 0.99);
+}
+
+TEST(NestedTest, AFixedTargetIsUsedUntilTheCircuitAlreadyMeetsIt) {
+  const Circuit start = test::HardwareEfficient();
+  const std::vector<double> x0 = {0.3, 0.5, -0.6, -0.2};
+  NestedOptions options = Quick(40);
+  options.fidelity_target = {0.999, 0.1, 0.0, 1.0, FidelityTargetRule::Mode::kFixed};
+  auto result = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_FALSE(result->history.empty());
+  for (const IterationEvent& e : result->history) {
+    EXPECT_EQ(e.fidelity_target, 0.999);
+    EXPECT_GT(e.indicator, 1.0 - 0.999);  // F₀ = 1 − I_t was below the target
+  }
+  // The adaptive rule would have asked for 1 − I_t/10 > 0.999 here; the fixed one is met by
+  // the identity layer, which defines the end of the run.
+  EXPECT_EQ(result->stop_reason, StopReason::kFidelityTargetMet);
+  EXPECT_EQ(StopReasonName(result->stop_reason), "fidelity_target_met");
+  EXPECT_LE(result->final_indicator, 1.0 - 0.999);
+}
+
+TEST(NestedTest, AFixedTargetMetAtTheStartStopsBeforeAnyLayer) {
+  const Circuit start = test::HardwareEfficient();
+  const std::vector<double> x0 = {0.3, 0.5, -0.6, -0.2};
+  NestedOptions options = Quick(5);
+  options.fidelity_target = {0.01, 0.1, 0.0, 1.0, FidelityTargetRule::Mode::kFixed};
+  auto result = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stop_reason, StopReason::kFidelityTargetMet);
+  EXPECT_TRUE(result->history.empty());
+  EXPECT_EQ(result->params, x0);
+  EXPECT_GT(result->final_indicator, 0.0);  // not converged: the rule cannot resolve the step
+}
+
 TEST(NestedTest, ConvergesAtOnceOnAnEigenstate) {
   Circuit circuit(2);
   ASSERT_TRUE(circuit.Add(GateKind::kX, {0}).ok());
@@ -437,6 +474,14 @@ TEST(NestedTest, RejectsBadSettingsNamingTheField) {
   NestedOptions target = Quick(1);
   target.fidelity_target.fixed = 1.5;
   expect_field(MaxCut(), start, x0, target, "fidelity_target");
+  NestedOptions fixed_without_value = Quick(1);
+  fixed_without_value.fidelity_target.mode = FidelityTargetRule::Mode::kFixed;
+  expect_field(MaxCut(), start, x0, fixed_without_value, "fidelity_target");
+  NestedOptions warm_step = Quick(1);
+  warm_step.warm_start = LocalMinimizerOptions();
+  warm_step.warm_start->algorithm = LocalMinimizerOptions::Algorithm::kCobyla;
+  warm_step.warm_start->initial_step = 0.0;
+  expect_field(MaxCut(), start, x0, warm_step, "warm_start.initial_step");
   NestedOptions ratio = Quick(1);
   ratio.hand_back_ratio = -1.0;
   expect_field(MaxCut(), start, x0, ratio, "hand_back_ratio");

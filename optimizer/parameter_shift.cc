@@ -51,7 +51,9 @@ absl::StatusOr<ExpandedCircuit> Expand(const Circuit& circuit, absl::Span<const 
 }
 
 absl::StatusOr<double> Evaluate(const sv::Simulator& simulator, const PauliSum& observable,
-                                const Circuit& circuit, absl::Span<const double> params) {
+                                const Circuit& circuit, absl::Span<const double> params,
+                                const StopCheck& should_stop = nullptr) {
+  if (StopRequested(should_stop)) return StoppedError();
   auto psi = simulator.Prepare(circuit, params);
   if (!psi.ok()) return psi.status();
   return sv::Expectation(*psi, observable);
@@ -62,7 +64,8 @@ absl::StatusOr<double> Evaluate(const sv::Simulator& simulator, const PauliSum& 
 absl::StatusOr<ShiftGradient> ParameterShiftGradient(const sv::Simulator& simulator,
                                                      const PauliSum& observable,
                                                      const Circuit& circuit,
-                                                     absl::Span<const double> params) {
+                                                     absl::Span<const double> params,
+                                                     const StopCheck& should_stop) {
   auto cost = Cost::Observable(observable);
   if (!cost.ok()) return cost.status();
   if (absl::Status s = ValidateBaselineStart(*cost, circuit, params); !s.ok()) return s;
@@ -71,7 +74,7 @@ absl::StatusOr<ShiftGradient> ParameterShiftGradient(const sv::Simulator& simula
   ShiftGradient out;
   out.gradient.assign(circuit.num_params(), 0.0);
   std::vector<double> x = expanded->angles;
-  auto value = Evaluate(simulator, observable, expanded->circuit, x);
+  auto value = Evaluate(simulator, observable, expanded->circuit, x, should_stop);
   if (!value.ok()) return value.status();
   out.value = *value;
   out.circuit_evaluations = 1;
@@ -79,12 +82,12 @@ absl::StatusOr<ShiftGradient> ParameterShiftGradient(const sv::Simulator& simula
   for (size_t u = 0; u < x.size(); ++u) {
     const double x0 = x[u];
     x[u] = x0 + kShift;
-    auto plus = Evaluate(simulator, observable, expanded->circuit, x);
-    x[u] = x0 - kShift;
-    auto minus = Evaluate(simulator, observable, expanded->circuit, x);
-    x[u] = x0;
+    auto plus = Evaluate(simulator, observable, expanded->circuit, x, should_stop);
     if (!plus.ok()) return plus.status();
+    x[u] = x0 - kShift;
+    auto minus = Evaluate(simulator, observable, expanded->circuit, x, should_stop);
     if (!minus.ok()) return minus.status();
+    x[u] = x0;
     out.gradient[expanded->source[u]] += expanded->scale[u] * 0.5 * (*plus - *minus);
     out.circuit_evaluations += 2;
   }
@@ -133,7 +136,8 @@ absl::StatusOr<BaselineResult> ContinueDescent(const sv::Simulator& simulator, c
       result.stop_reason = BaselineStop::kWallClock;
       break;
     }
-    auto g = ParameterShiftGradient(simulator, h, result.circuit, result.params);
+    auto g = ParameterShiftGradient(simulator, h, result.circuit, result.params,
+                                    options.should_stop);
     if (!g.ok()) return g.status();
     if (t == 0) result.start_cost = g->value;
     result.cost_evaluations += g->circuit_evaluations;

@@ -34,17 +34,20 @@ struct ShiftGradient {
 };
 
 // f(θ) = ⟨ψ(θ)|H|ψ(θ)⟩ and its parameter-shift gradient. INVALID_ARGUMENT ("circuit: ...")
-// for a parameterized gate without a two-term rule, plus the usual qubit / params checks.
+// for a parameterized gate without a two-term rule, plus the usual qubit / params checks;
+// CANCELLED when `should_stop` (polled before every circuit run) fired.
 absl::StatusOr<ShiftGradient> ParameterShiftGradient(const sv::Simulator& simulator,
                                                      const PauliSum& observable,
                                                      const Circuit& circuit,
-                                                     absl::Span<const double> params);
+                                                     absl::Span<const double> params,
+                                                     const StopCheck& should_stop = nullptr);
 
 struct ParameterShiftOptions {
   double learning_rate = 0.5;
   int iterations = 20;
   double max_seconds = 0.0;  // <= 0: unlimited
-  StopCheck should_stop = nullptr;  // polled before every iteration; fires → CANCELLED
+  // Polled before every iteration and circuit run; fires → CANCELLED.
+  StopCheck should_stop = nullptr;
 };
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateParameterShiftOptions(const ParameterShiftOptions& options);

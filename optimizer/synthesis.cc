@@ -56,6 +56,26 @@ double BestRotationAngle(const sv::StateVector& chi, const PauliString& p, doubl
   return std::atan2(m, 0.5 * (a - b));
 }
 
+struct Candidate {
+  size_t index = 0;
+  double gradient = 0.0;  // ∂F/∂θ at 0
+};
+
+// The pool string with the largest |∂F/∂θ| at 0, m = Im⟨w|P|χ⟩ with w = ρχ. Each string
+// is a pass over the state (tens of thousands with qubit excitations), so the stop check is
+// polled per string.
+absl::StatusOr<Candidate> BestCandidate(const sv::StateVector& w, const sv::StateVector& chi,
+                                        const std::vector<PauliString>& pool,
+                                        const StopCheck& should_stop) {
+  Candidate best;
+  for (size_t i = 0; i < pool.size(); ++i) {
+    if (StopRequested(should_stop)) return StoppedError();
+    const double m = PauliMatrixElement(w, pool[i], chi).imag();
+    if (std::abs(m) > std::abs(best.gradient)) best = {i, m};
+  }
+  return best;
+}
+
 absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& initial,
                         const SynthesisTarget& target, double fidelity_target,
                         const SynthesisOptions& options, SynthesizedLayer* layer) {
@@ -67,21 +87,13 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
   sv::StateVector chi = initial.Copy();
   while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
     if (StopRequested(options.minimizer.should_stop)) return StoppedError();
-    const sv::StateVector w = target.Apply(chi);
-    size_t best = 0;
-    double best_m = 0.0;
-    for (size_t i = 0; i < pool.size(); ++i) {
-      const double m = PauliMatrixElement(w, pool[i], chi).imag();
-      if (std::abs(m) > std::abs(best_m)) {
-        best = i;
-        best_m = m;
-      }
-    }
-    if (std::abs(best_m) <= options.min_candidate_gradient) break;
-    const double angle = BestRotationAngle(chi, pool[best], layer->fidelity, best_m, target);
+    auto best = BestCandidate(target.Apply(chi), chi, pool, options.minimizer.should_stop);
+    if (!best.ok()) return best.status();
+    if (std::abs(best->gradient) <= options.min_candidate_gradient) break;
+    const PauliString& p = pool[best->index];
+    const double angle = BestRotationAngle(chi, p, layer->fidelity, best->gradient, target);
     const int index = int(layer->params.size());
-    if (absl::Status s = layer->layer.AddPauliRotation(pool[best], Angle::Param(index));
-        !s.ok()) {
+    if (absl::Status s = layer->layer.AddPauliRotation(p, Angle::Param(index)); !s.ok()) {
       return s;
     }
     layer->params.push_back(angle);
@@ -147,10 +159,7 @@ absl::Status ValidateSynthesisOptions(const SynthesisOptions& options, int num_q
   if (options.kind == LayerKind::kTemplate && options.max_template_blocks < 1) {
     return absl::InvalidArgumentError("max_template_blocks: must be >= 1");
   }
-  if (options.minimizer.max_evaluations < 1) {
-    return absl::InvalidArgumentError("max_evaluations: must be >= 1");
-  }
-  return absl::OkStatus();
+  return ValidateLocalMinimizerOptions(options.minimizer, "minimizer");
 }
 
 absl::StatusOr<SynthesizedLayer> SynthesizeLayer(const sv::Simulator& simulator,

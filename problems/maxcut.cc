@@ -121,7 +121,8 @@ double CutValue(const Graph& graph, uint64_t assignment) {
   return cut;
 }
 
-absl::StatusOr<MaxCutSolution> ExactMaxCut(const Graph& graph) {
+absl::StatusOr<MaxCutSolution> ExactMaxCut(const Graph& graph,
+                                           const std::function<bool()>& should_stop) {
   const int n = graph.num_nodes;
   if (n > kMaxExactMaxCutNodes) {
     return absl::ResourceExhaustedError(absl::StrCat("exact max cut enumerates 2^(n-1) cuts; ", n,
@@ -138,7 +139,11 @@ absl::StatusOr<MaxCutSolution> ExactMaxCut(const Graph& graph) {
   MaxCutSolution best{0.0, 0};
   uint64_t assignment = 0;
   double cut = 0.0;
+  constexpr uint64_t kPollMask = (uint64_t{1} << 16) - 1;
   for (uint64_t step = 1; step < (uint64_t{1} << (n - 1)); ++step) {
+    if ((step & kPollMask) == 0 && should_stop && should_stop()) {
+      return absl::CancelledError("stopped on request");
+    }
     const int node = std::countr_zero(step);
     const bool side = (assignment >> node) & 1;
     for (const auto& [other, w] : adjacency[node]) {

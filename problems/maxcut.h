@@ -11,6 +11,7 @@
 #define QGRAD_PROBLEMS_MAXCUT_H_
 
 #include <cstdint>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -59,8 +60,10 @@ struct MaxCutSolution {
 };
 
 // Exact maximum cut by Gray-code enumeration, O(2^(n−1)·degree). RESOURCE_EXHAUSTED above
-// kMaxExactMaxCutNodes nodes.
-absl::StatusOr<MaxCutSolution> ExactMaxCut(const Graph& graph);
+// kMaxExactMaxCutNodes nodes; CANCELLED when `should_stop` (polled every 2^16 cuts, so at
+// least every few milliseconds) returns true.
+absl::StatusOr<MaxCutSolution> ExactMaxCut(const Graph& graph,
+                                           const std::function<bool()>& should_stop = nullptr);
 
 // Expected cut (W − ⟨H_c⟩)/2 of a state with energy ⟨H_c⟩.
 double ExpectedCut(const Graph& graph, double energy);

@@ -101,6 +101,15 @@ TEST(MaxCutTest, EdgeListErrorsNameTheLine) {
   EXPECT_THAT(MakeGraph({{0, 1, 1.0}, {1, 1, 1.0}}).status().message(), HasSubstr("edge 1: self loop"));
 }
 
+TEST(MaxCutTest, ExactMaxCutPollsItsStopCheck) {
+  int polls = 0;
+  const auto stop_at_third = [&] { return ++polls >= 3; };
+  // 2^22 cuts: the third poll comes after 3·2^16 of them.
+  EXPECT_EQ(ExactMaxCut(RingGraph(23), stop_at_third).status().code(),
+            absl::StatusCode::kCancelled);
+  EXPECT_EQ(polls, 3);
+}
+
 TEST(MaxCutTest, SizeLimits) {
   EXPECT_EQ(ExactMaxCut(RingGraph(kMaxExactMaxCutNodes + 1)).status().code(),
             absl::StatusCode::kResourceExhausted);

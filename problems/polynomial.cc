@@ -67,7 +67,7 @@ size_t Arrangements(const std::vector<PauliString>& sorted) {
 absl::StatusOr<PolynomialCost> PolynomialCost::Create(const PauliSum& a, int degree, int n) {
   if (degree < 2) return absl::InvalidArgumentError(absl::StrCat("degree=", degree, " must be >= 2"));
   if (n < 1) return absl::InvalidArgumentError(absl::StrCat("num_qubits=", n, " must be >= 1"));
-  if (degree * n > kMaxPauliQubits) {
+  if (int64_t{degree} * n > kMaxPauliQubits) {  // 64-bit: a 32-bit product can wrap
     return absl::InvalidArgumentError(absl::StrCat("degree=", degree, " x num_qubits=", n,
                                                    " exceeds ", kMaxPauliQubits, " qubits"));
   }

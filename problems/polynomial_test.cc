@@ -149,6 +149,9 @@ TEST(PolynomialTest, CreateRejectsBadInput) {
   EXPECT_THAT(PolynomialCost::Create(*PauliSum::Parse("1j X0 X2"), 2, 2).status().message(),
               HasSubstr("complex coefficient"));
   EXPECT_THAT(PolynomialCost::Create(a, 33, 2).status().message(), HasSubstr("exceeds 64"));
+  // 2^16 · 2^16 wraps to 0 in 32 bits.
+  EXPECT_THAT(PolynomialCost::Create(a, 1 << 16, 1 << 16).status().message(),
+              HasSubstr("exceeds 64"));
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 // Thread-safety: free functions only.
 #include "runner/ansatz.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <random>
 #include <string>
@@ -149,11 +151,31 @@ absl::Status NeedFourQubits(const std::string& name, int n) {
   return FieldError(kName, absl::StrCat(name, " is defined on 4 qubits, the problem has ", n));
 }
 
+int Layers(const v1::Ansatz& ansatz) { return ansatz.layers() == 0 ? 1 : ansatz.layers(); }
+
+// The gates a named ansatz appends, in 64-bit arithmetic (no layer count can wrap it);
+// 0 for the fixed 4-qubit ansätze and unknown names (Build reports those).
+int64_t AnsatzGates(const v1::Ansatz& ansatz, const BuiltProblem& problem) {
+  const std::string& name = ansatz.name();
+  const int64_t layers = Layers(ansatz);
+  const int64_t n = problem.num_qubits;
+  const int64_t cz_chain = std::max<int64_t>(n - 1, 0);
+  if (name == "qaoa" || name == "rotational_qaoa") {
+    int64_t cost_terms = 0;
+    if (const PauliSum* h = problem.cost.observable()) {
+      for (const PauliTerm& t : h->terms()) cost_terms += t.string.is_identity() ? 0 : 1;
+    }
+    return layers * (cost_terms + (name == "rotational_qaoa" ? 2 : 1) * n);
+  }
+  if (name == "hardware_efficient") return layers * (2 * n + cz_chain);
+  if (name == "random_layers") return n + layers * (n + cz_chain);
+  return 0;
+}
+
 absl::Status Build(const v1::Ansatz& ansatz, const BuiltProblem& problem, uint64_t seed,
                    Builder& b, std::vector<double>& start) {
   const std::string& name = ansatz.name();
-  const int layers = ansatz.layers() == 0 ? 1 : ansatz.layers();
-  if (layers < 0) return FieldError("initial_state.ansatz.layers", "must be >= 0");
+  const int layers = Layers(ansatz);
   if (name == "qaoa") return Qaoa(b, problem, layers, false);
   if (name == "rotational_qaoa") return Qaoa(b, problem, layers, true);
   if (name == "hardware_efficient") return HardwareEfficient(b, layers);
@@ -181,7 +203,15 @@ absl::Status AppendShifted(const Circuit& layer, int offset, Circuit& circuit) {
 }  // namespace
 
 absl::Status AppendAnsatz(const v1::Ansatz& ansatz, const BuiltProblem& problem, uint64_t seed,
-                          Circuit& circuit, std::vector<double>& params) {
+                          const JobLimits& limits, Circuit& circuit, std::vector<double>& params) {
+  const std::string path = "initial_state.ansatz.layers";
+  if (ansatz.layers() < 0) return FieldError(path, "must be >= 0");
+  const int64_t gates = int64_t(circuit.gates().size()) + AnsatzGates(ansatz, problem);
+  if (absl::Status s = CheckCount(path, gates, "start gates", limits.max_start_gates,
+                                  "max_start_gates");
+      !s.ok()) {
+    return s;
+  }
   Builder b(circuit.num_qubits());
   std::vector<double> start;
   if (absl::Status s = Build(ansatz, problem, seed, b, start); !s.ok()) return s;

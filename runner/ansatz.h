@@ -17,9 +17,10 @@ namespace qgrad::runner {
 
 // Appends the ansatz to `circuit` and its default start values to `params` (zeros, or the
 // random angles of random_layers drawn from `seed`). INVALID_ARGUMENT naming
-// "initial_state.ansatz.*".
+// "initial_state.ansatz.*"; RESOURCE_EXHAUSTED ("initial_state.ansatz.layers: ...") when the
+// circuit would exceed limits.max_start_gates, counted before anything is built.
 absl::Status AppendAnsatz(const v1::Ansatz& ansatz, const BuiltProblem& problem, uint64_t seed,
-                          Circuit& circuit, std::vector<double>& params);
+                          const JobLimits& limits, Circuit& circuit, std::vector<double>& params);
 
 }  // namespace qgrad::runner
 

@@ -3,6 +3,8 @@
 // Thread-safety: free functions only.
 #include "runner/baselines.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +15,7 @@
 #include "optimizer/hea_vqe.h"
 #include "optimizer/parameter_shift.h"
 #include "runner/checkpoint.h"
+#include "runner/limits.h"
 #include "runner/status_util.h"
 
 namespace qgrad::runner {
@@ -35,10 +38,36 @@ optimizer::Coupling ToCoupling(const google::protobuf::RepeatedPtrField<v1::Coup
   return c;
 }
 
+// Upper bounds of the knobs (job.proto).
+constexpr int kMaxAdaptIterations = 10'000;
+constexpr double kMaxLearningRate = 1e3;
+
+// The ansatz's gates, (layers + 1)·2n rotations and layers·edges entanglers, within the
+// start-gate budget (64-bit: no layer count wraps it).
+absl::Status CheckHeaSize(const v1::HeaVqeMethod& m, const optimizer::HeaOptions& o, int n,
+                          const JobLimits& limits) {
+  const std::string path = "method.hea_vqe";
+  if (absl::Status s = CheckRange(path + ".layers", o.layers, 0, INT32_MAX); !s.ok()) return s;
+  if (absl::Status s = CheckCouplingCount(path + ".coupling", m.coupling_size(), n); !s.ok()) {
+    return s;
+  }
+  const int64_t edges = m.coupling_size() > 0 ? m.coupling_size() : std::max(n - 1, 0);
+  const int64_t gates = (int64_t{o.layers} + 1) * 2 * n + int64_t{o.layers} * edges;
+  return CheckCount(path + ".layers", gates, "ansatz gates", limits.max_start_gates,
+                    "max_start_gates");
+}
+
 absl::StatusOr<optimizer::HeaOptions> HeaOptions(const v1::HeaVqeMethod& m, uint64_t seed,
-                                                 int n) {
+                                                 int n, const JobLimits& limits) {
   optimizer::HeaOptions o;
   if (m.layers() != 0) o.layers = m.layers();
+  if (absl::Status s = CheckHeaSize(m, o, n, limits); !s.ok()) return s;
+  if (absl::Status s = CheckRangeIfSet(m.has_max_evaluations(), "method.hea_vqe.max_evaluations",
+                                       m.max_evaluations(), 1,
+                                       optimizer::kMaxMinimizerEvaluations);
+      !s.ok()) {
+    return s;
+  }
   if (m.entangler() == "cx") {
     o.entangler = optimizer::HeaOptions::Entangler::kCx;
   } else if (!m.entangler().empty() && m.entangler() != "cz") {
@@ -59,8 +88,26 @@ absl::StatusOr<optimizer::HeaOptions> HeaOptions(const v1::HeaVqeMethod& m, uint
   return o;
 }
 
+absl::Status CheckAdaptBounds(const v1::AdaptVqeMethod& m, int n) {
+  const std::string path = "method.adapt_vqe.";
+  for (absl::Status s :
+       {CheckCouplingCount(path + "coupling", m.coupling_size(), n),
+        CheckRealRangeIfSet(m.has_gradient_threshold(), path + "gradient_threshold",
+                            m.gradient_threshold(), 0, kMaxCoefficient),
+        CheckRangeIfSet(m.has_max_iterations(), path + "max_iterations", m.max_iterations(), 0,
+                        kMaxAdaptIterations),
+        CheckRangeIfSet(m.has_max_two_qubit_gates(), path + "max_two_qubit_gates",
+                        m.max_two_qubit_gates(), 0, INT32_MAX),
+        CheckRangeIfSet(m.has_max_cnot_count(), path + "max_cnot_count", m.max_cnot_count(), 0,
+                        INT32_MAX)}) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<optimizer::AdaptOptions> AdaptOptions(const v1::AdaptVqeMethod& m,
                                                      const v1::Limits& limits, int n) {
+  if (absl::Status s = CheckAdaptBounds(m, n); !s.ok()) return s;
   optimizer::AdaptOptions o;
   if (!m.pool().empty()) {
     absl::StatusOr<optimizer::PoolKind> pool = optimizer::ParsePoolKind(m.pool());
@@ -82,6 +129,16 @@ absl::StatusOr<optimizer::AdaptOptions> AdaptOptions(const v1::AdaptVqeMethod& m
 
 absl::StatusOr<optimizer::ParameterShiftOptions> ShiftOptions(const v1::ParameterShiftMethod& m,
                                                               const v1::Limits& limits) {
+  const std::string path = "method.parameter_shift.";
+  if (m.has_learning_rate()) {
+    absl::Status s = CheckPositive(path + "learning_rate", m.learning_rate(), kMaxLearningRate);
+    if (!s.ok()) return s;
+  }
+  if (absl::Status s = CheckRangeIfSet(m.has_iterations(), path + "iterations", m.iterations(), 0,
+                                       kMaxIterations);
+      !s.ok()) {
+    return s;
+  }
   optimizer::ParameterShiftOptions o;
   if (m.has_learning_rate()) o.learning_rate = m.learning_rate();
   if (m.has_iterations()) o.iterations = m.iterations();
@@ -101,7 +158,7 @@ struct BaselinePlan {
 };
 
 absl::StatusOr<BaselinePlan> PlanBaseline(const v1::JobSpec& spec, const BuiltProblem& problem,
-                                          const StartCircuit& start) {
+                                          const StartCircuit& start, const JobLimits& limits) {
   const v1::Method& method = spec.method();
   const int n = problem.num_qubits;
   BaselinePlan plan;
@@ -110,7 +167,8 @@ absl::StatusOr<BaselinePlan> PlanBaseline(const v1::JobSpec& spec, const BuiltPr
     if (start.circuit.num_params() > 0) {
       return FieldError("initial_state", "hea_vqe builds its own ansatz; give a preparation only");
     }
-    absl::StatusOr<optimizer::HeaOptions> o = HeaOptions(method.hea_vqe(), spec.seed(), n);
+    absl::StatusOr<optimizer::HeaOptions> o =
+        HeaOptions(method.hea_vqe(), spec.seed(), n, limits);
     if (!o.ok()) return o.status();
     plan.hea = *std::move(o);
   } else if (method.has_adapt_vqe()) {
@@ -139,8 +197,8 @@ absl::StatusOr<BaselinePlan> PlanBaseline(const v1::JobSpec& spec, const BuiltPr
 
 absl::StatusOr<std::string> ValidateBaseline(const v1::JobSpec& spec,
                                              const BuiltProblem& problem,
-                                             const StartCircuit& start) {
-  absl::StatusOr<BaselinePlan> plan = PlanBaseline(spec, problem, start);
+                                             const StartCircuit& start, const JobLimits& limits) {
+  absl::StatusOr<BaselinePlan> plan = PlanBaseline(spec, problem, start, limits);
   if (!plan.ok()) return plan.status();
   return plan->name;
 }
@@ -150,7 +208,8 @@ bool BaselineResumable(const std::string& method) { return method != "hea_vqe"; 
 absl::StatusOr<RunSummary> RunBaseline(const sv::Simulator& simulator, const v1::JobSpec& spec,
                                        const BuiltProblem& problem, StartCircuit start,
                                        const RunOptions& options) {
-  absl::StatusOr<BaselinePlan> plan = PlanBaseline(spec, problem, start);
+  absl::StatusOr<BaselinePlan> plan =
+      PlanBaseline(spec, problem, start, ResolveLimits(spec.limits(), options.limits));
   if (!plan.ok()) return plan.status();
   const std::string& method = plan->name;
   optimizer::BaselineCallback on_event = nullptr;

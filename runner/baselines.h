@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "backends/statevector/statevector.h"
 #include "qgrad/v1/job.pb.h"
+#include "runner/limits.h"
 #include "runner/problem.h"
 #include "runner/result.h"
 #include "runner/runner.h"
@@ -21,9 +22,11 @@ namespace qgrad::runner {
 // The method name ("hea_vqe", "adapt_vqe", "parameter_shift") after checking the baseline's
 // options and start against the problem, without running it. REQUIRES: spec.method() holds
 // a baseline. INVALID_ARGUMENT naming "method.<baseline>..." or "initial_state".
+// RESOURCE_EXHAUSTED ("method.hea_vqe.layers: ...") when the hardware-efficient ansatz
+// exceeds limits.max_start_gates.
 absl::StatusOr<std::string> ValidateBaseline(const v1::JobSpec& spec,
                                              const BuiltProblem& problem,
-                                             const StartCircuit& start);
+                                             const StartCircuit& start, const JobLimits& limits);
 
 // Whether the method checkpoints after every iteration (ADAPT-VQE, parameter-shift descent).
 // Hardware-efficient VQE is one L-BFGS minimization whose internal state NLopt does not

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "runner/finite.h"
 #include "runner/result.h"
 
 namespace qgrad::runner {
@@ -99,6 +100,8 @@ absl::StatusOr<v1::Checkpoint> ParseCheckpoint(const std::string& bytes, uint64_
   if (checkpoint.seed() != seed) {
     return absl::InvalidArgumentError("checkpoint: written for another seed");
   }
+  // Runs write finite numbers only; a NaN parameter must not reach an optimizer.
+  if (absl::Status s = CheckAllFinite(checkpoint); !s.ok()) return Corrupt(s);
   return checkpoint;
 }
 

@@ -1,7 +1,8 @@
 // Checkpoints and stopping through RunJob: the circuit IR survives encoding exactly, a run
 // resumed from any of its checkpoints ends with the uninterrupted run's result (wall-clock
-// fields aside), corrupt checkpoints are refused, should_stop ends every method with
-// CANCELLED, and ValidateJob reports a valid spec's shape.
+// fields aside), corrupt checkpoints (NaN included) are refused, a should_stop that fires
+// after k polls ends every method with CANCELLED at poll k + 1, and ValidateJob reports a
+// valid spec's shape.
 //
 // Thread-safety: single-threaded tests.
 #include "runner/checkpoint.h"
@@ -90,6 +91,11 @@ TEST(CheckpointTest, CorruptCheckpointsAreRefused) {
       DecodeNestedCheckpoint(bad_gate.SerializeAsString(), 0);
   EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(decoded.status().message().find("gates[0]"), std::string::npos) << decoded.status();
+  v1::Checkpoint nan_param;
+  nan_param.set_version(kCheckpointVersion);
+  nan_param.mutable_nested()->add_params(std::nan(""));
+  decoded = DecodeNestedCheckpoint(nan_param.SerializeAsString(), 0);
+  EXPECT_EQ(decoded.status().message(), "checkpoint: nested.params[0]: must be finite, got nan");
 }
 
 v1::JobSpec Spec(const std::string& json) {
@@ -197,9 +203,13 @@ TEST(CheckpointTest, ACheckpointResumesOnlyItsOwnMethod) {
   EXPECT_EQ(resume_error(other_seed, adapt_checkpoint), "checkpoint: written for another seed");
 }
 
-TEST(CheckpointTest, ShouldStopCancelsEveryMethod) {
+TEST(CheckpointTest, ShouldStopCancelsEveryMethodWithinOnePoll) {
   const std::vector<std::string> methods = {
-      R"("nested": {})", R"("heaVqe": {"layers": 1})", R"("adaptVqe": {})",
+      R"("nested": {"stop": {"maxIterations": 3}})",
+      R"("nested": {"warmStart": {"optimizer": "cobyla"}, "stop": {"maxIterations": 1}})",
+      R"("nested": {"warmStart": {"optimizer": "lbfgs"}, "handBack": "every_iteration",
+          "stop": {"maxIterations": 2}})",
+      R"("heaVqe": {"layers": 1})", R"("adaptVqe": {"maxIterations": 3})",
       R"("parameterShift": {"iterations": 5})"};
   for (const std::string& method : methods) {
     SCOPED_TRACE(method);
@@ -208,12 +218,21 @@ TEST(CheckpointTest, ShouldStopCancelsEveryMethod) {
         "numQubits": 3}, "exactCost": -3.5}, "initialState": {"preparation": "plus",
         "ansatz": {"name": "hardware_efficient"}}, "method": {)") + method + "}}");
     if (method.find("heaVqe") != std::string::npos) spec.mutable_initial_state()->clear_ansatz();
-    int polls = 0;
-    RunOptions options;
-    options.should_stop = [&] { return ++polls > 2; };
-    absl::Status status = RunJob(spec, options).status();
-    EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
-    EXPECT_EQ(polls, 3);
+    int total = 0;
+    RunOptions count;
+    count.should_stop = [&] { return ++total < 0; };
+    ASSERT_TRUE(RunJob(spec, count).ok());
+    ASSERT_GT(total, 4);
+    // A stop after k polls (early, midway — inside the warm start for COBYLA — and at the
+    // last poll): CANCELLED at the very next poll, with no evaluation after it.
+    for (int k : {2, total / 2, total - 1}) {
+      int polls = 0;
+      RunOptions options;
+      options.should_stop = [&] { return ++polls > k; };
+      absl::Status status = RunJob(spec, options).status();
+      EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << k << ": " << status;
+      EXPECT_EQ(polls, k + 1) << k;
+    }
   }
 }
 

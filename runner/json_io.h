@@ -5,10 +5,11 @@
 #ifndef QGRAD_RUNNER_JSON_IO_H_
 #define QGRAD_RUNNER_JSON_IO_H_
 
+#include <cstddef>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "qgrad/v1/job.pb.h"
 
 namespace qgrad::runner {
@@ -16,7 +17,12 @@ namespace qgrad::runner {
 // INVALID_ARGUMENT "spec JSON: <parser message>" for malformed JSON or unknown fields.
 absl::StatusOr<v1::JobSpec> ParseJobSpecJson(absl::string_view json);
 absl::StatusOr<v1::JobResult> ParseJobResultJson(absl::string_view json);
-// NOT_FOUND "PATH: cannot open file".
+// Files larger than this are refused: a spec may name any path (e.g. /dev/zero as an
+// FCIDUMP file), and specs, results and FCIDUMP files are far smaller.
+inline constexpr size_t kMaxTextFileBytes = size_t{64} << 20;
+
+// NOT_FOUND "PATH: cannot open file"; RESOURCE_EXHAUSTED above kMaxTextFileBytes (the read
+// stops there).
 absl::StatusOr<std::string> ReadTextFile(const std::string& path);
 
 // Indented JSON, field names in lowerCamelCase as proto3 JSON prescribes.

@@ -3,26 +3,39 @@
 // Thread-safety: free functions only.
 #include "runner/problem.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "problems/fcidump.h"
 #include "problems/models.h"
 #include "problems/molecular.h"
 #include "problems/polynomial.h"
 #include "runner/exact.h"
 #include "runner/json_io.h"
+#include "runner/maxcut_graph.h"
 #include "runner/status_util.h"
 
 namespace qgrad::runner {
 namespace {
 
 constexpr char kProblem[] = "problem";
+
+// Term count and coefficient sizes of a cost operator (parsed, or built from a molecule or
+// model); the parse itself is linear in the text, whose size the caller bounds.
+absl::Status CheckSum(const PauliSum& sum, absl::string_view path, const JobLimits& limits) {
+  absl::Status s = CheckCount(path, int64_t(sum.size()), "terms", limits.max_pauli_terms,
+                              "max_pauli_terms");
+  for (size_t i = 0; s.ok() && i < sum.size(); ++i) {
+    s = CheckCoefficient(absl::StrCat(path, ": coefficient of ", sum.terms()[i].string.ToString()),
+                         std::abs(sum.terms()[i].coeff));
+  }
+  return s;
+}
 
 absl::StatusOr<PauliSum> ParseHermitian(const std::string& text, absl::string_view path) {
   if (text.empty()) return FieldError(path, "empty Pauli sum");
@@ -34,95 +47,44 @@ absl::StatusOr<PauliSum> ParseHermitian(const std::string& text, absl::string_vi
   return sum;
 }
 
-// MakeGraph names edge i as "edge i"; re-express that as the spec's field path.
-absl::Status EdgeError(const absl::Status& status, absl::string_view edges_path) {
-  absl::string_view message = status.message();
-  if (absl::ConsumePrefix(&message, "edge ")) {
-    const size_t colon = message.find(':');
-    int index = 0;
-    if (colon != absl::string_view::npos && absl::SimpleAtoi(message.substr(0, colon), &index)) {
-      return absl::Status(status.code(), absl::StrCat(edges_path, "[", index, "]",
-                                                       message.substr(colon)));
-    }
-  }
-  return WithPath(status, edges_path);
-}
-
-absl::StatusOr<Graph> GenerateGraph(const v1::GraphGenerator& g, absl::string_view path) {
-  const int n = g.num_nodes();
-  const std::string kind = g.kind();
-  if (kind == "petersen") return PetersenGraph();
-  if (kind == "paper") return PaperMaxCutGraph();
-  if (kind == "ring") {
-    if (n < 3) return FieldError(absl::StrCat(path, ".num_nodes"), "ring needs >= 3 nodes");
-    return RingGraph(n);
-  }
-  if (kind == "complete") {
-    if (n < 2) return FieldError(absl::StrCat(path, ".num_nodes"), "complete needs >= 2 nodes");
-    return CompleteGraph(n);
-  }
-  if (kind == "random_3_regular") {
-    absl::StatusOr<Graph> graph = Random3RegularGraph(n, g.seed());
-    if (!graph.ok()) return WithPath(graph.status(), absl::StrCat(path, ".num_nodes"));
-    return graph;
-  }
-  return FieldError(absl::StrCat(path, ".kind"),
-                    absl::StrCat("unknown generator '", kind,
-                                 "' (ring, complete, petersen, paper, random_3_regular)"));
-}
-
-absl::StatusOr<Graph> MaxCutGraph(const v1::MaxCutProblem& m) {
-  const std::string path = "problem.maxcut";
-  switch (m.graph_case()) {
-    case v1::MaxCutProblem::kEdgeList: {
-      absl::StatusOr<Graph> graph = ParseEdgeList(m.edge_list());
-      if (!graph.ok()) return WithPath(graph.status(), path + ".edge_list");
-      return graph;
-    }
-    case v1::MaxCutProblem::kEdges: {
-      std::vector<WeightedEdge> edges;
-      for (const v1::Edge& e : m.edges().edges()) {
-        edges.push_back({e.u(), e.v(), e.has_weight() ? e.weight() : 1.0});
-      }
-      if (edges.empty()) return FieldError(path + ".edges", "graph has no edges");
-      absl::StatusOr<Graph> graph = MakeGraph(std::move(edges));
-      if (!graph.ok()) return EdgeError(graph.status(), path + ".edges");
-      return graph;
-    }
-    case v1::MaxCutProblem::kGenerator:
-      return GenerateGraph(m.generator(), path + ".generator");
-    case v1::MaxCutProblem::GRAPH_NOT_SET:
-      break;
-  }
-  return FieldError(path, "one of edge_list, edges or generator is required");
-}
-
-absl::StatusOr<BuiltProblem> FromObservable(PauliSum h, absl::string_view path) {
+absl::StatusOr<BuiltProblem> FromObservable(PauliSum h, absl::string_view path,
+                                            const JobLimits& limits) {
+  if (absl::Status s = CheckSum(h, path, limits); !s.ok()) return s;
   absl::StatusOr<optimizer::Cost> cost = optimizer::Cost::Observable(std::move(h));
   if (!cost.ok()) return WithPath(cost.status(), path);
   const int n = std::max(1, cost->observable()->NumQubits());
   return BuiltProblem{*std::move(cost), n};
 }
 
-absl::StatusOr<BuiltProblem> BuildMaxCut(const v1::MaxCutProblem& m, bool exact) {
-  absl::StatusOr<Graph> graph = MaxCutGraph(m);
+absl::StatusOr<BuiltProblem> BuildMaxCut(const v1::MaxCutProblem& m, const JobLimits& limits) {
+  if (absl::Status s = CheckMaxCutShots(m, limits); !s.ok()) return s;
+  absl::StatusOr<Graph> graph = MaxCutGraph(m, limits);
   if (!graph.ok()) return graph.status();
   absl::StatusOr<PauliSum> h = MaxCutHamiltonian(*graph);
   if (!h.ok()) return WithPath(h.status(), "problem.maxcut");
-  absl::StatusOr<BuiltProblem> built = FromObservable(*std::move(h), "problem.maxcut");
+  absl::StatusOr<BuiltProblem> built = FromObservable(*std::move(h), "problem.maxcut", limits);
   if (!built.ok()) return built;
   built->num_qubits = graph->num_nodes;
-  if (absl::StatusOr<MaxCutSolution> best = exact ? ExactMaxCut(*graph)
-                                                  : absl::UnavailableError("not asked");
-      best.ok()) {
-    built->exact_cost = graph->TotalWeight() - 2.0 * best->value;
-  }
   built->graph = *std::move(graph);
   return built;
 }
 
+// The frozen orbitals in range and the active register within the limit, before the
+// Jordan–Wigner Hamiltonian (O(orbitals⁴) terms) is built.
+absl::Status CheckActiveSpace(const v1::MoleculeProblem& m, const MolecularIntegrals& integrals,
+                              const JobLimits& limits) {
+  const std::string path = "problem.molecule";
+  for (const auto& [name, value] : {std::pair{"frozen_core", m.frozen_core()},
+                                    std::pair{"frozen_virtual", m.frozen_virtual()}}) {
+    absl::Status s = CheckRange(absl::StrCat(path, ".", name), value, 0, integrals.num_orbitals);
+    if (!s.ok()) return s;
+  }
+  const int64_t active = int64_t{integrals.num_orbitals} - m.frozen_core() - m.frozen_virtual();
+  return CheckQubits(path, 2 * active, limits.qubits);
+}
+
 absl::StatusOr<BuiltProblem> BuildMolecule(const v1::MoleculeProblem& m,
-                                           const std::string& base_dir) {
+                                           const std::string& base_dir, const JobLimits& limits) {
   const std::string path = "problem.molecule";
   absl::StatusOr<MolecularIntegrals> integrals;
   if (m.source_case() == v1::MoleculeProblem::kFcidumpText) {
@@ -140,10 +102,11 @@ absl::StatusOr<BuiltProblem> BuildMolecule(const v1::MoleculeProblem& m,
   } else {
     return FieldError(path, "one of fcidump_path or fcidump_text is required");
   }
+  if (absl::Status s = CheckActiveSpace(m, *integrals, limits); !s.ok()) return s;
   absl::StatusOr<MolecularHamiltonian> mol = BuildMolecularHamiltonian(
       *integrals, ActiveSpace{m.frozen_core(), m.frozen_virtual()});
   if (!mol.ok()) return WithPath(mol.status(), path);
-  absl::StatusOr<BuiltProblem> built = FromObservable(mol->hamiltonian, path);
+  absl::StatusOr<BuiltProblem> built = FromObservable(mol->hamiltonian, path, limits);
   if (!built.ok()) return built;
   built->num_qubits = mol->num_qubits;
   built->hartree_fock_state = mol->hartree_fock_state;
@@ -173,43 +136,72 @@ absl::StatusOr<PauliSum> ModelObservable(const v1::ModelProblem& m) {
                                          "' (tfim, heisenberg, local_z, global_z, ring_energy)"));
 }
 
-absl::StatusOr<BuiltProblem> BuildModel(const v1::ModelProblem& m) {
+absl::Status CheckModelSizes(const v1::ModelProblem& m, const JobLimits& limits) {
+  const std::string path = "problem.model";
+  if (absl::Status s = CheckQubits(path + ".num_qubits", m.num_qubits(), limits.qubits);
+      !s.ok()) {
+    return s;
+  }
+  for (const auto& [name, value] : {std::pair{"j", m.j()}, std::pair{"h", m.h()},
+                                    std::pair{"jx", m.jx()}, std::pair{"jy", m.jy()},
+                                    std::pair{"jz", m.jz()}, std::pair{"field", m.field()}}) {
+    if (absl::Status s = CheckCoefficient(absl::StrCat(path, ".", name), value); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BuiltProblem> BuildModel(const v1::ModelProblem& m, const JobLimits& limits) {
+  if (absl::Status s = CheckModelSizes(m, limits); !s.ok()) return s;
   absl::StatusOr<PauliSum> h = ModelObservable(m);
   if (!h.ok()) return WithPath(h.status(), "problem.model");
-  absl::StatusOr<BuiltProblem> built = FromObservable(*std::move(h), "problem.model");
+  absl::StatusOr<BuiltProblem> built = FromObservable(*std::move(h), "problem.model", limits);
   if (built.ok()) built->num_qubits = m.num_qubits();
   return built;
 }
 
-absl::StatusOr<BuiltProblem> BuildPolynomial(const v1::PolynomialProblem& p) {
+absl::StatusOr<BuiltProblem> BuildPolynomial(const v1::PolynomialProblem& p,
+                                             const JobLimits& limits) {
   const std::string path = "problem.polynomial";
   absl::StatusOr<PauliSum> a = ParseHermitian(p.a(), path + ".a");
   if (!a.ok()) return a.status();
-  if (p.degree() < 2) return FieldError(path + ".degree", "must be >= 2");
+  if (absl::Status s = CheckSum(*a, path + ".a", limits); !s.ok()) return s;
+  // A acts on degree × num_qubits <= 64 qubits (one Pauli string).
+  if (absl::Status s = CheckRange(path + ".degree", p.degree(), 2, kMaxPauliQubits); !s.ok()) {
+    return s;
+  }
   int n = p.num_qubits();
+  if (absl::Status s = CheckRange(path + ".num_qubits", n, 0, kMaxPauliQubits); !s.ok()) return s;
   if (n == 0) n = std::max(1, (a->NumQubits() + p.degree() - 1) / p.degree());
+  if (absl::Status s = CheckQubits(path + ".num_qubits", n, limits.qubits); !s.ok()) return s;
   absl::StatusOr<PolynomialCost> poly = PolynomialCost::Create(*a, p.degree(), n);
   if (!poly.ok()) return WithPath(poly.status(), path);
   return BuiltProblem{optimizer::Cost::Polynomial(*std::move(poly)), n};
 }
 
+absl::StatusOr<BuiltProblem> BuildPauliSum(const v1::PauliSumProblem& p,
+                                           const JobLimits& limits) {
+  const std::string path = "problem.pauli_sum.text";
+  absl::StatusOr<PauliSum> h = ParseHermitian(p.text(), path);
+  if (!h.ok()) return h.status();
+  if (absl::Status s = CheckQubits(path, h->NumQubits(), limits.qubits); !s.ok()) return s;
+  return FromObservable(*std::move(h), path, limits);
+}
+
 absl::StatusOr<BuiltProblem> BuildKind(const v1::Problem& problem, const std::string& base_dir,
-                                       bool exact) {
+                                       const JobLimits& limits) {
   switch (problem.kind_case()) {
-    case v1::Problem::kPauliSum: {
-      absl::StatusOr<PauliSum> h = ParseHermitian(problem.pauli_sum().text(),
-                                                  "problem.pauli_sum.text");
-      if (!h.ok()) return h.status();
-      return FromObservable(*std::move(h), "problem.pauli_sum.text");
-    }
+    case v1::Problem::kPauliSum:
+      return BuildPauliSum(problem.pauli_sum(), limits);
     case v1::Problem::kMaxcut:
-      return BuildMaxCut(problem.maxcut(), exact);
+      return BuildMaxCut(problem.maxcut(), limits);
     case v1::Problem::kMolecule:
-      return BuildMolecule(problem.molecule(), base_dir);
+      return BuildMolecule(problem.molecule(), base_dir, limits);
     case v1::Problem::kModel:
-      return BuildModel(problem.model());
+      return BuildModel(problem.model(), limits);
     case v1::Problem::kPolynomial:
-      return BuildPolynomial(problem.polynomial());
+      return BuildPolynomial(problem.polynomial(), limits);
     case v1::Problem::KIND_NOT_SET:
       break;
   }
@@ -219,10 +211,14 @@ absl::StatusOr<BuiltProblem> BuildKind(const v1::Problem& problem, const std::st
 
 // A register size given in the spec must fit the problem: a Pauli sum may act on fewer
 // qubits, every other problem defines its register exactly.
-absl::Status ApplyRegisterSize(const v1::Problem& problem, BuiltProblem& built) {
+absl::Status ApplyRegisterSize(const v1::Problem& problem, const JobLimits& limits,
+                               BuiltProblem& built) {
   const int wanted = problem.num_qubits();
   if (wanted == 0) return absl::OkStatus();
   if (wanted < 0) return FieldError("problem.num_qubits", "must be >= 0");
+  if (absl::Status s = CheckQubits("problem.num_qubits", wanted, limits.qubits); !s.ok()) {
+    return s;
+  }
   const bool may_grow = problem.has_pauli_sum() && wanted >= built.num_qubits;
   if (wanted != built.num_qubits && !may_grow) {
     return FieldError("problem.num_qubits",
@@ -237,22 +233,43 @@ absl::Status ApplyRegisterSize(const v1::Problem& problem, BuiltProblem& built) 
 
 absl::StatusOr<BuiltProblem> BuildProblem(const v1::Problem& problem,
                                           const std::string& base_dir,
-                                          bool with_exact_reference,
-                                          const optimizer::StopCheck& should_stop) {
-  absl::StatusOr<BuiltProblem> built = BuildKind(problem, base_dir, with_exact_reference);
+                                          const BuildOptions& options) {
+  absl::StatusOr<BuiltProblem> built = BuildKind(problem, base_dir, options.limits);
   if (!built.ok()) return built;
-  if (absl::Status s = ApplyRegisterSize(problem, *built); !s.ok()) return s;
-  if (problem.has_exact_cost()) {
-    built->exact_cost = problem.exact_cost();
-  } else if (!with_exact_reference) {
-    built->exact_cost.reset();
-  } else if (!built->exact_cost) {
-    absl::StatusOr<std::optional<double>> exact =
-        ExactMinimum(built->cost, built->num_qubits, built->hartree_fock_state, should_stop);
-    if (!exact.ok()) return exact.status();
-    built->exact_cost = *exact;
+  if (absl::Status s = ApplyRegisterSize(problem, options.limits, *built); !s.ok()) return s;
+  if (absl::Status s = CheckQubits("problem", built->num_qubits, options.limits.qubits);
+      !s.ok()) {
+    return s;
+  }
+  if (problem.has_exact_cost()) built->exact_cost = problem.exact_cost();
+  if (options.with_exact_reference) {
+    if (absl::Status s = AddExactReference(problem, options.should_stop, *built); !s.ok()) {
+      return s;
+    }
   }
   return built;
+}
+
+absl::Status AddExactReference(const v1::Problem& problem, const optimizer::StopCheck& should_stop,
+                               BuiltProblem& built) {
+  if (built.graph) {
+    absl::StatusOr<MaxCutSolution> best = ExactMaxCut(*built.graph, should_stop);
+    if (absl::IsCancelled(best.status())) return best.status();
+    if (best.ok()) {
+      built.max_cut = best->value;
+      built.exact_cost = built.graph->TotalWeight() - 2.0 * best->value;
+    }
+  }
+  if (problem.has_exact_cost()) {
+    built.exact_cost = problem.exact_cost();
+    return absl::OkStatus();
+  }
+  if (built.exact_cost) return absl::OkStatus();
+  absl::StatusOr<std::optional<double>> exact =
+      ExactMinimum(built.cost, built.num_qubits, built.hartree_fock_state, should_stop);
+  if (!exact.ok()) return exact.status();
+  built.exact_cost = *exact;
+  return absl::OkStatus();
 }
 
 }  // namespace qgrad::runner

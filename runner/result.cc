@@ -22,14 +22,15 @@ std::string Assignment(uint64_t bits, int n) {
   return s;
 }
 
-absl::Status FillMaxCut(const sv::Simulator& simulator, const Graph& graph,
+absl::Status FillMaxCut(const sv::Simulator& simulator, const BuiltProblem& problem,
                         const v1::JobSpec& spec, const RunSummary& run,
                         v1::MaxCutReport& report) {
+  const Graph& graph = *problem.graph;
   const v1::MaxCutProblem& m = spec.problem().maxcut();
   report.set_expected_cut(ExpectedCut(graph, run.final_cost));
-  if (absl::StatusOr<MaxCutSolution> best = ExactMaxCut(graph); best.ok()) {
-    report.set_max_cut(best->value);
-    report.set_approximation_ratio(ApproximationRatio(report.expected_cut(), best->value));
+  if (problem.max_cut) {
+    report.set_max_cut(*problem.max_cut);
+    report.set_approximation_ratio(ApproximationRatio(report.expected_cut(), *problem.max_cut));
   }
   const int64_t shots = m.has_shots() ? m.shots() : kDefaultMaxCutShots;
   if (shots <= 0) return absl::OkStatus();
@@ -131,7 +132,7 @@ absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
     result.set_error(run.final_cost - *problem.exact_cost);
   }
   if (problem.graph) {
-    absl::Status s = FillMaxCut(simulator, *problem.graph, spec, run, *result.mutable_maxcut());
+    absl::Status s = FillMaxCut(simulator, problem, spec, run, *result.mutable_maxcut());
     if (!s.ok()) return absl::InternalError(absl::StrCat("max-cut report: ", s.message()));
   }
   FillCircuit(run, result);

@@ -11,6 +11,8 @@
 #include "optimizer/nested.h"
 #include "runner/baselines.h"
 #include "runner/checkpoint.h"
+#include "runner/finite.h"
+#include "runner/limits.h"
 #include "runner/nested_options.h"
 #include "runner/problem.h"
 #include "runner/result.h"
@@ -20,17 +22,13 @@
 namespace qgrad::runner {
 namespace {
 
-absl::Status CheckLimits(const v1::Limits& limits, int num_qubits) {
-  if (limits.max_qubits() < 0) return FieldError("limits.max_qubits", "must be >= 0");
-  if (!(limits.max_wall_seconds() >= 0)) {
-    return FieldError("limits.max_wall_seconds", "must be >= 0");
+absl::Status CheckLimitsFields(const v1::Limits& limits) {
+  if (absl::Status s = CheckRange("limits.max_qubits", limits.max_qubits(), 0, kMaxPauliQubits);
+      !s.ok()) {
+    return s;
   }
-  const int max_qubits = limits.max_qubits() > 0 ? limits.max_qubits() : kDefaultMaxQubits;
-  if (num_qubits > max_qubits) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "problem: ", num_qubits, " qubits exceed limits.max_qubits = ", max_qubits));
-  }
-  return absl::OkStatus();
+  return CheckRealRange("limits.max_wall_seconds", limits.max_wall_seconds(), 0,
+                        kMaxWallSeconds);
 }
 
 bool IsNested(const v1::JobSpec& spec) {
@@ -44,12 +42,50 @@ int64_t MaxCutShots(const v1::Problem& problem) {
   return problem.maxcut().has_shots() ? problem.maxcut().shots() : 1024;
 }
 
+// A validated spec: what ValidateJob reports and RunJob runs.
+struct PreparedJob {
+  BuiltProblem problem;
+  StartCircuit start;
+  JobShape shape;
+  optimizer::NestedOptions nested;  // nested method only
+};
+
+// Every check of ValidateJob, cheapest first, so that nothing is built before the sizes it
+// depends on are known to be within the limits.
+absl::StatusOr<PreparedJob> Prepare(const v1::JobSpec& spec, const std::string& base_dir,
+                                    const SpecLimits& caller_limits) {
+  if (absl::Status s = CheckAllFinite(spec); !s.ok()) return s;
+  if (absl::Status s = CheckLimitsFields(spec.limits()); !s.ok()) return s;
+  const JobLimits limits = ResolveLimits(spec.limits(), caller_limits);
+  absl::StatusOr<BuiltProblem> problem = BuildProblem(
+      spec.problem(), base_dir, {.with_exact_reference = false, .limits = limits});
+  if (!problem.ok()) return problem.status();
+  absl::StatusOr<StartCircuit> start =
+      BuildStart(spec.initial_state(), *problem, spec.seed(), limits);
+  if (!start.ok()) return start.status();
+  PreparedJob job{*std::move(problem), *std::move(start), {}, {}};
+  job.shape.num_qubits = job.problem.num_qubits;
+  job.shape.shots = MaxCutShots(spec.problem());
+  if (IsNested(spec)) {
+    absl::StatusOr<optimizer::NestedOptions> nested =
+        ToNestedOptions(spec.method().nested(), spec.limits(), job.problem.num_qubits);
+    if (!nested.ok()) return nested.status();
+    job.nested = *std::move(nested);
+    job.shape.method = "nested";
+    job.shape.resumable = true;
+  } else {
+    absl::StatusOr<std::string> name = ValidateBaseline(spec, job.problem, job.start, limits);
+    if (!name.ok()) return name.status();
+    job.shape.method = *std::move(name);
+    job.shape.resumable = BaselineResumable(job.shape.method);
+  }
+  return job;
+}
+
 absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1::JobSpec& spec,
                                         const BuiltProblem& problem, StartCircuit start,
+                                        const optimizer::NestedOptions& nested,
                                         const RunOptions& options) {
-  absl::StatusOr<optimizer::NestedOptions> nested =
-      ToNestedOptions(spec.method().nested(), spec.limits(), problem.num_qubits);
-  if (!nested.ok()) return nested.status();
   optimizer::NestedCallbacks callbacks;
   if (options.on_iteration) {
     callbacks.on_iteration = [&](const optimizer::IterationEvent& e) {
@@ -65,12 +101,12 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
   absl::StatusOr<optimizer::NestedResult> run;
   if (options.resume_checkpoint.empty()) {
     run = optimizer::RunNested(simulator, problem.cost, std::move(start.circuit),
-                               std::move(start.params), *nested, callbacks);
+                               std::move(start.params), nested, callbacks);
   } else {
     absl::StatusOr<optimizer::NestedResult> saved =
         DecodeNestedCheckpoint(options.resume_checkpoint, spec.seed());
     if (!saved.ok()) return saved.status();
-    run = optimizer::ResumeNested(simulator, problem.cost, *std::move(saved), *nested, callbacks);
+    run = optimizer::ResumeNested(simulator, problem.cost, *std::move(saved), nested, callbacks);
   }
   if (!run.ok()) return WithPath(run.status(), "method.nested");
   return SummarizeNested(*run);
@@ -80,20 +116,20 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
 
 absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& options) {
   const auto begin = std::chrono::steady_clock::now();
-  absl::StatusOr<BuiltProblem> problem =
-      BuildProblem(spec.problem(), options.base_dir, /*with_exact_reference=*/true,
-                   options.should_stop);
-  if (!problem.ok()) return problem.status();
-  if (absl::Status s = CheckLimits(spec.limits(), problem->num_qubits); !s.ok()) return s;
-  absl::StatusOr<StartCircuit> start = BuildStart(spec.initial_state(), *problem, spec.seed());
-  if (!start.ok()) return start.status();
+  absl::StatusOr<PreparedJob> job = Prepare(spec, options.base_dir, options.limits);
+  if (!job.ok()) return job.status();
+  BuiltProblem& problem = job->problem;
+  if (absl::Status s = AddExactReference(spec.problem(), options.should_stop, problem);
+      !s.ok()) {
+    return s;
+  }
   const sv::Simulator simulator;
   absl::StatusOr<RunSummary> run =
       IsNested(spec)
-          ? RunNestedJob(simulator, spec, *problem, *std::move(start), options)
-          : RunBaseline(simulator, spec, *problem, *std::move(start), options);
+          ? RunNestedJob(simulator, spec, problem, std::move(job->start), job->nested, options)
+          : RunBaseline(simulator, spec, problem, std::move(job->start), options);
   if (!run.ok()) return run.status();
-  absl::StatusOr<v1::JobResult> result = MakeResult(simulator, *problem, spec, *run);
+  absl::StatusOr<v1::JobResult> result = MakeResult(simulator, problem, spec, *run);
   if (result.ok()) {
     result->set_wall_seconds(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count());
@@ -101,29 +137,11 @@ absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& 
   return result;
 }
 
-absl::StatusOr<JobShape> ValidateJob(const v1::JobSpec& spec, const std::string& base_dir) {
-  absl::StatusOr<BuiltProblem> problem =
-      BuildProblem(spec.problem(), base_dir, /*with_exact_reference=*/false);
-  if (!problem.ok()) return problem.status();
-  if (absl::Status s = CheckLimits(spec.limits(), problem->num_qubits); !s.ok()) return s;
-  absl::StatusOr<StartCircuit> start = BuildStart(spec.initial_state(), *problem, spec.seed());
-  if (!start.ok()) return start.status();
-  JobShape shape;
-  shape.num_qubits = problem->num_qubits;
-  shape.shots = MaxCutShots(spec.problem());
-  if (IsNested(spec)) {
-    absl::StatusOr<optimizer::NestedOptions> nested =
-        ToNestedOptions(spec.method().nested(), spec.limits(), problem->num_qubits);
-    if (!nested.ok()) return nested.status();
-    shape.method = "nested";
-    shape.resumable = true;
-  } else {
-    absl::StatusOr<std::string> name = ValidateBaseline(spec, *problem, *start);
-    if (!name.ok()) return name.status();
-    shape.method = *std::move(name);
-    shape.resumable = BaselineResumable(shape.method);
-  }
-  return shape;
+absl::StatusOr<JobShape> ValidateJob(const v1::JobSpec& spec, const std::string& base_dir,
+                                     const SpecLimits& limits) {
+  absl::StatusOr<PreparedJob> job = Prepare(spec, base_dir, limits);
+  if (!job.ok()) return job.status();
+  return std::move(job->shape);
 }
 
 }  // namespace qgrad::runner

@@ -13,11 +13,9 @@
 
 #include "absl/status/statusor.h"
 #include "qgrad/v1/job.pb.h"
+#include "runner/limits.h"
 
 namespace qgrad::runner {
-
-// Registers above this many qubits are refused unless limits.max_qubits says otherwise.
-inline constexpr int kDefaultMaxQubits = 20;
 
 struct RunOptions {
   // Relative paths in the spec (FCIDUMP files) are resolved against this directory.
@@ -33,14 +31,17 @@ struct RunOptions {
   // uninterrupted run's except for wall-clock fields, and on_iteration reports only the
   // iterations after the checkpoint.
   std::string resume_checkpoint;
-  // Polled inside the optimizers (every cost or fidelity evaluation, synthesis round and
-  // iteration): when it returns true the run ends with CANCELLED within one such step.
+  // Polled inside the optimizers and the exact reference (every cost or fidelity
+  // evaluation, pool candidate, synthesis round, iteration, Lanczos product, 2^16 exact
+  // cuts): when it returns true the run ends with CANCELLED within one such step.
   std::function<bool()> should_stop = nullptr;
+  // What the caller allows the spec (ValidateJob's limits; the same for a resumed job).
+  SpecLimits limits;
 };
 
-// Errors: INVALID_ARGUMENT naming the spec field for a bad spec (or a corrupt
-// resume_checkpoint); RESOURCE_EXHAUSTED for a register above limits.max_qubits;
-// CANCELLED when should_stop fired.
+// Validates the spec as ValidateJob does, then computes the exact reference and runs the
+// method. Errors: ValidateJob's; INVALID_ARGUMENT for a corrupt resume_checkpoint, or when
+// the cost becomes non-finite during the run; CANCELLED when should_stop fired.
 absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& options = {});
 
 // What a valid spec will run.
@@ -51,10 +52,18 @@ struct JobShape {
   int64_t shots = 0;       // shots the run draws (Max-Cut sampling)
 };
 
-// Checks everything RunJob checks before it starts optimizing (problem, start circuit,
-// method options, limits) without running anything expensive (no exact reference, no
-// simulation), with the same errors.
-absl::StatusOr<JobShape> ValidateJob(const v1::JobSpec& spec, const std::string& base_dir = "");
+// Checks everything RunJob checks before it starts optimizing, without running anything
+// expensive (no exact reference, no simulation), with the same errors: every double finite
+// (CheckAllFinite), every field within its documented bounds (job.proto), and every size that
+// decides an allocation or a loop length (registers, graphs, Pauli sums, FCIDUMP active
+// spaces, ansatz layers, OpenQASM expansion, params, shots, iteration budgets) compared in
+// 64-bit arithmetic with `limits` before anything of that size is built. Time and memory
+// are linear in the spec's size (FCIDUMP tables aside: at most 48^4 doubles).
+// INVALID_ARGUMENT naming the field ("initial_state.params[0]: must be finite, got nan");
+// RESOURCE_EXHAUSTED naming the field, the size and the limit ("problem.model.num_qubits:
+// 30 qubits exceed max_qubits = 20"); NOT_FOUND for a missing FCIDUMP file.
+absl::StatusOr<JobShape> ValidateJob(const v1::JobSpec& spec, const std::string& base_dir = "",
+                                     const SpecLimits& limits = {});
 
 }  // namespace qgrad::runner
 

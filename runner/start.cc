@@ -3,8 +3,10 @@
 // Thread-safety: free functions only.
 #include "runner/start.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -14,9 +16,6 @@
 
 namespace qgrad::runner {
 namespace {
-
-// Exact amplitude preparation builds one dense unitary; keep it small.
-constexpr int kMaxAmplitudeQubits = 10;
 
 // A Householder reflection H = I − 2uuᵀ, u ∝ e0 − a, maps |0⟩ to the real unit vector a.
 std::vector<std::complex<double>> ReflectionOnto(const std::vector<double>& a) {
@@ -83,9 +82,22 @@ absl::Status Prepare(const v1::InitialState& spec, const BuiltProblem& problem,
                     absl::StrCat("unknown preparation '", prep, "' (zero, plus, hartree_fock)"));
 }
 
-absl::StatusOr<StartCircuit> FromQasm(const v1::InitialState& spec, int num_qubits) {
+// The parser counts operations while it expands definitions, so a nested-definition bomb
+// stops at the budget. Its max_qubits also bounds `input` parameters, hence the larger of
+// the register limit and the gate budget (declared qubits only cost their names; the count
+// must match the problem's anyway).
+qasm::ParseOptions QasmBudget(const JobLimits& limits) {
+  qasm::ParseOptions options;
+  options.max_operations = size_t(limits.max_start_gates);
+  options.max_qubits = int(std::clamp<int64_t>(
+      std::max<int64_t>(limits.qubits.value, limits.max_start_gates), 1, INT32_MAX));
+  return options;
+}
+
+absl::StatusOr<StartCircuit> FromQasm(const v1::InitialState& spec, int num_qubits,
+                                      const JobLimits& limits) {
   const std::string path = "initial_state.qasm";
-  absl::StatusOr<qasm::ParsedProgram> program = qasm::Parse(spec.qasm());
+  absl::StatusOr<qasm::ParsedProgram> program = qasm::Parse(spec.qasm(), QasmBudget(limits));
   if (!program.ok()) return WithPath(program.status(), path);
   if (program->circuit.num_qubits() != num_qubits) {
     return FieldError(path, absl::StrCat("the program has ", program->circuit.num_qubits(),
@@ -95,6 +107,22 @@ absl::StatusOr<StartCircuit> FromQasm(const v1::InitialState& spec, int num_qubi
     return FieldError(path, "a start circuit may not measure or reset");
   }
   return StartCircuit{std::move(program->circuit), {}};
+}
+
+// Count and magnitudes of the given params, before any circuit is built.
+absl::Status CheckGivenParams(const v1::InitialState& spec, const JobLimits& limits) {
+  const std::string path = "initial_state.params";
+  if (absl::Status s = CheckCount(path, spec.params_size(), "values", limits.max_start_gates,
+                                  "max_start_gates");
+      !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < spec.params_size(); ++i) {
+    absl::Status s = CheckRealRange(absl::StrCat(path, "[", i, "]"), spec.params(i),
+                                    -kMaxStartParam, kMaxStartParam);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ApplyGivenParams(const v1::InitialState& spec, StartCircuit& start) {
@@ -114,16 +142,18 @@ absl::Status ApplyGivenParams(const v1::InitialState& spec, StartCircuit& start)
 }  // namespace
 
 absl::StatusOr<StartCircuit> BuildStart(const v1::InitialState& spec, const BuiltProblem& problem,
-                                        uint64_t seed) {
+                                        uint64_t seed, const JobLimits& limits) {
+  if (absl::Status s = CheckGivenParams(spec, limits); !s.ok()) return s;
   StartCircuit start{Circuit(problem.num_qubits), {}};
   if (!spec.qasm().empty()) {
-    absl::StatusOr<StartCircuit> parsed = FromQasm(spec, problem.num_qubits);
+    absl::StatusOr<StartCircuit> parsed = FromQasm(spec, problem.num_qubits, limits);
     if (!parsed.ok()) return parsed.status();
     start = *std::move(parsed);
   } else {
     if (absl::Status s = Prepare(spec, problem, start.circuit); !s.ok()) return s;
     if (spec.has_ansatz()) {
-      absl::Status s = AppendAnsatz(spec.ansatz(), problem, seed, start.circuit, start.params);
+      absl::Status s =
+          AppendAnsatz(spec.ansatz(), problem, seed, limits, start.circuit, start.params);
       if (!s.ok()) return s;
     }
   }

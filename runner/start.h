@@ -24,9 +24,15 @@ struct StartCircuit {
   std::vector<double> params;
 };
 
-// INVALID_ARGUMENT naming the field ("initial_state.ansatz.name: ...").
+// Exact amplitude preparation builds (and Circuit::Append checks, in O(8^n)) one dense
+// unitary; at 8 qubits that check takes milliseconds, at 10 seconds.
+inline constexpr int kMaxAmplitudeQubits = 8;
+
+// INVALID_ARGUMENT naming the field ("initial_state.ansatz.name: ...");
+// RESOURCE_EXHAUSTED naming the field and limit when the circuit (counted before it is
+// built: ansatz layers, OpenQASM expansion) or the params exceed limits.max_start_gates.
 absl::StatusOr<StartCircuit> BuildStart(const v1::InitialState& spec, const BuiltProblem& problem,
-                                        uint64_t seed);
+                                        uint64_t seed, const JobLimits& limits = {});
 
 }  // namespace qgrad::runner
 

@@ -2,8 +2,10 @@
 # Installs dependencies, builds, and runs every test:
 #   1. Release build (GCC) and all tests, then README command one (scripts/demo.sh) in a
 #      temporary directory;
-#   2. ASan + UBSan build (clang) and all tests again, plus a bounded coverage-guided
-#      fuzz run of the OpenQASM 3 parser (QGRAD_FUZZ_SECONDS, default 60).
+#   2. ASan + UBSan build (clang) and all tests again, plus bounded coverage-guided fuzz
+#      runs of the OpenQASM 3 parser and of job-spec validation (QGRAD_FUZZ_SECONDS each,
+#      default 60), where a slow input (10 s parser, 2 s spec), 256 MB in one allocation or
+#      512 MB resident fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -33,10 +35,22 @@ CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWit
 cmake --build build-asan -j "$jobs"
 ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
-echo "== Fuzzing the OpenQASM 3 parser for ${fuzz_seconds} s"
-corpus="$scratch/corpus"
-mkdir -p "$corpus"
-cp qasm/fuzz_corpus/* "$corpus"/
-./build-asan/qasm/qasm_fuzz_parser -max_total_time="$fuzz_seconds" -timeout=10 \
-  -rss_limit_mb=2048 -dict=qasm/fuzz_parser.dict -print_final_stats=1 "$corpus" 2>&1 | tail -n 20
-echo "fuzz: no crash in ${fuzz_seconds} s"
+# fuzz WHAT BINARY DICT SEED_DIR TIMEOUT: a bounded run from a scratch copy of the seeds; a
+# crash, an input slower than TIMEOUT s or an allocation over the limits fails the script.
+fuzz() {
+  local name corpus
+  name=$(basename "$2")
+  corpus="$scratch/corpus-$name"
+  mkdir -p "$corpus"
+  cp "$4"/* "$corpus"/
+  echo "== Fuzzing $1 for ${fuzz_seconds} s"
+  "$2" -max_total_time="$fuzz_seconds" -timeout="$5" -rss_limit_mb=512 -malloc_limit_mb=256 \
+    -dict="$3" -print_final_stats=1 "$corpus" >"$scratch/$name.log" 2>&1 ||
+    { tail -n 40 "$scratch/$name.log"; exit 1; }
+  tail -n 12 "$scratch/$name.log"
+  echo "fuzz: no crash, slow input or allocation over the limits in ${fuzz_seconds} s"
+}
+fuzz "the OpenQASM 3 parser" ./build-asan/qasm/qasm_fuzz_parser qasm/fuzz_parser.dict \
+  qasm/fuzz_corpus 10
+fuzz "job-spec validation" ./build-asan/runner/runner_fuzz_spec runner/fuzz_spec.dict \
+  runner/fuzz_corpus 2

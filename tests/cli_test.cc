@@ -113,4 +113,15 @@ TEST(CliTest, ErrorsHaveExitCodesAndPositions) {
   EXPECT_NE(big.out.find("qubits"), std::string::npos) << big.out;
 }
 
+TEST(CliTest, RunRefusesANonFiniteSpecInsteadOfHanging) {
+  // The issue's case: NaN in the start parameters of a COBYLA warm start once spun forever.
+  std::string spec = WriteTemp("nan.json", R"({"problem": {"maxcut": {"generator":
+      {"kind": "paper"}}}, "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
+      "params": ["NaN", 0.5]}, "method": {"nested": {"warmStart": {"optimizer": "cobyla"}}}})");
+  Result r = RunCli("run " + spec + " --quiet");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("initial_state.params[0]: must be finite, got nan"), std::string::npos)
+      << r.out;
+}
+
 }  // namespace
