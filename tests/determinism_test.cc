@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -82,15 +83,17 @@ std::string Describe(const Variant& v) {
          v.env.substr(0, 20) + (v.aslr_off ? " (ASLR off)" : "");
 }
 
+std::string Quoted(const std::filesystem::path& p) { return absl::StrCat("'", p.string(), "'"); }
+
 // Runs `qgrad run spec` under `v`; the result's JSON, or a failure.
 testing::AssertionResult RunQgrad(const std::filesystem::path& spec, const Variant& v,
                                   const std::filesystem::path& out, std::string& result) {
   const std::filesystem::path log = out.string() + ".log";
   const std::string cmd = "env OMP_WAIT_POLICY=passive OMP_NUM_THREADS=" +
                           std::to_string(v.threads) + " " + v.env + " " +
-                          (v.aslr_off ? "setarch \"$(uname -m)\" -R " : "") + QGRAD_CLI_PATH +
-                          " run " + spec.string() + " --quiet --out " + out.string() + " >" +
-                          log.string() + " 2>&1";
+                          (v.aslr_off ? "setarch \"$(uname -m)\" -R " : "") +
+                          Quoted(QGRAD_CLI_PATH) + " run " + Quoted(spec) + " --quiet --out " +
+                          Quoted(out) + " >" + Quoted(log) + " 2>&1";
   const int status = std::system(cmd.c_str());
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::ifstream in(log);
