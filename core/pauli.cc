@@ -88,26 +88,7 @@ Complex ApplyPhase(Complex c, int k) {
 Complex PhaseValue(int k) { return ApplyPhase(Complex(1.0, 0.0), k); }
 
 // ---------------------------------------------------------------------------------------
-// Combining like terms. A hash map keyed by (x, z) keeps products of large sums linear in
-// the number of term pairs; the result is then sorted, so the map's (randomized) iteration
-// order never leaks out.
-
-struct StringHash {
-  size_t operator()(const PauliString& s) const { return absl::HashOf(s.x, s.z); }
-};
-using TermMap = absl::flat_hash_map<PauliString, Complex, StringHash>;
-
-void Accumulate(TermMap& map, const PauliString& s, Complex c) {
-  auto [it, inserted] = map.try_emplace(s, c);
-  if (!inserted) it->second += c;
-}
-
-TermMap CombineTerms(const std::vector<PauliTerm>& terms) {
-  TermMap map;
-  map.reserve(terms.size());
-  for (const PauliTerm& t : terms) Accumulate(map, t.string, t.coeff);
-  return map;
-}
+// The canonical term order and the combining of like terms.
 
 // The canonical order: by weight, then by the letters from qubit 0 upward, where on the
 // first differing qubit X < Y < Z < I. Putting the identity last makes "Z0 Z1" < "Z0 Z2"
@@ -142,6 +123,7 @@ struct SortKey {
   uint64_t low;   // qubits 32..63
   size_t index;   // position in the unsorted list
 
+  // Distinct strings have distinct keys, so the (unstable) sort meets no ties.
   friend bool operator<(const SortKey& a, const SortKey& b) {
     if (a.weight != b.weight) return a.weight < b.weight;
     if (a.high != b.high) return a.high < b.high;
@@ -159,22 +141,60 @@ SortKey MakeSortKey(const PauliString& s, size_t index) {
   return {s.weight(), interleave(32), interleave(0), index};
 }
 
-std::vector<PauliTerm> SortedTerms(const TermMap& map, double tolerance) {
-  std::vector<PauliTerm> unsorted;
-  unsorted.reserve(map.size());
-  for (const auto& [s, c] : map) {
-    if (std::abs(c) > tolerance) unsorted.push_back({c, s});
+// Like terms combined. A hash map keyed by (x, z) keeps products of large sums linear in
+// the number of term pairs, but its iteration order is seeded per process (absl::Hash), so
+// the map is never iterated except to sort: every result leaves in the canonical order, and
+// no floating-point sum can run in the map's order (OneNorm once did, and η differed in its
+// last bits between processes). Each key's coefficient is summed in insertion order.
+class LikeTerms {
+ public:
+  explicit LikeTerms(size_t expected_terms = 0) { map_.reserve(expected_terms); }
+
+  void Add(const PauliString& s, Complex c) {
+    auto [it, inserted] = map_.try_emplace(s, c);
+    if (!inserted) it->second += c;
   }
-  std::vector<SortKey> keys;
-  keys.reserve(unsorted.size());
-  for (size_t k = 0; k < unsorted.size(); ++k) {
-    keys.push_back(MakeSortKey(unsorted[k].string, k));
+
+  // The combined terms with |c| > tolerance, in the canonical order.
+  std::vector<PauliTerm> Sorted(double tolerance) const {
+    return SortedIf([tolerance](Complex c) { return std::abs(c) > tolerance; });
   }
-  std::sort(keys.begin(), keys.end());
-  std::vector<PauliTerm> terms;
-  terms.reserve(keys.size());
-  for (const SortKey& key : keys) terms.push_back(unsorted[key.index]);
-  return terms;
+  // Every combined term, zeros and non-finite ones included, in the canonical order.
+  std::vector<PauliTerm> SortedAll() const {
+    return SortedIf([](Complex) { return true; });
+  }
+
+ private:
+  struct StringHash {
+    size_t operator()(const PauliString& s) const { return absl::HashOf(s.x, s.z); }
+  };
+
+  template <typename Keep>
+  std::vector<PauliTerm> SortedIf(const Keep& keep) const {
+    std::vector<PauliTerm> unsorted;
+    unsorted.reserve(map_.size());
+    for (const auto& [s, c] : map_) {
+      if (keep(c)) unsorted.push_back({c, s});
+    }
+    std::vector<SortKey> keys;
+    keys.reserve(unsorted.size());
+    for (size_t k = 0; k < unsorted.size(); ++k) {
+      keys.push_back(MakeSortKey(unsorted[k].string, k));
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<PauliTerm> terms;
+    terms.reserve(keys.size());
+    for (const SortKey& key : keys) terms.push_back(unsorted[key.index]);
+    return terms;
+  }
+
+  absl::flat_hash_map<PauliString, Complex, StringHash> map_;
+};
+
+LikeTerms CombineTerms(const std::vector<PauliTerm>& terms) {
+  LikeTerms combined(terms.size());
+  for (const PauliTerm& t : terms) combined.Add(t.string, t.coeff);
+  return combined;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -566,28 +586,28 @@ void PauliSum::AddTerm(Complex coeff, const PauliString& string) {
   terms_.push_back({coeff, string});
 }
 
-void PauliSum::Simplify(double tolerance) { terms_ = SortedTerms(CombineTerms(terms_), tolerance); }
+void PauliSum::Simplify(double tolerance) { terms_ = CombineTerms(terms_).Sorted(tolerance); }
 
 // The queries below describe the operator, so they look at combined terms: "X5 - X5"
 // built with AddTerm acts on no qubits and has norm 0 even before Simplify().
 
 int PauliSum::NumQubits() const {
   int max_qubit = -1;
-  for (const auto& [s, c] : CombineTerms(terms_)) {
-    if (c != 0.0) max_qubit = std::max(max_qubit, s.max_qubit());
+  for (const PauliTerm& t : CombineTerms(terms_).SortedAll()) {
+    if (t.coeff != 0.0) max_qubit = std::max(max_qubit, t.string.max_qubit());
   }
   return max_qubit + 1;
 }
 
 double PauliSum::OneNorm() const {
   double norm = 0;
-  for (const auto& [s, c] : CombineTerms(terms_)) norm += std::abs(c);
+  for (const PauliTerm& t : CombineTerms(terms_).SortedAll()) norm += std::abs(t.coeff);
   return norm;
 }
 
 bool PauliSum::IsHermitian(double tolerance) const {
-  for (const auto& [s, c] : CombineTerms(terms_)) {
-    if (!(std::abs(c.imag()) <= tolerance)) return false;  // nan is not Hermitian
+  for (const PauliTerm& t : CombineTerms(terms_).SortedAll()) {
+    if (!(std::abs(t.coeff.imag()) <= tolerance)) return false;  // nan is not Hermitian
   }
   return true;
 }
@@ -615,16 +635,15 @@ PauliSum PauliSum::operator-(const PauliSum& other) const {
 }
 
 PauliSum PauliSum::operator*(const PauliSum& other) const {
-  TermMap map;
-  map.reserve(std::min<size_t>(terms_.size() * other.terms_.size(), size_t{1} << 20));
+  LikeTerms products(std::min<size_t>(terms_.size() * other.terms_.size(), size_t{1} << 20));
   for (const PauliTerm& a : terms_) {
     for (const PauliTerm& b : other.terms_) {
       const int k = ProductPhaseExponent(a.string, b.string);
-      Accumulate(map, PauliString{a.string.x ^ b.string.x, a.string.z ^ b.string.z},
-                 ApplyPhase(a.coeff * b.coeff, k));
+      products.Add(PauliString{a.string.x ^ b.string.x, a.string.z ^ b.string.z},
+                   ApplyPhase(a.coeff * b.coeff, k));
     }
   }
-  return PauliSum(SortedTerms(map, 0.0));
+  return PauliSum(products.Sorted(0.0));
 }
 
 PauliSum PauliSum::operator*(Complex scalar) const {
@@ -642,16 +661,16 @@ PauliSum& PauliSum::operator+=(const PauliSum& other) {
 
 // Commuting strings cancel in AB − BA; anticommuting ones give PQ − QP = 2PQ.
 PauliSum Commutator(const PauliSum& a, const PauliSum& b) {
-  TermMap map;
+  LikeTerms products;
   for (const PauliTerm& ta : a.terms()) {
     for (const PauliTerm& tb : b.terms()) {
       if (ta.string.CommutesWith(tb.string)) continue;
       const int k = ProductPhaseExponent(ta.string, tb.string);
-      Accumulate(map, PauliString{ta.string.x ^ tb.string.x, ta.string.z ^ tb.string.z},
-                 ApplyPhase(2.0 * (ta.coeff * tb.coeff), k));
+      products.Add(PauliString{ta.string.x ^ tb.string.x, ta.string.z ^ tb.string.z},
+                   ApplyPhase(2.0 * (ta.coeff * tb.coeff), k));
     }
   }
-  return PauliSum(SortedTerms(map, 0.0));
+  return PauliSum(products.Sorted(0.0));
 }
 
 std::string PauliSum::ToString() const {

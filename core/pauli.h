@@ -80,7 +80,9 @@ class PauliSum {
 
   // Number of qubits the sum acts on: 1 + the highest qubit index used (0 if none).
   int NumQubits() const;
-  double OneNorm() const;                       // Σ |c_j|, identity term included
+  // Σ |c_j| over like terms combined, identity included, added in the canonical order (the
+  // order Simplify() sorts into), so its bits do not depend on how the sum was built.
+  double OneNorm() const;
   bool IsHermitian(double tolerance = 1e-12) const;  // all coefficients real
   Complex IdentityCoefficient() const;
 

@@ -3,6 +3,7 @@
 // table of malformed inputs. Thread-safety: single-threaded tests.
 #include "core/pauli.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -350,6 +351,33 @@ TEST(PauliSumTest, Queries) {
 
   EXPECT_EQ(PauliSum::Parse("2 * X0 + (0.5-1j)")->IdentityCoefficient(), Complex(0.5, -1));
   EXPECT_EQ(PauliSum::Parse("X0")->IdentityCoefficient(), Complex(0));
+}
+
+// OneNorm adds |c_j| in the canonical term order, whatever order the terms were added in;
+// it once summed in a hash map's per-process order, so η = value/‖D‖₁ differed in its last
+// bits between processes. The terms make the sum order-sensitive: 2^53 first absorbs every
+// 1.0 added after it (ties round to even), while 1.0s added before it survive, so only the
+// canonical order (X0 first) gives exactly 2^53.
+TEST(PauliSumTest, OneNormSumsInCanonicalOrder) {
+  const double big = std::ldexp(1.0, 53);
+  std::mt19937_64 rng(13);
+  for (int trial = 0; trial < 10; ++trial) {
+    std::vector<PauliTerm> terms = {{big, S("X0")}};
+    for (int a = 1; a < 64; ++a) {
+      for (int b = a + 1; b < 64; b += 1 + trial) {
+        PauliString s;
+        s.set(a, PauliLetter::kZ);
+        s.set(b, static_cast<PauliLetter>(1 + rng() % 3));
+        terms.push_back({rng() % 2 ? 1.0 : -1.0, s});
+      }
+    }
+    std::shuffle(terms.begin(), terms.end(), rng);
+    const PauliSum sum(terms);
+    ASSERT_EQ(sum.OneNorm() - big, 0.0) << "trial " << trial << ", " << terms.size() << " terms";
+    PauliSum simplified = sum;
+    simplified.Simplify();
+    EXPECT_EQ(simplified.OneNorm() - big, 0.0);
+  }
 }
 
 TEST(PauliSumTest, IdentityCoefficientOfLargeProductIsOverlap) {
