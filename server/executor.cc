@@ -201,7 +201,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
     Finish(session, JobState::kFailed, "stored spec is unreadable", {});
     return;
   }
-  absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(spec);
+  absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(spec, "", limits_);
   const bool resumable = shape.ok() && shape->resumable;
   std::string checkpoint;
   if (resuming && resumable) {
@@ -211,6 +211,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
   ProgressWriter progress(session, record->iterations_done,
                           runner::CheckpointIterations(checkpoint), resumable);
   runner::RunOptions options;
+  options.limits = limits_;
   options.on_iteration = [&](const v1::IterationEvent& e) { progress.OnIteration(e); };
   if (resumable) {
     options.on_checkpoint = [&](const std::string& c) { progress.OnCheckpoint(c); };

@@ -24,6 +24,7 @@
 #ifndef QGRAD_SERVER_EXECUTOR_H_
 #define QGRAD_SERVER_EXECUTOR_H_
 
+#include "runner/limits.h"
 #include "server/clock.h"
 #include "server/events.h"
 #include "server/scheduler.h"
@@ -35,9 +36,10 @@ namespace qgrad::server {
 class JobExecutor {
  public:
   // Pointers must outlive the executor.
+  // Jobs run under `limits` (the server's, as at submission).
   JobExecutor(store::JobStore* store, EventHub* hub, const Clock* clock,
-              const StoreRetryPolicy& retry = {})
-      : store_(store), hub_(hub), clock_(clock), retry_(retry) {}
+              const runner::SpecLimits& limits, const StoreRetryPolicy& retry = {})
+      : store_(store), hub_(hub), clock_(clock), limits_(limits), retry_(retry) {}
 
   void Run(const Task& task, RunControl& control);
   // A queued (or waiting-to-resume) job whose deadline passed: CANCELLED. `control` is the
@@ -48,6 +50,7 @@ class JobExecutor {
   store::JobStore* store_;
   EventHub* hub_;
   const Clock* clock_;
+  const runner::SpecLimits limits_;
   const StoreRetryPolicy retry_;
 };
 

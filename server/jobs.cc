@@ -38,7 +38,7 @@ std::string TimePart(int64_t micros) {
 JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
                        const Clock* clock)
     : store_(store), options_(options), clock_(clock),
-      executor_(store, &hub_, clock, options.store_retry),
+      executor_(store, &hub_, clock, options.limits, options.store_retry),
       scheduler_(
           SchedulerOptions{options.max_running_jobs, options.max_running_per_tenant,
                            options.reaper_poll_micros},

@@ -35,7 +35,7 @@
 namespace qgrad::server {
 
 struct JobManagerOptions {
-  RequestLimits limits;
+  runner::SpecLimits limits;  // the server's; every spec is validated and run under them
   int max_running_jobs = 2;
   int max_running_per_tenant = 0;   // 0: max_running_jobs
   int max_queued_per_tenant = 100;

@@ -73,24 +73,10 @@ absl::Status ServerSpecRules(const v1::JobSpec& spec) {
   return absl::OkStatus();
 }
 
-absl::Status ServerLimits(const runner::JobShape& shape, const RequestLimits& limits) {
-  if (shape.num_qubits > limits.max_qubits) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "spec.problem: ", shape.num_qubits, " qubits exceed the server's limit of ",
-        limits.max_qubits, " qubits (backend ", kBackendName, ")"));
-  }
-  if (shape.shots > limits.max_shots) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("spec.problem.maxcut.shots: ", shape.shots,
-                     " shots exceed the server's limit of ", limits.max_shots, " shots"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& request,
-                                                const RequestLimits& limits) {
+                                                const runner::SpecLimits& limits) {
   if (int(request.idempotency_key().size()) > kMaxIdempotencyKeyLength) {
     return Invalid("idempotency_key",
                    absl::StrCat("longer than ", kMaxIdempotencyKeyLength, " characters"));
@@ -115,9 +101,8 @@ absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& requ
   }
   if (!request.has_spec()) return Invalid("spec", "required");
   if (absl::Status s = ServerSpecRules(request.spec()); !s.ok()) return s;
-  absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(request.spec());
+  absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(request.spec(), "", limits);
   if (!shape.ok()) return UnderSpec(shape.status());
-  if (absl::Status s = ServerLimits(*shape, limits); !s.ok()) return s;
   return shape;
 }
 

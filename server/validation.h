@@ -2,8 +2,8 @@
 // names the field path as the client wrote it ("spec.problem.maxcut.edges[2]: ...",
 // "labels[\"Team\"]: ...", "page_size: ..."), and server limits give RESOURCE_EXHAUSTED
 // saying which limit and its value. Specs are checked by runner::ValidateJob (everything a
-// run checks before optimizing) plus the server's own rules: no server-side files
-// (fcidump_path), a known backend, qubit and shot limits.
+// run checks before optimizing, under the server's qubit and shot limits) plus the server's
+// own rules: no server-side files (fcidump_path), a known backend.
 //
 // Thread-safety: free functions only.
 #ifndef QGRAD_SERVER_VALIDATION_H_
@@ -22,11 +22,6 @@ namespace qgrad::server {
 
 inline constexpr char kBackendName[] = "statevector";
 
-struct RequestLimits {
-  int max_qubits = 20;
-  int64_t max_shots = 1'000'000;
-};
-
 inline constexpr int kMaxIdempotencyKeyLength = 128;
 inline constexpr int kMaxLabels = 64;
 inline constexpr int kMaxLabelValueLength = 256;
@@ -36,8 +31,10 @@ inline constexpr int kDefaultPageSize = 100;
 inline constexpr int kMaxJobIdLength = 128;
 inline constexpr int kMaxSpecNameLength = 256;
 
+// `limits` are the server's (--max_qubits capped by memory, --max_shots); the runner
+// checks every size against them before allocating anything of that size.
 absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& request,
-                                                const RequestLimits& limits);
+                                                const runner::SpecLimits& limits);
 // `field` is the request's field name ("job_id").
 absl::Status ValidateJobId(absl::string_view job_id, absl::string_view field = "job_id");
 absl::Status ValidateList(const v1::ListJobsRequest& request);
