@@ -51,6 +51,6 @@ fuzz() {
   echo "fuzz: no crash, slow input or allocation over the limits in ${fuzz_seconds} s"
 }
 fuzz "the OpenQASM 3 parser" ./build-asan/qasm/qasm_fuzz_parser qasm/fuzz_parser.dict \
-  qasm/fuzz_corpus 10
+  qasm/fuzz_corpus 5
 fuzz "job-spec validation" ./build-asan/runner/runner_fuzz_spec runner/fuzz_spec.dict \
   runner/fuzz_corpus 2
