@@ -72,7 +72,7 @@ absl::Status CheckRangeIfSet(bool has, absl::string_view path, int64_t value, in
                              int64_t hi);
 absl::Status CheckRealRangeIfSet(bool has, absl::string_view path, double value, double lo,
                                  double hi);
-// INVALID_ARGUMENT unless value is in (0, hi].
+// INVALID_ARGUMENT unless value is in (0, hi]: "path: must be > 0" or "must be <= hi, got v".
 absl::Status CheckPositive(absl::string_view path, double value, double hi);
 // INVALID_ARGUMENT unless |value| <= kMaxCoefficient.
 absl::Status CheckCoefficient(absl::string_view path, double value);
