@@ -3,7 +3,6 @@
 // Thread-safety: pure functions.
 #include "runner/limits.h"
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 

@@ -35,8 +35,9 @@ struct SpecLimits {
 };
 
 // Magnitudes. Coefficients of costs (Pauli-sum and polynomial coefficients, Max-Cut weights,
-// model couplings, the Hamiltonian built from an FCIDUMP): larger values only make the
-// absolute tolerances meaningless, and keep every sum and step (η·‖D‖) far from overflow.
+// model couplings, the Hamiltonian built from an FCIDUMP): larger values would make the
+// absolute tolerances meaningless; the bound keeps every sum and step (η·‖D‖) far from
+// overflow.
 inline constexpr double kMaxCoefficient = 1e6;
 // Start parameters: angles are 2π-periodic; see optimizer::kMaxStartMagnitude.
 inline constexpr double kMaxStartParam = 1e4;
