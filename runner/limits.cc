@@ -3,7 +3,6 @@
 // Thread-safety: pure functions.
 #include "runner/limits.h"
 
-#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -53,8 +52,9 @@ absl::Status CheckRealRangeIfSet(bool has, absl::string_view path, double value,
 
 absl::Status CheckPositive(absl::string_view path, double value, double hi) {
   if (value > 0 && value <= hi) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(path, ": must be > 0 and <= ", hi, ", got ", value));
+  // "must be > 0" alone is the message the job service has always given.
+  if (!(value > 0)) return absl::InvalidArgumentError(absl::StrCat(path, ": must be > 0"));
+  return absl::InvalidArgumentError(absl::StrCat(path, ": must be <= ", hi, ", got ", value));
 }
 
 absl::Status CheckCoefficient(absl::string_view path, double value) {

@@ -35,8 +35,9 @@ struct SpecLimits {
 };
 
 // Magnitudes. Coefficients of costs (Pauli-sum and polynomial coefficients, Max-Cut weights,
-// model couplings, the Hamiltonian built from an FCIDUMP): larger values only make the
-// absolute tolerances meaningless, and keep every sum and step (η·‖D‖) far from overflow.
+// model couplings, the Hamiltonian built from an FCIDUMP): larger values would make the
+// absolute tolerances meaningless; the bound keeps every sum and step (η·‖D‖) far from
+// overflow.
 inline constexpr double kMaxCoefficient = 1e6;
 // Start parameters: angles are 2π-periodic; see optimizer::kMaxStartMagnitude.
 inline constexpr double kMaxStartParam = 1e4;
@@ -72,7 +73,7 @@ absl::Status CheckRangeIfSet(bool has, absl::string_view path, int64_t value, in
                              int64_t hi);
 absl::Status CheckRealRangeIfSet(bool has, absl::string_view path, double value, double lo,
                                  double hi);
-// INVALID_ARGUMENT unless value is in (0, hi].
+// INVALID_ARGUMENT unless value is in (0, hi]: "path: must be > 0" or "must be <= hi, got v".
 absl::Status CheckPositive(absl::string_view path, double value, double hi);
 // INVALID_ARGUMENT unless |value| <= kMaxCoefficient.
 absl::Status CheckCoefficient(absl::string_view path, double value);

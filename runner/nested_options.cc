@@ -3,7 +3,6 @@
 // Thread-safety: free functions only.
 #include "runner/nested_options.h"
 
-#include <cmath>
 #include <cstdint>
 #include <string>
 

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "backends/statevector/statevector.h"
 #include "optimizer/nested.h"
 #include "runner/baselines.h"
