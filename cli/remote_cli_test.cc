@@ -201,7 +201,7 @@ TEST_F(RemoteCliTest, WatchJsonLinesSurviveDroppedStreams) {
   }
   // QUEUED, RUNNING, 3 iterations, SUCCEEDED: each exactly once.
   EXPECT_EQ(sequences, (std::vector<int64_t>{1, 2, 3, 4, 5, 6}));
-  EXPECT_TRUE(absl::StrContains(r.err, "connection lost (fake: stream dropped); reconnecting"))
+  EXPECT_TRUE(absl::StrContains(r.err, "watch interrupted (fake: stream dropped); resuming"))
       << r.err;
   EXPECT_EQ(server_->watch_requests(), (std::vector<int64_t>{0, 2, 4}));
 }

@@ -55,7 +55,9 @@ int WatchJobAndReport(client::Client& client, const std::string& job_id, int64_t
   client::WatchOptions options;
   options.on_reconnect = [&](const absl::Status& error, int attempt, absl::Duration delay) {
     if (quiet) return;
-    printer.Note(absl::StrFormat("connection lost (%s); reconnecting in %s (attempt %d)",
+    // The server may end a stream on purpose (a job paused by a store outage says so in
+    // the message), so the note reports the reason rather than presuming a lost link.
+    printer.Note(absl::StrFormat("watch interrupted (%s); resuming in %s (attempt %d)",
                                  error.message(), FormatDuration(absl::ToDoubleSeconds(delay)),
                                  attempt));
   };
