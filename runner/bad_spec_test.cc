@@ -226,7 +226,7 @@ std::vector<BadSpec> HostileTable() {
       {"OpenQASM start program above max_start_gates",
        "{" + z0z1 + R"(, "initialState": {"qasm": "OPENQASM 3.0; include \"stdgates.inc\";
           qubit[2] q; h q; h q; h q;"}})",
-       invalid, "initial_state.qasm: 2:33: program expands to more than 5 operations",
+       exhausted, "initial_state.qasm: 2:33: program needs more than 5 operations",
        few_gates},
       {"register above the caller's limit",
        R"({"problem": {"model": {"kind": "tfim", "numQubits": 30}},
