@@ -46,16 +46,22 @@ void AdmissionPool::WorkerLoop() {
   }
 }
 
-AdmissionPool::CpuSlot::CpuSlot(AdmissionPool* pool) : pool_(pool) {
+AdmissionPool::CpuSlot::CpuSlot(AdmissionPool* pool, absl::Time deadline) : pool_(pool) {
   absl::MutexLock lock(&pool_->mu_);
   auto free = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pool_->mu_) {
     return pool_->free_cpu_slots_ > 0;
   };
-  pool_->mu_.Await(absl::Condition(&free));
+  if (!pool_->mu_.AwaitWithDeadline(absl::Condition(&free), deadline)) {
+    status_ = absl::ResourceExhaustedError(absl::StrCat(
+        "the server is busy validating other submissions (none could start within ",
+        absl::FormatDuration(pool_->options_.max_wait), "); retry shortly"));
+    return;
+  }
   --pool_->free_cpu_slots_;
 }
 
 AdmissionPool::CpuSlot::~CpuSlot() {
+  if (!status_.ok()) return;
   absl::MutexLock lock(&pool_->mu_);
   ++pool_->free_cpu_slots_;
 }

@@ -6,7 +6,10 @@
 // RESOURCE_EXHAUSTED) and run by `threads` workers. An item that does CPU-heavy work
 // brackets it with a CpuSlot, so at most `cpu_slots` items compute at once while the others
 // may wait on I/O (the store's group commit batches concurrent submissions, which needs
-// many in flight).
+// many in flight). An item that cannot get a CPU slot within `max_wait` of being posted is
+// shed (the caller answers RESOURCE_EXHAUSTED, retry): under a flood of costly specs every
+// client gets an answer within max_wait plus one validation, instead of queueing without
+// bound.
 //
 // Shutdown() stops accepting, runs what is queued (each item answers its caller; the job
 // manager refuses submissions by then) and joins the workers.
@@ -23,6 +26,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace qgrad::server {
 
@@ -30,6 +34,7 @@ struct AdmissionOptions {
   int threads = 16;
   int cpu_slots = 2;
   int max_queued = 1024;
+  absl::Duration max_wait = absl::Milliseconds(500);
 };
 
 class AdmissionPool {
@@ -43,16 +48,22 @@ class AdmissionPool {
   // Shutdown. On an error `work` is not run.
   absl::Status Post(std::function<void()> work);
 
-  // Held while computing; blocks until one of the cpu_slots is free.
+  // When an item posted now must have its CPU slot.
+  absl::Time SlotDeadline() const { return absl::Now() + options_.max_wait; }
+
+  // Held while computing: waits until one of the cpu_slots is free or `deadline` passes;
+  // status() is RESOURCE_EXHAUSTED in the latter case (nothing is held then).
   class CpuSlot {
    public:
-    explicit CpuSlot(AdmissionPool* pool);
+    CpuSlot(AdmissionPool* pool, absl::Time deadline);
     ~CpuSlot();
     CpuSlot(const CpuSlot&) = delete;
     CpuSlot& operator=(const CpuSlot&) = delete;
+    const absl::Status& status() const { return status_; }
 
    private:
     AdmissionPool* pool_;
+    absl::Status status_;
   };
 
   void Shutdown();

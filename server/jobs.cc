@@ -147,10 +147,11 @@ absl::StatusOr<std::optional<store::JobRecord>> JobManager::FindByKey(const std:
 
 void JobManager::SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
                              std::function<void(absl::StatusOr<v1::SubmitJobResponse>)> done) {
-  auto work = [this, tenant = std::move(tenant), request = std::move(request), done]() {
+  auto work = [this, tenant = std::move(tenant), request = std::move(request), done,
+               deadline = admission_.SlotDeadline()]() {
     absl::StatusOr<v1::SubmitJobResponse> outcome;
     try {
-      outcome = Submit(tenant, request);
+      outcome = Submit(tenant, request, deadline);
     } catch (...) {  // e.g. std::bad_alloc: answer the caller, keep the thread
       outcome = StatusOfException(std::current_exception());
     }
@@ -160,10 +161,12 @@ void JobManager::SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
 }
 
 absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tenant,
-                                                         const v1::SubmitJobRequest& request) {
+                                                         const v1::SubmitJobRequest& request,
+                                                         absl::Time deadline) {
   if (absl::Status s = CheckAccepting(); !s.ok()) return s;
-  absl::StatusOr<runner::JobShape> shape = [&] {
-    AdmissionPool::CpuSlot slot(&admission_);
+  absl::StatusOr<runner::JobShape> shape = [&]() -> absl::StatusOr<runner::JobShape> {
+    AdmissionPool::CpuSlot slot(&admission_, deadline);
+    if (!slot.status().ok()) return slot.status();
     return ValidateSubmit(request, options_.limits);
   }();
   if (!shape.ok()) return shape.status();

@@ -55,10 +55,13 @@ class JobManager {
   // Re-queues the store's RUNNING and QUEUED jobs and starts the workers.
   absl::Status Start();
 
+  // Validation waits for one of the admission CPU slots until `deadline` (then
+  // RESOURCE_EXHAUSTED, retry).
   absl::StatusOr<v1::SubmitJobResponse> Submit(const std::string& tenant,
-                                               const v1::SubmitJobRequest& request);
-  // Submit on the admission threads (server/admission.h): `done` gets the outcome there,
-  // or inline when the admission queue refuses the request.
+                                               const v1::SubmitJobRequest& request,
+                                               absl::Time deadline = absl::InfiniteFuture());
+  // Submit on the admission threads (server/admission.h), with the pool's max_wait from
+  // now: `done` gets the outcome there, or inline when the admission queue refuses it.
   void SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
                    std::function<void(absl::StatusOr<v1::SubmitJobResponse>)> done);
   absl::StatusOr<v1::Job> GetJob(const std::string& tenant, const std::string& job_id);
