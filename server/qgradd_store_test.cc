@@ -95,11 +95,16 @@ class FullDisk {
     full.rlim_cur = 1;
     EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &full, nullptr), 0);
   }
-  ~FullDisk() { EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &saved_, nullptr), 0); }
+  ~FullDisk() {
+    if (!exited_) EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &saved_, nullptr), 0);
+  }
+  // The process has ended: there is no limit left to restore.
+  void ProcessExited() { exited_ = true; }
 
  private:
   const pid_t pid_;
   rlimit saved_{};
+  bool exited_ = false;
 };
 
 std::string Submit(v1::JobService::Stub& stub, const v1::JobSpec& spec, grpc::Status* status) {
@@ -189,6 +194,40 @@ TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   for (const nlohmann::json& call : LogEvents(log, "rpc_failed")) {
     EXPECT_EQ(store::SqlIn(call["message"].get<std::string>()), "") << call;
   }
+}
+
+// SIGTERM while a job waits for the store to recover: the retry wait ends on the shutdown,
+// the process is gone within the shutdown bound, and the next start resumes the job to the
+// result of an uninterrupted run.
+TEST(QgraddStoreTest, SigtermDuringAStoreOutageEndsPromptlyAndTheJobResumes) {
+  const v1::JobSpec spec = MediumSpec(25);
+  TempDir dir;
+  std::unique_ptr<QgraddProcess> server =
+      QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"}, LogTo::kPipe);
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<v1::JobService::Stub> stub = JobStub(server->address());
+  grpc::Status status;
+  const std::string id = Submit(*stub, spec, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const auto has_progress = [](const v1::Job& job) { return job.iterations_done() >= 3; };
+  ASSERT_TRUE(has_progress(WaitFor(*stub, "", id, has_progress)));
+  {
+    FullDisk full(server->pid());
+    const Watched paused = WatchAll(*stub, "", id);  // ends once the job is paused
+    EXPECT_EQ(paused.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(server->Terminate(), 0);
+    full.ProcessExited();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  }
+  server = QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"});
+  ASSERT_NE(server, nullptr);
+  stub = JobStub(server->address());
+  const v1::Job done =
+      WaitFor(*stub, "", id, [](const v1::Job& job) { return IsTerminal(job.state()); });
+  EXPECT_EQ(done.state(), v1::JOB_STATE_SUCCEEDED);
+  EXPECT_EQ(CheckEventLog(WatchAll(*stub, "", id).events, v1::JOB_STATE_SUCCEEDED), "");
+  EXPECT_EQ(Result(*stub, id), ReferenceResult(spec));
 }
 
 }  // namespace
