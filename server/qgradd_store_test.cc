@@ -131,12 +131,23 @@ std::vector<int> IterationsOf(const std::vector<v1::JobEvent>& events) {
   return iterations;
 }
 
+// qgradd with one worker, its log copied through a pipe: the log file must keep growing
+// while the server's own writes fail.
+std::unique_ptr<QgraddProcess> StartForOutage(const TempDir& dir) {
+  return QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"}, LogTo::kPipe);
+}
+
+// Waits until the job has stored 3 iterations; false when it did not in time.
+bool HasProgress(v1::JobService::Stub& stub, const std::string& id) {
+  const auto three = [](const v1::Job& job) { return job.iterations_done() >= 3; };
+  return three(WaitFor(stub, "", id, three));
+}
+
 TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   const v1::JobSpec running_spec = MediumSpec(25);
   const v1::JobSpec queued_spec = MediumSpec(5);
   TempDir dir;
-  std::unique_ptr<QgraddProcess> server =
-      QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"}, LogTo::kPipe);
+  std::unique_ptr<QgraddProcess> server = StartForOutage(dir);
   ASSERT_NE(server, nullptr);
   std::unique_ptr<v1::JobService::Stub> stub = JobStub(server->address());
   grpc::Status status;
@@ -145,8 +156,8 @@ TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   Watched first;
   std::thread watch([&] { first = WatchAll(*stub, "", running); });
+  ASSERT_TRUE(HasProgress(*stub, running));
   const auto has_progress = [](const v1::Job& job) { return job.iterations_done() >= 3; };
-  ASSERT_TRUE(has_progress(WaitFor(*stub, "", running, has_progress)));
   const std::string cannot_write = "the job store cannot write: I/O error";
   {
     FullDisk full(server->pid());
@@ -202,15 +213,13 @@ TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
 TEST(QgraddStoreTest, SigtermDuringAStoreOutageEndsPromptlyAndTheJobResumes) {
   const v1::JobSpec spec = MediumSpec(25);
   TempDir dir;
-  std::unique_ptr<QgraddProcess> server =
-      QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"}, LogTo::kPipe);
+  std::unique_ptr<QgraddProcess> server = StartForOutage(dir);
   ASSERT_NE(server, nullptr);
   std::unique_ptr<v1::JobService::Stub> stub = JobStub(server->address());
   grpc::Status status;
   const std::string id = Submit(*stub, spec, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  const auto has_progress = [](const v1::Job& job) { return job.iterations_done() >= 3; };
-  ASSERT_TRUE(has_progress(WaitFor(*stub, "", id, has_progress)));
+  ASSERT_TRUE(HasProgress(*stub, id));
   {
     FullDisk full(server->pid());
     const Watched paused = WatchAll(*stub, "", id);  // ends once the job is paused
