@@ -1,0 +1,71 @@
+// Gradient-state circuits: the guided state (I − ηD)|ψ⟩/‖·‖ prepared on a device by a
+// linear combination of unitaries (LCU). For D = Σ_j d_j P_j (real d_j, P_0 = I when D has
+// an identity term) and a shift s (s = ⟨D⟩ for the centered step, else 0):
+//   I − η(D − s) = Σ_j c_j P_j,  c_0 = 1 − η(d_0 − s),  c_j = −η d_j (j ≥ 1),
+//   α_j = |c_j|, U_j = sign(c_j) P_j, λ = Σ_j α_j.
+// An ancilla register of a = ⌈log2 m⌉ qubits (m terms) runs PREPARE (|0⟩ → Σ √(α_j/λ)|j⟩,
+// a tree of controlled ry), SELECT (for each j, U_j on the system controlled on ancilla
+// value j with ctrl @ / negctrl @), PREPARE†, after the current circuit U_t. With the
+// ancillas measured 0 the system holds (I − η(D − s))|ψ_t⟩/‖·‖, and that happens with
+// probability ‖(I − η(D − s))ψ_t‖² / λ².
+//
+// Thread-safety: pure functions of their arguments.
+#ifndef QGRAD_ESTIMATION_GRADIENT_STATE_CIRCUIT_H_
+#define QGRAD_ESTIMATION_GRADIENT_STATE_CIRCUIT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "core/circuit.h"
+#include "core/pauli.h"
+
+namespace qgrad::estimation {
+
+struct LcuTerm {
+  double alpha = 0.0;  // > 0
+  bool negative = false;
+  PauliString pauli;
+};
+
+// The terms of I − η(D − shift) (zero coefficients dropped, like strings merged).
+// INVALID_ARGUMENT for a non-Hermitian D, a non-finite η or shift, or no nonzero term.
+absl::StatusOr<std::vector<LcuTerm>> LcuTerms(const PauliSum& d, double eta, double shift);
+
+struct GradientStateCircuit {
+  // Qubits 0..system_qubits−1 are the system (the current circuit's register), then the
+  // ancillas. Unitary: no measurements (the program adds them).
+  Circuit circuit;
+  int system_qubits = 0;
+  int ancilla_qubits = 0;
+  double lambda = 0.0;  // Σ α_j
+  std::vector<LcuTerm> terms;
+};
+
+// `current` (with its declared parameters, left symbolic) followed by PREPARE · SELECT ·
+// PREPARE† for the terms of I − η(D − shift).
+absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(const Circuit& current,
+                                                               const PauliSum& d, double eta,
+                                                               double shift = 0.0);
+
+// The post-selection probability ‖(I − η(D − shift))ψ‖² / λ² for a given system state
+// norm² ‖(I − η(D − shift))ψ‖² (the formula the sampled rate is tested against).
+double PostSelectionProbability(double guided_norm_squared, double lambda);
+
+// The OpenQASM 3 program a backend runs for one measurement setting: qasm::Emit of
+// `circuit` (angles as `input float[64] theta_k`, bound by the Program's inputs), then
+// `bit[n] s;` and, with ancillas, `bit[a] a;`, the ancilla measurements
+// `a[i] = measure q[n + i];` and `system_suffix`, which rotates and measures the system
+// qubits q[0..n−1] into s[0..n−1] (shadows::QasmSuffix on SystemQubitOperands and
+// SystemBitOperands). Shot bits: s first (bits 0..n−1), then a, so a shot passes the
+// post-selection when shot >> n == 0.
+absl::StatusOr<std::string> EmitProgram(const Circuit& circuit, int system_qubits,
+                                        std::string_view system_suffix);
+std::vector<std::string> SystemQubitOperands(int system_qubits);  // "q[0]", ...
+std::vector<std::string> SystemBitOperands(int system_qubits);    // "s[0]", ...
+
+}  // namespace qgrad::estimation
+
+#endif  // QGRAD_ESTIMATION_GRADIENT_STATE_CIRCUIT_H_
