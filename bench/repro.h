@@ -95,6 +95,9 @@ absl::Status RunBarrenPlateau(const Env& env); // (c)
 absl::Status RunLiH(const Env& env);           // (d)
 absl::Status RunRegular(const Env& env);       // (e)
 absl::Status RunTiming12(const Env& env);      // one outer iteration, 12-qubit Max-Cut
+absl::Status RunShadowsMaxCut(const Env& env);     // shadows mode: ratios, shots, overlay
+absl::Status RunShadowsFidelity(const Env& env);   // fidelity error vs n, Clifford vs Pauli
+absl::Status RunShadowsIteration(const Env& env);  // one 8-qubit iteration's cost
 
 }  // namespace qgrad::bench
 

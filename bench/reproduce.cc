@@ -5,7 +5,8 @@
 //
 //   reproduce [--examples=DIR] [--results=DIR] [--plots=DIR] [--quick] EXPERIMENT...
 //
-// EXPERIMENT: maxcut4 polynomial barren lih regular timing12, or all.
+// EXPERIMENT: maxcut4 polynomial barren lih regular timing12 shadows_maxcut shadows_fidelity
+// shadows_iteration, or all.
 //
 // Thread-safety: single-threaded program (the simulator may use OpenMP inside).
 #include <chrono>
@@ -29,6 +30,9 @@ constexpr Experiment kExperiments[] = {
     {"maxcut4", qgrad::bench::RunMaxCut4},   {"polynomial", qgrad::bench::RunPolynomial},
     {"barren", qgrad::bench::RunBarrenPlateau}, {"lih", qgrad::bench::RunLiH},
     {"regular", qgrad::bench::RunRegular},   {"timing12", qgrad::bench::RunTiming12},
+    {"shadows_maxcut", qgrad::bench::RunShadowsMaxCut},
+    {"shadows_fidelity", qgrad::bench::RunShadowsFidelity},
+    {"shadows_iteration", qgrad::bench::RunShadowsIteration},
 };
 
 int Usage() {

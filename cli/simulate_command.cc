@@ -14,7 +14,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "backends/local/local_backend.h"
 #include "backends/statevector/shots.h"
+#include "estimation/shadow_measurement.h"
+#include "shadows/shadow.h"
 #include "cli/shared_flags.h"
 #include "backends/statevector/statevector.h"
 #include "nlohmann/json.hpp"
@@ -27,6 +30,14 @@ ABSL_FLAG(bool, statevector, false, "print the final amplitudes");
 ABSL_FLAG(std::string, expect, "", "a Pauli sum to evaluate, e.g. \"0.5 * Z0 Z1 - X2\"");
 ABSL_FLAG(std::vector<std::string>, bind, {},
           "values of input parameters: name=value[,name=value...] (arrays: name[i]=value)");
+
+ABSL_FLAG(std::string, shadow, "",
+          "estimate --expect from a classical shadow instead: pauli | clifford (the program "
+          "text goes through the local backend with random measurement suffixes)");
+ABSL_FLAG(int64_t, shots_per_setting, 0,
+          "--shadow: shots per random setting (default 100 for pauli, 1 for clifford)");
+ABSL_FLAG(int32_t, groups, 1, "--shadow: median-of-means groups (odd)");
+ABSL_FLAG(double, confidence, 0.95, "--shadow: confidence level of the interval");
 
 namespace qgrad::cli {
 namespace {
@@ -142,6 +153,76 @@ void PrintAmplitudes(const sv::StateVector& state) {
   }
 }
 
+constexpr int64_t kDefaultShadowShots = 10'000;
+
+absl::StatusOr<shadows::Ensemble> ShadowEnsemble(const std::string& name) {
+  if (name == "pauli") return shadows::Ensemble::kPauli;
+  if (name == "clifford") return shadows::Ensemble::kClifford;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--shadow: \"", name, "\" is not pauli or clifford"));
+}
+
+// `qgrad simulate --shadow`: the shadow estimate of ⟨H⟩ with its interval beside the exact
+// value. Returns an exit code.
+int RunShadowEstimate(const Circuit& circuit, const PauliSum& observable, const sv::Simulator& sim,
+                      json& out) {
+  auto ensemble = ShadowEnsemble(absl::GetFlag(FLAGS_shadow));
+  if (!ensemble.ok()) return Fail(kExitUsage, std::string(ensemble.status().message()));
+  if (!circuit.IsUnitary()) {
+    return Fail(kExitUsage, "--shadow measures the program's final state: remove its "
+                            "measurements and resets");
+  }
+  const int64_t shots =
+      absl::GetFlag(FLAGS_shots) < 0 ? kDefaultShadowShots : absl::GetFlag(FLAGS_shots);
+  int64_t per_setting = absl::GetFlag(FLAGS_shots_per_setting);
+  if (per_setting <= 0) per_setting = *ensemble == shadows::Ensemble::kPauli ? 100 : 1;
+  if (shots < 1 || per_setting > shots) {
+    return Fail(kExitUsage, "--shadow needs --shots >= 1 and --shots_per_setting <= --shots");
+  }
+  shadows::EstimatorOptions estimator{absl::GetFlag(FLAGS_groups),
+                                      absl::GetFlag(FLAGS_confidence)};
+  if (absl::Status s = shadows::ValidateEstimatorOptions(estimator); !s.ok()) {
+    return Fail(kExitUsage, std::string(s.message()));
+  }
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  estimation::ShadowRequest request;
+  request.ensemble = *ensemble;
+  request.shots = shots;
+  request.shots_per_setting = per_setting;
+  request.settings_seed = seed;
+  request.shots_seed = seed + 1;
+  request.min_settings = estimator.groups;
+  backends::local::LocalBackend backend;
+  optimizer::EstimationReport report;
+  const std::vector<double> params(circuit.num_params(), 0.0);
+  auto shadow = estimation::MeasureShadow(backend, circuit, circuit.num_qubits(), params, request,
+                                          report);
+  if (!shadow.ok()) return Fail(kExitFailure, std::string(shadow.status().message()));
+  auto estimate = shadows::EstimateExpectation(*shadow, observable, estimator);
+  if (!estimate.ok()) return Fail(kExitFailure, std::string(estimate.status().message()));
+  auto state = FinalState(sim, circuit, params);
+  if (!state.ok()) return Fail(kExitFailure, std::string(state.status().message()));
+  const double exact = sv::Expectation(*state, observable);
+  out["shadow"] = {{"ensemble", shadows::EnsembleName(*ensemble)},
+                   {"shots", report.shots},
+                   {"settings", report.circuits},
+                   {"estimate", estimate->value},
+                   {"std_error", estimate->std_error},
+                   {"low", estimate->low},
+                   {"high", estimate->high},
+                   {"confidence", estimate->confidence},
+                   {"exact", exact}};
+  if (!absl::GetFlag(FLAGS_json)) {
+    std::printf("shadow (%s, %lld shots in %lld settings, seed %llu):\n",
+                shadows::EnsembleName(*ensemble), (long long)report.shots,
+                (long long)report.circuits, (unsigned long long)seed);
+    std::printf("  <H> = %.6f ± %.6f   %.0f%% interval [%.6f, %.6f]\n", estimate->value,
+                estimate->std_error, 100 * estimate->confidence, estimate->low, estimate->high);
+    std::printf("  exact <H> = %.6f   (H = %s)\n", exact, observable.ToString().c_str());
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunSimulate(const std::vector<std::string>& args) {
@@ -190,13 +271,20 @@ int RunSimulate(const std::vector<std::string>& args) {
     observable = *parsed;
   }
 
+  sv::Simulator sim;
+  if (!absl::GetFlag(FLAGS_shadow).empty()) {
+    if (expect.empty()) return Fail(kExitUsage, "--shadow estimates --expect: pass a Pauli sum");
+    json out = {{"file", path}, {"qubits", circuit.num_qubits()}};
+    const int code = RunShadowEstimate(circuit, observable, sim, out);
+    if (code == kExitOk && absl::GetFlag(FLAGS_json)) std::printf("%s\n", out.dump(2).c_str());
+    return code;
+  }
   const bool want_state = absl::GetFlag(FLAGS_statevector) || !expect.empty();
   int64_t shots = absl::GetFlag(FLAGS_shots);
   if (shots < 0) shots = (HasMeasurement(circuit) || !want_state) ? kDefaultShots : 0;
   const uint64_t seed = absl::GetFlag(FLAGS_seed);
   const bool as_json = absl::GetFlag(FLAGS_json);
 
-  sv::Simulator sim;
   json out = {{"file", path}, {"qubits", circuit.num_qubits()}};
   if (!as_json) {
     GateCounts counts = circuit.Counts();

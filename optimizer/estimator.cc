@@ -29,6 +29,21 @@ double ResolveStep(const StepSize& step, const PauliSum& d) {
   return norm > 0.0 ? step.value / norm : step.value;
 }
 
+double EstimationReport::PostSelectionRate() const {
+  return guided_shots > 0 ? double(post_selected_shots) / double(guided_shots) : 0.0;
+}
+
+void EstimationReport::Accumulate(const EstimationReport& other) {
+  circuits += other.circuits;
+  shots += other.shots;
+  guided_shots += other.guided_shots;
+  post_selected_shots += other.post_selected_shots;
+  confidence = other.confidence;
+  cost = other.cost;
+  guided_cost = other.guided_cost;
+  indicator = other.indicator;
+}
+
 absl::StatusOr<GuidedState> MakeGuidedState(const sv::StateVector& psi, const PauliSum& d,
                                             double eta, bool centered) {
   auto dpsi = sv::StateVector::Create(psi.num_qubits());
@@ -68,6 +83,9 @@ absl::StatusOr<GradientStateEstimate> ExactGradientStateEstimator::Estimate(
   estimate.indicator = guided->indicator;
   estimate.guided_cost = cost_.Value(guided->state);
   estimate.target = std::make_unique<PureStateTarget>(std::move(guided->state));
+  estimate.report.cost = Interval::Exact(estimate.cost);
+  estimate.report.guided_cost = Interval::Exact(estimate.guided_cost);
+  estimate.report.indicator = Interval::Exact(estimate.indicator);
   return estimate;
 }
 

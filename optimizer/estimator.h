@@ -11,6 +11,7 @@
 #ifndef QGRAD_OPTIMIZER_ESTIMATOR_H_
 #define QGRAD_OPTIMIZER_ESTIMATOR_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -45,6 +46,31 @@ absl::Status ValidateStepSize(const StepSize& step);
 // The absolute η for `d`. REQUIRES: ValidateStepSize(step).ok().
 double ResolveStep(const StepSize& step, const PauliSum& d);
 
+// A range [low, high] at the report's confidence; low = high = the value for exact numbers.
+struct Interval {
+  double low = 0.0;
+  double high = 0.0;
+  static Interval Exact(double value) { return Interval{value, value}; }
+};
+
+// What an estimate cost on a device and how sure it is. Exact estimates take no shots and
+// have point intervals; the loop compares intervals (step control, convergence), so exact
+// and measured estimates share one code path.
+struct EstimationReport {
+  int64_t circuits = 0;             // programs submitted
+  int64_t shots = 0;                // shots taken (all programs)
+  int64_t guided_shots = 0;         // shots of the gradient-state programs
+  int64_t post_selected_shots = 0;  // of those, the ones whose ancillas read 0
+  double confidence = 0.0;          // of the intervals; 0 for exact estimates
+  Interval cost;                    // f(ψ_t)
+  Interval guided_cost;             // f(ψ_{t+1})
+  Interval indicator;               // I_t
+  // post_selected_shots / guided_shots, 0 when no gradient-state program ran.
+  double PostSelectionRate() const;
+  // Adds `other`'s counts (circuits, shots); the intervals become other's.
+  void Accumulate(const EstimationReport& other);
+};
+
 struct GradientStateEstimate {
   double cost = 0.0;          // f(ψ_t)
   PauliSum gradient_operator;  // D(ψ_t)
@@ -52,6 +78,7 @@ struct GradientStateEstimate {
   double indicator = 0.0;     // I_t
   double guided_cost = 0.0;   // f(ψ_{t+1}) (exact here; an estimate in shot modes)
   std::unique_ptr<SynthesisTarget> target;  // what the layer synthesis should reach
+  EstimationReport report;
 };
 
 class GradientStateEstimator {
@@ -63,6 +90,12 @@ class GradientStateEstimator {
   virtual absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
                                                          absl::Span<const double> params,
                                                          const StepSize& step) = 0;
+  // Names the random stream of the estimates that follow: the nested loop calls it with the
+  // outer iteration t before that iteration's estimates and with kFinalStream before the
+  // final one, so that shot randomness derives from (seed, stream, call) and a resumed run
+  // draws exactly what the uninterrupted run drew. Exact estimators ignore it.
+  static constexpr uint64_t kFinalStream = uint64_t{1} << 40;
+  virtual void BeginStream(uint64_t stream) {}
 };
 
 // The guided state of `psi` for operator d and absolute step eta ((I − ηD)ψ, or

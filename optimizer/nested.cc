@@ -27,17 +27,20 @@ double SecondsSince(Clock::time_point start) {
 absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
     GradientStateEstimator& estimator, const Circuit& circuit,
     absl::Span<const double> params, const NestedOptions& options,
-    const StopCheck& should_stop) {
+    const StopCheck& should_stop, EstimationReport& spent) {
   auto estimate = estimator.Estimate(circuit, params, options.step);
+  if (estimate.ok()) spent.Accumulate(estimate->report);
   const StepControl& control = options.step_control;
   StepSize shrunk = options.step;  // keeps `centered`
   shrunk.mode = StepSize::Mode::kAbsolute;
   for (int k = 0; k < control.max_shrinks && estimate.ok() &&
-                  estimate->guided_cost > estimate->cost + control.tolerance;
+                  estimate->report.guided_cost.low >
+                      estimate->report.cost.high + control.tolerance;
        ++k) {
     if (StopRequested(should_stop)) return StoppedError();
     shrunk.value = estimate->eta * control.shrink;
     estimate = estimator.Estimate(circuit, params, shrunk);
+    if (estimate.ok()) spent.Accumulate(estimate->report);
   }
   return estimate;
 }
@@ -53,6 +56,9 @@ std::optional<StopReason> BudgetStop(const NestedResult& result, const StoppingR
     return StopReason::kTwoQubitBudget;
   }
   if (stop.max_seconds > 0 && elapsed > stop.max_seconds) return StopReason::kWallClock;
+  if (stop.max_shots >= 0 && result.estimation.shots > stop.max_shots) {
+    return StopReason::kShotBudget;
+  }
   return std::nullopt;
 }
 
@@ -149,6 +155,7 @@ std::string_view StopReasonName(StopReason reason) {
     case StopReason::kWallClock: return "wall_clock";
     case StopReason::kNoProgress: return "no_progress";
     case StopReason::kFidelityTargetMet: return "fidelity_target_met";
+    case StopReason::kShotBudget: return "shot_budget";
   }
   return "unknown";
 }
@@ -211,6 +218,9 @@ class NestedLoop {
   // The iteration's estimate, after a kWhenFavourable hand-back where one is due.
   absl::StatusOr<GradientStateEstimate> EstimateAndMaybeHandBack(IterationEvent& event);
   void CountGates();
+  // Appends the iteration's event (gate counts filled in), hands out progress and the
+  // checkpoint, and says whether a budget stops the run.
+  std::optional<StopReason> RecordIteration(IterationEvent& event);
 
   const sv::Simulator& simulator_;
   const Cost& cost_;
@@ -251,9 +261,9 @@ void NestedLoop::Resume(NestedResult checkpoint) {
 absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
     IterationEvent& event) {
   auto estimate = EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
-                                          callbacks_.should_stop);
+                                          callbacks_.should_stop, event.estimation);
   if (!estimate.ok() || options_.hand_back != HandBack::kWhenFavourable ||
-      estimate->indicator < options_.stop.indicator_threshold) {
+      estimate->report.indicator.high < options_.stop.indicator_threshold) {
     return estimate;
   }
   auto favourable = LandscapeFavourable(simulator_, cost_, result_,
@@ -264,15 +274,19 @@ absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
   ++result_.hand_backs;
   event.handed_back = true;
   return EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
-                                 callbacks_.should_stop);
+                                 callbacks_.should_stop, event.estimation);
 }
 
 absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   if (StopRequested(callbacks_.should_stop)) return StoppedError();
   IterationEvent event;
+  estimator_.BeginStream(uint64_t(t));
   auto estimate = EstimateAndMaybeHandBack(event);
+  result_.estimation.Accumulate(event.estimation);
   if (!estimate.ok()) return estimate.status();
-  if (estimate->indicator < options_.stop.indicator_threshold) return StopReason::kConverged;
+  if (estimate->report.indicator.high < options_.stop.indicator_threshold) {
+    return StopReason::kConverged;
+  }
   event.iteration = t;
   event.cost = estimate->cost;
   event.guided_cost = estimate->guided_cost;
@@ -286,9 +300,17 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
                                options_.synthesis);
   if (!layer.ok()) return layer.status();
   result_.fidelity_evaluations += layer->evaluations;
-  if (layer->initial_fidelity >= event.fidelity_target) return StopReason::kFidelityTargetMet;
-  if (layer->params.empty() || !(layer->fidelity > layer->initial_fidelity)) {
-    return StopReason::kNoProgress;
+  const bool target_met = layer->initial_fidelity >= event.fidelity_target;
+  const bool no_progress = layer->params.empty() || !(layer->fidelity > layer->initial_fidelity);
+  if (target_met || no_progress) {
+    // An exact estimate would say the same again: stop. A measured one may only have
+    // failed to resolve the step through its noise: record the iteration without a layer
+    // (its shots are spent) and measure afresh in the next one.
+    if (estimate->report.shots == 0) {
+      return target_met ? StopReason::kFidelityTargetMet : StopReason::kNoProgress;
+    }
+    event.fidelity = layer->initial_fidelity;
+    return RecordIteration(event);
   }
   if (absl::Status s = AppendLayer(layer->layer, layer->params, result_.circuit, result_.params);
       !s.ok()) {
@@ -299,9 +321,13 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
     if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
     ++result_.hand_backs;
   }
-  CountGates();
   event.fidelity = layer->fidelity;
   event.layer_gates = int(layer->layer.gates().size());
+  return RecordIteration(event);
+}
+
+std::optional<StopReason> NestedLoop::RecordIteration(IterationEvent& event) {
+  CountGates();
   event.layers = result_.layers;
   event.num_params = int(result_.params.size());
   event.two_qubit_gates = result_.two_qubit_gates;
@@ -324,8 +350,10 @@ absl::StatusOr<NestedResult> NestedLoop::Finish() {
     if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
     ++result_.hand_backs;
   }
+  estimator_.BeginStream(GradientStateEstimator::kFinalStream);
   auto last = estimator_.Estimate(result_.circuit, result_.params, options_.step);
   if (!last.ok()) return last.status();
+  result_.estimation.Accumulate(last->report);
   result_.final_cost = last->cost;
   result_.final_indicator = last->indicator;
   CountGates();

@@ -49,7 +49,8 @@ struct FidelityTargetRule {
 double FidelityTarget(const FidelityTargetRule& rule, double indicator);
 
 // Shrinks η (by `shrink`, at most `max_shrinks` times) while the guided state's cost
-// exceeds the current cost by more than `tolerance`.
+// exceeds the current cost by more than `tolerance` — for measured estimates, while the
+// guided cost's interval lies wholly above the cost's (noise alone never shrinks η).
 struct StepControl {
   double shrink = 0.5;
   int max_shrinks = 6;
@@ -57,12 +58,14 @@ struct StepControl {
 };
 
 struct StoppingRules {
-  double indicator_threshold = 1e-9;  // converged when I_t < this
+  // Converged when I_t < this (for measured estimates: the upper end of its interval).
+  double indicator_threshold = 1e-9;
   int max_iterations = 50;            // outer iterations (= learned layers at most)
   int max_layers = 50;
   int max_added_two_qubit_gates = -1;  // < 0: unlimited; stop once exceeded
   int max_added_cnot_count = -1;       // the same on the CNOT-equivalent count (CnotCount)
   double max_seconds = 0.0;           // wall clock; <= 0: unlimited
+  int64_t max_shots = -1;             // device shots (EstimationReport); < 0: unlimited
 };
 
 enum class HandBack {
@@ -105,6 +108,9 @@ struct IterationEvent {
   int cnot_count = 0;          // whole circuit, CNOT-equivalent (baseline.h: CnotCount)
   double elapsed_seconds = 0.0;
   bool handed_back = false;    // kWhenFavourable re-optimized all parameters first
+  // This iteration's estimates (step shrinks included): circuits and shots summed, the
+  // intervals of the estimate the layer was synthesized for.
+  EstimationReport estimation;
 };
 
 enum class StopReason {
@@ -115,6 +121,7 @@ enum class StopReason {
   kWallClock,
   kNoProgress,       // the synthesis could not move the state towards the guided state
   kFidelityTargetMet,  // F₀ = 1 − I_t already meets F_th: the step is below the rule's reach
+  kShotBudget,       // stop.max_shots exceeded
 };
 std::string_view StopReasonName(StopReason reason);
 
@@ -132,11 +139,15 @@ struct NestedResult {
   int added_cnot_count = 0;      // CNOT-equivalent cost of the learned layers
   int fidelity_evaluations = 0;
   int hand_backs = 0;
+  // Every estimate of the run (the final one included once finished): circuits and shots
+  // summed, the intervals of the latest estimate.
+  EstimationReport estimation;
   StopReason stop_reason = StopReason::kMaxIterations;
 };
 
 struct NestedCallbacks {
-  // One progress event per outer iteration that appended a layer.
+  // One progress event per outer iteration that appended a layer — and, for measured
+  // estimates, per iteration whose noisy target gave no layer (its shots were spent).
   std::function<void(const IterationEvent&)> on_iteration = nullptr;
   // After each such iteration: the run so far (final_cost / final_indicator not yet set).
   // Saving it is enough to ResumeNested later with the same outcome.

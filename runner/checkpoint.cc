@@ -80,6 +80,7 @@ v1::NestedCheckpoint NestedToProto(const optimizer::NestedResult& run) {
   p.set_added_cnot_count(run.added_cnot_count);
   p.set_fidelity_evaluations(run.fidelity_evaluations);
   p.set_hand_backs(run.hand_backs);
+  if (run.estimation.shots > 0) *p.mutable_estimation() = ToProto(run.estimation);
   return p;
 }
 
@@ -163,6 +164,7 @@ optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& p) {
   e.layer_gates = p.layer_gates();
   e.layers = p.layers();
   e.handed_back = p.handed_back();
+  e.estimation = ReportFromProto(p.estimation());
   return e;
 }
 
@@ -196,6 +198,7 @@ absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string
   run.added_cnot_count = p.added_cnot_count();
   run.fidelity_evaluations = p.fidelity_evaluations();
   run.hand_backs = p.hand_backs();
+  run.estimation = ReportFromProto(p.estimation());
   return run;
 }
 

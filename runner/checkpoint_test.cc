@@ -118,6 +118,16 @@ constexpr char kMaxCut[] = R"json({
   "seed": 11
 })json";
 
+// Shadows mode: shot randomness derives from the seed and the iteration.
+constexpr char kMaxCutShadows[] = R"json({
+  "problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 4}, "shots": 64}},
+  "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa", "layers": 1},
+                   "params": [0.3, -0.3]},
+  "method": {"nested": {"stop": {"maxIterations": 4}}},
+  "estimation": {"shadows": {"shotsPerIteration": 2000, "shotsPerSetting": 50, "groups": 3}},
+  "seed": 11
+})json";
+
 constexpr char kAdapt[] = R"json({
   "problem": {"model": {"kind": "tfim", "numQubits": 4}},
   "initialState": {"preparation": "zero"},
@@ -164,7 +174,8 @@ TEST_P(ResumeTest, ResumingFromEveryCheckpointGivesTheUninterruptedResult) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Methods, ResumeTest, ::testing::Values(kMaxCut, kAdapt, kParameterShift));
+INSTANTIATE_TEST_SUITE_P(Methods, ResumeTest, ::testing::Values(kMaxCut, kMaxCutShadows, kAdapt,
+                                                             kParameterShift));
 
 TEST(CheckpointTest, ACheckpointResumesOnlyItsOwnMethod) {
   auto seeded = [](const char* json) {

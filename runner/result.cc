@@ -27,7 +27,7 @@ absl::Status FillMaxCut(const sv::Simulator& simulator, const BuiltProblem& prob
                         v1::MaxCutReport& report) {
   const Graph& graph = *problem.graph;
   const v1::MaxCutProblem& m = spec.problem().maxcut();
-  report.set_expected_cut(ExpectedCut(graph, run.final_cost));
+  report.set_expected_cut(ExpectedCut(graph, run.exact_final_cost.value_or(run.final_cost)));
   if (problem.max_cut) {
     report.set_max_cut(*problem.max_cut);
     report.set_approximation_ratio(ApproximationRatio(report.expected_cut(), *problem.max_cut));
@@ -92,7 +92,41 @@ v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
   p.set_layer_gates(e.layer_gates);
   p.set_layers(e.layers);
   p.set_handed_back(e.handed_back);
+  if (e.estimation.shots > 0) *p.mutable_estimation() = ToProto(e.estimation);
   return p;
+}
+
+v1::EstimationReport ToProto(const optimizer::EstimationReport& r) {
+  v1::EstimationReport p;
+  p.set_circuits(r.circuits);
+  p.set_shots(r.shots);
+  p.set_guided_shots(r.guided_shots);
+  p.set_post_selected_shots(r.post_selected_shots);
+  p.set_post_selection_rate(r.PostSelectionRate());
+  p.set_confidence(r.confidence);
+  const auto interval = [](const optimizer::Interval& i) {
+    v1::Interval out;
+    out.set_low(i.low);
+    out.set_high(i.high);
+    return out;
+  };
+  *p.mutable_cost() = interval(r.cost);
+  *p.mutable_guided_cost() = interval(r.guided_cost);
+  *p.mutable_indicator() = interval(r.indicator);
+  return p;
+}
+
+optimizer::EstimationReport ReportFromProto(const v1::EstimationReport& p) {
+  optimizer::EstimationReport r;
+  r.circuits = p.circuits();
+  r.shots = p.shots();
+  r.guided_shots = p.guided_shots();
+  r.post_selected_shots = p.post_selected_shots();
+  r.confidence = p.confidence();
+  r.cost = {p.cost().low(), p.cost().high()};
+  r.guided_cost = {p.guided_cost().low(), p.guided_cost().high()};
+  r.indicator = {p.indicator().low(), p.indicator().high()};
+  return r;
 }
 
 v1::IterationEvent ToProto(const optimizer::BaselineEvent& e) {
@@ -113,6 +147,7 @@ RunSummary SummarizeNested(const optimizer::NestedResult& run) {
   s.counts.set_added_two_qubit_gates(run.added_two_qubit_gates);
   s.counts.set_fidelity_evaluations(run.fidelity_evaluations);
   s.counts.set_hand_backs(run.hand_backs);
+  if (run.estimation.shots > 0) s.estimation = ToProto(run.estimation);
   return s;
 }
 
@@ -127,9 +162,13 @@ absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
   result.set_warm_start_cost(run.warm_start_cost);
   result.set_final_cost(run.final_cost);
   result.set_final_indicator(run.final_indicator);
+  if (run.estimation) {
+    *result.mutable_estimation() = *run.estimation;
+    if (run.exact_final_cost) result.set_exact_final_cost(*run.exact_final_cost);
+  }
   if (problem.exact_cost) {
     result.set_exact_cost(*problem.exact_cost);
-    result.set_error(run.final_cost - *problem.exact_cost);
+    result.set_error(run.exact_final_cost.value_or(run.final_cost) - *problem.exact_cost);
   }
   if (problem.graph) {
     absl::Status s = FillMaxCut(simulator, problem, spec, run, *result.mutable_maxcut());

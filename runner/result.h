@@ -7,6 +7,7 @@
 #define QGRAD_RUNNER_RESULT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ namespace qgrad::runner {
 
 v1::IterationEvent ToProto(const optimizer::IterationEvent& event);
 v1::IterationEvent ToProto(const optimizer::BaselineEvent& event);
+v1::EstimationReport ToProto(const optimizer::EstimationReport& report);
+optimizer::EstimationReport ReportFromProto(const v1::EstimationReport& report);
 
 // What every method reports, before the problem-specific parts are added.
 struct RunSummary {
@@ -34,6 +37,10 @@ struct RunSummary {
   std::vector<v1::IterationEvent> history;
   v1::Counts counts;  // method counters; gates, depth and parameters are filled in
   std::string stop_reason;
+  // Shadows mode: the run's estimation totals, and the final circuit's cost evaluated
+  // exactly (MakeResult fills it in when absent).
+  std::optional<v1::EstimationReport> estimation;
+  std::optional<double> exact_final_cost;
 };
 RunSummary SummarizeNested(const optimizer::NestedResult& run);
 

@@ -4,12 +4,17 @@
 #include "runner/runner.h"
 
 #include <chrono>
+#include <memory>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "backends/local/local_backend.h"
 #include "backends/statevector/statevector.h"
+#include "estimation/shadow_estimator.h"
 #include "optimizer/nested.h"
 #include "runner/baselines.h"
 #include "runner/checkpoint.h"
+#include "runner/estimation_plan.h"
 #include "runner/finite.h"
 #include "runner/limits.h"
 #include "runner/nested_options.h"
@@ -47,6 +52,7 @@ struct PreparedJob {
   StartCircuit start;
   JobShape shape;
   optimizer::NestedOptions nested;  // nested method only
+  EstimationPlan estimation;
 };
 
 // Every check of ValidateJob, cheapest first, so that nothing is built before the sizes it
@@ -62,7 +68,9 @@ absl::StatusOr<PreparedJob> Prepare(const v1::JobSpec& spec, const std::string& 
   absl::StatusOr<StartCircuit> start =
       BuildStart(spec.initial_state(), *problem, spec.seed(), limits);
   if (!start.ok()) return start.status();
-  PreparedJob job{*std::move(problem), *std::move(start), {}, {}};
+  absl::StatusOr<EstimationPlan> estimation = ToEstimationPlan(spec, caller_limits);
+  if (!estimation.ok()) return estimation.status();
+  PreparedJob job{*std::move(problem), *std::move(start), {}, {}, *std::move(estimation)};
   job.shape.num_qubits = job.problem.num_qubits;
   job.shape.shots = MaxCutShots(spec.problem());
   if (IsNested(spec)) {
@@ -70,6 +78,7 @@ absl::StatusOr<PreparedJob> Prepare(const v1::JobSpec& spec, const std::string& 
         ToNestedOptions(spec.method().nested(), spec.limits(), job.problem.num_qubits);
     if (!nested.ok()) return nested.status();
     job.nested = *std::move(nested);
+    job.nested.stop.max_shots = job.estimation.total_shots;
     job.shape.method = "nested";
     job.shape.resumable = true;
   } else {
@@ -81,10 +90,22 @@ absl::StatusOr<PreparedJob> Prepare(const v1::JobSpec& spec, const std::string& 
   return job;
 }
 
+// The backend a shadows-mode job names: from the caller's registry, or a private local
+// backend (held in `own`) for the name "local".
+absl::StatusOr<std::shared_ptr<backends::Backend>> FindBackend(
+    const std::string& name, const RunOptions& options) {
+  if (options.backends) return options.backends->Find(name);
+  if (name != "local") {
+    return absl::NotFoundError(absl::StrCat("estimation.shadows.backend: no backend \"", name,
+                                            "\" (this runner has only \"local\")"));
+  }
+  return std::shared_ptr<backends::Backend>(std::make_shared<backends::local::LocalBackend>());
+}
+
 absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1::JobSpec& spec,
                                         const BuiltProblem& problem, StartCircuit start,
-                                        const optimizer::NestedOptions& nested,
-                                        const RunOptions& options) {
+                                        const PreparedJob& job, const RunOptions& options) {
+  const optimizer::NestedOptions& nested = job.nested;
   optimizer::NestedCallbacks callbacks;
   if (options.on_iteration) {
     callbacks.on_iteration = [&](const optimizer::IterationEvent& e) {
@@ -97,18 +118,35 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
     };
   }
   callbacks.should_stop = options.should_stop;
+  std::shared_ptr<backends::Backend> backend;
+  std::unique_ptr<estimation::ShadowGradientStateEstimator> shadows;
+  if (job.estimation.shadows) {
+    auto found = FindBackend(job.estimation.backend, options);
+    if (!found.ok()) return found.status();
+    backend = *std::move(found);
+    estimation::ShadowEstimatorOptions estimator = job.estimation.options;
+    estimator.should_stop = options.should_stop;
+    shadows = std::make_unique<estimation::ShadowGradientStateEstimator>(
+        backend.get(), &simulator, problem.cost, std::move(estimator));
+  }
   absl::StatusOr<optimizer::NestedResult> run;
   if (options.resume_checkpoint.empty()) {
     run = optimizer::RunNested(simulator, problem.cost, std::move(start.circuit),
-                               std::move(start.params), nested, callbacks);
+                               std::move(start.params), nested, callbacks, shadows.get());
   } else {
     absl::StatusOr<optimizer::NestedResult> saved =
         DecodeNestedCheckpoint(options.resume_checkpoint, spec.seed());
     if (!saved.ok()) return saved.status();
-    run = optimizer::ResumeNested(simulator, problem.cost, *std::move(saved), nested, callbacks);
+    run = optimizer::ResumeNested(simulator, problem.cost, *std::move(saved), nested, callbacks,
+                                  shadows.get());
   }
   if (!run.ok()) return WithPath(run.status(), "method.nested");
-  return SummarizeNested(*run);
+  RunSummary summary = SummarizeNested(*run);
+  if (shadows) {
+    auto final_state = simulator.Prepare(run->circuit, run->params);
+    if (final_state.ok()) summary.exact_final_cost = problem.cost.Value(*final_state);
+  }
+  return summary;
 }
 
 }  // namespace
@@ -125,7 +163,7 @@ absl::StatusOr<v1::JobResult> RunJob(const v1::JobSpec& spec, const RunOptions& 
   const sv::Simulator simulator;
   absl::StatusOr<RunSummary> run =
       IsNested(spec)
-          ? RunNestedJob(simulator, spec, problem, std::move(job->start), job->nested, options)
+          ? RunNestedJob(simulator, spec, problem, std::move(job->start), *job, options)
           : RunBaseline(simulator, spec, problem, std::move(job->start), options);
   if (!run.ok()) return run.status();
   absl::StatusOr<v1::JobResult> result = MakeResult(simulator, problem, spec, *run);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "backends/backend.h"
 #include "qgrad/v1/job.pb.h"
 #include "runner/limits.h"
 
@@ -37,6 +38,9 @@ struct RunOptions {
   std::function<bool()> should_stop = nullptr;
   // What the caller allows the spec (ValidateJob's limits; the same for a resumed job).
   SpecLimits limits;
+  // Where shadows-mode jobs find the backend they name. Null: a private local backend
+  // (backends/local) serves the name "local" and other names are NOT_FOUND.
+  backends::Registry* backends = nullptr;
 };
 
 // Validates the spec as ValidateJob does, then computes the exact reference and runs the

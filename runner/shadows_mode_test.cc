@@ -1,0 +1,155 @@
+// Shadows-mode jobs end to end through the runner and the local backend's OpenQASM text
+// path: the nested optimizer reaches the Max-Cut optimum from measurement data only, every
+// event and the result account for circuits, shots, post-selection and intervals, and the
+// spec's estimation field is validated at the edge.
+//
+// Thread-safety: single-threaded tests.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "runner/json_io.h"
+#include "runner/runner.h"
+
+namespace qgrad::runner {
+namespace {
+
+v1::JobSpec Spec(const std::string& json) {
+  absl::StatusOr<v1::JobSpec> spec = ParseJobSpecJson(json);
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  return spec.ok() ? *spec : v1::JobSpec();
+}
+
+// The paper's 4-node graph from the stalled QAOA p=1 point (what the warm start of
+// examples/maxcut_qaoa.json reaches; cost −1.4270).
+std::string QaoaShadows(const std::string& estimation, int iterations = 12) {
+  return absl::StrCat(R"json({
+    "problem": {"maxcut": {"generator": {"kind": "paper"}}},
+    "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
+                     "params": [0.3264642062022599, -0.3293196120381053]},
+    "method": {"nested": {"stepSize": 0.25, "maxGatesPerLayer": 10,
+                          "stop": {"maxIterations": )json",
+                      iterations, R"json(}}},
+    "estimation": {"shadows": )json",
+                      estimation, R"json(},
+    "seed": 3})json");
+}
+
+TEST(ShadowsModeTest, MaxCutFromTheStalledQaoaStartReachesTheOptimum) {
+  std::vector<v1::IterationEvent> events;
+  RunOptions options;
+  options.on_iteration = [&](const v1::IterationEvent& e) { events.push_back(e); };
+  absl::StatusOr<v1::JobResult> r =
+      RunJob(Spec(QaoaShadows(R"({"shotsPerIteration": 4000, "shotsPerSetting": 50})")), options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_GE(r->maxcut().approximation_ratio(), 0.99) << r->DebugString();
+  ASSERT_TRUE(r->has_exact_final_cost());
+  EXPECT_NEAR(r->final_cost(), r->exact_final_cost(), 0.3);  // the estimate's noise
+
+  // Accounting: every iteration's circuits and shots, plus the final estimate, add up to the
+  // run's totals; every program has 50 shots.
+  ASSERT_EQ(events.size(), size_t(r->history_size()));
+  int64_t shots = 0, circuits = 0, guided = 0, kept = 0;
+  for (const v1::IterationEvent& e : events) {
+    const v1::EstimationReport& m = e.estimation();
+    EXPECT_GT(m.circuits(), 0);
+    EXPECT_EQ(m.shots(), 50 * m.circuits());
+    EXPECT_GT(m.post_selection_rate(), 0.0);
+    EXPECT_LE(m.post_selection_rate(), 1.0);
+    EXPECT_LE(m.cost().low(), e.cost());
+    EXPECT_GE(m.cost().high(), e.cost());
+    EXPECT_LE(m.indicator().low(), m.indicator().high());
+    EXPECT_NEAR(m.confidence(), 0.95, 0);
+    shots += m.shots();
+    circuits += m.circuits();
+    guided += m.guided_shots();
+    kept += m.post_selected_shots();
+  }
+  const v1::EstimationReport& total = r->estimation();
+  EXPECT_GT(total.shots(), shots);  // the final estimate comes on top
+  EXPECT_LE(total.shots(), shots + 4000);
+  EXPECT_GT(total.circuits(), circuits);
+  EXPECT_EQ(total.shots(), 50 * total.circuits());
+  EXPECT_GT(total.guided_shots(), guided);
+  EXPECT_GT(total.post_selected_shots(), kept);
+}
+
+TEST(ShadowsModeTest, ResultsAreSeededAndTheShotBudgetStopsTheRun) {
+  const v1::JobSpec spec =
+      Spec(QaoaShadows(R"({"shotsPerIteration": 1000, "shotsPerSetting": 50, "totalShots": 2500})", 10));
+  absl::StatusOr<v1::JobResult> a = RunJob(spec);
+  absl::StatusOr<v1::JobResult> b = RunJob(spec);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->stop_reason(), "shot_budget");
+  EXPECT_EQ(a->final_cost(), b->final_cost());
+  EXPECT_EQ(a->estimation().shots(), b->estimation().shots());
+  // Two iterations of 1,000 shots are within the budget; the third passes it.
+  EXPECT_EQ(a->history_size(), 3);
+  v1::JobSpec other = spec;
+  other.set_seed(spec.seed() + 1);
+  absl::StatusOr<v1::JobResult> c = RunJob(other);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_NE(a->final_cost(), c->final_cost());
+}
+
+TEST(ShadowsModeTest, CliffordShadowsRunToo) {
+  absl::StatusOr<v1::JobResult> r = RunJob(Spec(QaoaShadows(
+      R"({"ensemble": "clifford", "shotsPerIteration": 2000, "shotsPerSetting": 10})", 3)));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->history_size(), 3);
+  EXPECT_EQ(r->estimation().shots(), 10 * r->estimation().circuits());
+  EXPECT_LT(r->exact_final_cost(), r->start_cost());
+}
+
+struct BadEstimation {
+  std::string spec;
+  absl::StatusCode code;
+  std::string message;
+};
+
+TEST(ShadowsModeTest, BadEstimationFieldsAreRefusedWithTheirPath) {
+  const std::string maxcut = R"("problem": {"maxcut": {"generator": {"kind": "paper"}}},
+    "initialState": {"preparation": "plus"},)";
+  const std::vector<BadEstimation> cases = {
+      {absl::StrCat("{", maxcut, R"("method": {"adaptVqe": {}}, "estimation": {"shadows": {}}})"),
+       absl::StatusCode::kInvalidArgument, "only the nested method"},
+      {absl::StrCat("{", maxcut, R"("method": {"nested": {"warmStart": {}}},
+         "estimation": {"shadows": {}}})"),
+       absl::StatusCode::kInvalidArgument, "warm_start"},
+      {absl::StrCat("{", maxcut, R"("method": {"nested": {"handBack": "at_end"}},
+         "estimation": {"shadows": {}}})"),
+       absl::StatusCode::kInvalidArgument, "hand_back"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"ensemble": "haar"}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.ensemble"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"groups": 4}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.groups: must be odd"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"shotsPerIteration": 1}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.shots_per_iteration"},
+      {absl::StrCat("{", maxcut,
+                    R"("estimation": {"shadows": {"shotsPerIteration": 100, "shotsPerSetting": 60}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.shots_per_setting"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"confidence": 1}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.confidence"},
+      {absl::StrCat("{", maxcut,
+                    R"("estimation": {"shadows": {"shotsPerIteration": 1000000000, "shotsPerSetting": 1}}})"),
+       absl::StatusCode::kResourceExhausted, "programs per shadow"},
+      {absl::StrCat("{", maxcut,
+                    R"("estimation": {"shadows": {"shotsPerIteration": 10000000, "shotsPerSetting": 2000000}}})"),
+       absl::StatusCode::kResourceExhausted, "exceed max_shots"},
+  };
+  for (const BadEstimation& c : cases) {
+    SCOPED_TRACE(c.spec);
+    absl::StatusOr<JobShape> shape = ValidateJob(Spec(c.spec));
+    ASSERT_FALSE(shape.ok());
+    EXPECT_EQ(shape.status().code(), c.code) << shape.status();
+    EXPECT_NE(shape.status().message().find(c.message), std::string::npos) << shape.status();
+  }
+  // The backend is looked up when the job runs.
+  absl::StatusOr<v1::JobResult> r = RunJob(Spec(QaoaShadows(R"({"backend": "ionq"})", 1)));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
+}
+
+}  // namespace
+}  // namespace qgrad::runner
