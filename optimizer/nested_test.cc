@@ -493,3 +493,89 @@ TEST(NestedTest, RejectsBadSettingsNamingTheField) {
 
 }  // namespace
 }  // namespace qgrad::optimizer
+
+namespace qgrad::optimizer {
+namespace {
+
+// The exact estimate dressed up as a measured one: every call "takes" 100 shots and the
+// target is ψ_t itself (a shadow too noisy to show any step), so no layer can improve on
+// it. Records the streams the loop names.
+class NoisyEstimatorForTest : public GradientStateEstimator {
+ public:
+  NoisyEstimatorForTest(const sv::Simulator* simulator, Cost cost)
+      : simulator_(simulator), exact_(simulator, std::move(cost)) {}
+  void BeginStream(uint64_t stream) override { streams.push_back(stream); }
+  absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
+                                                 absl::Span<const double> params,
+                                                 const StepSize& step) override {
+    auto estimate = exact_.Estimate(circuit, params, step);
+    if (!estimate.ok()) return estimate;
+    auto psi = simulator_->Prepare(circuit, params);
+    if (!psi.ok()) return psi.status();
+    estimate->target = std::make_unique<PureStateTarget>(*std::move(psi));
+    estimate->report.shots = 100;
+    estimate->report.circuits = 2;
+    estimate->report.confidence = 0.95;
+    estimate->report.indicator = {estimate->indicator - 0.1, estimate->indicator + 0.1};
+    return estimate;
+  }
+  std::vector<uint64_t> streams;
+
+ private:
+  const sv::Simulator* simulator_;
+  ExactGradientStateEstimator exact_;
+};
+
+Circuit QaoaForTest(std::vector<double>& params) {
+  Circuit circuit(4);
+  for (int q = 0; q < 4; ++q) EXPECT_TRUE(circuit.Add(GateKind::kH, {q}).ok());
+  EXPECT_TRUE(circuit.Add(GateKind::kRY, {0}, {Angle::Param(0)}).ok());
+  params = {0.3};
+  return circuit;
+}
+
+TEST(NestedTest, AMeasuredEstimateWithoutAStepRecordsTheIterationAndMeasuresAgain) {
+  const sv::Simulator simulator;
+  std::vector<double> params;
+  const Circuit circuit = QaoaForTest(params);
+  NoisyEstimatorForTest noisy(&simulator, MaxCut());
+  std::vector<IterationEvent> events;
+  NestedCallbacks callbacks;
+  callbacks.on_iteration = [&](const IterationEvent& e) { events.push_back(e); };
+  auto run = RunNested(simulator, MaxCut(), circuit, params, Quick(4), callbacks, &noisy);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->stop_reason, StopReason::kMaxIterations);
+  ASSERT_EQ(events.size(), 4u);
+  for (const IterationEvent& e : events) {
+    EXPECT_EQ(e.layer_gates, 0);
+    EXPECT_EQ(e.estimation.shots, 100);
+    EXPECT_EQ(e.estimation.circuits, 2);
+  }
+  EXPECT_EQ(run->layers, 0);
+  EXPECT_EQ(run->estimation.shots, 500);  // four iterations and the final estimate
+  EXPECT_EQ(noisy.streams, (std::vector<uint64_t>{0, 1, 2, 3, GradientStateEstimator::kFinalStream}));
+
+  // The exact estimator with the same (useless) target would stop at once.
+  ExactGradientStateEstimator exact(&simulator, MaxCut());
+  auto exact_run = RunNested(simulator, MaxCut(), circuit, params, Quick(4), {}, &exact);
+  ASSERT_TRUE(exact_run.ok());
+  EXPECT_GT(exact_run->layers, 0);
+  EXPECT_EQ(exact_run->estimation.shots, 0);
+}
+
+TEST(NestedTest, TheShotBudgetStopsTheRun) {
+  const sv::Simulator simulator;
+  std::vector<double> params;
+  const Circuit circuit = QaoaForTest(params);
+  NoisyEstimatorForTest noisy(&simulator, MaxCut());
+  NestedOptions options = Quick(10);
+  options.stop.max_shots = 250;
+  auto run = RunNested(simulator, MaxCut(), circuit, params, options, {}, &noisy);
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->stop_reason, StopReason::kShotBudget);
+  EXPECT_EQ(run->history.size(), 3u);  // 300 shots > 250 after the third
+  EXPECT_EQ(StopReasonName(StopReason::kShotBudget), "shot_budget");
+}
+
+}  // namespace
+}  // namespace qgrad::optimizer
