@@ -401,6 +401,18 @@ TEST(GradientStateCircuitTest, MaxCutCubeSizes) {
   std::cout << "Max-Cut cube, eta=0.1: lambda " << lcu->lambda << ", LCU gates "
             << lcu->circuit.gates().size() - 8 << "\n";
   for (const auto& [name, count] : by_name) std::cout << "  " << name << ": " << count << "\n";
+  // And it is exact: the ancilla-0 block is (I − 0.1 D)|+⟩^8 / λ.
+  sv::Simulator sim;
+  absl::StatusOr<sv::StateVector> full = sim.Prepare(lcu->circuit, {});
+  absl::StatusOr<sv::StateVector> psi = sim.Prepare(current, {});
+  absl::StatusOr<sv::StateVector> guided = sv::StateVector::Create(8);
+  ASSERT_TRUE(full.ok() && psi.ok() && guided.ok());
+  sv::ApplyPauliSum(GuidedOperatorForTest(d, 0.1, 0.0), *psi, *guided);
+  for (size_t i = 0; i < guided->size(); ++i) {
+    ASSERT_LT(std::abs(full->data()[i] - guided->data()[i] / lcu->lambda), 1e-12) << i;
+  }
+  std::cout << "  post-selection probability "
+            << PostSelectionProbability(guided->NormSquared(), lcu->lambda) << "\n";
   EXPECT_EQ(by_controls[1] + by_controls[2] + by_controls[3] + by_controls[4] + by_controls[5],
             static_cast<int>(lcu->circuit.gates().size()) - 8);
 }
