@@ -34,8 +34,9 @@ struct LcuTerm {
   PauliString pauli;
 };
 
-// The terms of I − η(D − shift) (zero coefficients dropped, like strings merged).
-// INVALID_ARGUMENT for a non-Hermitian D, a non-finite η or shift, or no nonzero term.
+// The terms of I − η(D − shift) (zero coefficients dropped, like strings merged), the
+// identity first. INVALID_ARGUMENT for a non-Hermitian D, a non-finite η, shift,
+// coefficient of D or λ, or no nonzero term.
 absl::StatusOr<std::vector<LcuTerm>> LcuTerms(const PauliSum& d, double eta, double shift);
 
 struct GradientStateCircuit {
@@ -49,8 +50,8 @@ struct GradientStateCircuit {
 };
 
 // `current` (with its declared parameters, left symbolic) followed by PREPARE · SELECT ·
-// PREPARE_unsigned† for the terms of I − η(D − shift), term j on ancilla value j (bit b of j on
-// qubit n + b). Gates act as described on the reachable ancilla values 0..m−1 only: a
+// PREPARE_unsigned† for the terms of I − η(D − shift), term j on ancilla value j (bit b
+// of j on qubit n + b). Gates act as described on the reachable ancilla values 0..m−1 only: a
 // control that tells no two of them apart is left out (m = 13: term 12 needs only the top
 // two ancilla bits), so the circuit is exact after post-selection but is not the textbook
 // SELECT on values ≥ m. INVALID_ARGUMENT for a current circuit without qubits or with
