@@ -222,7 +222,8 @@ TEST(GradientStateCircuitTest, SampledPostSelectionRateMatchesFormula) {
     sv::ShotOptions options;
     options.shots = 20000;
     options.seed = 1000 + cases;
-    absl::StatusOr<std::vector<uint64_t>> shots = sv::RunShots(sim, parsed->circuit, InputsForTest(*parsed, c.params), options);
+    absl::StatusOr<std::vector<uint64_t>> shots =
+        sv::RunShots(sim, parsed->circuit, InputsForTest(*parsed, c.params), options);
     ASSERT_TRUE(shots.ok()) << shots.status();
     int64_t passed = 0;
     for (uint64_t shot : *shots) passed += (shot >> n) == 0;
