@@ -1,13 +1,17 @@
 // Gradient-state circuits: the guided state (I − ηD)|ψ⟩/‖·‖ prepared on a device by a
-// linear combination of unitaries (LCU). For D = Σ_j d_j P_j (real d_j, P_0 = I when D has
-// an identity term) and a shift s (s = ⟨D⟩ for the centered step, else 0):
+// linear combination of unitaries (LCU). For D = Σ_j d_j P_j (real d_j, P_0 = I; d_0 = 0
+// when D has no identity term) and a shift s (s = ⟨D⟩ for the centered step, else 0):
 //   I − η(D − s) = Σ_j c_j P_j,  c_0 = 1 − η(d_0 − s),  c_j = −η d_j (j ≥ 1),
 //   α_j = |c_j|, U_j = sign(c_j) P_j, λ = Σ_j α_j.
-// An ancilla register of a = ⌈log2 m⌉ qubits (m terms) runs PREPARE (|0⟩ → Σ √(α_j/λ)|j⟩,
-// a tree of controlled ry), SELECT (for each j, U_j on the system controlled on ancilla
-// value j with ctrl @ / negctrl @), PREPARE†, after the current circuit U_t. With the
-// ancillas measured 0 the system holds (I − η(D − s))|ψ_t⟩/‖·‖, and that happens with
-// probability ‖(I − η(D − s))ψ_t‖² / λ².
+// An ancilla register of a = ⌈log2 m⌉ qubits (m terms; none when m = 1) runs PREPARE
+// (|0⟩ → Σ sign(c_j)√(α_j/λ)|j⟩, a tree of controlled ry), SELECT (for each j, P_j on the
+// system controlled on ancilla value j with ctrl @ / negctrl @), and the inverse of the
+// unsigned PREPARE (|0⟩ → Σ √(α_j/λ)|j⟩, the same tree), after the current circuit U_t.
+// The signs ride on the first PREPARE instead of on sign gates in SELECT:
+// ⟨0|PREPARE_unsigned† · SELECT · PREPARE|0⟩ = Σ_j sign(c_j) α_j P_j / λ, the same block
+// as PREPARE† · Σ_j |j⟩⟨j| ⊗ U_j · PREPARE with U_j = sign(c_j) P_j, for no extra gates.
+// With the ancillas measured 0 the system holds (I − η(D − s))|ψ_t⟩/‖·‖ exactly (no global
+// phase), and that happens with probability ‖(I − η(D − s))ψ_t‖² / λ².
 //
 // Thread-safety: pure functions of their arguments.
 #ifndef QGRAD_ESTIMATION_GRADIENT_STATE_CIRCUIT_H_
@@ -30,8 +34,9 @@ struct LcuTerm {
   PauliString pauli;
 };
 
-// The terms of I − η(D − shift) (zero coefficients dropped, like strings merged).
-// INVALID_ARGUMENT for a non-Hermitian D, a non-finite η or shift, or no nonzero term.
+// The terms of I − η(D − shift) (zero coefficients dropped, like strings merged), the
+// identity first. INVALID_ARGUMENT for a non-Hermitian D, a non-finite η, shift,
+// coefficient of D or λ, or no nonzero term.
 absl::StatusOr<std::vector<LcuTerm>> LcuTerms(const PauliSum& d, double eta, double shift);
 
 struct GradientStateCircuit {
@@ -45,7 +50,12 @@ struct GradientStateCircuit {
 };
 
 // `current` (with its declared parameters, left symbolic) followed by PREPARE · SELECT ·
-// PREPARE† for the terms of I − η(D − shift).
+// PREPARE_unsigned† for the terms of I − η(D − shift), term j on ancilla value j (bit b
+// of j on qubit n + b). Gates act as described on the reachable ancilla values 0..m−1 only: a
+// control that tells no two of them apart is left out (m = 13: term 12 needs only the top
+// two ancilla bits), so the circuit is exact after post-selection but is not the textbook
+// SELECT on values ≥ m. INVALID_ARGUMENT for a current circuit without qubits or with
+// measure / reset, D on more qubits than it has, and LcuTerms' errors.
 absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(const Circuit& current,
                                                                const PauliSum& d, double eta,
                                                                double shift = 0.0);
@@ -54,17 +64,23 @@ absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(const Circuit& cu
 // norm² ‖(I − η(D − shift))ψ‖² (the formula the sampled rate is tested against).
 double PostSelectionProbability(double guided_norm_squared, double lambda);
 
+// Classical registers of the program: the system outcomes and the ancilla outcomes. Not
+// `s` / `a`: with stdgates.inc included, `s` names the S gate and cannot be redeclared.
+inline constexpr char kSystemBits[] = "sys";
+inline constexpr char kAncillaBits[] = "anc";
+
 // The OpenQASM 3 program a backend runs for one measurement setting: qasm::Emit of
 // `circuit` (angles as `input float[64] theta_k`, bound by the Program's inputs), then
-// `bit[n] s;` and, with ancillas, `bit[a] a;`, the ancilla measurements
-// `a[i] = measure q[n + i];` and `system_suffix`, which rotates and measures the system
-// qubits q[0..n−1] into s[0..n−1] (shadows::QasmSuffix on SystemQubitOperands and
-// SystemBitOperands). Shot bits: s first (bits 0..n−1), then a, so a shot passes the
-// post-selection when shot >> n == 0.
+// `bit[n] sys;` and, with ancillas, `bit[a] anc;`, the ancilla measurements
+// `anc[i] = measure q[n + i];` and `system_suffix`, which rotates and measures the system
+// qubits q[0..n−1] into sys[0..n−1] (shadows::QasmSuffix on SystemQubitOperands and
+// SystemBitOperands). Shot bits: sys first (bits 0..n−1), then anc, so a shot passes the
+// post-selection when shot >> n == 0. INVALID_ARGUMENT unless 1 <= system_qubits <=
+// circuit.num_qubits() and the circuit is unitary without classical bits.
 absl::StatusOr<std::string> EmitProgram(const Circuit& circuit, int system_qubits,
                                         std::string_view system_suffix);
 std::vector<std::string> SystemQubitOperands(int system_qubits);  // "q[0]", ...
-std::vector<std::string> SystemBitOperands(int system_qubits);    // "s[0]", ...
+std::vector<std::string> SystemBitOperands(int system_qubits);    // "sys[0]", ...
 
 }  // namespace qgrad::estimation
 
