@@ -30,8 +30,16 @@ struct Sym {
 };
 
 Sym operator+(Sym a, Sym b) { return {a.x ^ b.x, a.z ^ b.z}; }
-int Inner(Sym a, Sym b) { return std::popcount((a.x & b.z) ^ (a.z & b.x)) & 1; }
-int Parity(uint64_t v) { return std::popcount(v) & 1; }
+// Parity by folding: the default target has no popcount instruction, and std::popcount
+// then becomes a library call that dominated the Gray-code walks.
+int Parity(uint64_t v) {
+  v ^= v >> 32;
+  v ^= v >> 16;
+  v ^= v >> 8;
+  v ^= v >> 4;
+  return (0x6996 >> (v & 0xf)) & 1;
+}
+int Inner(Sym a, Sym b) { return Parity((a.x & b.z) ^ (a.z & b.x)); }
 
 // The transvection T_h(v) = v + ⟨v, h⟩ h (an involution, since ⟨h, h⟩ = 0).
 Sym Transvect(Sym h, Sym v) { return Inner(v, h) ? v + h : v; }
@@ -43,6 +51,17 @@ Sym RandomVector(int first, int n, std::mt19937_64& rng) {
   const uint64_t x = rng() & mask;
   return {x, rng() & mask};
 }
+
+// At most two transvection vectors, the first applied first.
+struct Transvections {
+  Sym h[2];
+  int count = 0;
+  const Sym* begin() const { return h; }
+  const Sym* end() const { return h + count; }
+};
+Transvections None() { return {}; }
+Transvections One(Sym a) { return {{a, Sym{}}, 1}; }
+Transvections Two(Sym a, Sym b) { return {{a, b}, 2}; }
 
 void Add(std::vector<CliffordGate>& out, Kind kind, int target, int control = -1) {
   out.push_back(CliffordGate{kind, target, control});
@@ -79,10 +98,10 @@ void EmitTransvection(Sym h, std::vector<CliffordGate>& out) {
 
 // Transvection vectors (first applied first) whose product maps e = X_i to v ≠ 0, all
 // supported on qubits ≥ i.
-std::vector<Sym> MapXTo(int i, Sym v) {
+Transvections MapXTo(int i, Sym v) {
   const Sym e{uint64_t{1} << i, 0};
-  if (v == e) return {};
-  if (Inner(e, v)) return {e + v};  // T_{e+v}(e) = e + ⟨e, v⟩(e + v) = v
+  if (v == e) return None();
+  if (Inner(e, v)) return One(e + v);  // T_{e+v}(e) = e + ⟨e, v⟩(e + v) = v
   // ⟨e, v⟩ = 0: go through z with ⟨e, z⟩ = ⟨z, v⟩ = 1, so T_{z+v} T_{e+z} (e) = T_{z+v}(z)
   // = v. ⟨e, v⟩ = v.z_i = 0, so v's letter on qubit i is I or X.
   Sym z;
@@ -99,21 +118,21 @@ std::vector<Sym> MapXTo(int i, Sym v) {
       z.x |= uint64_t{1} << k;  // Z on k: X anticommutes
     }
   }
-  return {e + z, z + v};
+  return Two(e + z, z + v);
 }
 
 // Transvection vectors (first applied first) that fix e = X_i and map f = Z_i to w, where
 // ⟨e, w⟩ = 1; each has ⟨e, h⟩ = 0, so fixes e.
-std::vector<Sym> MapZTo(int i, Sym w) {
+Transvections MapZTo(int i, Sym w) {
   const Sym e{uint64_t{1} << i, 0};
   const Sym f{0, uint64_t{1} << i};
-  if (w == f) return {};
+  if (w == f) return None();
   // ⟨e, f + w⟩ = 1 + 1 = 0.
-  if (Inner(f, w)) return {f + w};
+  if (Inner(f, w)) return One(f + w);
   // z = w + e: ⟨f, z⟩ = 0 + 1 = 1 and ⟨z, w⟩ = ⟨e, w⟩ = 1; ⟨e, f + z⟩ = 1 + 1 = 0 and
   // z + w = e.
   const Sym z = w + e;
-  return {f + z, z + w};
+  return Two(f + z, z + w);
 }
 
 }  // namespace
@@ -151,8 +170,12 @@ Clifford Clifford::FromGates(int num_qubits, std::vector<CliffordGate> gates) {
 Clifford Clifford::Random(int num_qubits, std::mt19937_64& rng) {
   assert(num_qubits >= 1 && num_qubits <= 64);
   const int n = num_qubits;
-  std::vector<std::vector<CliffordGate>> blocks(n);
+  // Step i's gates go to steps[block_start[i] ..), to be assembled in reverse step order.
+  std::vector<CliffordGate> steps;
+  steps.reserve(static_cast<size_t>(n) * (10 * n + 8));
+  std::vector<size_t> block_start(n + 1);
   for (int i = 0; i < n; ++i) {
+    block_start[i] = steps.size();
     Sym v;
     do {
       v = RandomVector(i, n, rng);
@@ -163,14 +186,16 @@ Clifford Clifford::Random(int num_qubits, std::mt19937_64& rng) {
     } while (Inner(v, w) != 1);
     // T = S_1 ∘ S_2 with S_1 (product of `first`) mapping e to v and S_2 fixing e and
     // mapping f to w' = S_1^{-1}(w) (⟨e, w'⟩ = ⟨v, w⟩ = 1). Then T e = v and T f = w.
-    const std::vector<Sym> first = MapXTo(i, v);
+    const Transvections first = MapXTo(i, v);
     Sym pulled = w;
-    for (auto it = first.rbegin(); it != first.rend(); ++it) pulled = Transvect(*it, pulled);
-    const std::vector<Sym> second = MapZTo(i, pulled);
-    for (const Sym& h : second) EmitTransvection(h, blocks[i]);
-    for (const Sym& h : first) EmitTransvection(h, blocks[i]);
+    for (int k = first.count - 1; k >= 0; --k) pulled = Transvect(first.h[k], pulled);
+    const Transvections second = MapZTo(i, pulled);
+    for (const Sym& h : second) EmitTransvection(h, steps);
+    for (const Sym& h : first) EmitTransvection(h, steps);
   }
+  block_start[n] = steps.size();
   std::vector<CliffordGate> gates;
+  gates.reserve(steps.size() + n);
   for (int q = 0; q < n; ++q) {
     switch (rng() & 3) {
       case 1: Add(gates, Kind::kX, q); break;
@@ -179,7 +204,9 @@ Clifford Clifford::Random(int num_qubits, std::mt19937_64& rng) {
       default: break;
     }
   }
-  for (int i = n - 1; i >= 0; --i) gates.insert(gates.end(), blocks[i].begin(), blocks[i].end());
+  for (int i = n - 1; i >= 0; --i) {
+    gates.insert(gates.end(), steps.begin() + block_start[i], steps.begin() + block_start[i + 1]);
+  }
   return Clifford(n, std::move(gates));
 }
 
@@ -322,7 +349,7 @@ void Clifford::Walk(uint64_t outcome, Visit&& visit) const {
   const uint64_t count = uint64_t{1} << k;
   for (uint64_t t = 1; t < count; ++t) {
     const int j = std::countr_zero(t);
-    phase = (phase + cs[j] + 2 * static_cast<unsigned>(std::popcount(zs[j] & x))) & 3;
+    phase = (phase + cs[j] + 2 * static_cast<unsigned>(Parity(zs[j] & x))) & 3;
     x ^= xs[j];
     visit(x, phase);
   }

@@ -344,8 +344,9 @@ TEST(CliffordTest, SnapshotAverageIsTheState) {
       }
     }
   }
-  // Per-entry standard error ≲ 2 / sqrt(20000) ≈ 0.014.
-  EXPECT_LT(TestMaxDiff(mean, rho), 0.06);
+  // The observed maximum error is 0.003 (standard errors ~1e-3); a wrong inversion or a
+  // non-2-design ensemble is off by ~0.1.
+  EXPECT_LT(TestMaxDiff(mean, rho), 0.015);
 }
 
 TEST(CliffordTest, QasmTextAndParsedUnitary) {
