@@ -5,14 +5,15 @@
 // by their dense matrices modulo global phase. Single-threaded.
 #include "shadows/clifford.h"
 
+#include <array>
 #include <cmath>
 #include <complex>
 #include <cstdint>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "backends/statevector/dense_reference.h"
@@ -32,7 +33,7 @@ constexpr double kTol = 1e-12;
 // Test helpers: textbook dense model.
 
 // The 2×2 textbook matrix of a one-qubit gate, row-major.
-std::vector<C> TestOneQubitMatrix(Kind kind) {
+std::array<C, 4> TestOneQubitMatrix(Kind kind) {
   const double r = 1.0 / std::sqrt(2.0);
   const C i(0, 1);
   switch (kind) {
@@ -48,34 +49,36 @@ std::vector<C> TestOneQubitMatrix(Kind kind) {
   return {};
 }
 
-// v ← G v for one gate (qubit q is bit q of the index).
-void TestApplyGate(const CliffordGate& g, std::vector<C>& v) {
-  if (g.kind == Kind::kCx) {
-    const size_t c = size_t{1} << g.control, t = size_t{1} << g.target;
-    for (size_t k = 0; k < v.size(); ++k) {
-      if ((k & c) && !(k & t)) std::swap(v[k], v[k | t]);
-    }
-    return;
-  }
-  const std::vector<C> m = TestOneQubitMatrix(g.kind);
-  const size_t t = size_t{1} << g.target;
-  for (size_t k = 0; k < v.size(); ++k) {
-    if (k & t) continue;
-    const C a = v[k], b = v[k | t];
-    v[k] = m[0] * a + m[1] * b;
-    v[k | t] = m[2] * a + m[3] * b;
-  }
-}
-
-// The dense unitary U = G_m ⋯ G_1 of the gate list, column by column.
+// The dense unitary U = G_m ⋯ G_1 of the gate list: every gate applied to every column
+// (qubit q is bit q of the index).
 Dense TestDenseUnitary(const Clifford& c) {
   const size_t dim = size_t{1} << c.num_qubits();
+  std::vector<std::vector<C>> columns(dim, std::vector<C>(dim));
+  for (size_t col = 0; col < dim; ++col) columns[col][col] = 1;
+  for (const CliffordGate& g : c.gates()) {
+    if (g.kind == Kind::kCx) {
+      const size_t cbit = size_t{1} << g.control, tbit = size_t{1} << g.target;
+      for (std::vector<C>& v : columns) {
+        for (size_t k = 0; k < dim; ++k) {
+          if ((k & cbit) && !(k & tbit)) std::swap(v[k], v[k | tbit]);
+        }
+      }
+      continue;
+    }
+    const std::array<C, 4> m = TestOneQubitMatrix(g.kind);
+    const size_t tbit = size_t{1} << g.target;
+    for (std::vector<C>& v : columns) {
+      for (size_t k = 0; k < dim; ++k) {
+        if (k & tbit) continue;
+        const C a = v[k], b = v[k | tbit];
+        v[k] = m[0] * a + m[1] * b;
+        v[k | tbit] = m[2] * a + m[3] * b;
+      }
+    }
+  }
   Dense u{dim, std::vector<C>(dim * dim)};
   for (size_t col = 0; col < dim; ++col) {
-    std::vector<C> v(dim);
-    v[col] = 1;
-    for (const CliffordGate& g : c.gates()) TestApplyGate(g, v);
-    for (size_t row = 0; row < dim; ++row) u.at(row, col) = v[row];
+    for (size_t row = 0; row < dim; ++row) u.at(row, col) = columns[col][row];
   }
   return u;
 }
@@ -261,7 +264,7 @@ TEST(CliffordTest, PauliValueMatchesDense) {
 
 // Identifies a Clifford modulo global phase by its dense matrix: divide by the phase of
 // the first nonzero entry, round to a fine grid.
-std::vector<long long> TestCanonicalKey(const Dense& u) {
+std::string TestCanonicalKey(const Dense& u) {
   C phase = 0;
   for (const C& a : u.a) {
     if (std::abs(a) > 0.1) {
@@ -269,18 +272,17 @@ std::vector<long long> TestCanonicalKey(const Dense& u) {
       break;
     }
   }
-  std::vector<long long> key;
+  std::string key;
   for (const C& a : u.a) {
     const C b = a * phase;
-    key.push_back(std::llround(b.real() * 1e6));
-    key.push_back(std::llround(b.imag() * 1e6));
+    absl::StrAppend(&key, std::llround(b.real() * 1e6), ",", std::llround(b.imag() * 1e6), ";");
   }
   return key;
 }
 
 // Pearson chi-square statistic of `counts` against equal frequencies over `cells` cells
 // (cells never seen count as zero).
-double TestChiSquare(const std::map<std::vector<long long>, int>& counts, int cells,
+double TestChiSquare(const absl::flat_hash_map<std::string, int>& counts, int cells,
                      int samples) {
   const double expected = static_cast<double>(samples) / cells;
   double chi2 = 0;
@@ -293,7 +295,7 @@ double TestChiSquare(const std::map<std::vector<long long>, int>& counts, int ce
 TEST(CliffordTest, UniformOverOneQubitCliffords) {
   std::mt19937_64 rng(21);
   constexpr int kSamples = 24 * 1000;
-  std::map<std::vector<long long>, int> counts;
+  absl::flat_hash_map<std::string, int> counts;
   for (int k = 0; k < kSamples; ++k) ++counts[TestCanonicalKey(TestDenseUnitary(Clifford::Random(1, rng)))];
   ASSERT_EQ(counts.size(), 24u);
   // 23 degrees of freedom: mean 23, sd ≈ 6.8; 70 is p ≈ 1e-6.
@@ -305,7 +307,7 @@ TEST(CliffordTest, UniformOverTwoQubitCliffords) {
   std::mt19937_64 rng(22);
   constexpr int kCells = 11520;
   constexpr int kSamples = 150000;
-  std::map<std::vector<long long>, int> counts;
+  absl::flat_hash_map<std::string, int> counts;
   for (int k = 0; k < kSamples; ++k) ++counts[TestCanonicalKey(TestDenseUnitary(Clifford::Random(2, rng)))];
   EXPECT_EQ(counts.size(), static_cast<size_t>(kCells));
   // 11519 degrees of freedom: mean 11519, sd ≈ 152; 12400 is ≈ 5.8 sd.
