@@ -178,6 +178,21 @@ TEST(CliffordTest, HandWrittenTableaux) {
   EXPECT_NEAR(std::abs(s[3]), 0, kTol);
 }
 
+TEST(CliffordTest, IdentityGivesBasisStates) {
+  const Clifford id = Clifford::FromGates(3, {});
+  for (uint64_t b = 0; b < 8; ++b) {
+    const std::vector<C> s = id.StabilizerState(b);
+    for (uint64_t x = 0; x < 8; ++x) EXPECT_EQ(s[x], C(x == b ? 1.0 : 0.0));
+    PauliString z0;
+    z0.z = 1;
+    EXPECT_EQ(id.PauliValue(b, z0), (b & 1) ? -1 : 1);
+    PauliString x0;
+    x0.x = 1;
+    EXPECT_EQ(id.PauliValue(b, x0), 0);
+  }
+  EXPECT_EQ(id.Qasm({"a", "b", "c"}), "");
+}
+
 TEST(CliffordTest, ZHeisenbergMatchesDense) {
   for (int n = 1; n <= 5; ++n) {
     for (const Clifford& c : TestCliffords(n, 12, 100 + n)) {
