@@ -43,10 +43,13 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   std::vector<Clifford> cliffords;
   cliffords.reserve(count);
-  size_t gates = 0;
+  size_t gates = 0, cx = 0;
   for (int k = 0; k < count; ++k) {
     cliffords.push_back(Clifford::Random(n, rng));
     gates += cliffords.back().gates().size();
+    for (const auto& g : cliffords.back().gates()) {
+      cx += g.kind == qgrad::shadows::CliffordGate::Kind::kCx;
+    }
   }
   auto t1 = Clock::now();
   std::vector<uint64_t> outcomes(count);
@@ -67,8 +70,9 @@ int main(int argc, char** argv) {
   std::printf("n=%d cliffords=%d\n", n, count);
   std::printf("Random alone:  %.3f s total, %.1f us each (%zu gates)\n", Seconds(r0, r1),
               1e6 * Seconds(r0, r1) / count, checksum);
-  std::printf("Random+keep:   %.3f s total, %.1f us each, %.0f gates each\n", Seconds(t0, t1),
-              1e6 * Seconds(t0, t1) / count, static_cast<double>(gates) / count);
+  std::printf("Random+keep:   %.3f s total, %.1f us each, %.0f gates (%.0f cx) each\n",
+              Seconds(t0, t1), 1e6 * Seconds(t0, t1) / count,
+              static_cast<double>(gates) / count, static_cast<double>(cx) / count);
   std::printf("Overlap:       %.3f s total, %.1f us each (mean |<b|U|phi>|^2 = %.3g, 1/2^n = %.3g)\n",
               Seconds(t2, t3), 1e6 * Seconds(t2, t3) / count, fidelity / count,
               1.0 / (1 << n));

@@ -10,7 +10,9 @@
 // Thread-safety: as clifford.h (immutable after construction).
 #include "shadows/clifford.h"
 
+#include <algorithm>
 #include <bit>
+#include <iterator>
 #include <cassert>
 #include <cmath>
 #include <utility>
@@ -135,6 +137,56 @@ Transvections MapZTo(int i, Sym w) {
   return Two(f + z, z + w);
 }
 
+bool IsInversePair(Kind a, Kind b) {
+  switch (a) {
+    case Kind::kS: return b == Kind::kSdg;
+    case Kind::kSdg: return b == Kind::kS;
+    default: return a == b;  // h, x, y, z and (same operands checked by the caller) cx
+  }
+}
+
+// Removes adjacent inverse pairs (h h, s sdg, x x, cx cx on the same operands, ... with no
+// gate on their qubits in between), repeatedly: the undo of one transvection's basis change
+// often meets the next one's. The product is unchanged. Each kept gate links to the
+// previous kept gate on each of its qubits, so a removal exposes the gate before it.
+std::vector<CliffordGate> CancelInversePairs(const std::vector<CliffordGate>& in) {
+  struct Kept {
+    CliffordGate gate;
+    int prev_target;   // previous live gate on gate.target, −1 if none
+    int prev_control;  // the same on gate.control (cx)
+    bool removed;
+  };
+  std::vector<Kept> kept;
+  kept.reserve(in.size());
+  int head[64];  // the last live gate on each qubit
+  std::fill(std::begin(head), std::end(head), -1);
+  for (const CliffordGate& g : in) {
+    const int h = head[g.target];
+    if (h >= 0) {
+      const CliffordGate& prev = kept[h].gate;
+      const bool cancels =
+          IsInversePair(prev.kind, g.kind) && prev.target == g.target &&
+          (g.kind != Kind::kCx || (prev.control == g.control && head[g.control] == h));
+      if (cancels) {
+        kept[h].removed = true;
+        head[g.target] = kept[h].prev_target;
+        if (g.kind == Kind::kCx) head[g.control] = kept[h].prev_control;
+        continue;
+      }
+    }
+    const int index = static_cast<int>(kept.size());
+    kept.push_back({g, head[g.target], g.kind == Kind::kCx ? head[g.control] : -1, false});
+    head[g.target] = index;
+    if (g.kind == Kind::kCx) head[g.control] = index;
+  }
+  std::vector<CliffordGate> out;
+  out.reserve(kept.size());
+  for (const Kept& k : kept) {
+    if (!k.removed) out.push_back(k.gate);
+  }
+  return out;
+}
+
 }  // namespace
 
 Clifford::Clifford(int num_qubits, std::vector<CliffordGate> gates)
@@ -207,7 +259,7 @@ Clifford Clifford::Random(int num_qubits, std::mt19937_64& rng) {
   for (int i = n - 1; i >= 0; --i) {
     gates.insert(gates.end(), steps.begin() + block_start[i], steps.begin() + block_start[i + 1]);
   }
-  return Clifford(n, std::move(gates));
+  return Clifford(n, CancelInversePairs(gates));
 }
 
 // U† Z_r U = G_1† ⋯ G_m† Z_r G_m ⋯ G_1 for U = G_m ⋯ G_1: conjugate P ↦ G† P G through the
