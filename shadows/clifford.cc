@@ -12,9 +12,9 @@
 
 #include <algorithm>
 #include <bit>
-#include <iterator>
 #include <cassert>
 #include <cmath>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
