@@ -47,8 +47,9 @@ class Clifford {
   // U† Z_q U, whose sign-flipped products stabilize U†|b⟩.
   const SignedPauli& ZHeisenberg(int qubit) const { return z_heisenberg_[qubit]; }
 
-  // The amplitudes of U†|b⟩ (2^n entries, exact up to a global phase common to all b
-  // never needed by the estimators) — test and reference use.
+  // The amplitudes of U†|b⟩ (2^n entries, exact up to a global phase, which may depend
+  // on b and which the estimators never need) — test and reference use. The stabilizer-
+  // state methods below need 2^n amplitudes, so they are for n ≲ 30.
   std::vector<std::complex<double>> StabilizerState(uint64_t outcome) const;
   // ⟨b|U|φ⟩ up to a phase: the overlap of φ (2^n amplitudes) with U†|b⟩, enumerating only
   // the 2^k nonzero amplitudes of the stabilizer state.
@@ -64,6 +65,29 @@ class Clifford {
 
  private:
   Clifford(int num_qubits, std::vector<CliffordGate> gates);
+  void ComputeHeisenberg();  // z_heisenberg_ from gates_
+  void ReduceGenerators();   // the reduced_ rows from z_heisenberg_
+  // Calls visit(x, p) for every basis state x in the support of U†|b⟩, whose amplitude is
+  // 2^{−rank/2} · i^p (p in 0..3), in Gray-code order.
+  template <typename Visit>
+  void Walk(uint64_t outcome, Visit&& visit) const;
+
+  // The stabilizer generators of U†|0⟩ brought to a reduced form (Gauss–Jordan over the X
+  // parts, then over the Z parts of the Z-only rows). Row r is the product of the
+  // generators U†Z_qU over the q in `combo`, equal to (−1)^negative · string; for outcome
+  // b the row picks up (−1)^{|combo & b|}. Rows 0..rank−1 have independent X parts (with
+  // pivot column `pivot`), rows rank..n−1 are Z-only and pivot on distinct Z columns that
+  // no other Z-only row contains. Depends only on the gates, so it is computed once.
+  struct ReducedRow {
+    uint64_t x = 0;
+    uint64_t z = 0;
+    uint64_t combo = 0;
+    bool negative = false;
+    int pivot = -1;
+  };
+  int rank_ = 0;
+  std::vector<ReducedRow> reduced_;
+
   int num_qubits_ = 0;
   std::vector<CliffordGate> gates_;
   std::vector<SignedPauli> z_heisenberg_;
