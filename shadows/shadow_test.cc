@@ -1,0 +1,2 @@
+#include "shadows/shadow.h"
+#include "gtest/gtest.h"
