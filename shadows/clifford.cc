@@ -30,7 +30,10 @@ void Clifford::AddProjection(uint64_t outcome, absl::Span<const std::complex<dou
                              absl::Span<std::complex<double>> out) const {
   out[outcome] += weight * chi[outcome];
 }
-int Clifford::PauliValue(uint64_t outcome, const PauliString& pauli) const { return 0; }
+int Clifford::PauliValue(uint64_t outcome, const PauliString& pauli) const {
+  if (pauli.x != 0) return 0;
+  return (__builtin_popcountll(outcome & pauli.z) & 1) ? -1 : 1;
+}
 std::string Clifford::Qasm(absl::Span<const std::string> qubits) const { return ""; }
 
 }  // namespace qgrad::shadows
