@@ -281,6 +281,47 @@ absl::StatusOr<std::vector<Estimate>> EstimatePauliExpectations(
   return out;
 }
 
+absl::StatusOr<std::vector<Estimate>> EstimateMatchedPauliExpectations(
+    const Shadow& shadow, absl::Span<const PauliString> strings, const EstimatorOptions& options) {
+  if (absl::Status s = ValidateEstimatorOptions(options); !s.ok()) return s;
+  if (absl::Status s = ValidateShadow(shadow); !s.ok()) return s;
+  if (shadow.ensemble != Ensemble::kPauli) {
+    return absl::InvalidArgumentError("matched Pauli estimates need a Pauli-ensemble shadow");
+  }
+  for (const PauliString& p : strings) {
+    if (absl::Status s = CheckStringInRegister(p, shadow.num_qubits); !s.ok()) return s;
+  }
+  std::vector<Estimate> out;
+  out.reserve(strings.size());
+  std::vector<double> values;
+  std::vector<int64_t> shots;
+  for (const PauliString& p : strings) {
+    values.clear();
+    shots.clear();
+    const uint64_t support = p.x | p.z;
+    for (const SettingData& data : shadow.settings) {
+      const PauliString& basis = data.setting.basis;
+      if ((basis.x & support) != p.x || (basis.z & support) != p.z) continue;
+      int64_t signed_count = 0;
+      for (const auto& [outcome, count] : data.counts) {
+        signed_count += (std::popcount(outcome & support) & 1) ? -count : count;
+      }
+      values.push_back(static_cast<double>(signed_count) / static_cast<double>(data.shots));
+      shots.push_back(data.shots);
+    }
+    if (values.empty()) {
+      out.push_back({.value = 0.0, .std_error = INFINITY, .low = -1.0, .high = 1.0,
+                     .confidence = options.confidence, .snapshots = 0});
+      continue;
+    }
+    EstimatorOptions adjusted = options;
+    const int available = static_cast<int>(std::min<size_t>(values.size(), options.groups));
+    adjusted.groups = available % 2 == 1 ? available : available - 1;
+    out.push_back(internal::MedianOfMeans(values, shots, adjusted));
+  }
+  return out;
+}
+
 absl::StatusOr<Estimate> EstimateFidelity(const Shadow& shadow, absl::Span<const Amplitude> phi,
                                           const EstimatorOptions& options) {
   if (absl::Status s = ValidateEstimate(shadow, options); !s.ok()) return s;

@@ -110,6 +110,19 @@ absl::StatusOr<std::vector<Estimate>> EstimatePauliExpectations(
     const Shadow& shadow, absl::Span<const PauliString> strings,
     const EstimatorOptions& options = {});
 
+// ⟨P⟩ per string from Pauli-ensemble data by the estimator of derandomized shadows
+// (Huang, Kueng & Preskill 2021): the mean eigenvalue (−1)^{Σ_{q∈supp P} b_q} over the
+// snapshots whose setting measures every qubit of P in P's letter ("hits" P), median of
+// means over those settings only (setting j of the hitting ones in group j mod K, K
+// lowered to the largest odd number ≤ their count). Unbiased for any fixed settings, so
+// this — not EstimatePauliExpectations, whose 3^{|P|} weights assume uniformly random
+// bases — is the estimator for DerandomizedPauliSettings data. A string no setting hits
+// gets value 0, infinite std_error and the interval [−1, 1]; the identity is exact.
+// INVALID_ARGUMENT for a Clifford shadow and as EstimatePauliExpectations.
+absl::StatusOr<std::vector<Estimate>> EstimateMatchedPauliExpectations(
+    const Shadow& shadow, absl::Span<const PauliString> strings,
+    const EstimatorOptions& options = {});
+
 // ⟨φ|ρ̂|φ⟩ for a normalized state φ of 2^n amplitudes, O(n·2^n) per distinct setting
 // (Pauli: rotate φ into the basis, then a per-qubit butterfly with [[2,−1],[−1,2]] over
 // the outcome probabilities; Clifford: (2^n+1)|⟨b|U|φ⟩|² − 1 through the stabilizer state

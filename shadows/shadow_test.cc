@@ -288,7 +288,7 @@ void CheckPauliStatistics(int n, int seeds, int settings, int shots, int groups)
 }
 
 TEST(ShadowStatisticsTest, PauliEstimatorsUnbiasedAndCalibrated) {
-  for (int n = 2; n <= 5; ++n) CheckPauliStatistics(n, 400, 100, 10, 5);
+  for (int n = 2; n <= 5; ++n) CheckPauliStatistics(n, 600, 100, 10, 5);
 }
 
 }  // namespace
