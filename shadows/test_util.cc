@@ -128,12 +128,12 @@ Vec RandomState(int n, std::mt19937_64& rng) {
   return v;
 }
 
-PauliSum RandomPauliSum(int n, int terms, std::mt19937_64& rng) {
+PauliSum RandomPauliSum(int n, int terms, std::mt19937_64& rng, int max_weight) {
   PauliSum sum;
   sum.AddTerm(Uniform(rng) - 0.5, PauliString{});
   for (int t = 0; t < terms; ++t) {
     PauliString p;
-    const int weight = 1 + static_cast<int>(rng() % std::min(n, 3));
+    const int weight = 1 + static_cast<int>(rng() % std::min(n, max_weight));
     for (int w = 0; w < weight; ++w) p.set(static_cast<int>(rng() % n), static_cast<PauliLetter>(1 + rng() % 3));
     if (p.is_identity()) p.set(0, PauliLetter::kZ);
     sum.AddTerm(2.0 * Uniform(rng) - 1.0, p);

@@ -44,7 +44,8 @@ DenseMatrix PauliSnapshot(const PauliString& basis, uint64_t outcome, int n);
 DenseMatrix DenseShadow(const Shadow& shadow);
 
 Vec RandomState(int n, std::mt19937_64& rng);
-PauliSum RandomPauliSum(int n, int terms, std::mt19937_64& rng);
+// An identity term plus `terms` strings of weight 1..max_weight, real coefficients.
+PauliSum RandomPauliSum(int n, int terms, std::mt19937_64& rng, int max_weight = 3);
 double Uniform(std::mt19937_64& rng);  // [0, 1)
 
 // Measurement data for the settings on state ψ: `shots` samples per setting from the
