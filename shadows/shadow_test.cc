@@ -294,5 +294,39 @@ TEST(ShadowStatisticsTest, PauliEstimatorsUnbiasedAndCalibrated) {
   for (int n = 2; n <= 5; ++n) CheckPauliStatistics(n, 600, 200, 5, 5);
 }
 
+TEST(ShadowStatisticsTest, CliffordEstimatorsUnbiasedAndCalibrated) {
+  std::mt19937_64 probe(0);
+  if (Clifford::Random(3, probe).gates().empty()) {
+    GTEST_SKIP() << "clifford.cc is the stub (identity Cliffords)";
+  }
+  for (int n = 2; n <= 4; ++n) {
+    Tally self_fidelity, other_fidelity, applied, expectation;
+    for (int seed = 0; seed < 600; ++seed) {
+      std::mt19937_64 rng(5000 * n + seed);
+      const Vec psi = testing::RandomState(n, rng);
+      const Vec other = testing::RandomState(n, rng);
+      const PauliSum obs = testing::RandomPauliSum(n, 3, rng, /*max_weight=*/2);
+      const Shadow shadow = testing::SimulateShadow(
+          Ensemble::kClifford, psi, n, RandomSettings(Ensemble::kClifford, n, 200, rng()), 2, rng);
+      const EstimatorOptions o95{.groups = 5, .confidence = 0.95};
+      const EstimatorOptions o80{.groups = 5, .confidence = 0.80};
+      Estimate e95 = *EstimateFidelity(shadow, psi, o95), e80 = *EstimateFidelity(shadow, psi, o80);
+      self_fidelity.Add(e95.value - 1.0, e95, e80, 1.0);
+      const double overlap = std::norm(testing::Dot(other, psi));
+      e95 = *EstimateFidelity(shadow, other, o95), e80 = *EstimateFidelity(shadow, other, o80);
+      other_fidelity.Add(e95.value - overlap, e95, e80, overlap);
+      applied.Add(testing::Dot(other, *ApplyShadow(shadow, other)).real() - overlap, e95, e80, overlap);
+      const double truth = Expect(testing::SumMatrix(obs, n), psi);
+      e95 = *EstimateExpectation(shadow, obs, o95), e80 = *EstimateExpectation(shadow, obs, o80);
+      expectation.Add(e95.value - truth, e95, e80, truth);
+    }
+    const std::string tag = "clifford n=" + std::to_string(n) + " ";
+    self_fidelity.Check(tag + "fidelity with the state");
+    other_fidelity.Check(tag + "fidelity with another state");
+    applied.Check(tag + "<chi|rho chi>", /*coverage=*/false);
+    expectation.Check(tag + "expectation");
+  }
+}
+
 }  // namespace
 }  // namespace qgrad::shadows
