@@ -78,7 +78,9 @@ TEST(MedianOfMeansTest, MedianOfShotWeightedGroupMeans) {
   EXPECT_EQ(e.confidence, 0.9);
   // K = 1 is the shot-weighted mean.
   EXPECT_NEAR(MedianOfMeans(values, shots, {.groups = 1}).value, (1 + 10 + 10 + 9 + 20) / 8.0, 1e-15);
-  EXPECT_TRUE(std::isinf(MedianOfMeans({{2.0}}, {{4}}, {.groups = 1}).std_error));
+  const std::vector<double> one_value = {2.0};
+  const std::vector<int64_t> one_shots = {4};
+  EXPECT_TRUE(std::isinf(MedianOfMeans(one_value, one_shots, {.groups = 1}).std_error));
 }
 
 }  // namespace

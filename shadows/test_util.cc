@@ -150,7 +150,18 @@ Shadow SimulateShadow(Ensemble ensemble, const Vec& psi, int n, const std::vecto
   for (const Setting& s : settings) {
     std::vector<double> prob(dim);
     if (ensemble == Ensemble::kPauli) {
-      const Vec rotated = Apply(BasisRotation(s.basis, n), psi);
+      // ⊗_q U_q one qubit at a time (the Kronecker product of BasisRotation, without
+      // building it: this runs for every setting of every seed).
+      Vec rotated = psi;
+      for (int q = 0; q < n; ++q) {
+        const DenseMatrix u = LetterRotation(s.basis.letter(q));
+        for (int i = 0; i < dim; ++i) {
+          if ((i >> q) & 1) continue;
+          const C a0 = rotated[i], a1 = rotated[i | (1 << q)];
+          rotated[i] = u.at(0, 0) * a0 + u.at(0, 1) * a1;
+          rotated[i | (1 << q)] = u.at(1, 0) * a0 + u.at(1, 1) * a1;
+        }
+      }
       for (int b = 0; b < dim; ++b) prob[b] = std::norm(rotated[b]);
     } else {
       for (int b = 0; b < dim; ++b) prob[b] = std::norm(Dot(s.clifford->StabilizerState(b), psi));
