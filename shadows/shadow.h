@@ -94,6 +94,9 @@ struct Estimate {
   int64_t snapshots = 0;
 };
 
+// The median is biased when the group means are skewed (by a fraction of std_error in
+// the tests); groups = 1 gives the plain shot-weighted mean, which is unbiased.
+//
 // INVALID_ARGUMENT for invalid options, an empty shadow, fewer settings than groups, or a
 // shape mismatch (observable beyond the register, state of the wrong size).
 absl::Status ValidateEstimatorOptions(const EstimatorOptions& options);
@@ -118,6 +121,7 @@ absl::StatusOr<std::vector<Estimate>> EstimatePauliExpectations(
 // this — not EstimatePauliExpectations, whose 3^{|P|} weights assume uniformly random
 // bases — is the estimator for DerandomizedPauliSettings data. A string no setting hits
 // gets value 0, infinite std_error and the interval [−1, 1]; the identity is exact.
+// `snapshots` counts those of the hitting settings.
 // INVALID_ARGUMENT for a Clifford shadow and as EstimatePauliExpectations.
 absl::StatusOr<std::vector<Estimate>> EstimateMatchedPauliExpectations(
     const Shadow& shadow, absl::Span<const PauliString> strings,
