@@ -45,14 +45,15 @@ PauliSum MaxCutRing(int n) {
   return sum;
 }
 
-PauliSum Mixed(int n, int terms, uint64_t seed) {
+PauliSum Mixed(int n, int terms, uint64_t seed, bool equal_weights = false) {
   std::mt19937_64 rng(seed);
   PauliSum sum;
   while (static_cast<int>(sum.size()) < terms) {
     PauliString p;
     const int weight = 1 + static_cast<int>(rng() % 3);
     for (int w = 0; w < weight; ++w) p.set(static_cast<int>(rng() % n), static_cast<PauliLetter>(1 + rng() % 3));
-    sum.AddTerm(0.5 + testing::Uniform(rng), p);
+    const double c = 0.5 + testing::Uniform(rng);
+    sum.AddTerm(equal_weights ? 1.0 : c, p);
     sum.Simplify();
   }
   return sum;
@@ -91,7 +92,7 @@ TEST(DerandomizeTest, MaxCutSettingsHitEveryTermEveryTime) {
 TEST(DerandomizeTest, MixedSumHitsMoreAndMoreEvenlyThanRandom) {
   for (uint64_t seed : {1, 2, 3}) {
     const int n = 8, count = 200;
-    const PauliSum sum = Mixed(n, 25, seed);
+    const PauliSum sum = Mixed(n, 25, seed, /*equal_weights=*/true);
     auto settings = DerandomizedPauliSettings(sum, n, count);
     ASSERT_TRUE(settings.ok());
     const std::vector<int> hits = HitCounts(sum, *settings);
@@ -99,14 +100,36 @@ TEST(DerandomizeTest, MixedSumHitsMoreAndMoreEvenlyThanRandom) {
     const int min_hits = *std::min_element(hits.begin(), hits.end());
     const int min_random = *std::min_element(random.begin(), random.end());
     // Weight-3 terms are hit by 1/27 of random settings (≈ 7 of 200).
-    std::printf("seed %d min hits %d random %d\n", (int)seed, min_hits, min_random);
+    std::printf("seed %d min hits %d random %d\n", static_cast<int>(seed), min_hits, min_random);
     EXPECT_GE(min_hits, min_random) << seed;
     EXPECT_GE(min_hits, 15) << seed;
     long total = 0, total_random = 0;
     for (int h : hits) total += h;
     for (int h : random) total_random += h;
+    // More evenly: the least-hit term gets a larger share of the mean hits.
+    EXPECT_GT(static_cast<double>(min_hits) / total, static_cast<double>(min_random) / total_random)
+        << seed;
     EXPECT_GT(total, total_random) << seed;
   }
+}
+
+TEST(DerandomizeTest, HitsFollowTheWeights) {
+  // X0 (weight 3) and Z0 (weight 1) compete for qubit 0: hits in about a 3 : 1 ratio.
+  PauliSum sum;
+  PauliString x0, z0;
+  x0.set(0, PauliLetter::kX);
+  z0.set(0, PauliLetter::kZ);
+  sum.AddTerm(-3.0, x0);
+  sum.AddTerm(1.0, z0);
+  auto settings = DerandomizedPauliSettings(sum, 2, 400);
+  ASSERT_TRUE(settings.ok());
+  int hits_x = 0, hits_z = 0;
+  for (const Setting& s : *settings) {
+    hits_x += Hits(s.basis, x0);
+    hits_z += Hits(s.basis, z0);
+  }
+  EXPECT_EQ(hits_x + hits_z, 400);
+  EXPECT_NEAR(static_cast<double>(hits_x) / hits_z, 3.0, 0.2);
 }
 
 TEST(DerandomizeTest, MatchedEstimatesAreAccurate) {
