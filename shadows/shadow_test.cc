@@ -2,8 +2,6 @@
 // statistics over many seeded shadows.
 #include "shadows/shadow.h"
 
-#include <omp.h>
-
 #include <cmath>
 #include <cstdio>
 #include <cstring>
