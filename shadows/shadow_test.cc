@@ -61,6 +61,17 @@ TEST(ShadowTest, QasmSuffixRotatesAndMeasures) {
             "s[2] = measure q[2];\n");
 }
 
+TEST(ShadowTest, CliffordQasmSuffixIsTheGatesThenMeasures) {
+  const std::vector<Setting> s = RandomSettings(Ensemble::kClifford, 2, 1, 3);
+  ASSERT_EQ(s.size(), 1u);
+  ASSERT_NE(s[0].clifford, nullptr);
+  EXPECT_EQ(s[0].clifford->num_qubits(), 2);
+  const std::vector<std::string> q = {"q[4]", "q[5]"};
+  const std::vector<std::string> c = {"m[0]", "m[1]"};
+  EXPECT_EQ(QasmSuffix(Ensemble::kClifford, s[0], q, c),
+            s[0].clifford->Qasm(q) + "m[0] = measure q[4];\nm[1] = measure q[5];\n");
+}
+
 // One shadow of a random 3-qubit state with distinct and repeated bases.
 struct Fixture {
   int n;
