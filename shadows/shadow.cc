@@ -50,7 +50,7 @@ std::string QasmSuffix(Ensemble ensemble, const Setting& setting,
                        absl::Span<const std::string> qubits, absl::Span<const std::string> bits) {
   std::string out;
   if (ensemble == Ensemble::kPauli) {
-    for (size_t q = 0; q < qubits.size(); ++q) {
+    for (size_t q = 0; q < qubits.size() && q < kMaxPauliQubits; ++q) {
       switch (setting.basis.letter(static_cast<int>(q))) {
         case PauliLetter::kX:
           absl::StrAppend(&out, "h ", qubits[q], ";\n");
