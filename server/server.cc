@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "base/memory.h"
 #include "server/backend_info.h"
 #include "server/data_dir_lock.h"
 #include "server/log.h"
@@ -114,7 +115,7 @@ absl::Status QgraddServer::Start() {
         .Str("detail", "no --tokens_file: every caller is tenant \"default\"");
   }
   max_qubits_ = std::min(config_.max_qubits,
-                         MemoryQubitLimit(MemoryBytes(), config_.max_running_jobs));
+                         MemoryQubitLimit(base::MemoryBytes(), config_.max_running_jobs));
   if (absl::Status s = OpenStore(); !s.ok()) return s;
 
   JobManagerOptions options;
