@@ -3,6 +3,7 @@
 // Thread-safety: pure functions.
 #include "cli/client_settings.h"
 
+#include <cstdint>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"

@@ -5,8 +5,6 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <vector>
-
 #include "absl/strings/str_cat.h"
 #include "base/file.h"
 
