@@ -9,8 +9,9 @@
 # Reading the paragraph: module names in it are allowed; "backends" allows every module
 # under backends/; "every module" or "every library module" allows all. Sentences from the
 # first one that begins "Not", "Nothing" or "Never" on are prohibitions and are ignored.
-# Test files (*_test.*, *_test_util.*, *_fuzz*, fake_*) may also use `testing`, the
-# test-helper module.
+# Test files (*_test.*, *_test_util.*, *_fuzz*, fake_*) may also use the test-support
+# modules `testing` and `backends/conformance`. A path to a file (`backends/backend.h`)
+# allows the module that holds it.
 set -euo pipefail
 root=${1:-"$(cd "$(dirname "$0")/.." && pwd)"}
 exec python3 - "$root" <<'PY'
@@ -52,14 +53,19 @@ def allowed(module):
     if re.search(r"\bevery (?:library )?module\b", para):
         return set(), True
     ok = set()
-    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z0-9_]+)*", para):
-        word = word.strip("/")
-        for mod in modules:
-            if mod == word or mod.startswith(word + "/"):
-                ok.add(mod)
+    for word in re.findall(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z0-9_.]+)*", para):
+        word = word.strip("/.")
+        named = {mod for mod in modules if mod == word or mod.startswith(word + "/")}
+        ok |= named
+        if not named and "/" in word:  # a file by path (`backends/backend.h`): its module
+            owner = module_of(word)
+            if owner is not None:
+                ok.add(owner)
     return ok, False
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# Modules that exist to serve tests: any module's test files may use them.
+TEST_SUPPORT = {"testing", "backends/conformance"}
 TEST_FILE = re.compile(r"(_test\.|_test_util\.|_fuzz|^fake_)")
 violations = []
 for module in modules:
@@ -86,7 +92,7 @@ for module in modules:
                 dep = module_of(inc)
                 if dep is None or dep == module or everything or dep in ok:
                     continue
-                if dep == "testing" and TEST_FILE.search(name):
+                if dep in TEST_SUPPORT and TEST_FILE.search(name):
                     continue
                 violations.append(
                     f"{os.path.relpath(path, root)}: includes \"{inc}\" but {module}/README.md "
