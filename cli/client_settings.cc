@@ -3,14 +3,17 @@
 // Thread-safety: pure functions.
 #include "cli/client_settings.h"
 
-#include <fstream>
-#include <sstream>
+#include <cstdint>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 
 namespace qgrad::cli {
 namespace {
+
+// A bearer token is a line; anything much larger is the wrong file.
+constexpr uint64_t kMaxTokenFileBytes = uint64_t{64} << 10;
 
 std::string Pick(const std::string& flag, const EnvLookup& env, const char* variable,
                  const std::string& fallback) {
@@ -21,12 +24,12 @@ std::string Pick(const std::string& flag, const EnvLookup& env, const char* vari
 }
 
 absl::StatusOr<std::string> ReadToken(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("token file ", path, ": cannot read"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
+  absl::StatusOr<std::string> text = base::ReadFile(path, kMaxTokenFileBytes);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("token file ", text.status().message()));
+  }
   // Files written by `echo` or an editor end in a newline that is no part of the token.
-  std::string token(absl::StripAsciiWhitespace(buffer.str()));
+  std::string token(absl::StripAsciiWhitespace(*text));
   if (token.empty())
     return absl::InvalidArgumentError(absl::StrCat("token file ", path, ": empty"));
   return token;

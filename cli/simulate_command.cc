@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -20,8 +19,10 @@
 #include "shadows/shadow.h"
 #include "cli/shared_flags.h"
 #include "backends/statevector/statevector.h"
+#include "base/file.h"
 #include "nlohmann/json.hpp"
 #include "qasm/qasm.h"
+#include "runner/json_io.h"
 
 ABSL_FLAG(int64_t, shots, -1,
           "shots to sample; default 1024 when the program measures or nothing else is asked");
@@ -54,15 +55,12 @@ int Fail(int code, const std::string& message) {
 }
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
-  std::stringstream buffer;
   if (path == "-") {
+    std::stringstream buffer;
     buffer << std::cin.rdbuf();
     return buffer.str();
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  buffer << in.rdbuf();
-  return buffer.str();
+  return base::ReadFile(path, runner::kMaxTextFileBytes);
 }
 
 absl::StatusOr<std::map<std::string, double>> ParseBindings(

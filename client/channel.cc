@@ -7,24 +7,24 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 
 namespace qgrad::client {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(what, " ", path, ": cannot read file"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (buffer.str().empty()) {
+  // PEM certificates and keys are a few KiB; a bundle of CAs well under 1 MiB.
+  absl::StatusOr<std::string> text = base::ReadFile(path, size_t{4} << 20);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " ", text.status().message()));
+  }
+  if (text->empty()) {
     return absl::InvalidArgumentError(absl::StrCat(what, " ", path, ": empty file"));
   }
-  return buffer.str();
+  return text;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(

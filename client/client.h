@@ -24,7 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "client/backoff.h"
+#include "base/backoff.h"
 #include "qgrad/v1/service.grpc.pb.h"
 
 namespace grpc {
@@ -74,7 +74,7 @@ class WatchCanceller {
 };
 
 struct WatchOptions {
-  BackoffPolicy backoff;
+  base::BackoffPolicy backoff;
   // Give up after this many reconnection attempts in a row that deliver no new event
   // (returns the last error). With the default backoff, about two minutes.
   int max_consecutive_failures = 15;

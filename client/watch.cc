@@ -135,7 +135,7 @@ absl::StatusOr<WatchSummary> Client::Watch(const std::string& job_id, int64_t af
                                        " reconnection attempts: ", status.message()));
     }
     const absl::Duration delay =
-        BackoffDelay(options.backoff, failures, absl::Uniform(jitter, 0.0, 1.0));
+        base::BackoffDelay(options.backoff, failures, absl::Uniform(jitter, 0.0, 1.0));
     if (options.on_reconnect) options.on_reconnect(status, failures, delay);
     if (options.canceller != nullptr) {
       if (options.canceller->SleepFor(delay)) return absl::CancelledError("watch cancelled");

@@ -5,9 +5,7 @@
 
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -15,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/file.h"
 
 namespace qgrad {
 namespace {
@@ -296,11 +295,12 @@ absl::StatusOr<MolecularIntegrals> ParseFcidump(std::string_view text) {
 }
 
 absl::StatusOr<MolecularIntegrals> ReadFcidumpFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open FCIDUMP file '", path, "'"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  absl::StatusOr<MolecularIntegrals> ints = ParseFcidump(buffer.str());
+  absl::StatusOr<std::string> text = base::ReadFile(path, kMaxFcidumpFileBytes);
+  if (!text.ok()) {
+    return absl::Status(text.status().code(),
+                        absl::StrCat("FCIDUMP file ", text.status().message()));
+  }
+  absl::StatusOr<MolecularIntegrals> ints = ParseFcidump(*text);
   if (!ints.ok()) {
     return absl::Status(ints.status().code(), absl::StrCat(path, ": ", ints.status().message()));
   }

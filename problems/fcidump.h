@@ -17,6 +17,7 @@
 #ifndef QGRAD_PROBLEMS_FCIDUMP_H_
 #define QGRAD_PROBLEMS_FCIDUMP_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +52,12 @@ struct MolecularIntegrals {
 inline constexpr int kMaxFcidumpOrbitals = 48;
 
 absl::StatusOr<MolecularIntegrals> ParseFcidump(std::string_view text);
-// Reads the file and parses it; errors also name the path.
+// Files above this are refused before parsing: at kMaxFcidumpOrbitals a file lists at most
+// about 0.7 million distinct integrals (~35 MB of text).
+inline constexpr uint64_t kMaxFcidumpFileBytes = uint64_t{256} << 20;
+// Reads the file (base::ReadFile: NOT_FOUND, PERMISSION_DENIED, INVALID_ARGUMENT for a
+// directory, RESOURCE_EXHAUSTED above kMaxFcidumpFileBytes) and parses it; errors also name
+// the path.
 absl::StatusOr<MolecularIntegrals> ReadFcidumpFile(const std::string& path);
 
 }  // namespace qgrad

@@ -5,10 +5,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
-#include <fstream>
-#include <vector>
-
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
 
 namespace qgrad::runner {
 namespace {
@@ -30,19 +28,7 @@ absl::StatusOr<Message> Parse(absl::string_view json, absl::string_view what) {
 }  // namespace
 
 absl::StatusOr<std::string> ReadTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::string text;
-  std::vector<char> chunk(size_t{1} << 16);
-  while (in.read(chunk.data(), std::streamsize(chunk.size())) || in.gcount() > 0) {
-    text.append(chunk.data(), size_t(in.gcount()));
-    if (text.size() > kMaxTextFileBytes) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat(path, ": larger than ", kMaxTextFileBytes >> 20, " MiB"));
-    }
-  }
-  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
-  return text;
+  return base::ReadFile(path, kMaxTextFileBytes);
 }
 
 absl::StatusOr<v1::JobSpec> ParseJobSpecJson(absl::string_view json) {

@@ -21,8 +21,9 @@ absl::StatusOr<v1::JobResult> ParseJobResultJson(absl::string_view json);
 // FCIDUMP file), and specs, results and FCIDUMP files are far smaller.
 inline constexpr size_t kMaxTextFileBytes = size_t{64} << 20;
 
-// NOT_FOUND "PATH: cannot open file"; RESOURCE_EXHAUSTED above kMaxTextFileBytes (the read
-// stops there).
+// base::ReadFile with the limit kMaxTextFileBytes: NOT_FOUND, PERMISSION_DENIED,
+// INVALID_ARGUMENT (a directory), RESOURCE_EXHAUSTED (too large; the read stops there),
+// each message starting with the path.
 absl::StatusOr<std::string> ReadTextFile(const std::string& path);
 
 // Indented JSON, field names in lowerCamelCase as proto3 JSON prescribes.

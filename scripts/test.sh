@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test:
+#   0. scripts/check_deps.sh: every module's includes against its README's "May depend on";
 #   1. Release build (GCC) and all tests, then README command one (scripts/demo.sh) in a
 #      temporary directory;
 #   2. ASan + UBSan build (clang) and all tests again, plus bounded coverage-guided fuzz
@@ -15,6 +16,9 @@ jobs=$(nproc)
 # of spinning (as deploy/qgradd.service sets for the server); this changes timing only.
 export OMP_WAIT_POLICY=passive
 fuzz_seconds=${QGRAD_FUZZ_SECONDS:-60}
+
+echo "== Module dependencies (README 'May depend on' lists)"
+./scripts/check_deps.sh
 
 echo "== Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

@@ -3,44 +3,13 @@
 // Thread-safety: no shared state.
 #include "server/backend_info.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <fstream>
-#include <limits>
 #include <string>
 
 #include "core/circuit.h"
 #include "server/validation.h"
 
 namespace qgrad::server {
-namespace {
-
-uint64_t CgroupLimitBytes() {
-  for (const char* path :
-       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    std::ifstream in(path);
-    std::string text;
-    if (!(in >> text) || text == "max") continue;
-    try {
-      return std::stoull(text);
-    } catch (...) {
-      continue;
-    }
-  }
-  return std::numeric_limits<uint64_t>::max();
-}
-
-}  // namespace
-
-uint64_t MemoryBytes() {
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page_size = sysconf(_SC_PAGESIZE);
-  uint64_t physical = pages > 0 && page_size > 0 ? uint64_t(pages) * uint64_t(page_size)
-                                                 : std::numeric_limits<uint64_t>::max();
-  return std::min(physical, CgroupLimitBytes());
-}
-
 int MemoryQubitLimit(uint64_t memory_bytes, int max_running_jobs) {
   const uint64_t per_job = memory_bytes / uint64_t(std::max(1, max_running_jobs));
   int n = 0;

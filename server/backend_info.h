@@ -16,9 +16,6 @@ namespace qgrad::server {
 
 inline constexpr int kStateVectorsPerJob = 8;
 
-// Physical memory, or the cgroup limit when lower.
-uint64_t MemoryBytes();
-
 // The largest n whose working set fits `memory_bytes` with `max_running_jobs` jobs at once.
 int MemoryQubitLimit(uint64_t memory_bytes, int max_running_jobs);
 

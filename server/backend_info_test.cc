@@ -4,6 +4,7 @@
 // Thread-safety: single-threaded tests.
 #include "server/backend_info.h"
 
+#include "base/memory.h"
 #include "gtest/gtest.h"
 
 namespace qgrad::server {
@@ -16,7 +17,7 @@ TEST(BackendInfoTest, QubitLimitFollowsMemoryPerRunningJob) {
   EXPECT_EQ(MemoryQubitLimit(128 * mib - 1, 1), 19);
   EXPECT_EQ(MemoryQubitLimit(256 * mib, 2), 20);
   EXPECT_EQ(MemoryQubitLimit(0, 1), 0);
-  EXPECT_GE(MemoryQubitLimit(MemoryBytes(), 1), 10);  // any machine that runs the tests
+  EXPECT_GE(MemoryQubitLimit(base::MemoryBytes(), 1), 10);  // any machine that runs the tests
 }
 
 TEST(BackendInfoTest, DescribesTheStatevectorBackend) {

@@ -10,12 +10,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -23,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/file.h"
 
 namespace qgrad::server {
 namespace {
@@ -131,12 +130,14 @@ absl::Status Apply(absl::string_view name, absl::string_view value, bool has_val
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--config: cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Configuration files are a few lines; 1 MiB is generous.
+absl::StatusOr<std::string> ReadConfigFile(const std::string& path) {
+  absl::StatusOr<std::string> text = base::ReadFile(path, size_t{1} << 20);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--config: cannot read ", text.status().message()));
+  }
+  return text;
 }
 
 }  // namespace
@@ -194,7 +195,7 @@ absl::StatusOr<ServerConfig> ParseCommandLine(const std::vector<std::string>& ar
   }
   ServerConfig config;
   if (!config_file.empty()) {
-    absl::StatusOr<std::string> text = ReadFile(config_file);
+    absl::StatusOr<std::string> text = ReadConfigFile(config_file);
     if (!text.ok()) return text.status();
     if (absl::Status s = ApplyConfigText(*text, config_file, config); !s.ok()) return s;
   }

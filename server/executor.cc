@@ -28,7 +28,7 @@ constexpr char kDeadlineError[] = "deadline exceeded";
 // however many calls it holds up.
 class JobSession {
  public:
-  JobSession(store::JobStore* store, EventHub* hub, const Clock* clock,
+  JobSession(store::JobStore* store, EventHub* hub, const base::Clock* clock,
              const StoreRetryPolicy& policy, const std::string& job_id, RunControl& control)
       : store_(store), hub_(hub), clock_(clock), id_(job_id), control_(control),
         retrier_(hub, clock, policy, job_id) {}
@@ -70,7 +70,7 @@ class JobSession {
 
   store::JobStore* const store_;
   EventHub* const hub_;
-  const Clock* const clock_;
+  const base::Clock* const clock_;
   const std::string id_;
   RunControl& control_;
   StoreRetrier retrier_;

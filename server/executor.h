@@ -25,7 +25,7 @@
 #define QGRAD_SERVER_EXECUTOR_H_
 
 #include "runner/limits.h"
-#include "server/clock.h"
+#include "base/clock.h"
 #include "server/events.h"
 #include "server/scheduler.h"
 #include "server/store_retry.h"
@@ -37,7 +37,7 @@ class JobExecutor {
  public:
   // Pointers must outlive the executor.
   // Jobs run under `limits` (the server's, as at submission).
-  JobExecutor(store::JobStore* store, EventHub* hub, const Clock* clock,
+  JobExecutor(store::JobStore* store, EventHub* hub, const base::Clock* clock,
               const runner::SpecLimits& limits, const StoreRetryPolicy& retry = {})
       : store_(store), hub_(hub), clock_(clock), limits_(limits), retry_(retry) {}
 
@@ -49,7 +49,7 @@ class JobExecutor {
  private:
   store::JobStore* store_;
   EventHub* hub_;
-  const Clock* clock_;
+  const base::Clock* clock_;
   const runner::SpecLimits limits_;
   const StoreRetryPolicy retry_;
 };

@@ -36,7 +36,7 @@ std::string TimePart(int64_t micros) {
 }  // namespace
 
 JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
-                       const Clock* clock)
+                       const base::Clock* clock)
     : store_(store), options_(options), clock_(clock),
       executor_(store, &hub_, clock, options.limits, options.store_retry),
       scheduler_(

@@ -24,7 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "qgrad/v1/service.pb.h"
 #include "server/admission.h"
-#include "server/clock.h"
+#include "base/clock.h"
 #include "server/events.h"
 #include "server/executor.h"
 #include "server/scheduler.h"
@@ -47,7 +47,7 @@ struct JobManagerOptions {
 class JobManager {
  public:
   // `store` and `clock` must outlive the manager.
-  JobManager(store::JobStore* store, const JobManagerOptions& options, const Clock* clock);
+  JobManager(store::JobStore* store, const JobManagerOptions& options, const base::Clock* clock);
   ~JobManager();  // Shutdown()
   JobManager(const JobManager&) = delete;
   JobManager& operator=(const JobManager&) = delete;
@@ -103,7 +103,7 @@ class JobManager {
 
   store::JobStore* const store_;
   const JobManagerOptions options_;
-  const Clock* const clock_;
+  const base::Clock* const clock_;
   EventHub hub_;
   JobExecutor executor_;
   Scheduler scheduler_;

@@ -132,7 +132,7 @@ class JobsTest : public ::testing::Test {
     ASSERT_TRUE(store_.UpdateJob(id, update).ok());
   }
 
-  SystemClock clock_;
+  base::SystemClock clock_;
   store::MemoryJobStore store_;
   std::unique_ptr<JobManager> jobs_;
 };

@@ -40,7 +40,7 @@ bool RunControl::WaitForStop(absl::Duration timeout, StopWait which) {
   return which == StopWait::kAnyStop && ShouldStop();
 }
 
-Scheduler::Scheduler(SchedulerOptions options, const Clock* clock, RunFn run, ExpireFn expire)
+Scheduler::Scheduler(SchedulerOptions options, const base::Clock* clock, RunFn run, ExpireFn expire)
     : options_(options), clock_(clock), run_(std::move(run)), expire_(std::move(expire)),
       reaper_control_(clock, 0) {}
 

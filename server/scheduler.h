@@ -27,7 +27,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "server/clock.h"
+#include "base/clock.h"
 
 namespace qgrad::server {
 
@@ -49,7 +49,7 @@ enum class StopWait { kAnyStop, kShutdownOnly };
 // The stop flag of one running job; ShouldStop is what the optimizer polls.
 class RunControl {
  public:
-  RunControl(const Clock* clock, int64_t deadline_micros)
+  RunControl(const base::Clock* clock, int64_t deadline_micros)
       : clock_(clock), deadline_micros_(deadline_micros) {}
 
   // True once a stop was requested or the deadline has passed (then cause() is kDeadline).
@@ -63,7 +63,7 @@ class RunControl {
   bool WaitForStop(absl::Duration timeout, StopWait which);
 
  private:
-  const Clock* clock_;
+  const base::Clock* clock_;
   const int64_t deadline_micros_;
   std::atomic<int> cause_{0};
   absl::Mutex mu_;
@@ -73,7 +73,7 @@ class RunControl {
 struct SchedulerOptions {
   int max_running = 2;
   int max_running_per_tenant = 0;  // 0: max_running
-  // Upper bound of the reaper's sleep, so that a FakeClock moved by a test is noticed.
+  // Upper bound of the reaper's sleep, so that a base::FakeClock moved by a test is noticed.
   int64_t reaper_poll_micros = 50'000;
 };
 
@@ -82,7 +82,7 @@ class Scheduler {
   using RunFn = std::function<void(const Task&, RunControl&)>;
   using ExpireFn = std::function<void(const Task&, RunControl&)>;
 
-  Scheduler(SchedulerOptions options, const Clock* clock, RunFn run, ExpireFn expire);
+  Scheduler(SchedulerOptions options, const base::Clock* clock, RunFn run, ExpireFn expire);
   // Calls Shutdown().
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
@@ -122,7 +122,7 @@ class Scheduler {
   int TenantCap() const;
 
   const SchedulerOptions options_;
-  const Clock* clock_;
+  const base::Clock* clock_;
   const RunFn run_;
   const ExpireFn expire_;
 

@@ -77,7 +77,7 @@ class Harness {
     return started_;
   }
 
-  FakeClock clock_;
+  base::FakeClock clock_;
   Scheduler scheduler_;
 
  private:
@@ -184,7 +184,7 @@ TEST(SchedulerTest, ShutdownStopsRunningJobsAndKeepsQueuedOnes) {
 }
 
 TEST(SchedulerTest, RunControlKeepsTheFirstCause) {
-  FakeClock clock;
+  base::FakeClock clock;
   RunControl control(&clock, clock.NowMicros() + 10);
   EXPECT_FALSE(control.ShouldStop());
   control.RequestStop(StopCause::kShutdown);
@@ -198,7 +198,7 @@ TEST(SchedulerTest, RunControlKeepsTheFirstCause) {
 }
 
 TEST(SchedulerTest, AStopEndsAWaitForItAtOnce) {
-  SystemClock clock;
+  base::SystemClock clock;
   RunControl control(&clock, 0);
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -217,7 +217,7 @@ TEST(SchedulerTest, AStopEndsAWaitForItAtOnce) {
 }
 
 TEST(SchedulerTest, TheDeadlineEndsAWaitForAnyStopButNotOneForShutdown) {
-  FakeClock clock;
+  base::FakeClock clock;
   RunControl control(&clock, clock.NowMicros() + 10);
   EXPECT_FALSE(control.WaitForStop(absl::Milliseconds(1), StopWait::kAnyStop));
   clock.Advance(10);

@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "base/file.h"
+#include "base/memory.h"
 #include "server/backend_info.h"
 #include "server/data_dir_lock.h"
 #include "server/log.h"
@@ -26,12 +26,16 @@
 namespace qgrad::server {
 namespace {
 
+// A certificate chain or key is a few KiB; a CA bundle well under 1 MiB.
+constexpr uint64_t kMaxPemBytes = uint64_t{4} << 20;
+
 absl::StatusOr<std::string> ReadPem(const std::string& flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  absl::StatusOr<std::string> text = base::ReadFile(path, kMaxPemBytes);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, ": cannot read ", text.status().message()));
+  }
+  return text;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerConfig& config) {
@@ -114,7 +118,7 @@ absl::Status QgraddServer::Start() {
         .Str("detail", "no --tokens_file: every caller is tenant \"default\"");
   }
   max_qubits_ = std::min(config_.max_qubits,
-                         MemoryQubitLimit(MemoryBytes(), config_.max_running_jobs));
+                         MemoryQubitLimit(base::MemoryBytes(), config_.max_running_jobs));
   if (absl::Status s = OpenStore(); !s.ok()) return s;
 
   JobManagerOptions options;

@@ -18,7 +18,7 @@
 #include "server/auth.h"
 #include "server/backend_service.h"
 #include "server/call_context.h"
-#include "server/clock.h"
+#include "base/clock.h"
 #include "server/config.h"
 #include "server/data_dir_lock.h"
 #include "server/job_service.h"
@@ -51,7 +51,7 @@ class QgraddServer {
   absl::Status BuildAndStart();
 
   const ServerConfig config_;
-  SystemClock clock_;
+  base::SystemClock clock_;
   TokenAuthenticator auth_;
   CallTracker calls_;
   int max_qubits_ = 0;

@@ -72,7 +72,7 @@ class StoreOutageTest : public ::testing::Test {
     });
     JobManagerOptions options;
     options.reaper_poll_micros = 1000;
-    options.store_retry = {absl::Milliseconds(1), absl::Milliseconds(20)};
+    options.store_retry.backoff = {absl::Milliseconds(1), absl::Milliseconds(20), 2.0};
     Make(options);
   }
   void TearDown() override {
@@ -125,7 +125,7 @@ class StoreOutageTest : public ::testing::Test {
     return n;
   }
 
-  SystemClock clock_;
+  base::SystemClock clock_;
   store::MemoryJobStore memory_;
   store::FaultInjectionJobStore store_{&memory_};
   std::shared_ptr<Watcher> watcher_ = std::make_shared<Watcher>();
@@ -230,7 +230,7 @@ TEST_F(StoreOutageTest, ADeadlineThatPassesDuringTheOutageIsRecordedAfterIt) {
 
 TEST_F(StoreOutageTest, ShutdownDoesNotWaitForTheStore) {
   JobManagerOptions options;
-  options.store_retry = {absl::Seconds(60), absl::Seconds(60)};
+  options.store_retry.backoff = {absl::Seconds(60), absl::Seconds(60), 2.0};
   Make(options);
   const std::string id = Submit(NestedTfim(100000, 0.002));
   store_.FailWrites(absl::UnavailableError(kDiskFull), /*after=*/2);

@@ -1,7 +1,6 @@
 // Store retries; see store_retry.h. Thread-compatible (one StoreRetrier per run).
 #include "server/store_retry.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -14,12 +13,6 @@ bool IsRetryableStoreError(const absl::Status& status) {
          status.code() == absl::StatusCode::kResourceExhausted;
 }
 
-absl::Duration BackoffDelay(const StoreRetryPolicy& policy, int retry, double unit) {
-  absl::Duration delay = policy.initial_backoff;
-  for (int i = 1; i < retry && delay < policy.max_backoff; ++i) delay *= 2;
-  return std::min(delay, policy.max_backoff) * (0.5 + 0.5 * unit);
-}
-
 absl::Status StoreRetrier::Call(const char* operation, const std::function<absl::Status()>& call,
                                 const RetryWait& wait) {
   for (;;) {
@@ -29,7 +22,8 @@ absl::Status StoreRetrier::Call(const char* operation, const std::function<absl:
       return status;
     }
     NoteFailure(operation, status);
-    if (!wait(BackoffDelay(policy_, failures_, absl::Uniform(jitter_, 0.0, 1.0)))) {
+    const double unit = absl::Uniform(jitter_, 0.0, 1.0);
+    if (!wait(base::BackoffDelay(policy_.backoff, failures_, unit))) {
       return status;
     }
   }

@@ -3,7 +3,7 @@
 // run's stop flag. While a call is retried the job is paused where it is — an optimizer
 // thread waits in its progress callback — so no checkpoint is ever skipped.
 //
-// Thread-safety: BackoffDelay and IsRetryableStoreError are pure; a StoreRetrier belongs to
+// Thread-safety: IsRetryableStoreError is pure; a StoreRetrier belongs to
 // one run and is used on that run's thread only.
 #ifndef QGRAD_SERVER_STORE_RETRY_H_
 #define QGRAD_SERVER_STORE_RETRY_H_
@@ -15,24 +15,22 @@
 #include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "server/clock.h"
+#include "base/backoff.h"
+#include "base/clock.h"
 #include "server/events.h"
 
 namespace qgrad::server {
 
+// The wait before retry number r (1, 2, ...) is base::BackoffDelay(backoff, r, u) for a
+// uniform u in [0, 1): 100 ms · 2^(r − 1), at most 5 s, of which the upper half is random,
+// so that jobs held up by the same outage do not all retry in the same instant.
 struct StoreRetryPolicy {
-  absl::Duration initial_backoff = absl::Milliseconds(100);
-  absl::Duration max_backoff = absl::Seconds(5);
+  base::BackoffPolicy backoff{absl::Milliseconds(100), absl::Seconds(5), 2.0};
 };
 
 // UNAVAILABLE (disk full, I/O error, busy) and RESOURCE_EXHAUSTED (out of memory): the
 // store may recover by itself. Everything else is an answer, not an outage.
 bool IsRetryableStoreError(const absl::Status& status);
-
-// The wait before retry number `retry` (1, 2, ...): initial_backoff · 2^(retry − 1), at most
-// max_backoff, times 0.5 + 0.5 · `unit` for `unit` in [0, 1), so that jobs held up by the
-// same outage do not all retry in the same instant.
-absl::Duration BackoffDelay(const StoreRetryPolicy& policy, int retry, double unit);
 
 // Sleeps for the delay it is given; false: give up instead (the run is stopping).
 using RetryWait = std::function<bool(absl::Duration)>;
@@ -40,7 +38,7 @@ using RetryWait = std::function<bool(absl::Duration)>;
 class StoreRetrier {
  public:
   // `hub` and `clock` must outlive the retrier.
-  StoreRetrier(EventHub* hub, const Clock* clock, const StoreRetryPolicy& policy,
+  StoreRetrier(EventHub* hub, const base::Clock* clock, const StoreRetryPolicy& policy,
                std::string job_id)
       : hub_(hub), clock_(clock), policy_(policy), job_id_(std::move(job_id)) {}
 
@@ -63,7 +61,7 @@ class StoreRetrier {
   void NoteAnswer(const char* operation, const absl::Status& status);
 
   EventHub* const hub_;
-  const Clock* const clock_;
+  const base::Clock* const clock_;
   const StoreRetryPolicy policy_;
   const std::string job_id_;
   int failures_ = 0;  // in the current streak

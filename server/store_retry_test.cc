@@ -17,14 +17,17 @@ namespace qgrad::server {
 namespace {
 
 TEST(BackoffDelayTest, DoublesFromTheInitialDelayUpToTheCapWithJitterBelow) {
-  const StoreRetryPolicy policy;  // 100 ms, at most 5 s
+  const base::BackoffPolicy policy = StoreRetryPolicy().backoff;  // 100 ms, at most 5 s
   const double expected_ms[] = {100, 200, 400, 800, 1600, 3200, 5000, 5000};
   for (int retry = 1; retry <= 8; ++retry) {
     const double full = expected_ms[retry - 1];
-    EXPECT_DOUBLE_EQ(absl::ToDoubleMilliseconds(BackoffDelay(policy, retry, 0.0)), full / 2);
-    EXPECT_DOUBLE_EQ(absl::ToDoubleMilliseconds(BackoffDelay(policy, retry, 0.5)), full * 0.75);
+    EXPECT_DOUBLE_EQ(absl::ToDoubleMilliseconds(base::BackoffDelay(policy, retry, 0.0)),
+                     full / 2);
+    EXPECT_DOUBLE_EQ(absl::ToDoubleMilliseconds(base::BackoffDelay(policy, retry, 0.5)),
+                     full * 0.75);
   }
-  EXPECT_EQ(BackoffDelay(policy, 1000, 0.999), BackoffDelay(policy, 8, 0.999));  // no overflow
+  // No overflow however long the outage.
+  EXPECT_EQ(base::BackoffDelay(policy, 1000, 0.999), base::BackoffDelay(policy, 8, 0.999));
 }
 
 TEST(IsRetryableStoreErrorTest, OnlyOutagesAreRetried) {
@@ -65,7 +68,7 @@ class StoreRetrierTest : public ::testing::Test {
     return events;
   }
 
-  FakeClock clock_;
+  base::FakeClock clock_;
   EventHub hub_;
   std::shared_ptr<TroubleRecorder> recorder_ = std::make_shared<TroubleRecorder>();
   StoreRetrier retrier_{&hub_, &clock_, StoreRetryPolicy(), "j-1"};

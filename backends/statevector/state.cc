@@ -5,13 +5,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <limits>
 #include <string>
 
 #include "absl/strings/str_format.h"
 #include "backends/statevector/parallel.h"
 #include "backends/statevector/statevector.h"
+#include "base/memory.h"
 
 namespace qgrad::sv {
 namespace {
@@ -28,41 +27,6 @@ Amplitude* AllocateAmplitudes(size_t bytes) {
   void* raw = std::aligned_alloc(align, rounded);
   if (raw != nullptr && align == kHugePage) madvise(raw, rounded, MADV_HUGEPAGE);
   return static_cast<Amplitude*>(raw);
-}
-
-// Reads "MemAvailable:   123 kB" from /proc/meminfo; max() when unknown.
-uint64_t MemAvailableBytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  uint64_t value = 0;
-  std::string unit;
-  while (in >> key >> value >> unit) {
-    if (key == "MemAvailable:") return value * 1024;
-  }
-  return std::numeric_limits<uint64_t>::max();
-}
-
-// A number from a one-line cgroup file; max() for "max", missing or unreadable files.
-uint64_t ReadLimitFile(const char* path) {
-  std::ifstream in(path);
-  std::string text;
-  if (!(in >> text) || text == "max") return std::numeric_limits<uint64_t>::max();
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  return (end == text.c_str()) ? std::numeric_limits<uint64_t>::max() : v;
-}
-
-// Room left under the cgroup (v2, else v1) limit of this process.
-uint64_t CgroupRoomBytes() {
-  uint64_t limit = ReadLimitFile("/sys/fs/cgroup/memory.max");
-  uint64_t used = ReadLimitFile("/sys/fs/cgroup/memory.current");
-  if (limit == std::numeric_limits<uint64_t>::max()) {
-    limit = ReadLimitFile("/sys/fs/cgroup/memory/memory.limit_in_bytes");
-    used = ReadLimitFile("/sys/fs/cgroup/memory/memory.usage_in_bytes");
-  }
-  if (limit == std::numeric_limits<uint64_t>::max()) return limit;
-  if (used == std::numeric_limits<uint64_t>::max()) used = 0;
-  return used >= limit ? 0 : limit - used;
 }
 
 std::string GiB(double bytes) {
@@ -89,7 +53,7 @@ absl::StatusOr<StateVector> StateVector::CreateForOverwrite(int num_qubits) {
         "qubit count %d is outside [0, %d]", num_qubits, kMaxQubits));
   }
   const uint64_t need = BytesFor(num_qubits);
-  const uint64_t available = std::min(MemAvailableBytes(), CgroupRoomBytes());
+  const uint64_t available = base::AvailableMemoryBytes();
   if (need > available) {
     return absl::ResourceExhaustedError(absl::StrFormat(
         "%d qubits need %s of state vector; %s available", num_qubits, GiB(double(need)),

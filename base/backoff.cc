@@ -1,11 +1,11 @@
-// Reconnection delays; see backoff.h.
+// Retry delays; see backoff.h.
 //
 // Thread-safety: pure function.
-#include "client/backoff.h"
+#include "base/backoff.h"
 
 #include <algorithm>
 
-namespace qgrad::client {
+namespace qgrad::base {
 
 absl::Duration BackoffDelay(const BackoffPolicy& policy, int attempt, double unit_random) {
   absl::Duration d = policy.initial;
@@ -16,4 +16,4 @@ absl::Duration BackoffDelay(const BackoffPolicy& policy, int attempt, double uni
   return d / 2 + (d / 2) * unit_random;
 }
 
-}  // namespace qgrad::client
+}  // namespace qgrad::base

@@ -1,15 +1,15 @@
-// The server's clock, behind an interface so that scheduler tests can move time by hand
-// (deadlines) instead of sleeping.
+// Wall-clock time behind an interface, so that tests can move time by hand (deadlines,
+// retry streaks) instead of sleeping: SystemClock for production, FakeClock for tests.
 //
 // Thread-safety: implementations are safe for concurrent use.
-#ifndef QGRAD_SERVER_CLOCK_H_
-#define QGRAD_SERVER_CLOCK_H_
+#ifndef QGRAD_BASE_CLOCK_H_
+#define QGRAD_BASE_CLOCK_H_
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 
-namespace qgrad::server {
+namespace qgrad::base {
 
 class Clock {
  public:
@@ -38,6 +38,6 @@ class FakeClock : public Clock {
   std::atomic<int64_t> now_;
 };
 
-}  // namespace qgrad::server
+}  // namespace qgrad::base
 
-#endif  // QGRAD_SERVER_CLOCK_H_
+#endif  // QGRAD_BASE_CLOCK_H_
