@@ -15,12 +15,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "backends/local/description.h"
 #include "qgrad/v1/service.pb.h"
 #include "runner/runner.h"
 
 namespace qgrad::server {
 
-inline constexpr char kBackendName[] = "statevector";
+// The backend jobs run on (exact expectation values).
+inline constexpr const char* kBackendName = backends::local::kStatevectorName;
 
 inline constexpr int kMaxIdempotencyKeyLength = 128;
 inline constexpr int kMaxLabels = 64;
