@@ -277,7 +277,8 @@ TEST_P(BackendConformanceTest, LimitsAreResourceExhausted) {
     expect_exhausted(TestBatch(std::vector<Program>(size_t(d.max_programs + 1), good)),
                      "programs");
   }
-  // At the limits everything is accepted.
+  // At the limits everything is accepted (where the state is small enough for a test).
+  if (d.max_qubits > 20) return;
   absl::StatusOr<BatchResult> at_limit = TestRun(
       *backend_, TestBatch({TestProgram(TestQasm(d.max_qubits, 1, "x q[0];\nc[0] = measure q[0];\n"),
                                         1)}));

@@ -83,6 +83,7 @@ struct LocalBackend::Core {
   }
 
   void Work() {
+    Workspace workspace;
     absl::MutexLock lock(&mu);
     while (true) {
       while (!stop && queue.empty()) work.Wait(&mu);
@@ -95,7 +96,7 @@ struct LocalBackend::Core {
       mu.Unlock();
       absl::StatusOr<ProgramResult> result =
           RunProgram(simulator, batch->programs[size_t(k)], ProgramSeed(batch->seed, uint64_t(k)),
-                     batch->memory, batch->cancel);
+                     batch->memory, batch->cancel, &workspace);
       mu.Lock();
       --batch->in_flight;
       if (Ended(batch->state)) {  // cancelled or failed meanwhile: the result is not wanted

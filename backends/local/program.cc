@@ -45,7 +45,7 @@ absl::Status Cancelled(const std::atomic<bool>& cancelled) {
 // Simulates the unitary part once, then samples chunk by chunk and maps qubits to bits.
 absl::Status SampleTerminal(const sv::Simulator& simulator, const PreparedProgram& program,
                             uint64_t seed, const std::atomic<bool>& cancelled,
-                            std::vector<uint64_t>& shots) {
+                            Workspace* workspace, std::vector<uint64_t>& shots) {
   const Circuit& circuit = program.circuit;
   std::vector<std::pair<int, int>> measure_map;  // (qubit, clbit); a later write wins
   Circuit unitary(circuit.num_qubits());
@@ -60,8 +60,17 @@ absl::Status SampleTerminal(const sv::Simulator& simulator, const PreparedProgra
     shots.assign(size_t(program.shots), 0);
     return absl::OkStatus();
   }
-  absl::StatusOr<sv::StateVector> state = sv::StateVector::Create(circuit.num_qubits());
-  if (!state.ok()) return state.status();
+  sv::StateVector fresh;
+  sv::StateVector* state = &fresh;
+  const int num_qubits = circuit.num_qubits();
+  if (workspace != nullptr && num_qubits <= kReusedStateQubits) state = &workspace->state;
+  if (state->data() != nullptr && state->num_qubits() == num_qubits) {
+    state->SetBasisState(0);
+  } else {
+    absl::StatusOr<sv::StateVector> created = sv::StateVector::Create(num_qubits);
+    if (!created.ok()) return created.status();
+    *state = *std::move(created);
+  }
   if (absl::Status s = simulator.Run(unitary, {}, *state); !s.ok()) return s;
   shots.reserve(size_t(program.shots));
   for (int64_t done = 0, chunk = 0; done < program.shots; ++chunk) {
@@ -167,10 +176,11 @@ absl::StatusOr<PreparedProgram> PrepareProgram(const Program& program, int64_t i
 
 absl::StatusOr<ProgramResult> RunProgram(const sv::Simulator& simulator,
                                          const PreparedProgram& program, uint64_t seed,
-                                         bool memory, const std::atomic<bool>& cancelled) {
+                                         bool memory, const std::atomic<bool>& cancelled,
+                                         Workspace* workspace) {
   std::vector<uint64_t> shots;
   absl::Status status = SampledFromFinalState(program.circuit)
-                            ? SampleTerminal(simulator, program, seed, cancelled, shots)
+                            ? SampleTerminal(simulator, program, seed, cancelled, workspace, shots)
                             : RunTrajectories(simulator, program, seed, cancelled, shots);
   if (!status.ok()) return status;
   ProgramResult result;

@@ -129,6 +129,20 @@ TEST(RunProgramTest, ShotsDependOnlyOnTheSeed) {
                           a.memory.begin()));
 }
 
+TEST(RunProgramTest, AReusedWorkspaceGivesTheSameShots) {
+  // Programs of different sizes through one workspace: each starts from |0…0⟩.
+  sv::Simulator sim;
+  std::atomic<bool> cancelled{false};
+  Workspace workspace;
+  const PreparedProgram three = PrepareOk("qubit[3] q;\nbit[3] c;\nh q[0];\nx q[2];\nc = measure q;\n", 200);
+  const PreparedProgram two = PrepareOk("qubit[2] q;\nbit[2] c;\nh q;\nc = measure q;\n", 200);
+  for (const PreparedProgram* p : {&three, &three, &two, &three}) {
+    absl::StatusOr<ProgramResult> reused = RunProgram(sim, *p, 9, true, cancelled, &workspace);
+    ASSERT_TRUE(reused.ok()) << reused.status();
+    EXPECT_EQ(reused->memory, RunOk(*p, 9, true).memory);
+  }
+}
+
 TEST(RunProgramTest, NoMeasurementReadsZero) {
   const ProgramResult r = RunOk(PrepareOk("qubit[2] q;\nh q[0];\n", 10), 1);
   EXPECT_EQ(r.num_clbits, 0);
