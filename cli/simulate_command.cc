@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "backends/backend.h"
 #include "backends/local/local_backend.h"
 #include "backends/statevector/shots.h"
 #include "estimation/shadow_measurement.h"
@@ -78,14 +79,8 @@ absl::StatusOr<std::map<std::string, double>> ParseBindings(
   return bindings;
 }
 
-// Classical register value as a bit string, highest bit first (OpenQASM display order).
-std::string BitString(uint64_t value, int width) {
-  std::string s(width, '0');
-  for (int b = 0; b < width; ++b) {
-    if ((value >> b) & 1) s[width - 1 - b] = '1';
-  }
-  return s;
-}
+// Classical register values print highest bit first, c[0] rightmost (backends/backend.h).
+using backends::BitString;
 
 // The circuit plus `c[i] = measure q[i]` for every qubit into a fresh register.
 Circuit WithMeasureAll(const Circuit& circuit) {

@@ -40,7 +40,7 @@ struct RunOptions {
   SpecLimits limits;
   // Where shadows-mode jobs find the backend they name. Null: a private local backend
   // (backends/local) serves the name "local" and other names are NOT_FOUND.
-  backends::Registry* backends = nullptr;
+  const backends::Registry* backends = nullptr;
 };
 
 // Validates the spec as ValidateJob does, then computes the exact reference and runs the

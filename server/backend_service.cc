@@ -4,6 +4,7 @@
 #include "server/backend_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/backend_info.h"
 #include "server/call_context.h"
 #include "server/grpc_status.h"
 #include "server/log.h"
@@ -26,7 +27,11 @@ grpc::ServerUnaryReactor* BackendServiceImpl::ListBackends(grpc::CallbackServerC
                                                            v1::ListBackendsResponse* response) {
   TrackedCall tracked(calls_);
   absl::StatusOr<std::string> tenant = CallerTenant(*auth_, *context);
-  if (tenant.ok()) *response->add_backends() = backend_;
+  if (tenant.ok()) {
+    for (const backends::Description& d : backends_->List()) {
+      *response->add_backends() = BackendProto(d, max_running_jobs_);
+    }
+  }
   return FinishWith(context, "ListBackends", tenant.status(), tenant.ok() ? *tenant : "");
 }
 
@@ -39,11 +44,12 @@ grpc::ServerUnaryReactor* BackendServiceImpl::GetBackend(grpc::CallbackServerCon
   if (status.ok()) {
     if (request->name().empty()) {
       status = absl::InvalidArgumentError("name: required");
-    } else if (request->name() != backend_.name()) {
-      status = absl::NotFoundError(
-          absl::StrCat("backend ", JsonQuote(request->name()), " not found"));
+    } else if (absl::StatusOr<std::shared_ptr<backends::Backend>> backend =
+                   backends_->Find(request->name());
+               backend.ok()) {
+      *response = BackendProto((*backend)->Describe(), max_running_jobs_);
     } else {
-      *response = backend_;
+      status = backend.status();
     }
   }
   return FinishWith(context, "GetBackend", status, tenant.ok() ? *tenant : "");

@@ -1,10 +1,11 @@
-// The gRPC BackendService (qgrad.v1, callback API): lists the one backend the server runs
-// jobs on, with the limits the server enforces. Calls need a valid token like every other.
+// The gRPC BackendService (qgrad.v1, callback API): lists the backends of the server's
+// registry with the limits the server enforces. Calls need a valid token like every other.
 //
-// Thread-safety: immutable after construction; handlers run concurrently.
+// Thread-safety: holds only pointers to thread-safe objects; handlers run concurrently.
 #ifndef QGRAD_SERVER_BACKEND_SERVICE_H_
 #define QGRAD_SERVER_BACKEND_SERVICE_H_
 
+#include "backends/backend.h"
 #include "qgrad/v1/service.grpc.pb.h"
 #include "server/auth.h"
 #include "server/call_context.h"
@@ -13,9 +14,11 @@ namespace qgrad::server {
 
 class BackendServiceImpl final : public v1::BackendService::CallbackService {
  public:
-  // `auth` and `calls` must outlive the service.
-  BackendServiceImpl(v1::Backend backend, const TokenAuthenticator* auth, CallTracker* calls)
-      : backend_(std::move(backend)), auth_(auth), calls_(calls) {}
+  // `backends`, `auth` and `calls` must outlive the service. `max_running_jobs` is the
+  // server's, reported with every backend.
+  BackendServiceImpl(const backends::Registry* backends, int max_running_jobs,
+                     const TokenAuthenticator* auth, CallTracker* calls)
+      : backends_(backends), max_running_jobs_(max_running_jobs), auth_(auth), calls_(calls) {}
 
   grpc::ServerUnaryReactor* ListBackends(grpc::CallbackServerContext* context,
                                          const v1::ListBackendsRequest* request,
@@ -25,7 +28,8 @@ class BackendServiceImpl final : public v1::BackendService::CallbackService {
                                        v1::Backend* response) override;
 
  private:
-  const v1::Backend backend_;
+  const backends::Registry* backends_;
+  const int max_running_jobs_;
   const TokenAuthenticator* auth_;
   CallTracker* calls_;
 };

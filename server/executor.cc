@@ -212,6 +212,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
                           runner::CheckpointIterations(checkpoint), resumable);
   runner::RunOptions options;
   options.limits = limits_;
+  options.backends = backends_;
   options.on_iteration = [&](const v1::IterationEvent& e) { progress.OnIteration(e); };
   if (resumable) {
     options.on_checkpoint = [&](const std::string& c) { progress.OnCheckpoint(c); };

@@ -26,6 +26,7 @@
 
 #include "runner/limits.h"
 #include "base/clock.h"
+#include "backends/backend.h"
 #include "server/events.h"
 #include "server/scheduler.h"
 #include "server/store_retry.h"
@@ -38,8 +39,10 @@ class JobExecutor {
   // Pointers must outlive the executor.
   // Jobs run under `limits` (the server's, as at submission).
   JobExecutor(store::JobStore* store, EventHub* hub, const base::Clock* clock,
-              const runner::SpecLimits& limits, const StoreRetryPolicy& retry = {})
-      : store_(store), hub_(hub), clock_(clock), limits_(limits), retry_(retry) {}
+              const runner::SpecLimits& limits, const StoreRetryPolicy& retry = {},
+              const backends::Registry* backends = nullptr)
+      : store_(store), hub_(hub), clock_(clock), limits_(limits), retry_(retry),
+        backends_(backends) {}
 
   void Run(const Task& task, RunControl& control);
   // A queued (or waiting-to-resume) job whose deadline passed: CANCELLED. `control` is the
@@ -52,6 +55,7 @@ class JobExecutor {
   const base::Clock* clock_;
   const runner::SpecLimits limits_;
   const StoreRetryPolicy retry_;
+  const backends::Registry* backends_;  // shadows-mode jobs' backends
 };
 
 }  // namespace qgrad::server

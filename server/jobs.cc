@@ -38,7 +38,7 @@ std::string TimePart(int64_t micros) {
 JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
                        const base::Clock* clock)
     : store_(store), options_(options), clock_(clock),
-      executor_(store, &hub_, clock, options.limits, options.store_retry),
+      executor_(store, &hub_, clock, options.limits, options.store_retry, options.backends),
       scheduler_(
           SchedulerOptions{options.max_running_jobs, options.max_running_per_tenant,
                            options.reaper_poll_micros},
@@ -167,7 +167,7 @@ absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tena
   absl::StatusOr<runner::JobShape> shape = [&]() -> absl::StatusOr<runner::JobShape> {
     AdmissionPool::CpuSlot slot(&admission_, deadline);
     if (!slot.status().ok()) return slot.status();
-    return ValidateSubmit(request, options_.limits);
+    return ValidateSubmit(request, options_.limits, options_.backends);
   }();
   if (!shape.ok()) return shape.status();
 

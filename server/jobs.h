@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "qgrad/v1/service.pb.h"
+#include "backends/backend.h"
 #include "server/admission.h"
 #include "base/clock.h"
 #include "server/events.h"
@@ -42,6 +43,9 @@ struct JobManagerOptions {
   int64_t reaper_poll_micros = 50'000;
   AdmissionOptions admission;
   StoreRetryPolicy store_retry;  // a running job's store calls through an outage
+  // The backends shadows-mode jobs may name (must outlive the manager); null: each job gets
+  // a private local backend.
+  const backends::Registry* backends = nullptr;
 };
 
 class JobManager {

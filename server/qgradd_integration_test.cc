@@ -244,10 +244,14 @@ TEST_F(QgraddTest, BackendsHealthAndReflection) {
   auto backends = v1::BackendService::NewStub(channel);
   v1::ListBackendsResponse list;
   ASSERT_TRUE(backends->ListBackends(Context(kToken).get(), {}, &list).ok());
-  ASSERT_EQ(list.backends_size(), 1);
-  EXPECT_EQ(list.backends(0).name(), "statevector");
-  EXPECT_EQ(list.backends(0).max_qubits(), 12);
-  EXPECT_TRUE(list.backends(0).exact());
+  // Sorted by name: the shot backend and the exact one jobs run on, same simulator.
+  ASSERT_EQ(list.backends_size(), 2);
+  EXPECT_EQ(list.backends(0).name(), "local");
+  EXPECT_EQ(list.backends(1).name(), "statevector");
+  for (const v1::Backend& b : list.backends()) {
+    EXPECT_EQ(b.max_qubits(), 12);
+    EXPECT_TRUE(b.exact());
+  }
   v1::GetBackendRequest get;
   get.set_name("statevector");
   v1::Backend backend;

@@ -13,6 +13,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "backends/local/description.h"
+#include "backends/local/local_backend.h"
 #include "base/file.h"
 #include "base/memory.h"
 #include "server/backend_info.h"
@@ -107,6 +109,26 @@ absl::Status QgraddServer::OpenStore() {
   return absl::OkStatus();
 }
 
+// The simulator twice: "statevector", where jobs run (exact expectation values), and
+// "local", the same simulator as a shot device taking OpenQASM 3 batches. Both under the
+// server's qubit and shot limits.
+absl::Status QgraddServer::AddBackends() {
+  for (auto [name, description] :
+       {std::pair{backends::local::kStatevectorName, backends::local::kStatevectorDescription},
+        std::pair{backends::local::kLocalName, backends::local::kLocalDescription}}) {
+    backends::local::LocalBackendOptions options;
+    options.name = name;
+    options.description = description;
+    options.limits.max_qubits = max_qubits_;
+    options.limits.max_shots = config_.max_shots;
+    if (absl::Status s = backends_.Add(std::make_shared<backends::local::LocalBackend>(options));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status QgraddServer::Start() {
   SetMinLogLevel(ParseLevel(config_.log_level));
   if (!config_.tokens_file.empty()) {
@@ -117,8 +139,9 @@ absl::Status QgraddServer::Start() {
     LogLine(LogLevel::kWarning, "auth_disabled")
         .Str("detail", "no --tokens_file: every caller is tenant \"default\"");
   }
-  max_qubits_ = std::min(config_.max_qubits,
-                         MemoryQubitLimit(base::MemoryBytes(), config_.max_running_jobs));
+  max_qubits_ = std::min(config_.max_qubits, backends::local::MemoryQubitLimit(
+                                                 base::MemoryBytes(), config_.max_running_jobs));
+  if (absl::Status s = AddBackends(); !s.ok()) return s;
   if (absl::Status s = OpenStore(); !s.ok()) return s;
 
   JobManagerOptions options;
@@ -127,6 +150,7 @@ absl::Status QgraddServer::Start() {
   options.max_running_jobs = config_.max_running_jobs;
   options.max_running_per_tenant = config_.max_running_per_tenant;
   options.max_queued_per_tenant = config_.max_queued_per_tenant;
+  options.backends = &backends_;
   jobs_ = std::make_unique<JobManager>(store_.get(), options, &clock_);
   if (absl::Status s = jobs_->Start(); !s.ok()) return s;
   return BuildAndStart();
@@ -136,9 +160,8 @@ absl::Status QgraddServer::BuildAndStart() {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(config_);
   if (!credentials.ok()) return credentials.status();
   job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), &auth_, &calls_);
-  backend_service_ = std::make_unique<BackendServiceImpl>(
-      DescribeStatevectorBackend({max_qubits_, config_.max_shots, config_.max_running_jobs}),
-      &auth_, &calls_);
+  backend_service_ = std::make_unique<BackendServiceImpl>(&backends_, config_.max_running_jobs,
+                                                          &auth_, &calls_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "backends/backend.h"
 #include "server/auth.h"
 #include "server/backend_service.h"
 #include "server/call_context.h"
@@ -47,6 +48,7 @@ class QgraddServer {
   void Shutdown();
 
  private:
+  absl::Status AddBackends();
   absl::Status OpenStore();
   absl::Status BuildAndStart();
 
@@ -59,6 +61,7 @@ class QgraddServer {
   std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
+  backends::Registry backends_;  // what BackendService lists
   std::unique_ptr<JobServiceImpl> job_service_;
   std::unique_ptr<BackendServiceImpl> backend_service_;
   std::unique_ptr<grpc::Server> server_;

@@ -76,7 +76,8 @@ absl::Status ServerSpecRules(const v1::JobSpec& spec) {
 }  // namespace
 
 absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& request,
-                                                const runner::SpecLimits& limits) {
+                                                const runner::SpecLimits& limits,
+                                                const backends::Registry* backends) {
   if (int(request.idempotency_key().size()) > kMaxIdempotencyKeyLength) {
     return Invalid("idempotency_key",
                    absl::StrCat("longer than ", kMaxIdempotencyKeyLength, " characters"));
@@ -103,6 +104,14 @@ absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& requ
   if (absl::Status s = ServerSpecRules(request.spec()); !s.ok()) return s;
   absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(request.spec(), "", limits);
   if (!shape.ok()) return UnderSpec(shape.status());
+  if (request.spec().estimation().has_shadows() && backends != nullptr) {
+    const std::string& name = request.spec().estimation().shadows().backend();
+    absl::StatusOr<std::shared_ptr<backends::Backend>> found =
+        backends->Find(name.empty() ? "local" : name);
+    if (!found.ok()) {
+      return Invalid("spec.estimation.shadows.backend", std::string(found.status().message()));
+    }
+  }
   return shape;
 }
 

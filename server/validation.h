@@ -14,13 +14,16 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "backends/backend.h"
 #include "absl/strings/string_view.h"
+#include "backends/local/description.h"
 #include "qgrad/v1/service.pb.h"
 #include "runner/runner.h"
 
 namespace qgrad::server {
 
-inline constexpr char kBackendName[] = "statevector";
+// The backend jobs run on (exact expectation values).
+inline constexpr const char* kBackendName = backends::local::kStatevectorName;
 
 inline constexpr int kMaxIdempotencyKeyLength = 128;
 inline constexpr int kMaxLabels = 64;
@@ -32,9 +35,11 @@ inline constexpr int kMaxJobIdLength = 128;
 inline constexpr int kMaxSpecNameLength = 256;
 
 // `limits` are the server's (--max_qubits capped by memory, --max_shots); the runner
-// checks every size against them before allocating anything of that size.
+// checks every size against them before allocating anything of that size. A shadows-mode
+// spec must name a backend of `backends` (when given).
 absl::StatusOr<runner::JobShape> ValidateSubmit(const v1::SubmitJobRequest& request,
-                                                const runner::SpecLimits& limits);
+                                                const runner::SpecLimits& limits,
+                                                const backends::Registry* backends);
 // `field` is the request's field name ("job_id").
 absl::Status ValidateJobId(absl::string_view job_id, absl::string_view field = "job_id");
 absl::Status ValidateList(const v1::ListJobsRequest& request);
