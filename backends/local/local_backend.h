@@ -51,7 +51,8 @@ class LocalBackend final : public Backend {
 
   Description Describe() const override;
   // INVALID_ARGUMENT for an empty batch, RESOURCE_EXHAUSTED for more than max_programs,
-  // and every program's errors (PrepareProgram), the first one found.
+  // and the programs' errors (PrepareProgram): that of the lowest-numbered failing one.
+  // Big batches are parsed on `threads` threads (the caller's and helpers).
   absl::StatusOr<std::unique_ptr<BatchHandle>> Submit(Batch batch) override;
 
   // The exact simulator the backend runs on (immutable; shareable across threads).

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
@@ -59,6 +60,27 @@ TEST(LocalBackendTest, ResultsDoNotDependOnTheWorkerCount) {
       EXPECT_EQ(results[i].programs[k].memory, results[0].programs[k].memory) << k;
       EXPECT_EQ(results[i].programs[k].counts, results[0].programs[k].counts) << k;
     }
+  }
+}
+
+TEST(LocalBackendTest, ParallelParsingReportsTheLowestFailingProgram) {
+  for (int threads : {1, 2, 4}) {
+    LocalBackendOptions options;
+    options.threads = threads;
+    LocalBackend backend(options);
+    Batch batch = TestBatch(400, 10, 1);
+    batch.programs[399].qasm += "oops";
+    batch.programs[150].qasm += "oops";
+    batch.programs[151].shots = 0;
+    absl::StatusOr<std::unique_ptr<BatchHandle>> h = backend.Submit(batch);
+    EXPECT_EQ(h.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(h.status().message(), "program 150: ")) << h.status();
+    batch.programs[150] = batch.programs[0];
+    batch.programs[151] = batch.programs[0];
+    batch.programs[399] = batch.programs[0];
+    absl::StatusOr<BatchResult> r = RunBatch(backend, batch);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->programs.size(), 400u);
   }
 }
 

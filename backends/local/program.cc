@@ -4,6 +4,7 @@
 #include "backends/local/program.h"
 
 #include <algorithm>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -42,6 +43,41 @@ absl::Status Cancelled(const std::atomic<bool>& cancelled) {
                                                    : absl::OkStatus();
 }
 
+// Inverse-CDF sampling from a final state: the state's memory becomes its cumulative
+// distribution (entry i = Σ_{j ≤ i} |ψ_j|², the amplitudes read as an array of doubles,
+// which std::complex allows), then each shot is one binary search: O(2^n + shots·n), no
+// extra memory. (sv::Sample sorts the draws instead: O(shots·log shots) and a copy.)
+// Entry i occupies bytes [8i, 8i+8), which held amplitudes already read, so one forward
+// pass converts in place. The state is garbage afterwards.
+class InPlaceCdf {
+ public:
+  explicit InPlaceCdf(sv::StateVector& state)
+      : cdf_(reinterpret_cast<double*>(state.data())), size_(state.size()) {
+    const sv::Amplitude* amplitudes = state.data();
+    double sum = 0;
+    for (uint64_t i = 0; i < size_; ++i) {
+      sum += std::norm(amplitudes[i]);
+      cdf_[i] = sum;
+    }
+    total_ = sum;
+    // The first index reaching the total has a nonzero probability: the answer for draws
+    // that rounding puts at or above the total.
+    last_ = uint64_t(std::lower_bound(cdf_, cdf_ + size_, total_) - cdf_);
+  }
+
+  uint64_t Draw(std::mt19937_64& gen) const {
+    const double u = double(gen() >> 11) * 0x1.0p-53 * total_;
+    const uint64_t i = uint64_t(std::upper_bound(cdf_, cdf_ + size_, u) - cdf_);
+    return std::min(i, last_);
+  }
+
+ private:
+  double* cdf_;
+  uint64_t size_;
+  double total_ = 0;
+  uint64_t last_ = 0;
+};
+
 // Simulates the unitary part once, then samples chunk by chunk and maps qubits to bits.
 absl::Status SampleTerminal(const sv::Simulator& simulator, const PreparedProgram& program,
                             uint64_t seed, const std::atomic<bool>& cancelled,
@@ -72,14 +108,14 @@ absl::Status SampleTerminal(const sv::Simulator& simulator, const PreparedProgra
     *state = *std::move(created);
   }
   if (absl::Status s = simulator.Run(unitary, {}, *state); !s.ok()) return s;
+  const InPlaceCdf cdf(*state);
   shots.reserve(size_t(program.shots));
   for (int64_t done = 0, chunk = 0; done < program.shots; ++chunk) {
     if (absl::Status s = Cancelled(cancelled); !s.ok()) return s;
     const int64_t n = std::min(kSampleChunkShots, program.shots - done);
-    absl::StatusOr<std::vector<uint64_t>> basis =
-        sv::Sample(*state, n, ChunkSeed(seed, uint64_t(chunk)));
-    if (!basis.ok()) return basis.status();
-    for (uint64_t index : *basis) {
+    std::mt19937_64 gen(ChunkSeed(seed, uint64_t(chunk)));
+    for (int64_t i = 0; i < n; ++i) {
+      const uint64_t index = cdf.Draw(gen);
       uint64_t bits = 0;
       for (auto [q, c] : measure_map) {
         bits = (bits & ~(uint64_t{1} << c)) | (((index >> q) & 1) << c);
@@ -109,6 +145,21 @@ absl::Status RunTrajectories(const sv::Simulator& simulator, const PreparedProgr
     done += options.shots;
   }
   return absl::OkStatus();
+}
+
+// CountShots, by a tally over every value when there are few possible values.
+std::vector<std::pair<uint64_t, int64_t>> Count(const std::vector<uint64_t>& shots,
+                                                int num_clbits) {
+  if (num_clbits > 20 || (uint64_t{1} << num_clbits) > 4 * shots.size()) {
+    return CountShots(shots);
+  }
+  std::vector<int64_t> tally(size_t{1} << num_clbits, 0);
+  for (uint64_t shot : shots) ++tally[shot];  // shots only set bits below num_clbits
+  std::vector<std::pair<uint64_t, int64_t>> counts;
+  for (uint64_t v = 0; v < tally.size(); ++v) {
+    if (tally[v] > 0) counts.emplace_back(v, tally[v]);
+  }
+  return counts;
 }
 
 }  // namespace
@@ -186,7 +237,7 @@ absl::StatusOr<ProgramResult> RunProgram(const sv::Simulator& simulator,
   ProgramResult result;
   result.num_clbits = program.circuit.num_clbits();
   result.shots = program.shots;
-  result.counts = CountShots(shots);
+  result.counts = Count(shots, result.num_clbits);
   if (memory) result.memory = std::move(shots);
   return result;
 }

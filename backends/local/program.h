@@ -2,8 +2,9 @@
 // (PrepareProgram), executed later by a worker (RunProgram).
 //
 // Execution: a program whose measurements are all terminal (no gate or reset on a qubit
-// after it was measured) is simulated once and its shots are sampled from the final
-// state; otherwise each shot is a seeded trajectory with state collapse (sv::RunShots).
+// after it was measured) is simulated once and its shots are drawn from the final state
+// by inverse-CDF sampling (std::mt19937_64, one binary search per shot); otherwise each
+// shot is a seeded trajectory with state collapse (sv::RunShots).
 // Shots are taken in chunks — kSampleChunkShots sampled shots, or up to
 // kMaxTrajectoryChunkShots trajectories (fewer for more qubits) — with ChunkSeed(seed, c)
 // for chunk c (seeds.h), and the cancel flag is read between chunks, so a cancelled

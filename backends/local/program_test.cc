@@ -143,6 +143,28 @@ TEST(RunProgramTest, AReusedWorkspaceGivesTheSameShots) {
   }
 }
 
+TEST(RunProgramTest, CountsMatchMemoryForWideAndSparseRegisters) {
+  // 24 bits (counted by sorting) and 5 bits with fewer shots than values; the first and
+  // last basis states (zero-probability neighbours) are drawn exactly.
+  for (const char* body :
+       {"qubit[2] q;\nbit[24] c;\nh q[0];\nx q[1];\nc[23] = measure q[0];\nc[0] = measure q[1];\n",
+        "qubit[5] q;\nbit[5] c;\nh q[2];\nc = measure q;\n",
+        "qubit[3] q;\nbit[3] c;\nx q;\nc = measure q;\n"}) {
+    const ProgramResult r = RunOk(PrepareOk(body, 7), 4, true);
+    ASSERT_EQ(r.memory.size(), 7u) << body;
+    EXPECT_EQ(CountShots(r.memory), r.counts) << body;
+    for (uint64_t shot : r.memory) {
+      if (r.num_clbits == 24) {
+        EXPECT_TRUE(shot == 1 || shot == ((uint64_t{1} << 23) | 1)) << shot;
+      } else if (r.num_clbits == 5) {
+        EXPECT_TRUE(shot == 0 || shot == 4) << shot;
+      } else {
+        EXPECT_EQ(shot, 7u);
+      }
+    }
+  }
+}
+
 TEST(RunProgramTest, NoMeasurementReadsZero) {
   const ProgramResult r = RunOk(PrepareOk("qubit[2] q;\nh q[0];\n", 10), 1);
   EXPECT_EQ(r.num_clbits, 0);
