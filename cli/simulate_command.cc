@@ -100,6 +100,16 @@ bool HasReset(const Circuit& c) {
                      [](const Gate& g) { return g.kind == GateKind::kReset; });
 }
 
+// The circuit's unitary gates: measurements, resets and barriers left out.
+Circuit UnitaryPart(const Circuit& circuit) {
+  Circuit unitary(circuit.num_qubits());
+  unitary.DeclareParams(circuit.num_params());
+  for (const Gate& g : circuit.gates()) {
+    if (Info(g.kind).is_unitary) (void)unitary.Append(g);
+  }
+  return unitary;
+}
+
 // The state before the (terminal) measurements.
 absl::StatusOr<sv::StateVector> FinalState(const sv::Simulator& sim, const Circuit& circuit,
                                            const std::vector<double>& params) {
@@ -107,11 +117,7 @@ absl::StatusOr<sv::StateVector> FinalState(const sv::Simulator& sim, const Circu
     return absl::FailedPreconditionError(
         "--statevector and --expect need a program without mid-circuit measurement or reset");
   }
-  Circuit unitary(circuit.num_qubits());
-  unitary.DeclareParams(circuit.num_params());
-  for (const Gate& g : circuit.gates()) {
-    if (Info(g.kind).is_unitary) (void)unitary.Append(g);
-  }
+  const Circuit unitary = UnitaryPart(circuit);
   absl::StatusOr<sv::StateVector> state = sv::StateVector::Create(circuit.num_qubits());
   if (!state.ok()) return state.status();
   if (absl::Status s = sim.Run(unitary, params, *state); !s.ok()) return s;
@@ -161,10 +167,12 @@ int RunShadowEstimate(const Circuit& circuit, const PauliSum& observable, const 
                       json& out) {
   auto ensemble = ShadowEnsemble(absl::GetFlag(FLAGS_shadow));
   if (!ensemble.ok()) return Fail(kExitUsage, std::string(ensemble.status().message()));
-  if (!circuit.IsUnitary()) {
-    return Fail(kExitUsage, "--shadow measures the program's final state: remove its "
-                            "measurements and resets");
+  if (!circuit.MeasurementsAreTerminal() || HasReset(circuit)) {
+    return Fail(kExitUsage, "--shadow measures the program's final state: it needs a program "
+                            "without mid-circuit measurement or reset");
   }
+  // The program's own final measurements give way to the shadow's random-basis ones.
+  const Circuit unitary = UnitaryPart(circuit);
   const int64_t shots =
       absl::GetFlag(FLAGS_shots) < 0 ? kDefaultShadowShots : absl::GetFlag(FLAGS_shots);
   int64_t per_setting = absl::GetFlag(FLAGS_shots_per_setting);
@@ -188,7 +196,7 @@ int RunShadowEstimate(const Circuit& circuit, const PauliSum& observable, const 
   backends::local::LocalBackend backend;
   optimizer::EstimationReport report;
   const std::vector<double> params(circuit.num_params(), 0.0);
-  auto shadow = estimation::MeasureShadow(backend, circuit, circuit.num_qubits(), params, request,
+  auto shadow = estimation::MeasureShadow(backend, unitary, unitary.num_qubits(), params, request,
                                           report);
   if (!shadow.ok()) return Fail(kExitFailure, std::string(shadow.status().message()));
   auto estimate = shadows::EstimateExpectation(*shadow, observable, estimator);

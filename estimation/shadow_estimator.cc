@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "problems/polynomial.h"
 #include "estimation/gradient_state_circuit.h"
 #include "estimation/shadow_measurement.h"
 #include "estimation/shadow_target.h"
@@ -32,28 +33,30 @@ uint64_t Derive(uint64_t seed, uint64_t part) { return Mix(seed ^ Mix(part)); }
 // Parts of one call's randomness.
 enum Part : uint64_t { kStateSettings = 1, kStateShots, kGuidedSettings, kGuidedShots };
 
-// Pauli expectations from a shadow, each string estimated once.
-class ShadowExpectations {
+// ⟨P⟩ for every string of `strings` from derandomized-settings data, estimated once.
+class MatchedExpectations {
  public:
-  ShadowExpectations(const shadows::Shadow& shadow, const shadows::EstimatorOptions& options)
-      : shadow_(shadow), options_(options) {}
-  double operator()(const PauliString& p) {
-    if (p.is_identity()) return 1.0;
-    auto it = cache_.find(p);
-    if (it != cache_.end()) return it->second;
-    auto e = shadows::EstimatePauliExpectations(shadow_, {&p, 1}, options_);
-    const double value = e.ok() ? (*e)[0].value : 0.0;
-    if (!e.ok() && status_.ok()) status_ = e.status();
-    cache_.emplace(p, value);
-    return value;
+  static absl::StatusOr<MatchedExpectations> Measure(const shadows::Shadow& shadow,
+                                                     const PauliSum& strings,
+                                                     const shadows::EstimatorOptions& options) {
+    std::vector<PauliString> list;
+    for (const PauliTerm& t : strings.terms()) list.push_back(t.string);
+    auto estimates = shadows::EstimateMatchedPauliExpectations(shadow, list, options);
+    if (!estimates.ok()) return estimates.status();
+    MatchedExpectations out;
+    for (size_t k = 0; k < list.size(); ++k) out.estimates_.emplace(list[k], (*estimates)[k]);
+    return out;
   }
-  const absl::Status& status() const { return status_; }
+  // The identity is exact; a string outside the measured set counts 0 with [−1, 1].
+  shadows::Estimate Get(const PauliString& p) const {
+    if (p.is_identity()) return shadows::Estimate{1.0, 0.0, 1.0, 1.0, 0.0, 0};
+    auto it = estimates_.find(p);
+    return it != estimates_.end() ? it->second : shadows::Estimate{0.0, 0.0, -1.0, 1.0, 0.0, 0};
+  }
+  double operator()(const PauliString& p) const { return Get(p).value; }
 
  private:
-  const shadows::Shadow& shadow_;
-  const shadows::EstimatorOptions& options_;
-  std::map<PauliString, double> cache_;
-  absl::Status status_;
+  std::map<PauliString, shadows::Estimate> estimates_;
 };
 
 struct CostEstimate {
@@ -61,31 +64,76 @@ struct CostEstimate {
   Interval interval;
 };
 
-absl::StatusOr<CostEstimate> EstimateCost(const optimizer::Cost& cost,
-                                          const shadows::Shadow& shadow,
-                                          const shadows::EstimatorOptions& options) {
+// Σ c_j ⟨P_j⟩ with the interval Σ |c_j| · (half-width of ⟨P_j⟩): conservative, because the
+// terms measured in the same settings are correlated in ways the per-term intervals do not
+// show.
+CostEstimate SumOfMatched(const PauliSum& sum, const MatchedExpectations& expect) {
+  CostEstimate out;
+  double half = 0.0;
+  for (const PauliTerm& t : sum.terms()) {
+    const shadows::Estimate e = expect.Get(t.string);
+    out.value += t.coeff.real() * e.value;
+    half += std::abs(t.coeff.real()) * 0.5 * (e.high - e.low);
+  }
+  out.interval = Interval{out.value - half, out.value + half};
+  return out;
+}
+
+CostEstimate StateCost(const optimizer::Cost& cost, const MatchedExpectations& expect) {
+  if (const PauliSum* h = cost.observable()) return SumOfMatched(*h, expect);
+  const double value = cost.polynomial()->Value(std::cref(expect));
+  return CostEstimate{value, Interval::Exact(value)};
+}
+
+PauliSum GradientOperator(const optimizer::Cost& cost, const MatchedExpectations& expect) {
+  if (const PauliSum* h = cost.observable()) return *h;
+  return cost.polynomial()->GradientOperator(std::cref(expect));
+}
+
+// f of the guided state from its shadow (random settings: the ensemble's own estimators).
+absl::StatusOr<CostEstimate> GuidedCost(const optimizer::Cost& cost,
+                                        const shadows::Shadow& shadow,
+                                        const shadows::EstimatorOptions& options) {
   if (const PauliSum* h = cost.observable()) {
     auto e = shadows::EstimateExpectation(shadow, *h, options);
     if (!e.ok()) return e.status();
     return CostEstimate{e->value, Interval{e->low, e->high}};
   }
-  ShadowExpectations expect(shadow, options);
-  const double value = cost.polynomial()->Value(std::ref(expect));
-  if (!expect.status().ok()) return expect.status();
+  std::map<PauliString, double> cache;
+  absl::Status status;
+  const double value = cost.polynomial()->Value([&](const PauliString& p) {
+    if (p.is_identity()) return 1.0;
+    auto it = cache.find(p);
+    if (it != cache.end()) return it->second;
+    auto e = shadows::EstimatePauliExpectations(shadow, {&p, 1}, options);
+    if (!e.ok() && status.ok()) status = e.status();
+    return cache.emplace(p, e.ok() ? (*e)[0].value : 0.0).first->second;
+  });
+  if (!status.ok()) return status;
   return CostEstimate{value, Interval::Exact(value)};
 }
 
-absl::StatusOr<PauliSum> GradientOperator(const optimizer::Cost& cost,
-                                          const shadows::Shadow& state,
-                                          const shadows::EstimatorOptions& options) {
-  if (const PauliSum* h = cost.observable()) return *h;
-  ShadowExpectations expect(state, options);
-  PauliSum d = cost.polynomial()->GradientOperator(std::ref(expect));
-  if (!expect.status().ok()) return expect.status();
-  return d;
-}
-
 }  // namespace
+
+// The Pauli strings the cost needs from ψ_t — H's terms (degree 1) or the factors of A's
+// terms (degree ≥ 2, where they also make up D) — weighted by |coefficient| for the
+// derandomized settings that measure them.
+PauliSum CostStrings(const optimizer::Cost& cost) {
+  PauliSum strings;
+  if (const PauliSum* h = cost.observable()) {
+    for (const PauliTerm& t : h->terms()) {
+      if (!t.string.is_identity()) strings.AddTerm(std::abs(t.coeff), t.string);
+    }
+  } else {
+    for (const PolynomialCost::Term& t : cost.polynomial()->terms()) {
+      for (const PauliString& f : t.factors) {
+        if (!f.is_identity()) strings.AddTerm(std::abs(t.coeff), f);
+      }
+    }
+  }
+  strings.Simplify();
+  return strings;
+}
 
 absl::Status ValidateShadowEstimatorOptions(const ShadowEstimatorOptions& options) {
   if (options.shots_per_estimate < 2) {
@@ -125,10 +173,19 @@ absl::StatusOr<const shadows::Shadow*> ShadowGradientStateEstimator::StateShadow
                     std::equal(params.begin(), params.end(), state_->params.begin(),
                                state_->params.end());
   if (same) return &state_->shadow;
-  auto shadow = MeasureShadow(*backend_, circuit, circuit.num_qubits(), params,
-                              Request(Derive(call_seed, kStateSettings),
-                                      Derive(call_seed, kStateShots)),
-                              report);
+  if (state_settings_.empty()) {
+    const int64_t count = std::max<int64_t>(
+        1, options_.shots_per_estimate / 2 / options_.shots_per_setting);
+    auto settings =
+        shadows::DerandomizedPauliSettings(cost_strings_, circuit.num_qubits(), int(count));
+    if (!settings.ok()) return settings.status();
+    state_settings_ = *std::move(settings);
+  }
+  ShadowRequest request = Request(Derive(call_seed, kStateSettings), Derive(call_seed, kStateShots));
+  request.ensemble = shadows::Ensemble::kPauli;
+  request.settings = state_settings_;
+  request.min_settings = 1;
+  auto shadow = MeasureShadow(*backend_, circuit, circuit.num_qubits(), params, request, report);
   if (!shadow.ok()) return shadow.status();
   state_ = StateShadow{circuit, {params.begin(), params.end()}, *std::move(shadow)};
   return &state_->shadow;
@@ -146,20 +203,15 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
 
   auto state = StateShadowFor(circuit, params, call_seed, report);
   if (!state.ok()) return state.status();
-  auto cost = EstimateCost(cost_, **state, estimator);
-  if (!cost.ok()) return cost.status();
-  auto d = GradientOperator(cost_, **state, estimator);
-  if (!d.ok()) return d.status();
-  estimate.cost = cost->value;
-  report.cost = cost->interval;
-  estimate.gradient_operator = *std::move(d);
+  auto expect = MatchedExpectations::Measure(**state, cost_strings_, estimator);
+  if (!expect.ok()) return expect.status();
+  const CostEstimate cost = StateCost(cost_, *expect);
+  estimate.cost = cost.value;
+  report.cost = cost.interval;
+  estimate.gradient_operator = GradientOperator(cost_, *expect);
   estimate.eta = optimizer::ResolveStep(step, estimate.gradient_operator);
-  double shift = 0.0;
-  if (step.centered) {
-    auto mean = shadows::EstimateExpectation(**state, estimate.gradient_operator, estimator);
-    if (!mean.ok()) return mean.status();
-    shift = mean->value;
-  }
+  const double shift =
+      step.centered ? SumOfMatched(estimate.gradient_operator, *expect).value : 0.0;
 
   auto lcu = BuildGradientStateCircuit(circuit, estimate.gradient_operator, estimate.eta, shift);
   if (!lcu.ok()) return lcu.status();
@@ -180,7 +232,7 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
   estimate.indicator = 1.0 - mean_fidelity.real();
   report.indicator = Interval{1.0 - fidelity->high, 1.0 - fidelity->low};
 
-  auto guided_cost = EstimateCost(cost_, *guided, estimator);
+  auto guided_cost = GuidedCost(cost_, *guided, estimator);
   if (!guided_cost.ok()) return guided_cost.status();
   estimate.guided_cost = guided_cost->value;
   report.guided_cost = guided_cost->interval;

@@ -3,8 +3,10 @@
 // OpenQASM 3 text as a device would.
 //
 // One Estimate(circuit, θ, step):
-//  1. A classical shadow of ψ_t: the current circuit with a random-setting suffix, half of
-//     the shots. It gives f(ψ_t), ⟨D⟩ for the centered step and, for polynomial costs, the
+//  1. The Pauli strings of the cost measured on ψ_t: the current circuit with derandomized
+//     Pauli settings for those strings (Huang, Kueng & Preskill 2021; for Max-Cut every
+//     setting measures all qubits in Z), half of the shots, estimated by the matched
+//     estimator. It gives f(ψ_t), ⟨D⟩ for the centered step and, for polynomial costs, the
 //     expectations D's coefficients are made of (so D itself is an estimate there).
 //  2. A shadow of the guided state: the gradient-state circuit (gradient_state_circuit.h)
 //     with the same kind of suffixes, the other half of the shots, post-selected on the
@@ -18,7 +20,9 @@
 // number, part) — never from the clock — so a run resumed at an iteration draws exactly
 // what the uninterrupted run drew there.
 //
-// Intervals: cost and guided cost from the shadows' median-of-means intervals; the
+// Intervals: the cost's is Σ|c_j| times each term's half-width (conservative: terms
+// measured by the same settings are correlated); the guided cost's is the shadow's
+// median-of-means interval; the
 // indicator's interval is 1 − the fidelity's. The indicator itself is 1 − ⟨ψ_t|ρ̂|ψ_t⟩ with
 // ρ̂'s plain mean, the value the synthesis starts from (so its fidelity rule F_th > F₀
 // holds exactly). Polynomial costs are products of estimates: their cost intervals are the
@@ -56,6 +60,10 @@ struct ShadowEstimatorOptions {
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateShadowEstimatorOptions(const ShadowEstimatorOptions& options);
 
+// The Pauli strings the cost needs from ψ_t: H's terms, or the factors of a polynomial's A,
+// weighted by |coefficient|.
+PauliSum CostStrings(const optimizer::Cost& cost);
+
 class ShadowGradientStateEstimator : public optimizer::GradientStateEstimator {
  public:
   // `backend` and `simulator` (classical states for the indicator) must outlive this.
@@ -63,7 +71,7 @@ class ShadowGradientStateEstimator : public optimizer::GradientStateEstimator {
   ShadowGradientStateEstimator(backends::Backend* backend, const sv::Simulator* simulator,
                                optimizer::Cost cost, ShadowEstimatorOptions options)
       : backend_(backend), simulator_(simulator), cost_(std::move(cost)),
-        options_(std::move(options)) {}
+        cost_strings_(CostStrings(cost_)), options_(std::move(options)) {}
 
   void BeginStream(uint64_t stream) override;
   absl::StatusOr<optimizer::GradientStateEstimate> Estimate(
@@ -87,7 +95,9 @@ class ShadowGradientStateEstimator : public optimizer::GradientStateEstimator {
   backends::Backend* backend_;
   const sv::Simulator* simulator_;
   optimizer::Cost cost_;
+  PauliSum cost_strings_;  // what the ψ_t shadow measures (derandomized settings)
   ShadowEstimatorOptions options_;
+  std::vector<shadows::Setting> state_settings_;  // made at the first estimate
   uint64_t stream_ = 0;
   uint64_t calls_ = 0;
   std::optional<StateShadow> state_;

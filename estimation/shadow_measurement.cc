@@ -45,7 +45,9 @@ absl::StatusOr<shadows::Shadow> MeasureShadow(backends::Backend& backend, const 
   const int n = system_qubits;
   const int count = int(std::max<int64_t>(1, request.shots / request.shots_per_setting));
   std::vector<shadows::Setting> settings =
-      shadows::RandomSettings(request.ensemble, n, count, request.settings_seed);
+      request.settings.empty()
+          ? shadows::RandomSettings(request.ensemble, n, count, request.settings_seed)
+          : request.settings;
   auto prefix = EmitProgram(circuit, n, "");
   if (!prefix.ok()) return prefix.status();
   const std::vector<std::string> qubits = SystemQubitOperands(n);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -25,6 +26,9 @@ struct ShadowRequest {
   int64_t shots = 0;              // in all; max(1, shots / shots_per_setting) settings
   int64_t shots_per_setting = 1;  // REQUIRES ≥ 1
   uint64_t settings_seed = 0;     // the random settings
+  // When non-empty: these settings (e.g. derandomized ones) instead of random ones; `shots`
+  // and settings_seed are then unused.
+  std::vector<shadows::Setting> settings;
   uint64_t shots_seed = 0;        // the backend batch's seed
   // FAILED_PRECONDITION when fewer settings keep a shot after post-selection.
   int min_settings = 1;

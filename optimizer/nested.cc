@@ -45,6 +45,14 @@ absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
   return estimate;
 }
 
+// Whether the indicator is shown to be below `threshold`: its whole interval inside
+// (−threshold, threshold). For an exact (point) indicator, which is ≥ 0, that is
+// I_t < threshold; for a measured one, an interval reaching below −threshold shows noise
+// (a fidelity estimate above 1), not convergence.
+bool IndicatorBelow(const Interval& indicator, double threshold) {
+  return indicator.high < threshold && indicator.low > -threshold;
+}
+
 int TwoQubitGates(const Circuit& circuit) { return circuit.Counts().two_qubit; }
 
 std::optional<StopReason> BudgetStop(const NestedResult& result, const StoppingRules& stop,
@@ -263,7 +271,7 @@ absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
   auto estimate = EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
                                           callbacks_.should_stop, event.estimation);
   if (!estimate.ok() || options_.hand_back != HandBack::kWhenFavourable ||
-      estimate->report.indicator.high < options_.stop.indicator_threshold) {
+      IndicatorBelow(estimate->report.indicator, options_.stop.indicator_threshold)) {
     return estimate;
   }
   auto favourable = LandscapeFavourable(simulator_, cost_, result_,
@@ -284,7 +292,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   auto estimate = EstimateAndMaybeHandBack(event);
   result_.estimation.Accumulate(event.estimation);
   if (!estimate.ok()) return estimate.status();
-  if (estimate->report.indicator.high < options_.stop.indicator_threshold) {
+  if (IndicatorBelow(estimate->report.indicator, options_.stop.indicator_threshold)) {
     return StopReason::kConverged;
   }
   event.iteration = t;

