@@ -1,5 +1,7 @@
 // `qgrad simulate`: parse an OpenQASM 3 file and simulate it on the exact state-vector
-// simulator. Flags: --shots, --seed, --statevector, --expect, --bind, --json.
+// simulator. Flags: --shots, --seed, --statevector, --expect, --bind, --json; --shadow
+// (with --shots_per_setting, --groups, --confidence) estimates --expect from a classical
+// shadow measured through the local backend.
 //
 // Thread-safety: single-threaded; reads global flags.
 #ifndef QGRAD_CLI_SIMULATE_COMMAND_H_

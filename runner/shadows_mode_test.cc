@@ -107,6 +107,21 @@ TEST(ShadowsModeTest, CliffordShadowsRunToo) {
   EXPECT_LT(r->exact_final_cost(), r->start_cost());
 }
 
+// Degree 4: D's coefficients are products of expectations estimated from ψ_t's batch.
+TEST(ShadowsModeTest, APolynomialCostRunsFromMeasuredCoefficients) {
+  absl::StatusOr<v1::JobResult> r = RunJob(Spec(R"json({
+    "problem": {"polynomial": {"a": "X0 X1 X2 X3 + Z0 Z1 Z2 Z3", "degree": 2}},
+    "initialState": {"preparation": "zero", "ansatz": {"name": "random_layers", "layers": 1}},
+    "method": {"nested": {"stepSize": 0.2, "stop": {"maxIterations": 3}}},
+    "estimation": {"shadows": {"shotsPerIteration": 4000, "shotsPerSetting": 20}},
+    "seed": 2})json"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->history_size(), 3);
+  EXPECT_GT(r->estimation().shots(), 3 * 4000);
+  ASSERT_TRUE(r->has_exact_final_cost());
+  EXPECT_NEAR(r->final_cost(), r->exact_final_cost(), 0.5);
+}
+
 struct BadEstimation {
   std::string spec;
   absl::StatusCode code;

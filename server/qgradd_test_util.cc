@@ -270,6 +270,13 @@ std::vector<NamedSpec> TinySpecs() {
                          R"({"name": "poly", "problem": {"polynomial": {"a": "X0 X1 + Z0 Z1",
                              "degree": 2}}, "initialState": {"preparation": "plus"}, )",
                          nested, "}"))},
+      // Shadows mode: measured through the server's registry's local backend.
+      {"maxcut_shadows",
+       SpecFromJson(R"({"name": "maxcut shadows", "problem": {"maxcut": {"generator": {"kind":
+           "ring", "numNodes": 4}, "shots": 32}}, "initialState": {"preparation": "plus",
+           "ansatz": {"name": "qaoa"}, "params": [0.3, -0.3]}, "seed": 5,
+           "method": {"nested": {"stop": {"maxIterations": 2}}},
+           "estimation": {"shadows": {"shotsPerIteration": 1000, "shotsPerSetting": 50}}})")},
       {"hea_vqe", SpecFromJson(R"({"name": "hea", "problem": {"model": {"kind": "tfim",
           "numQubits": 2}}, "method": {"heaVqe": {"layers": 1, "maxEvaluations": 20}},
           "seed": 3})")},
