@@ -181,7 +181,8 @@ absl::StatusOr<const shadows::Shadow*> ShadowGradientStateEstimator::StateShadow
     if (!settings.ok()) return settings.status();
     state_settings_ = *std::move(settings);
   }
-  ShadowRequest request = Request(Derive(call_seed, kStateSettings), Derive(call_seed, kStateShots));
+  ShadowRequest request =
+      Request(Derive(call_seed, kStateSettings), Derive(call_seed, kStateShots));
   request.ensemble = shadows::Ensemble::kPauli;
   request.settings = state_settings_;
   request.min_settings = 1;
@@ -228,7 +229,9 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
   auto applied = shadows::ApplyShadow(*guided, psi->amplitudes());
   if (!applied.ok()) return applied.status();
   std::complex<double> mean_fidelity = 0.0;
-  for (size_t i = 0; i < psi->size(); ++i) mean_fidelity += std::conj(psi->data()[i]) * (*applied)[i];
+  for (size_t i = 0; i < psi->size(); ++i) {
+    mean_fidelity += std::conj(psi->data()[i]) * (*applied)[i];
+  }
   estimate.indicator = 1.0 - mean_fidelity.real();
   report.indicator = Interval{1.0 - fidelity->high, 1.0 - fidelity->low};
 

@@ -171,6 +171,9 @@ TEST(RunnerTest, ExampleSpecsRun) {
     if (method.has_adapt_vqe()) method.mutable_adapt_vqe()->set_max_iterations(2);
     if (method.has_parameter_shift()) method.mutable_parameter_shift()->set_iterations(2);
     if (method.has_hea_vqe()) method.mutable_hea_vqe()->set_max_evaluations(20);
+    if (spec.estimation().has_shadows()) {
+      spec.mutable_estimation()->mutable_shadows()->set_shots_per_iteration(2000);
+    }
     absl::StatusOr<v1::JobResult> result = RunJob(spec, InExamples());
     EXPECT_TRUE(result.ok()) << result.status();
     ++ran;

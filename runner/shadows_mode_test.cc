@@ -81,7 +81,8 @@ TEST(ShadowsModeTest, MaxCutFromTheStalledQaoaStartApproachesTheOptimum) {
 
 TEST(ShadowsModeTest, ResultsAreSeededAndTheShotBudgetStopsTheRun) {
   const v1::JobSpec spec =
-      Spec(QaoaShadows(R"({"shotsPerIteration": 1000, "shotsPerSetting": 50, "totalShots": 2500})", 10));
+      Spec(QaoaShadows(
+          R"({"shotsPerIteration": 1000, "shotsPerSetting": 50, "totalShots": 2500})", 10));
   absl::StatusOr<v1::JobResult> a = RunJob(spec);
   absl::StatusOr<v1::JobResult> b = RunJob(spec);
   ASSERT_TRUE(a.ok()) << a.status();
@@ -146,16 +147,16 @@ TEST(ShadowsModeTest, BadEstimationFieldsAreRefusedWithTheirPath) {
        absl::StatusCode::kInvalidArgument, "estimation.shadows.groups: must be odd"},
       {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"shotsPerIteration": 1}}})"),
        absl::StatusCode::kInvalidArgument, "estimation.shadows.shots_per_iteration"},
-      {absl::StrCat("{", maxcut,
-                    R"("estimation": {"shadows": {"shotsPerIteration": 100, "shotsPerSetting": 60}}})"),
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
+                    "shotsPerIteration": 100, "shotsPerSetting": 60}}})"),
        absl::StatusCode::kInvalidArgument, "estimation.shadows.shots_per_setting"},
       {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"confidence": 1}}})"),
        absl::StatusCode::kInvalidArgument, "estimation.shadows.confidence"},
-      {absl::StrCat("{", maxcut,
-                    R"("estimation": {"shadows": {"shotsPerIteration": 1000000000, "shotsPerSetting": 1}}})"),
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
+                    "shotsPerIteration": 1000000000, "shotsPerSetting": 1}}})"),
        absl::StatusCode::kResourceExhausted, "programs per shadow"},
-      {absl::StrCat("{", maxcut,
-                    R"("estimation": {"shadows": {"shotsPerIteration": 10000000, "shotsPerSetting": 2000000}}})"),
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
+                    "shotsPerIteration": 10000000, "shotsPerSetting": 2000000}}})"),
        absl::StatusCode::kResourceExhausted, "exceed max_shots"},
   };
   for (const BadEstimation& c : cases) {

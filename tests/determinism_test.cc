@@ -138,7 +138,10 @@ std::vector<Case> Cases() {
       {"maxcut", "maxcut.json", NoEdit},
       // Shadows mode: settings, the local backend's shots and the estimators' sums.
       {"maxcut_shadows", "maxcut_qaoa_shadows.json",
-       [](json& spec) { spec["method"]["nested"]["stop"]["maxIterations"] = 3; }},
+       [](json& spec) {
+         spec["method"]["nested"]["stop"]["maxIterations"] = 3;
+         spec["estimation"]["shadows"]["shotsPerIteration"] = 4000;
+       }},
       {"polynomial", "polynomial.json", NoEdit},
       {"lih_adapt", "lih_adapt.json", NoEdit},
       {"lih_hea", "lih_hea.json", NoEdit},
