@@ -111,8 +111,10 @@ absl::Status ConvergenceOverlay(const Env& env) {
   if (!measured.ok()) return measured.status();
   runner::PlotPanel cost{"⟨H_c⟩ before each layer (shadows: the estimate)", "cost", false, {}};
   runner::PlotPanel indicator{"indicator I_t", "I_t", true, {}};
+  const std::string shadows_label = absl::StrCat(
+      "shadows, ", shadows_spec->estimation().shadows().shots_per_iteration(), " shots/iteration");
   for (const auto& [label, r] : {std::pair<std::string, const v1::JobResult*>{"exact", &*exact},
-                                 {"shadows, 10,000 shots/iteration", &*measured}}) {
+                                 {shadows_label, &*measured}}) {
     runner::PlotSeries c{label, {}, CostSeries(*r)};
     runner::PlotSeries i{label, {}, {}};
     for (size_t k = 0; k < c.y.size(); ++k) c.x.push_back(double(k));

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "backends/local/local_backend.h"
 #include "gtest/gtest.h"
 #include "runner/json_io.h"
 #include "qgrad/v1/checkpoint.pb.h"
@@ -179,6 +180,34 @@ TEST_F(JobsTest, ValidationNamesTheField) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "spec.method.nested.step_size: must be > 0");
   EXPECT_EQ(store_.CountJobs({}).value(), 0);
+}
+
+// Shadows-mode jobs run on a backend of the manager's registry, named at submission.
+TEST_F(JobsTest, ShadowsJobsNameABackendOfTheRegistry) {
+  backends::Registry registry;
+  ASSERT_TRUE(registry.Add(std::make_shared<backends::local::LocalBackend>()).ok());
+  JobManagerOptions options;
+  options.backends = &registry;
+  Start(options);
+  const std::string spec = R"({"problem": {"maxcut": {"generator": {"kind": "ring",
+      "numNodes": 4}}}, "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
+      "params": [0.3, -0.3]}, "method": {"nested": {"stop": {"maxIterations": 2}}},
+      "estimation": {"shadows": {"shotsPerIteration": 1000, "shotsPerSetting": 50,
+      "backend": ")";
+  v1::SubmitJobRequest request;
+  *request.mutable_spec() = Spec(spec + R"(ionq"}}})");
+  absl::Status refused = jobs_->Submit("alice", request).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message().substr(0, 33), "spec.estimation.shadows.backend: ")
+      << refused;
+  EXPECT_EQ(store_.CountJobs({}).value(), 0);
+
+  const std::string id = Submit("alice", Spec(spec + R"(local"}}})"));
+  EXPECT_EQ(WaitTerminal(id).state, JobState::kSucceeded);
+  absl::StatusOr<v1::JobResult> result = jobs_->GetResult("alice", id);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->history_size(), 2);
+  EXPECT_GT(result->estimation().shots(), 2000);
 }
 
 TEST_F(JobsTest, QueueQuotaAndQueuedDeadlines) {
