@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/seed_mix.h"
 #include "problems/polynomial.h"
 #include "estimation/gradient_state_circuit.h"
 #include "estimation/shadow_measurement.h"
@@ -18,17 +19,9 @@
 namespace qgrad::estimation {
 namespace {
 
+using base::DeriveSeed;
 using optimizer::EstimationReport;
 using optimizer::Interval;
-
-// splitmix64's finalizer: consecutive inputs give unrelated outputs.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-uint64_t Derive(uint64_t seed, uint64_t part) { return Mix(seed ^ Mix(part)); }
 
 // Parts of one call's randomness.
 enum Part : uint64_t { kStateSettings = 1, kStateShots, kGuidedSettings, kGuidedShots };
@@ -182,7 +175,7 @@ absl::StatusOr<const shadows::Shadow*> ShadowGradientStateEstimator::StateShadow
     state_settings_ = *std::move(settings);
   }
   ShadowRequest request =
-      Request(Derive(call_seed, kStateSettings), Derive(call_seed, kStateShots));
+      Request(DeriveSeed(call_seed, kStateSettings), DeriveSeed(call_seed, kStateShots));
   request.ensemble = shadows::Ensemble::kPauli;
   request.settings = state_settings_;
   request.min_settings = 1;
@@ -196,7 +189,7 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
     const Circuit& circuit, absl::Span<const double> params, const optimizer::StepSize& step) {
   if (absl::Status s = optimizer::ValidateStepSize(step); !s.ok()) return s;
   if (absl::Status s = cost_.CheckQubits(circuit.num_qubits()); !s.ok()) return s;
-  const uint64_t call_seed = Derive(Derive(options_.seed, stream_), calls_++);
+  const uint64_t call_seed = DeriveSeed(DeriveSeed(options_.seed, stream_), calls_++);
   const shadows::EstimatorOptions& estimator = options_.estimator;
   optimizer::GradientStateEstimate estimate;
   EstimationReport& report = estimate.report;
@@ -217,8 +210,8 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
   auto lcu = BuildGradientStateCircuit(circuit, estimate.gradient_operator, estimate.eta, shift);
   if (!lcu.ok()) return lcu.status();
   auto guided = MeasureShadow(*backend_, lcu->circuit, circuit.num_qubits(), params,
-                              Request(Derive(call_seed, kGuidedSettings),
-                                      Derive(call_seed, kGuidedShots)),
+                              Request(DeriveSeed(call_seed, kGuidedSettings),
+                                      DeriveSeed(call_seed, kGuidedShots)),
                               report);
   if (!guided.ok()) return guided.status();
 

@@ -40,7 +40,13 @@ std::vector<v1::JobSpec> CrashSpecs() {
   v1::JobSpec hea = SpecFromJson(R"({"name": "hea", "problem": {"model": {"kind": "tfim",
       "numQubits": 10}}, "method": {"heaVqe": {"layers": 2, "maxEvaluations": 300}},
       "seed": 6})");
-  return {MediumSpec(60), MediumSpec(45), warm, adapt, shift, hea};
+  // Shadows mode: the resumed job must draw the shots the uninterrupted one drew.
+  v1::JobSpec shadows = SpecFromJson(R"({"name": "shadows", "problem": {"maxcut": {"generator":
+      {"kind": "ring", "numNodes": 6}, "shots": 64}}, "initialState": {"preparation": "plus",
+      "ansatz": {"name": "qaoa"}, "params": [0.3, -0.3]}, "method": {"nested": {"stepSize":
+      0.1, "stop": {"maxIterations": 30, "indicatorThreshold": 0}}}, "estimation": {"shadows":
+      {"shotsPerIteration": 2000, "shotsPerSetting": 50}}, "seed": 8})");
+  return {MediumSpec(60), MediumSpec(45), warm, adapt, shift, hea, shadows};
 }
 
 v1::SubmitJobResponse Submit(v1::JobService::Stub& stub, const v1::JobSpec& spec,
@@ -59,7 +65,7 @@ TEST(QgraddCrashTest, SigkillAtRandomPointsLosesNothingAndChangesNothing) {
   WriteFile(dir.File("tokens"), absl::StrCat("crash ", Sha256Hex(kToken), "\n"));
   // Every job runs at once, so that each of them is interrupted.
   const std::vector<std::string> args = {"--tokens_file=" + dir.File("tokens"),
-                                         "--max_running_jobs=6"};
+                                         "--max_running_jobs=7"};
   const std::vector<v1::JobSpec> specs = CrashSpecs();
   std::vector<v1::JobResult> references;
   for (const v1::JobSpec& spec : specs) {
