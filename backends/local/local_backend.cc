@@ -16,6 +16,10 @@
 #include "backends/local/seeds.h"
 
 namespace qgrad::backends::local {
+
+int DefaultWorkerThreads() {
+  return int(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+}
 namespace {
 
 bool Ended(BatchState state) {

@@ -31,10 +31,15 @@
 
 namespace qgrad::backends::local {
 
+// One worker per hardware thread, at least 1 and at most 8.
+int DefaultWorkerThreads();
+
 struct LocalBackendOptions {
   std::string name = kLocalName;
   std::string description = kLocalDescription;
-  int threads = 1;                 // worker threads (at least 1)
+  // Worker threads (at least 1); by default one per core, up to 8. Results do not depend on
+  // it (seeds.h).
+  int threads = DefaultWorkerThreads();
   ProgramLimits limits;            // per program: qubits, shots, parser work
   int64_t max_programs = 100'000;  // per batch
   // The simulator the workers share. Its OpenMP threads (for states of at least
