@@ -48,6 +48,11 @@ struct Batch {
   uint64_t seed = 0;
   // Per-shot results (ProgramResult::memory); counts are always returned.
   bool memory = false;
+  // Names one logical submission. Device backends derive each device job's client token
+  // (idempotency key) from it and the program index, so a batch submitted again after a
+  // crash (same key) finds the device jobs already created instead of creating new ones.
+  // Empty: the backend makes a fresh random key. Simulators ignore it.
+  std::string idempotency_key;
 };
 
 struct ProgramResult {

@@ -14,6 +14,8 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc   # the qgradd job service and its client
   libsqlite3-dev       # durable job store
   libssl-dev openssl   # token hashes (SHA-256); test certificates
+  libcurl4-openssl-dev   # REST devices: the HTTP client
+  libcpp-httplib-dev   # the device emulator's HTTP(S) server
   python3-grpcio python3-grpc-tools python3-protobuf   # the Python client example
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
