@@ -83,7 +83,8 @@ void Decomposer::Cx(int c, int t) {
 void Decomposer::Other(const Gate& gate) {
   LogicalOp op;
   op.kind = LogicalOp::Kind::kOther;
-  op.other = gate;
+  op.other = static_cast<int>(others_.size());
+  others_.push_back(gate);
   const int index = static_cast<int>(ops_.size());
   for (int q : gate.qubits) history_[q].push_back(index);
   ops_.push_back(std::move(op));

@@ -21,13 +21,15 @@ struct LogicalOp {
   int q0 = -1;  // the qubit (one-qubit op) or the CNOT's control
   int q1 = -1;  // the CNOT's target
   Mat2 m;       // kOneQubit
-  Gate other;   // kOther: measure / reset / barrier
+  int other = -1;  // kOther: index into Decomposer::others()
   bool alive = true;
 };
 
 // More extra controls than this on one gate is INVALID_ARGUMENT: the ancilla-free
 // decomposition grows as 3·2^controls CNOTs.
 inline constexpr int kMaxControls = 12;
+// Translation stops with RESOURCE_EXHAUSTED beyond this many single-qubit + CNOT operations.
+inline constexpr size_t kMaxOperations = 1'000'000;
 
 class Decomposer {
  public:
@@ -36,8 +38,12 @@ class Decomposer {
   // Appends the decomposition of `gate` (angles must be fixed numbers). INVALID_ARGUMENT
   // for parameterized angles, a unitary on three or more qubits, too many controls.
   absl::Status Add(const Gate& gate);
+  // Operations appended so far (cancelled ones included): bounds the work.
+  size_t size() const { return ops_.size(); }
   // The surviving operations, in order.
   std::vector<LogicalOp> Take();
+  // measure / reset / barrier, indexed by LogicalOp::other.
+  const std::vector<Gate>& others() const { return others_; }
 
  private:
   using Controls = std::vector<std::pair<int, bool>>;  // (qubit, required value)
@@ -56,6 +62,7 @@ class Decomposer {
 
   int num_qubits_;
   std::vector<LogicalOp> ops_;
+  std::vector<Gate> others_;
   std::vector<std::vector<int>> history_;  // per qubit: indices of live ops touching it
 };
 

@@ -18,25 +18,36 @@ using internal::NativeOp;
 
 std::string Num(double v) { return absl::StrFormat("%.17g", v); }
 
-absl::StatusOr<std::vector<NativeOp>> ToNative(const Circuit& circuit, GateSet set) {
+struct NativeProgram {
+  std::vector<NativeOp> ops;
+  std::vector<Gate> others;  // measure / reset / barrier, by NativeOp::other
+};
+
+absl::StatusOr<NativeProgram> ToNative(const Circuit& circuit, GateSet set) {
   internal::Decomposer decomposer(circuit.num_qubits());
   for (size_t i = 0; i < circuit.gates().size(); ++i) {
     if (absl::Status s = decomposer.Add(circuit.gates()[i]); !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("gate #", i, ": ", s.message()));
     }
+    if (decomposer.size() > internal::kMaxOperations) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "gate #", i, ": translation exceeds ", internal::kMaxOperations, " operations"));
+    }
   }
-  return internal::Synthesize(decomposer.Take(), circuit.num_qubits(), set);
+  NativeProgram p;
+  p.others = decomposer.others();
+  p.ops = internal::Synthesize(decomposer.Take(), p.others, circuit.num_qubits(), set);
+  return p;
 }
 
 std::string Q(int q) { return absl::StrCat("q[", q, "]"); }
 
-std::string EmitNative(const std::vector<NativeOp>& ops, int n, int bits, GateSet set,
-                       Translation* t) {
+std::string EmitNative(const NativeProgram& p, int n, int bits, GateSet set, Translation* t) {
   std::string out = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
   absl::StrAppend(&out, internal::NativeDefinitions(set));
   if (n > 0) absl::StrAppend(&out, "qubit[", n, "] q;\n");
   if (bits > 0) absl::StrAppend(&out, "bit[", bits, "] c;\n");
-  for (const NativeOp& op : ops) {
+  for (const NativeOp& op : p.ops) {
     switch (op.kind) {
       case NativeOp::Kind::kSx:
       case NativeOp::Kind::kX:
@@ -56,7 +67,7 @@ std::string EmitNative(const std::vector<NativeOp>& ops, int n, int bits, GateSe
                         Q(op.q0), ", ", Q(op.q1), ";\n");
         break;
       case NativeOp::Kind::kOther: {
-        const Gate& g = op.other;
+        const Gate& g = p.others[op.other];
         if (g.kind == GateKind::kMeasure) {
           absl::StrAppend(&out, "c[", g.clbit, "] = measure ", Q(g.qubits[0]), ";\n");
         } else if (g.kind == GateKind::kReset) {
@@ -158,9 +169,9 @@ absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,
     t.two_qubit_gates = counts.two_qubit;
     return t;
   }
-  absl::StatusOr<std::vector<NativeOp>> ops = ToNative(circuit, set);
-  if (!ops.ok()) return ops.status();
-  t.qasm = EmitNative(*ops, t.num_qubits, t.num_clbits, set, &t);
+  absl::StatusOr<NativeProgram> p = ToNative(circuit, set);
+  if (!p.ok()) return p.status();
+  t.qasm = EmitNative(*p, t.num_qubits, t.num_clbits, set, &t);
   return t;
 }
 
@@ -172,14 +183,14 @@ absl::StatusOr<Circuit> TranslateCircuit(const Circuit& circuit, GateSet set) {
     }
   }
   if (set == GateSet::kAny) return circuit;
-  absl::StatusOr<std::vector<NativeOp>> ops = ToNative(circuit, set);
-  if (!ops.ok()) return ops.status();
+  absl::StatusOr<NativeProgram> p = ToNative(circuit, set);
+  if (!p.ok()) return p.status();
   Circuit out(circuit.num_qubits(), circuit.num_clbits());
-  for (const NativeOp& op : *ops) {
+  for (const NativeOp& op : p->ops) {
     Gate g;
     switch (op.kind) {
       case NativeOp::Kind::kOther:
-        g = op.other;
+        g = p->others[op.other];
         break;
       case NativeOp::Kind::kRz:
         g.kind = GateKind::kRZ;

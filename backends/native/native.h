@@ -45,7 +45,8 @@ struct Translation {
 };
 
 // Parses `qasm` with `inputs` bound (every input must be bound), translates and emits.
-// INVALID_ARGUMENT with LINE:COLUMN for a bad program or an unbound input.
+// INVALID_ARGUMENT with LINE:COLUMN for a bad program or an unbound input; the errors of
+// TranslateCircuit; RESOURCE_EXHAUSTED when the translation would exceed 10^6 operations.
 absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,
                                              const std::map<std::string, double>& inputs,
                                              GateSet set);

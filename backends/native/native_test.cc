@@ -443,6 +443,20 @@ TEST(Errors, Reported) {
   ASSERT_TRUE(p.Add(GateKind::kRX, {0}, {Angle::Param(0)}).ok());
   EXPECT_FALSE(TranslateCircuit(p, GateSet::kIonq).ok());
 
+  // 100 gates with 11 controls need ~12000 operations apiece: refused, not run out of memory.
+  std::string operands = "q[0]";
+  for (int i = 1; i < 12; ++i) operands += absl::StrCat(", q[", i, "]");
+  std::string bomb = "OPENQASM 3.0;\nqubit[14] q;\n";
+  for (int i = 0; i < 100; ++i) bomb += "ctrl(11) @ ry(0.1) " + operands + ";\n";
+  operands += ", q[12], q[13]";
+  t = TranslateProgram(bomb, {}, GateSet::kIbm);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kResourceExhausted) << t.status();
+  t = TranslateProgram("OPENQASM 3.0;\nqubit[14] q;\nctrl(13) @ x " + operands + ";\n", {},
+                       GateSet::kIbm);
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(), HasSubstr("controls"));
+
   EXPECT_FALSE(ParseGateSet("google").ok());
   EXPECT_EQ(*ParseGateSet("ionq"), GateSet::kIonq);
   EXPECT_EQ(*ParseGateSet("ibm"), GateSet::kIbm);

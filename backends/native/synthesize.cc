@@ -18,7 +18,8 @@ bool Near(double a, double b) { return std::abs(a - b) < kAngleTol; }
 
 class Synthesizer {
  public:
-  Synthesizer(int n, GateSet set) : set_(set), pending_(n), frame_(n, 0.0) {}
+  Synthesizer(const std::vector<Gate>& others, int n, GateSet set)
+      : others_(others), set_(set), pending_(n), frame_(n, 0.0) {}
 
   void Run(const std::vector<LogicalOp>& ops) {
     for (const LogicalOp& op : ops) {
@@ -29,14 +30,16 @@ class Synthesizer {
         case LogicalOp::Kind::kCx:
           Cx(op.q0, op.q1);
           break;
-        case LogicalOp::Kind::kOther:
-          for (int q : op.other.qubits) {
+        case LogicalOp::Kind::kOther: {
+          const Gate& other = others_[op.other];
+          for (int q : other.qubits) {
             Flush(q);
             // A z rotation right before measure / reset changes nothing observable.
-            if (op.other.kind != GateKind::kBarrier) frame_[q] = 0;
+            if (other.kind != GateKind::kBarrier) frame_[q] = 0;
           }
           out_.push_back(NativeOp{NativeOp::Kind::kOther, -1, -1, 0, 0, 0, op.other});
           break;
+        }
       }
     }
     for (int q = 0; q < static_cast<int>(pending_.size()); ++q) {
@@ -56,7 +59,7 @@ class Synthesizer {
   void Pend(int q, const Mat2& m) { pending_[q] = Mul(m, pending_[q].value_or(Mat2{})); }
 
   void Emit1(NativeOp::Kind kind, int q, double angle) {
-    out_.push_back(NativeOp{kind, q, -1, WrapAngle(angle), 0, 0, {}});
+    out_.push_back(NativeOp{kind, q, -1, WrapAngle(angle), 0, 0, -1});
   }
 
   // CNOT = e^{iπ/4} Rz_c(π/2) Rx_t(π/2) exp(iπ/4 Z_c X_t), and
@@ -66,7 +69,7 @@ class Synthesizer {
       Pend(c, PauliX());
       Flush(c);
       Flush(t);
-      out_.push_back(NativeOp{NativeOp::Kind::kEcr, c, t, 0, 0, 0, {}});
+      out_.push_back(NativeOp{NativeOp::Kind::kEcr, c, t, 0, 0, 0, -1});
       Pend(c, Rz(kPi / 2));
     } else {
       Pend(c, Hadamard());
@@ -74,7 +77,7 @@ class Synthesizer {
       Flush(t);
       // Under the frames F: F†·ms(φ0, φ1, θ)·F = ms(φ0 − ζ0, φ1 − ζ1, θ).
       out_.push_back(NativeOp{NativeOp::Kind::kMs, c, t, WrapAngle(kPi - frame_[c]),
-                              WrapAngle(-frame_[t]), kPi / 2, {}});
+                              WrapAngle(-frame_[t]), kPi / 2, -1});
       Pend(c, Mul(Rz(kPi / 2), Hadamard()));
     }
     Pend(t, Rx(kPi / 2));
@@ -104,13 +107,13 @@ class Synthesizer {
       // Ry(γ) = Rz(π/2) Rx(γ) Rz(−π/2), and Rx(π/2) ≅ SX, Rx(π) ≅ X.
       Rz1(q, z.delta - kPi / 2);
       out_.push_back(NativeOp{Near(z.gamma, kPi) ? NativeOp::Kind::kX : NativeOp::Kind::kSx,
-                              q, -1, 0, 0, 0, {}});
+                              q, -1, 0, 0, 0, -1});
       Rz1(q, z.beta + kPi / 2);
     } else {
       Rz1(q, z.delta - kPi);
-      out_.push_back(NativeOp{NativeOp::Kind::kSx, q, -1, 0, 0, 0, {}});
+      out_.push_back(NativeOp{NativeOp::Kind::kSx, q, -1, 0, 0, 0, -1});
       Rz1(q, kPi - z.gamma);
-      out_.push_back(NativeOp{NativeOp::Kind::kSx, q, -1, 0, 0, 0, {}});
+      out_.push_back(NativeOp{NativeOp::Kind::kSx, q, -1, 0, 0, 0, -1});
       Rz1(q, z.beta);
     }
   }
@@ -137,6 +140,7 @@ class Synthesizer {
     frame_[q] = WrapAngle(frame_[q]);
   }
 
+  const std::vector<Gate>& others_;
   GateSet set_;
   std::vector<std::optional<Mat2>> pending_;
   std::vector<double> frame_;  // IonQ: logical = Rz(frame) · physical, per qubit
@@ -145,9 +149,9 @@ class Synthesizer {
 
 }  // namespace
 
-std::vector<NativeOp> Synthesize(const std::vector<LogicalOp>& ops, int num_qubits,
-                                 GateSet set) {
-  Synthesizer s(num_qubits, set);
+std::vector<NativeOp> Synthesize(const std::vector<LogicalOp>& ops,
+                                 const std::vector<Gate>& others, int num_qubits, GateSet set) {
+  Synthesizer s(others, num_qubits, set);
   s.Run(ops);
   return s.Take();
 }

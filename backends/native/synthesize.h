@@ -24,12 +24,12 @@ struct NativeOp {
   Kind kind = Kind::kOther;
   int q0 = -1, q1 = -1;
   double p0 = 0, p1 = 0, p2 = 0;  // rz(p0), gpi(p0), gpi2(p0), ms(p0, p1, p2); radians
-  Gate other;                     // kOther: measure / reset / barrier
+  int other = -1;                 // kOther: index into the `others` given to Synthesize
 };
 
 // REQUIRES: set is kIbm or kIonq.
-std::vector<NativeOp> Synthesize(const std::vector<LogicalOp>& ops, int num_qubits,
-                                 GateSet set);
+std::vector<NativeOp> Synthesize(const std::vector<LogicalOp>& ops,
+                                 const std::vector<Gate>& others, int num_qubits, GateSet set);
 
 // The OpenQASM 3 name of a native op ("rz", "ms", ...).
 std::string_view NativeName(NativeOp::Kind kind);
