@@ -3,6 +3,7 @@
 #include "backends/native/native.h"
 
 #include <cctype>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -118,6 +119,21 @@ std::string InputLocation(std::string_view source, std::string_view name) {
   return "1:1";
 }
 
+// Every angle a fixed, finite number (a NaN would be emitted as text no parser reads).
+absl::Status CheckAngles(const Circuit& circuit) {
+  for (size_t i = 0; i < circuit.gates().size(); ++i) {
+    const Gate& g = circuit.gates()[i];
+    for (const Angle& a : g.angles) {
+      if (!a.is_fixed() || !std::isfinite(a.constant)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("gate #", i, " '", std::string(Info(g.kind).name), "' has ",
+                         a.is_fixed() ? "a non-finite angle" : "an unbound parameter"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<GateSet> ParseGateSet(std::string_view name) {
@@ -151,6 +167,7 @@ absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,
         absl::StrCat(InputLocation(qasm, base), ": input '", name, "' is not bound"));
   }
   const Circuit& circuit = parsed->circuit;
+  if (absl::Status s = CheckAngles(circuit); !s.ok()) return s;
   Translation t;
   t.num_qubits = circuit.num_qubits();
   t.num_clbits = circuit.num_clbits();
@@ -176,12 +193,7 @@ absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,
 }
 
 absl::StatusOr<Circuit> TranslateCircuit(const Circuit& circuit, GateSet set) {
-  for (const Gate& g : circuit.gates()) {
-    if (g.IsParameterized()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("gate '", std::string(Info(g.kind).name), "' has an unbound parameter"));
-    }
-  }
+  if (absl::Status s = CheckAngles(circuit); !s.ok()) return s;
   if (set == GateSet::kAny) return circuit;
   absl::StatusOr<NativeProgram> p = ToNative(circuit, set);
   if (!p.ok()) return p.status();

@@ -457,6 +457,11 @@ TEST(Errors, Reported) {
   ASSERT_FALSE(t.ok());
   EXPECT_THAT(t.status().message(), HasSubstr("controls"));
 
+  t = TranslateProgram("OPENQASM 3.0;\ninput float[64] a;\nqubit q;\nrx(a) q;\n",
+                       {{"a", std::nan("")}}, GateSet::kIonq);
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(), HasSubstr("finite"));
+
   EXPECT_FALSE(ParseGateSet("google").ok());
   EXPECT_EQ(*ParseGateSet("ionq"), GateSet::kIonq);
   EXPECT_EQ(*ParseGateSet("ibm"), GateSet::kIbm);
