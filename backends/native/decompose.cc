@@ -1,8 +1,9 @@
-// Gate → {single-qubit unitary, CNOT} decomposition (see decompose.h). Multi-controlled
-// gates follow Barenco et al., Phys. Rev. A 52, 3457 (1995): one control by the A·X·B·X·C
-// construction (Lemma 5.1 with the phase on the control), two controls on an involution by
-// the exact six-CNOT Toffoli, otherwise the Gray-code construction of Lemma 7.1 with
-// V^(2^(m−1)) = U. negctrl = X on the control before and after.
+// Gate → {single-qubit unitary, CNOT} decomposition (see decompose.h). One control: the
+// A·X·B·X·C construction of Barenco et al., Phys. Rev. A 52, 3457 (1995), Lemma 5.1, with
+// the phase on the control (one CNOT for an involution). m ≥ 2 controls: U = W D W† with D
+// diagonal, and the controlled D is a diagonal on m + 1 qubits, written as rz rotations of
+// parities visited in Gray-code order (the phase-polynomial form; 2^(m+1) − 2 CNOTs, e.g.
+// 6 for a Toffoli, 14 for ctrl(3) @ x). negctrl = X on the control before and after.
 #include "backends/native/decompose.h"
 
 #include <bit>
@@ -18,8 +19,6 @@ namespace {
 const double kPi = std::numbers::pi;
 
 Mat2 Sdg() { return Phase(-kPi / 2); }
-Mat2 T() { return Phase(kPi / 4); }
-Mat2 Tdg() { return Phase(-kPi / 4); }
 
 // The target block of a two-qubit gate controlled by qubits[0] (the low bit).
 Mat2 TargetBlock(const std::vector<Complex>& m4) { return {m4[5], m4[7], m4[13], m4[15]}; }
@@ -226,20 +225,29 @@ void Decomposer::Controlled(Controls controls, int target, const Mat2& m) {
     if (!value) OneQubit(q, PauliX());
     positive.push_back(q);
   }
-  double alpha = 0;
-  Mat2 w;
   if (positive.empty()) {
     OneQubit(target, m);
   } else if (positive.size() == 1) {
     Controlled1(positive[0], target, m);
-  } else if (positive.size() == 2 && AsInvolution(m, &alpha, &w)) {
-    // m = e^{iα} W X W†: W† · Toffoli · W on the target, the phase as cp on the controls.
-    OneQubit(target, Adjoint(w));
-    Toffoli(positive[0], positive[1], target);
-    OneQubit(target, w);
-    Controlled1(positive[0], positive[1], Phase(alpha));
   } else {
-    GrayCode(positive, target, m);
+    // m = W diag(e^{iλ0}, e^{iλ1}) W†; the controlled diagonal has f(x) = λ_t when every
+    // control is 1, else 0. Its Walsh coefficients: a[S] = 2^−k Σ_x f(x) (−1)^{|S ∩ x|}.
+    Mat2 w;
+    double l0 = 0, l1 = 0;
+    Diagonalize(m, &w, &l0, &l1);
+    std::vector<int> qubits = positive;
+    qubits.push_back(target);  // the highest bit
+    const int k = static_cast<int>(qubits.size());
+    const uint32_t x0 = (uint32_t{1} << (k - 1)) - 1, x1 = (uint32_t{1} << k) - 1;
+    std::vector<double> a(size_t{1} << k);
+    for (uint32_t s = 0; s < a.size(); ++s) {
+      const double sign0 = std::popcount(s & x0) % 2 ? -1.0 : 1.0;
+      const double sign1 = std::popcount(s & x1) % 2 ? -1.0 : 1.0;
+      a[s] = std::ldexp(l0 * sign0 + l1 * sign1, -k);
+    }
+    OneQubit(target, Adjoint(w));
+    PhasePolynomial(qubits, a);
+    OneQubit(target, w);
   }
   for (auto [q, value] : controls) {
     if (!value) OneQubit(q, PauliX());
@@ -266,47 +274,27 @@ void Decomposer::Controlled1(int c, int t, const Mat2& m) {
   OneQubit(c, Phase(z.alpha));
 }
 
-// The exact six-CNOT Toffoli (Nielsen & Chuang, Fig. 4.9).
-void Decomposer::Toffoli(int a, int b, int t) {
-  OneQubit(t, Hadamard());
-  Cx(b, t);
-  OneQubit(t, Tdg());
-  Cx(a, t);
-  OneQubit(t, T());
-  Cx(b, t);
-  OneQubit(t, Tdg());
-  Cx(a, t);
-  OneQubit(b, T());
-  OneQubit(t, Mul(Hadamard(), T()));
-  Cx(a, b);
-  OneQubit(a, T());
-  OneQubit(b, Tdg());
-  Cx(a, b);
-}
-
-// Barenco Lemma 7.1: over the nonempty subsets S of the controls in Gray-code order, the
-// parity of S is accumulated into its highest control and V^(±1) (sign by |S| odd / even)
-// is applied from there; the exponents sum to 2^(m−1) exactly when all controls are 1.
-void Decomposer::GrayCode(const std::vector<int>& controls, int t, const Mat2& m) {
-  const int k = static_cast<int>(controls.size());
-  const Mat2 v = Power(m, std::ldexp(1.0, -(k - 1)));
-  const Mat2 v_dag = Adjoint(v);
+// Over the nonempty subsets S in Gray-code order, the parity of S is accumulated into its
+// highest qubit (the lead) and rz(−2a[S]) applied there: rz(θ) on parity p is
+// e^{−iθ/2·(−1)^p}. When the lead changes, the new highest bit has just switched on and
+// the old lead (then S's only other member) holds its own value again; at the end every
+// qubit does.
+void Decomposer::PhasePolynomial(const std::vector<int>& qubits, const std::vector<double>& a) {
+  const int k = static_cast<int>(qubits.size());
   int lead = -1;
   uint32_t prev = 0;
   for (uint32_t i = 1; i < (uint32_t{1} << k); ++i) {
     const uint32_t g = i ^ (i >> 1);
-    const int changed = std::countr_zero(g ^ prev);
     const int new_lead = 31 - std::countl_zero(g);
     if (new_lead != lead) {
-      // The new highest bit just switched on; every other member holds its own value.
       for (int b = 0; b < new_lead; ++b) {
-        if (g >> b & 1) Cx(controls[b], controls[new_lead]);
+        if (g >> b & 1) Cx(qubits[b], qubits[new_lead]);
       }
       lead = new_lead;
     } else {
-      Cx(controls[changed], controls[lead]);
+      Cx(qubits[std::countr_zero(g ^ prev)], qubits[lead]);
     }
-    Controlled1(controls[lead], t, std::popcount(g) % 2 == 1 ? v : v_dag);
+    OneQubit(qubits[lead], Rz(-2 * a[g]));
     prev = g;
   }
 }

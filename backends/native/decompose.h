@@ -26,10 +26,14 @@ struct LogicalOp {
 };
 
 // More extra controls than this on one gate is INVALID_ARGUMENT: the ancilla-free
-// decomposition grows as 3·2^controls CNOTs.
+// decomposition grows as 2^(controls+1) CNOTs.
 inline constexpr int kMaxControls = 12;
-// Translation stops with RESOURCE_EXHAUSTED beyond this many single-qubit + CNOT operations.
-inline constexpr size_t kMaxOperations = 1'000'000;
+// Translation stops with RESOURCE_EXHAUSTED beyond kBaseOperations + kOperationsPerGate·gates
+// single-qubit + CNOT operations: ordinary gates need far fewer than kOperationsPerGate;
+// many heavily controlled ones (up to ~2^13 operations each) are refused instead of filling
+// memory.
+inline constexpr size_t kBaseOperations = 200'000;
+inline constexpr size_t kOperationsPerGate = 100;
 
 class Decomposer {
  public:
@@ -57,8 +61,9 @@ class Decomposer {
   // The gate m on `target` when every control has its value; exact, phase included.
   void Controlled(Controls controls, int target, const Mat2& m);
   void Controlled1(int c, int t, const Mat2& m);
-  void Toffoli(int a, int b, int t);
-  void GrayCode(const std::vector<int>& controls, int t, const Mat2& m);
+  // The diagonal exp(i f(x)) over `qubits`, f(x) = Σ_S a[S]·(−1)^{|S ∩ x|} (a[0] a global
+  // phase), by rz on parities walked in Gray-code order: 2^k − 2 CNOTs for k qubits.
+  void PhasePolynomial(const std::vector<int>& qubits, const std::vector<double>& a);
 
   int num_qubits_;
   std::vector<LogicalOp> ops_;

@@ -71,33 +71,10 @@ Zyz DecomposeZyz(const Mat2& m) {
   return z;
 }
 
-Mat2 Power(const Mat2& m, double t) {
-  Mat2 u;
-  double alpha = SpecialPart(m, &u);
-  double c = u.a.real();
-  if (c < 0) {  // keep ω in [0, π/2] so that dividing by sin ω stays well conditioned
-    u = Scale(u, -1);
-    alpha += std::numbers::pi;
-    c = -c;
-  }
-  const double s = std::sqrt(u.a.imag() * u.a.imag() + std::norm(u.c));
-  const double omega = std::atan2(s, c);
-  const Complex phase = std::exp(kI * (alpha * t));
-  // k = u − cos ω·I = −i sin ω n·σ.
-  Mat2 k{u.a - c, u.b, u.c, u.d - c};
-  const double ratio = s > 0 ? std::sin(t * omega) / s : t;
-  const double ct = std::cos(t * omega);
-  return Scale({ct + ratio * k.a, ratio * k.b, ratio * k.c, ct + ratio * k.d}, phase);
-}
-
-bool AsInvolution(const Mat2& m, double* alpha, Mat2* w) {
-  Mat2 u;
-  const double a = SpecialPart(m, &u);
-  if (std::abs(u.a + u.d) > 1e-12) return false;
-  // m = e^{iα}·u = e^{i(α−π/2)}·N with N = i·u Hermitian, N² = I, trace 0.
-  const Mat2 n = Scale(u, kI);
-  *alpha = a - std::numbers::pi / 2;
-  // The +1 eigenvector: the larger column of (N + I)/2.
+namespace {
+// [v+ v−] for a Hermitian involution n (eigenvalues +1, −1): v+ is the larger column of
+// (n + I)/2, normalized; v− = (v+1*, −v+0*).
+Mat2 Eigenvectors(const Mat2& n) {
   Complex v0 = (n.a + 1.0) / 2.0, v1 = n.c / 2.0;
   const Complex u0 = n.b / 2.0, u1 = (n.d + 1.0) / 2.0;
   if (std::norm(u0) + std::norm(u1) > std::norm(v0) + std::norm(v1)) {
@@ -107,9 +84,37 @@ bool AsInvolution(const Mat2& m, double* alpha, Mat2* w) {
   const double norm = std::sqrt(std::norm(v0) + std::norm(v1));
   v0 /= norm;
   v1 /= norm;
-  // W = [v+ v−]·H with v− = (v1*, −v0*), so that N = X gives W = I.
-  const Mat2 v{v0, std::conj(v1), v1, -std::conj(v0)};
-  *w = Mul(v, Hadamard());
+  return {v0, std::conj(v1), v1, -std::conj(v0)};
+}
+}  // namespace
+
+void Diagonalize(const Mat2& m, Mat2* w, double* lambda0, double* lambda1) {
+  Mat2 u;
+  double alpha = SpecialPart(m, &u);
+  double c = u.a.real();
+  if (c < 0) {  // keep ω in [0, π/2]: sin ω is then small only near u = I
+    u = Scale(u, -1);
+    alpha += std::numbers::pi;
+    c = -c;
+  }
+  // u = cos ω I − i sin ω N with N = n·σ a Hermitian involution; N = W Z W†.
+  const double s = std::sqrt(u.a.imag() * u.a.imag() + std::norm(u.c));
+  const double omega = std::atan2(s, c);
+  const Complex f = Complex(0, 1) / s;  // N = (u − cos ω I)·i / sin ω
+  *w = Eigenvectors({(u.a - c) * f, u.b * f, u.c * f, (u.d - c) * f});
+  *lambda0 = alpha - omega;
+  *lambda1 = alpha + omega;
+}
+
+bool AsInvolution(const Mat2& m, double* alpha, Mat2* w) {
+  Mat2 u;
+  const double a = SpecialPart(m, &u);
+  if (std::abs(u.a + u.d) > 1e-12) return false;
+  // m = e^{iα}·u = e^{i(α−π/2)}·N with N = i·u Hermitian, N² = I, trace 0.
+  const Mat2 n = Scale(u, kI);
+  *alpha = a - std::numbers::pi / 2;
+  // W = [v+ v−]·H, so that N = X gives W = I.
+  *w = Mul(Eigenvectors(n), Hadamard());
   return true;
 }
 

@@ -1,5 +1,5 @@
 // 2×2 complex matrices for single-qubit synthesis: products, standard rotations, the exact
-// Z-Y-Z Euler decomposition (global phase included) and fractional powers.
+// Z-Y-Z Euler decomposition (global phase included) and diagonalization.
 //
 // Thread-safety: values and pure functions.
 #ifndef QGRAD_BACKENDS_NATIVE_MAT2_H_
@@ -39,9 +39,8 @@ struct Zyz {
 };
 Zyz DecomposeZyz(const Mat2& m);
 
-// m^t on the branch that keeps (m^t)^(1/t) = m for t = 1/2^k: m = e^{iα}(cos ω I − i sin ω n·σ)
-// with ω in [0, π/2] gives e^{iαt}(cos tω I − i sin tω n·σ).
-Mat2 Power(const Mat2& m, double t);
+// m = W·diag(e^{iλ0}, e^{iλ1})·W† with W unitary. REQUIRES: m unitary, not IsScalar.
+void Diagonalize(const Mat2& m, Mat2* w, double* lambda0, double* lambda1);
 
 // If m = e^{iα}·N with N a Hermitian involution (N = W X W†, eigenvalues ±1), returns true
 // and sets alpha and w. Such gates need one CNOT when controlled.

@@ -26,13 +26,15 @@ struct NativeProgram {
 
 absl::StatusOr<NativeProgram> ToNative(const Circuit& circuit, GateSet set) {
   internal::Decomposer decomposer(circuit.num_qubits());
+  const size_t limit =
+      internal::kBaseOperations + internal::kOperationsPerGate * circuit.gates().size();
   for (size_t i = 0; i < circuit.gates().size(); ++i) {
     if (absl::Status s = decomposer.Add(circuit.gates()[i]); !s.ok()) {
       return absl::Status(s.code(), absl::StrCat("gate #", i, ": ", s.message()));
     }
-    if (decomposer.size() > internal::kMaxOperations) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "gate #", i, ": translation exceeds ", internal::kMaxOperations, " operations"));
+    if (decomposer.size() > limit) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("gate #", i, ": translation exceeds ", limit, " operations"));
     }
   }
   NativeProgram p;

@@ -46,7 +46,8 @@ struct Translation {
 
 // Parses `qasm` with `inputs` bound (every input must be bound), translates and emits.
 // INVALID_ARGUMENT with LINE:COLUMN for a bad program or an unbound input; the errors of
-// TranslateCircuit; RESOURCE_EXHAUSTED when the translation would exceed 10^6 operations.
+// TranslateCircuit; RESOURCE_EXHAUSTED when the translation would exceed 200000 + 100·(gates)
+// single-qubit and CNOT operations.
 absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,
                                              const std::map<std::string, double>& inputs,
                                              GateSet set);
