@@ -4,6 +4,7 @@
 // diagonal, and the controlled D is a diagonal on m + 1 qubits, written as rz rotations of
 // parities visited in Gray-code order (the phase-polynomial form; 2^(m+1) − 2 CNOTs, e.g.
 // 6 for a Toffoli, 14 for ctrl(3) @ x). negctrl = X on the control before and after.
+// A Decomposer is used by one thread.
 #include "backends/native/decompose.h"
 
 #include <bit>

@@ -1,5 +1,6 @@
 // UnitaryDistanceUpToPhase (see native.h): both circuits are run on every basis state,
 // column by column, so memory stays at two state vectors. Pure function.
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <vector>

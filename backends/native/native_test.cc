@@ -3,6 +3,7 @@
 // gate matrices from backends/statevector/dense_reference.h applied to random states.
 #include "backends/native/native.h"
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <iostream>
