@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "backends/rest/sigv4/crypto.h"
@@ -78,7 +79,7 @@ Request TestParseRequest(const std::string& text) {
   for (size_t i = 1; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line[0] == ' ' || line[0] == '\t') {
-      request.headers.back().second += " " + std::string(absl::StripAsciiWhitespace(line));
+      absl::StrAppend(&request.headers.back().second, " ", absl::StripAsciiWhitespace(line));
       continue;
     }
     const size_t colon = line.find(':');
@@ -137,10 +138,11 @@ TEST_P(VectorTest, CanonicalRequestStringToSignAndSignature) {
 }
 
 // Sign() normalizes paths (service "service" is not s3) and signs the session token, so
-// it reproduces the published signed request wherever the case asks for exactly that.
+// it reproduces the published signed request wherever the case asks for exactly that (30
+// of the 38; the other 8 check the round trip through Verify only).
 TEST_P(VectorTest, SignMatchesPublishedAuthorizationAndVerifies) {
   const TestCase c = TestLoadCase(GetParam());
-  if (!c.normalize || c.omit_session_token) GTEST_SKIP() << "case outside Sign()'s choices";
+  const bool comparable = c.normalize && !c.omit_session_token;
   Request request = c.request;
   if (c.sign_body) {
     request.headers.emplace_back("x-amz-content-sha256",
@@ -151,7 +153,9 @@ TEST_P(VectorTest, SignMatchesPublishedAuthorizationAndVerifies) {
   for (const auto& [name, value] : request.headers) {
     if (name == "Authorization") authorization = value;
   }
-  EXPECT_EQ(authorization, c.signed_authorization);
+  if (comparable) {
+    EXPECT_EQ(authorization, c.signed_authorization);
+  }
 
   auto secret_for = [&](const std::string& id) -> std::optional<std::string> {
     if (id == c.credentials.access_key_id) return c.credentials.secret_access_key;
@@ -172,7 +176,7 @@ TEST(VectorSuite, AllCasesPresent) { EXPECT_EQ(TestListCases().size(), 38u); }
 
 // Spot checks outside the suite: the s3 path rule and re-encoding of encoded paths.
 TEST(CanonicalUri, NonS3EncodesSegmentsOnceMoreAndS3KeepsThePath) {
-  Request request{.method = "GET", .path = "/a%3Ab/./c//d/", .query = "", .headers = {{"Host", "h"}}};
+  Request request{.method = "GET", .path = "/a%3Ab/./c//d/", .query = "", .headers = {{"Host", "h"}}, .body = ""};
   const std::string braket = CanonicalRequest(request, {"host"}, PathOptionsFor("braket"));
   EXPECT_TRUE(absl::StartsWith(braket, "GET\n/a%253Ab/c/d/\n")) << braket;
   const std::string s3 = CanonicalRequest(request, {"host"}, PathOptionsFor("s3"));
@@ -180,7 +184,7 @@ TEST(CanonicalUri, NonS3EncodesSegmentsOnceMoreAndS3KeepsThePath) {
 }
 
 TEST(CanonicalQuery, DecodesThenEncodesSortsByNameThenValue) {
-  Request request{.method = "GET", .path = "/", .query = "b=2&a=z&a=y&c&%7e=%41+", .headers = {}};
+  Request request{.method = "GET", .path = "/", .query = "b=2&a=z&a=y&c&%7e=%41+", .headers = {}, .body = ""};
   const std::vector<std::string> lines = absl::StrSplit(CanonicalRequest(request, {}), '\n');
   EXPECT_EQ(lines.at(2), "a=y&a=z&b=2&c=&~=A%2B");
 }
