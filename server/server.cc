@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/local/description.h"
 #include "backends/local/local_backend.h"
+#include "server/device_backends.h"
 #include "base/file.h"
 #include "base/memory.h"
 #include "server/backend_info.h"
@@ -110,8 +111,8 @@ absl::Status QgraddServer::OpenStore() {
 }
 
 // The simulator twice: "statevector", where jobs run (exact expectation values), and
-// "local", the same simulator as a shot device taking OpenQASM 3 batches. Both under the
-// server's qubit and shot limits.
+// "local", the same simulator as a shot device taking OpenQASM 3 batches, both under the
+// server's qubit and shot limits; then the configured device backends.
 absl::Status QgraddServer::AddBackends() {
   for (auto [name, description] :
        {std::pair{backends::local::kStatevectorName, backends::local::kStatevectorDescription},
@@ -125,6 +126,13 @@ absl::Status QgraddServer::AddBackends() {
         !s.ok()) {
       return s;
     }
+  }
+  for (const DeviceBackendConfig& device : config_.device_backends) {
+    absl::StatusOr<std::shared_ptr<backends::Backend>> backend = MakeDeviceBackend(device);
+    if (!backend.ok()) return backend.status();
+    if (absl::Status s = backends_.Add(*std::move(backend)); !s.ok()) return s;
+    LogLine(LogLevel::kInfo, "device_backend").Str("name", device.name)
+        .Str("dialect", device.settings.at("dialect"));
   }
   return absl::OkStatus();
 }
