@@ -108,6 +108,23 @@ TEST(ShadowsModeTest, CliffordShadowsRunToo) {
   EXPECT_LT(r->exact_final_cost(), r->start_cost());
 }
 
+// On the noise-free local backend the calibration measures no readout error, so the
+// mitigated run takes the same steps; it only adds the two calibration programs.
+TEST(ShadowsModeTest, ReadoutMitigationCalibratesOnceAndChargesItsShots) {
+  const std::string plain = R"({"shotsPerIteration": 1000, "shotsPerSetting": 50})";
+  const std::string mitigated = R"({"shotsPerIteration": 1000, "shotsPerSetting": 50,
+      "readoutMitigation": {"enabled": true, "calibrationShots": 300}})";
+  absl::StatusOr<v1::JobResult> a = RunJob(Spec(QaoaShadows(plain, 3)));
+  absl::StatusOr<v1::JobResult> b = RunJob(Spec(QaoaShadows(mitigated, 3)));
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->final_cost(), b->final_cost());
+  EXPECT_EQ(b->estimation().shots(), a->estimation().shots() + 600);
+  EXPECT_EQ(b->estimation().circuits(), a->estimation().circuits() + 2);
+  ASSERT_GT(b->history_size(), 0);
+  EXPECT_EQ(b->history(0).estimation().shots(), a->history(0).estimation().shots() + 600);
+}
+
 // Degree 4: D's coefficients are products of expectations estimated from ψ_t's batch.
 TEST(ShadowsModeTest, APolynomialCostRunsFromMeasuredCoefficients) {
   absl::StatusOr<v1::JobResult> r = RunJob(Spec(R"json({
@@ -157,6 +174,12 @@ TEST(ShadowsModeTest, BadEstimationFieldsAreRefusedWithTheirPath) {
        absl::StatusCode::kResourceExhausted, "programs per shadow"},
       {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
                     "shotsPerIteration": 10000000, "shotsPerSetting": 2000000}}})"),
+       absl::StatusCode::kResourceExhausted, "exceed max_shots"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
+                    "readoutMitigation": {"enabled": true, "calibrationShots": 10}}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.readout_mitigation.calibration_shots"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
+                    "readoutMitigation": {"enabled": true, "calibrationShots": 5000000}}}})"),
        absl::StatusCode::kResourceExhausted, "exceed max_shots"},
   };
   for (const BadEstimation& c : cases) {
