@@ -1,6 +1,7 @@
 // Device credentials: a reference ("env:NAME" or "file:PATH") resolved once, when a
 // backend is built, into a Secret. A Secret prints as "***" (operator<<, AbslStringify),
-// so it cannot leak through logging or StrCat; its value is read only where a request is
+// (StrCat honours AbslStringify from Abseil 20230125 on; with older ones it does not
+// compile), so it cannot leak through logging; its value is read only where a request is
 // authenticated. Errors name the reference's kind and variable or path, never a value —
 // and not even an unrecognised reference, which may be a key pasted in by mistake.
 //

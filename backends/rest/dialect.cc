@@ -66,7 +66,8 @@ std::unique_ptr<Dialect> MakeDialect(DialectKind kind, DialectConfig config,
 }
 
 std::string ClientToken(absl::string_view key, absl::string_view part) {
-  const std::string text = absl::StrCat(key, "\n", part);
+  // The key's length first, so that no two (key, part) pairs give the same text.
+  const std::string text = absl::StrCat(key.size(), ":", key, part);
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
   static constexpr char kHex[] = "0123456789abcdef";

@@ -103,7 +103,8 @@ std::unique_ptr<Dialect> MakeDialect(DialectKind kind, DialectConfig config,
 // Helpers shared by the dialects (wire.cc), exposed for tests.
 
 // A client token (idempotency key) for one device job: the first 32 hex digits of
-// SHA-256(key "\n" part), so the same batch key and program index give the same token.
+// SHA-256(decimal length of key ":" key part), so the same batch key and program index
+// give the same token.
 std::string ClientToken(absl::string_view key, absl::string_view part);
 
 // RFC 3986 percent-encoding of everything but unreserved characters (A-Z a-z 0-9 - . _ ~).

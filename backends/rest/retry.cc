@@ -85,7 +85,11 @@ absl::StatusOr<HttpResponse> RetryingSender::Send(HttpRequest request,
         absl::StrCat(request.method, " ", UrlWithoutQuery(request.url), ": cancelled"));
   };
   for (int attempt = 1;; ++attempt) {
-    if (options.stop != nullptr && options.stop->HasBeenNotified()) return cancelled();
+    // The first attempt goes out even when `stop` has fired (a cancel sent at shutdown),
+    // unless the rate limiter has to make it wait.
+    if (attempt > 1 && options.stop != nullptr && options.stop->HasBeenNotified()) {
+      return cancelled();
+    }
     if (limiter_ != nullptr && !limiter_->Acquire(options.stop)) return cancelled();
     HttpRequest sent = request;
     if (options.prepare) {

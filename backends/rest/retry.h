@@ -72,7 +72,8 @@ bool RetryableStatus(int status);
 struct SendOptions {
   // Called before every attempt (e.g. to sign the request with a fresh date).
   std::function<absl::Status(HttpRequest&)> prepare;
-  // Notified to give up between attempts (CANCELLED).
+  // Notified to give up between attempts (CANCELLED). The first attempt is made even
+  // when it has fired, unless the rate limiter would have to wait for it.
   absl::Notification* stop = nullptr;
 };
 
