@@ -4,6 +4,7 @@
 // body, per-shot measurements from results.json. See README.md.
 //
 // Thread-safety: the task → results-location map sits behind a mutex.
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -29,18 +30,18 @@ JobState MapBraketState(const std::string& s) {
 // Splits "scheme://host[:port]/path?query" into host[:port], path ("/" at least), query.
 absl::Status SplitUrl(const std::string& url, std::string& host, std::string& path,
                       std::string& query) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) {
+  absl::string_view rest = url;
+  const size_t scheme = rest.find("://");
+  if (scheme == absl::string_view::npos) {
     return absl::InvalidArgumentError(absl::StrCat("not an absolute URL: ", UrlWithoutQuery(url)));
   }
-  const size_t start = scheme + 3;
-  size_t slash = url.find_first_of("/?", start);
-  host = url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-  std::string rest = slash == std::string::npos ? "" : url.substr(slash);
-  const size_t q = rest.find('?');
-  path = rest.substr(0, q);
-  query = q == std::string::npos ? "" : rest.substr(q + 1);
-  if (path.empty()) path = "/";
+  rest.remove_prefix(scheme + 3);
+  const size_t slash = std::min(rest.find_first_of("/?"), rest.size());
+  host = std::string(rest.substr(0, slash));
+  rest.remove_prefix(slash);
+  const size_t q = std::min(rest.find('?'), rest.size());
+  path = rest.substr(0, q).empty() ? "/" : std::string(rest.substr(0, q));
+  query = q < rest.size() ? std::string(rest.substr(q + 1)) : "";
   return absl::OkStatus();
 }
 

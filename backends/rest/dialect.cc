@@ -111,6 +111,9 @@ absl::Status HttpError(absl::string_view what, const HttpResponse& response) {
     if (j.contains("error") && j["error"].is_object()) e = &j["error"];
     if (e->contains("code") && (*e)["code"].is_string()) provider_code = (*e)["code"];
     if (e->contains("message") && (*e)["message"].is_string()) message = (*e)["message"];
+    // IBM IAM's own shape.
+    if (j.contains("errorCode") && j["errorCode"].is_string()) provider_code = j["errorCode"];
+    if (j.contains("errorMessage") && j["errorMessage"].is_string()) message = j["errorMessage"];
   }
   if (provider_code.empty()) {
     if (std::optional<std::string> type = response.Header("x-amzn-ErrorType")) {

@@ -356,6 +356,8 @@ TEST(QiskitRuntimeDialectTest, FailedTokenExchangeIsUnauthenticated) {
   absl::Status s = h.dialect->Status("j", nullptr).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_THAT(std::string(s.message()), HasSubstr("IAM token exchange"));
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("HTTP 400 BXNIM0415E: Provided API key could not be found"));
   EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("api-key-value")));
 }
 
