@@ -1,6 +1,6 @@
 // The Braket dialect's requests checked the way a server checks them: every request the
 // dialect sends (API calls with service "braket", the results object with "s3") must pass
-// sigv4::Verify. Built only when the qgrad_sigv4 library exists (CMakeLists.txt).
+// sigv4::Verify.
 #include "absl/strings/str_cat.h"
 #include "backends/rest/dialect.h"
 #include "backends/rest/sigv4/sigv4.h"
