@@ -167,6 +167,29 @@ TEST(RestBackendTest, IonqBatchRoundTrip) {
   EXPECT_EQ(shots, (std::set<int64_t>{10, 20}));
 }
 
+TEST(RestBackendTest, ProgramsAreSentInNativeGates) {
+  FakeIonq device;
+  RestBackendOptions o = BaseOptions(DialectKind::kIonq, device.client);
+  o.gate_set = native::GateSet::kIonq;
+  auto backend = Make(o);
+  Batch b = TwoPrograms();
+  b.programs[0].qasm = absl::StrCat(
+      "OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float theta;\nqubit[2] q;\nbit[2] c;\n",
+      "ry(theta) q[0];\ncx q[0], q[1];\nc = measure q;\n");
+  b.programs[0].inputs = {{"theta", 0.7}};
+  ASSERT_TRUE(RunBatch(*backend, b, absl::Now() + absl::Seconds(10)).ok());
+  bool seen = false;
+  for (const HttpRequest& r : device.client->requests("POST", "/v1/jobs")) {
+    const std::string qasm = json::parse(r.body)["input"]["data"];
+    if (json::parse(r.body)["shots"] != 10) continue;
+    seen = true;
+    EXPECT_THAT(qasm, HasSubstr("ms("));
+    EXPECT_THAT(qasm, Not(HasSubstr("cx q["))) << qasm;  // (ms is defined with cx)
+    EXPECT_THAT(qasm, Not(HasSubstr("input ")));  // inputs are bound before sending
+  }
+  EXPECT_TRUE(seen);
+}
+
 TEST(RestBackendTest, IdempotencyKeysAreStableAcrossSubmissionsAndBackends) {
   FakeIonq device;
   std::vector<std::vector<std::string>> runs;
