@@ -46,6 +46,9 @@ class HttpClient {
   virtual absl::StatusOr<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
+// `url` up to (without) its query or fragment: what error messages may name.
+std::string UrlWithoutQuery(absl::string_view url);
+
 }  // namespace qgrad::backends::rest
 
 #endif  // QGRAD_BACKENDS_REST_HTTP_H_
