@@ -103,6 +103,9 @@ struct Description {
   int64_t max_programs = 0; // per batch
   std::vector<std::string> native_gates;  // OpenQASM 3 names
   bool exact_amplitudes = false;  // also offers exact state vectors (the local simulator)
+  // Per-shot results (Batch::memory) are available; without them Submit refuses a batch
+  // that asks for memory (INVALID_ARGUMENT), e.g. a device that returns probabilities.
+  bool shot_memory = true;
   bool online = true;
   QueueInfo queue;
 };

@@ -215,7 +215,13 @@ TEST_P(BackendConformanceTest, SameSeedSameShotsOtherSeedOtherShots) {
 TEST_P(BackendConformanceTest, CountsSumToShotsAndMatchMemory) {
   const std::string qasm = TestQasm(
       3, 3, "h q[0];\nry(1.1) q[1];\ncx q[1], q[2];\nc = measure q;\n");
+  if (!backend_->Describe().shot_memory) {
+    absl::StatusOr<BatchResult> refused =
+        TestRun(*backend_, TestBatch({TestProgram(qasm, 3000)}, 5, /*memory=*/true));
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  }
   for (bool memory : {true, false}) {
+    if (memory && !backend_->Describe().shot_memory) continue;  // refused above
     absl::StatusOr<BatchResult> result =
         TestRun(*backend_, TestBatch({TestProgram(qasm, 3000)}, 5, memory));
     ASSERT_TRUE(result.ok()) << result.status();

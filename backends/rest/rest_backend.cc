@@ -374,6 +374,7 @@ Description RestBackend::Describe() const {
   d.max_programs = o.max_programs;
   d.native_gates = native::NativeGateNames(o.gate_set);
   d.exact_amplitudes = false;
+  d.shot_memory = core_->dialect->PerShotData();
   d.online = true;
   absl::MutexLock lock(&core_->mu);
   for (const auto& [run, thread] : core_->runs) {
