@@ -183,6 +183,16 @@ absl::StatusOr<DeviceProgram> PrepareProgram(const Limits& limits, std::string_v
       }
     }
   }
+  // The parser substitutes bound inputs but still declares them as parameters; a copy of
+  // the gates declares none, so the simulator runs it with an empty parameter vector.
+  Circuit unparameterized(circuit.num_qubits(), circuit.num_clbits());
+  for (const Gate& g : circuit.gates()) {
+    if (absl::Status s = unparameterized.Append(g); !s.ok()) return s;
+  }
+  if (unparameterized.num_params() != 0) {
+    return absl::InvalidArgumentError("the program has unbound inputs");
+  }
+  circuit = std::move(unparameterized);
   if (circuit.num_qubits() > limits.max_qubits) {
     return absl::OutOfRangeError(absl::StrCat(circuit.num_qubits(),
                                               " qubits exceed the device's limit of ",
