@@ -34,8 +34,11 @@ void InstallLog(httplib::Server& server, bool enabled) {
     request_start = absl::InfinitePast();
     // The path only: no query, no header (they may carry credentials); escaped so that a
     // hostile path cannot forge log lines.
-    absl::FPrintF(stderr, "emulator: %s %s %d %s\n", absl::CHexEscape(req.method),
-                  absl::CHexEscape(req.path), res.status, latency);
+    // Only a dropped connection (fault) answers through a content provider.
+    const bool dropped = static_cast<bool>(res.content_provider_);
+    absl::FPrintF(stderr, "emulator: %s %s %d %s%s\n", absl::CHexEscape(req.method),
+                  absl::CHexEscape(req.path), res.status, latency,
+                  dropped ? " (connection dropped)" : "");
   });
 }
 
