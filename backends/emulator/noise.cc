@@ -5,7 +5,7 @@
 
 #include <random>
 
-#include "backends/statevector/shots.h"
+#include "backends/local/program.h"
 #include "base/seed_mix.h"
 
 namespace qgrad::backends::emulator {
@@ -37,7 +37,8 @@ std::vector<int> MeasuredQubits(const Circuit& circuit) {
   return qubit_of;
 }
 
-Circuit NoisyTrajectory(const Circuit& circuit, const NoiseModel& noise, uint64_t seed) {
+Circuit NoisyTrajectory(const Circuit& circuit, const NoiseModel& noise, uint64_t seed,
+                        bool* any_error) {
   std::mt19937_64 gen(seed);
   Circuit out(circuit.num_qubits(), circuit.num_clbits());
   for (const Gate& g : circuit.gates()) {
@@ -46,7 +47,10 @@ Circuit NoisyTrajectory(const Circuit& circuit, const NoiseModel& noise, uint64_
     const std::vector<int> qubits = g.AllQubits();
     if (qubits.empty()) continue;  // gphase
     const double p = qubits.size() == 1 ? noise.depolarizing_1q : noise.depolarizing_2q;
-    if (p > 0 && Uniform(gen) < p) AppendRandomPauli(qubits, gen, out);
+    if (p > 0 && Uniform(gen) < p) {
+      AppendRandomPauli(qubits, gen, out);
+      if (any_error != nullptr) *any_error = true;
+    }
   }
   return out;
 }
@@ -55,26 +59,41 @@ absl::StatusOr<std::vector<uint64_t>> RunNoisy(const sv::Simulator& simulator,
                                                const Circuit& circuit, int64_t shots,
                                                const NoiseModel& noise, uint64_t seed,
                                                const std::atomic<bool>* cancelled) {
+  const std::atomic<bool> never{false};
+  const std::atomic<bool>& stop = cancelled != nullptr ? *cancelled : never;
   const int64_t trajectories =
       noise.HasGateNoise() ? std::max<int64_t>(1, std::min(shots, noise.max_trajectories)) : 1;
+  local::Workspace workspace;  // one state vector reused by every trajectory
   std::vector<uint64_t> result;
   result.reserve(size_t(shots));
-  for (int64_t t = 0; t < trajectories; ++t) {
-    if (cancelled != nullptr && cancelled->load(std::memory_order_relaxed)) {
-      return absl::CancelledError("job cancelled");
-    }
-    sv::ShotOptions options;
-    options.shots = shots / trajectories + (t < shots % trajectories ? 1 : 0);
-    if (options.shots == 0) continue;
-    options.seed = base::DeriveSeed(seed, uint64_t(2 * t + 1));
-    options.max_trajectory_shots = options.shots;  // the emulator checked the total
-    absl::StatusOr<std::vector<uint64_t>> taken =
-        noise.HasGateNoise()
-            ? sv::RunShots(simulator, NoisyTrajectory(circuit, noise, base::DeriveSeed(seed, 2 * t)),
-                           {}, options)
-            : sv::RunShots(simulator, circuit, {}, options);
+  // Runs `shots` shots of `c` with generator seed `s` and appends them.
+  auto take = [&](const Circuit& c, int64_t n, uint64_t s) -> absl::Status {
+    if (n == 0) return absl::OkStatus();
+    local::PreparedProgram program{c, n};
+    absl::StatusOr<ProgramResult> taken =
+        local::RunProgram(simulator, program, s, /*memory=*/true, stop, &workspace);
     if (!taken.ok()) return taken.status();
-    result.insert(result.end(), taken->begin(), taken->end());
+    result.insert(result.end(), taken->memory.begin(), taken->memory.end());
+    return absl::OkStatus();
+  };
+  // Trajectories that drew no error all run the circuit itself: their shots are pooled
+  // into one run at the end (same distribution, far fewer simulations at low noise).
+  int64_t clean_shots = 0;
+  for (int64_t t = 0; t < trajectories && noise.HasGateNoise(); ++t) {
+    if (stop.load(std::memory_order_relaxed)) return absl::CancelledError("job cancelled");
+    const int64_t n = shots / trajectories + (t < shots % trajectories ? 1 : 0);
+    bool any_error = false;
+    Circuit noisy = NoisyTrajectory(circuit, noise, base::DeriveSeed(seed, 2 * t), &any_error);
+    if (!any_error) {
+      clean_shots += n;
+      continue;
+    }
+    if (absl::Status s = take(noisy, n, base::DeriveSeed(seed, 2 * t + 1)); !s.ok()) return s;
+  }
+  if (!noise.HasGateNoise()) clean_shots = shots;
+  if (absl::Status s = take(circuit, clean_shots, base::DeriveSeed(seed, 2 * trajectories + 1));
+      !s.ok()) {
+    return s;
   }
   // Readout error, from a generator of its own so that it does not depend on T.
   const std::vector<int> measured = MeasuredQubits(circuit);

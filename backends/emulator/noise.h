@@ -8,8 +8,11 @@
 // non-identity Paulis on the gate's k qubits, uniformly. The shots are split into
 // T = min(shots, max_trajectories) trajectories (T = 1 without gate noise); trajectory t
 // draws its Paulis from a generator seeded by (seed, t), and takes ⌊shots/T⌋ or one more
-// shots from that noisy circuit. Shots of one trajectory share its error pattern, so the
-// spread of estimates grows when T is small; the expected distribution is exact.
+// shots from that noisy circuit. Trajectories that drew no error are pooled into one run of
+// the circuit itself. Shots of one trajectory share its error pattern, so the spread of
+// estimates grows when T is small; the expected distribution is exact. Each run goes
+// through the local backend's program runner (local/program.h: one simulation and
+// sampling for terminal measurements, a trajectory per shot otherwise, a reused state).
 //
 // Readout error: each classical bit written by a measurement (the last one that writes it)
 // flips 0→1 with p01 and 1→0 with p10 of the measured qubit, drawn per shot.
@@ -32,8 +35,10 @@ namespace qgrad::backends::emulator {
 // The qubit measured last into classical bit i, or -1 when none is: entry i for bit i.
 std::vector<int> MeasuredQubits(const Circuit& circuit);
 
-// The circuit with one trajectory's Pauli errors inserted (generator seeded by `seed`).
-Circuit NoisyTrajectory(const Circuit& circuit, const NoiseModel& noise, uint64_t seed);
+// The circuit with one trajectory's Pauli errors inserted (generator seeded by `seed`);
+// `any_error` (optional) is set when at least one was.
+Circuit NoisyTrajectory(const Circuit& circuit, const NoiseModel& noise, uint64_t seed,
+                        bool* any_error = nullptr);
 
 // `shots` shot values (bit i = classical bit i) of `circuit` (no unbound inputs) under
 // `noise`. CANCELLED when `cancelled` becomes true (checked between trajectories); the
