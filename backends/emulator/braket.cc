@@ -118,7 +118,9 @@ void Submit(Service& service, const httplib::Request& req, httplib::Response& re
     return ErrorReply(res, kBraket, 400, "ValidationException",
                       "shots (an integer) is required");
   }
-  const json action = json::parse((*body)["action"].get<std::string>(), nullptr, false);
+  const std::string action_text = (*body)["action"].get<std::string>();
+  const json action = JsonDepthWithin(action_text) ? json::parse(action_text, nullptr, false)
+                                                   : json(json::value_t::discarded);
   if (action.is_discarded() || !action.is_object() ||
       action.value("braketSchemaHeader", json::object()).value("name", std::string()) !=
           "braket.ir.openqasm.program" ||

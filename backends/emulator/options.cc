@@ -276,6 +276,10 @@ EmulatorOptions ParseRoot(const json& root) {
 
 template <typename T, typename F>
 absl::StatusOr<T> Guarded(std::string_view text, F parse) {
+  if (!JsonDepthWithin(text)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JSON nested deeper than ", kMaxJsonDepth, " levels"));
+  }
   const json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return absl::InvalidArgumentError("not valid JSON");
   try {
@@ -288,6 +292,29 @@ absl::StatusOr<T> Guarded(std::string_view text, F parse) {
 }
 
 }  // namespace
+
+bool JsonDepthWithin(std::string_view json, int max_depth) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : json) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        in_string = false;
+      }
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > max_depth) return false;
+    } else if (ch == ']' || ch == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
 
 const char* DialectName(Dialect dialect) { return kDialectNames[int(dialect)]; }
 

@@ -134,6 +134,13 @@ struct EmulatorOptions {
   bool admin_endpoints = true;  // /_emulator/faults and /_emulator/stats
 };
 
+// Nesting limit of every JSON text the emulator parses (bodies, the Braket action, the
+// config): nlohmann builds and frees deep nesting slowly (2 MiB of '[' take seconds), so
+// deeper texts are refused by a linear scan before parsing.
+inline constexpr int kMaxJsonDepth = 64;
+// True when no array or object in `json` (strings skipped) nests deeper than `max_depth`.
+bool JsonDepthWithin(std::string_view json, int max_depth = kMaxJsonDepth);
+
 // Parses the JSON config file format (README.md). Unknown keys are errors.
 // INVALID_ARGUMENT naming the offending key.
 absl::StatusOr<EmulatorOptions> ParseOptionsJson(std::string_view json);

@@ -95,6 +95,14 @@ TEST(OptionsTest, RefusesMistakesByName) {
   }
 }
 
+TEST(OptionsTest, JsonDepthScanSkipsStrings) {
+  EXPECT_TRUE(JsonDepthWithin(R"({"a": [[1]], "s": "[[[[[[\"[[["})", 3));
+  EXPECT_FALSE(JsonDepthWithin("[[[[", 3));
+  EXPECT_TRUE(JsonDepthWithin(std::string(64, '['), 64));
+  EXPECT_FALSE(JsonDepthWithin(std::string(65, '['), 64));
+  EXPECT_FALSE(ParseFaultPlanJson(std::string(100, '[')).ok());
+}
+
 FaultRule Counted(FaultKind kind, int64_t count) {
   FaultRule r;
   r.dialect = Dialect::kIonq;

@@ -131,8 +131,11 @@ void ErrorReply(httplib::Response& res, Dialect dialect, int status, absl::strin
 
 std::optional<nlohmann::json> JsonBody(const httplib::Request& req, httplib::Response& res,
                                        Dialect dialect) {
-  nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
+  nlohmann::json body;
+  if (JsonDepthWithin(req.body)) {
+    body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  }
+  if (body.is_null() || body.is_discarded() || !body.is_object()) {
     ErrorReply(res, dialect, 400,
                dialect == Dialect::kBraket ? "ValidationException" : "bad_request",
                "the body is not a JSON object");
