@@ -10,9 +10,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/seed_mix.h"
 #include "problems/polynomial.h"
 #include "estimation/gradient_state_circuit.h"
+#include "estimation/readout_calibration.h"
 #include "estimation/shadow_measurement.h"
 #include "estimation/shadow_target.h"
 
@@ -25,6 +27,8 @@ using optimizer::Interval;
 
 // Parts of one call's randomness.
 enum Part : uint64_t { kStateSettings = 1, kStateShots, kGuidedSettings, kGuidedShots };
+// The calibration's seed: a stream of its own, beyond every iteration's.
+constexpr uint64_t kCalibrationStream = ~uint64_t{0};
 
 // ⟨P⟩ for every string of `strings` from derandomized-settings data, estimated once.
 class MatchedExpectations {
@@ -136,6 +140,9 @@ absl::Status ValidateShadowEstimatorOptions(const ShadowEstimatorOptions& option
     return absl::InvalidArgumentError(
         "shots_per_setting: must be in [1, shots_per_iteration / 2]");
   }
+  if (options.mitigate_readout && options.calibration_shots < 1) {
+    return absl::InvalidArgumentError("calibration_shots: must be >= 1");
+  }
   return shadows::ValidateEstimatorOptions(options.estimator);
 }
 
@@ -149,7 +156,33 @@ ShadowRequest ShadowGradientStateEstimator::Request(uint64_t settings_seed,
   request.shots_seed = shots_seed;
   request.min_settings = options_.estimator.groups;
   request.should_stop = options_.should_stop;
+  request.idempotency_key = BatchKey(shots_seed);
   return request;
+}
+
+std::string ShadowGradientStateEstimator::BatchKey(uint64_t batch_seed) const {
+  if (options_.job_key.empty()) return "";
+  return absl::StrFormat("%s/%016x", options_.job_key, batch_seed);
+}
+
+absl::Status ShadowGradientStateEstimator::CalibrateOnce(int num_qubits,
+                                                         EstimationReport& report) {
+  if (!options_.mitigate_readout || readout_.has_value()) return absl::OkStatus();
+  CalibrationRequest request;
+  request.num_qubits = num_qubits;
+  request.shots = options_.calibration_shots;
+  request.seed = DeriveSeed(options_.seed, kCalibrationStream);
+  request.idempotency_key = BatchKey(request.seed);
+  request.should_stop = options_.should_stop;
+  EstimationReport calibration;
+  auto readout = CalibrateReadout(*backend_, request, calibration);
+  if (!readout.ok()) return readout.status();
+  if (stream_ == 0) {
+    report.circuits += calibration.circuits;
+    report.shots += calibration.shots;
+  }
+  readout_ = *std::move(readout);
+  return absl::OkStatus();
 }
 
 void ShadowGradientStateEstimator::BeginStream(uint64_t stream) {
@@ -181,6 +214,7 @@ absl::StatusOr<const shadows::Shadow*> ShadowGradientStateEstimator::StateShadow
   request.min_settings = 1;
   auto shadow = MeasureShadow(*backend_, circuit, circuit.num_qubits(), params, request, report);
   if (!shadow.ok()) return shadow.status();
+  if (readout_) shadow->readout = *readout_;
   state_ = StateShadow{circuit, {params.begin(), params.end()}, *std::move(shadow)};
   return &state_->shadow;
 }
@@ -194,6 +228,7 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
   optimizer::GradientStateEstimate estimate;
   EstimationReport& report = estimate.report;
   report.confidence = estimator.confidence;
+  if (absl::Status s = CalibrateOnce(circuit.num_qubits(), report); !s.ok()) return s;
 
   auto state = StateShadowFor(circuit, params, call_seed, report);
   if (!state.ok()) return state.status();
@@ -214,6 +249,7 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
                                       DeriveSeed(call_seed, kGuidedShots)),
                               report);
   if (!guided.ok()) return guided.status();
+  if (readout_) guided->readout = *readout_;
 
   auto psi = simulator_->Prepare(circuit, params);
   if (!psi.ok()) return psi.status();

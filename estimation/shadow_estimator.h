@@ -20,6 +20,10 @@
 // number, part) — never from the clock — so a run resumed at an iteration draws exactly
 // what the uninterrupted run drew there.
 //
+// Readout mitigation: the calibration runs at the first estimate of the object's life.
+// Its shots are reported in stream 0 only, so that a run resumed at a later iteration
+// (which calibrates again) reports what the uninterrupted run reported.
+//
 // Intervals: the cost's is Σ|c_j| times each term's half-width (conservative: terms
 // measured by the same settings are correlated); the guided cost's is the shadow's
 // median-of-means interval; the
@@ -36,6 +40,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "backends/backend.h"
@@ -53,6 +58,15 @@ struct ShadowEstimatorOptions {
   int64_t shots_per_setting = 100;      // one program per setting
   shadows::EstimatorOptions estimator;  // groups, confidence
   uint64_t seed = 0;
+  // Readout-error mitigation: before the first estimate, calibration programs of
+  // `calibration_shots` shots each (readout_calibration.h); both shadows then carry the
+  // per-qubit errors and every estimate is mitigated.
+  bool mitigate_readout = false;
+  int64_t calibration_shots = 10'000;
+  // Names the job for device backends: each batch's idempotency key is this plus the
+  // batch's seed, so a job resumed after a crash resubmits under the same keys (and a
+  // device returns the jobs it already has). Empty: the backend picks fresh keys.
+  std::string job_key;
   // Polled while the backend runs; when it fires, the batch is cancelled and Estimate
   // returns CANCELLED.
   std::function<bool()> should_stop = nullptr;
@@ -91,6 +105,9 @@ class ShadowGradientStateEstimator : public optimizer::GradientStateEstimator {
                                                         optimizer::EstimationReport& report);
 
   ShadowRequest Request(uint64_t settings_seed, uint64_t shots_seed) const;
+  // Measures the readout errors once, when mitigation is on.
+  absl::Status CalibrateOnce(int num_qubits, optimizer::EstimationReport& report);
+  std::string BatchKey(uint64_t batch_seed) const;
 
   backends::Backend* backend_;
   const sv::Simulator* simulator_;
@@ -101,6 +118,7 @@ class ShadowGradientStateEstimator : public optimizer::GradientStateEstimator {
   uint64_t stream_ = 0;
   uint64_t calls_ = 0;
   std::optional<StateShadow> state_;
+  std::optional<std::vector<shadows::ReadoutError>> readout_;  // once calibrated
 };
 
 }  // namespace qgrad::estimation

@@ -21,9 +21,10 @@ std::map<std::string, double> Inputs(absl::Span<const double> params) {
   return inputs;
 }
 
-absl::StatusOr<backends::BatchResult> RunPrograms(backends::Backend& backend,
-                                                  backends::Batch batch,
-                                                  const std::function<bool()>& should_stop) {
+}  // namespace
+
+absl::StatusOr<backends::BatchResult> RunBatchUntilStopped(
+    backends::Backend& backend, backends::Batch batch, const std::function<bool()>& should_stop) {
   auto handle = backend.Submit(std::move(batch));
   if (!handle.ok()) return handle.status();
   while (true) {
@@ -35,8 +36,6 @@ absl::StatusOr<backends::BatchResult> RunPrograms(backends::Backend& backend,
     }
   }
 }
-
-}  // namespace
 
 absl::StatusOr<shadows::Shadow> MeasureShadow(backends::Backend& backend, const Circuit& circuit,
                                               int system_qubits, absl::Span<const double> params,
@@ -54,17 +53,18 @@ absl::StatusOr<shadows::Shadow> MeasureShadow(backends::Backend& backend, const 
   const std::vector<std::string> bits = SystemBitOperands(n);
   backends::Batch batch;
   batch.seed = request.shots_seed;
+  batch.idempotency_key = request.idempotency_key;
   const std::map<std::string, double> inputs = Inputs(params);
   for (const shadows::Setting& setting : settings) {
     batch.programs.push_back(backends::Program{
         absl::StrCat(*prefix, shadows::QasmSuffix(request.ensemble, setting, qubits, bits)),
         inputs, request.shots_per_setting});
   }
-  auto result = RunPrograms(backend, std::move(batch), request.should_stop);
+  auto result = RunBatchUntilStopped(backend, std::move(batch), request.should_stop);
   if (!result.ok()) return result.status();
 
   const bool post_select = circuit.num_qubits() > n;
-  shadows::Shadow shadow{request.ensemble, n, {}};
+  shadows::Shadow shadow{request.ensemble, n, {}, {}};
   for (size_t k = 0; k < settings.size(); ++k) {
     const backends::ProgramResult& program = result->programs[k];
     shadows::SettingData data{std::move(settings[k]), {}, 0};

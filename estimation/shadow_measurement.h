@@ -30,6 +30,7 @@ struct ShadowRequest {
   // and settings_seed are then unused.
   std::vector<shadows::Setting> settings;
   uint64_t shots_seed = 0;        // the backend batch's seed
+  std::string idempotency_key;    // the batch's (backend.h); empty: the backend picks one
   // FAILED_PRECONDITION when fewer settings keep a shot after post-selection.
   int min_settings = 1;
   // Polled every 50 ms while the batch runs: true cancels it (CANCELLED).
@@ -39,6 +40,11 @@ struct ShadowRequest {
 // `circuit` acts on system qubits 0..system_qubits−1 and ancillas above them; its
 // parameters are sent as `input` values. Adds the programs and shots to `report`
 // (guided_shots and post_selected_shots when the circuit has ancillas).
+// Submits `batch` and waits for it, polling `should_stop` every 50 ms (true cancels the
+// batch: CANCELLED).
+absl::StatusOr<backends::BatchResult> RunBatchUntilStopped(
+    backends::Backend& backend, backends::Batch batch, const std::function<bool()>& should_stop);
+
 absl::StatusOr<shadows::Shadow> MeasureShadow(backends::Backend& backend, const Circuit& circuit,
                                               int system_qubits, absl::Span<const double> params,
                                               const ShadowRequest& request,

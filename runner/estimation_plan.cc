@@ -105,6 +105,21 @@ absl::StatusOr<EstimationPlan> ToEstimationPlan(const v1::JobSpec& spec,
         settings, ")"));
   }
   if (!m.backend().empty()) plan.backend = m.backend();
+  if (m.has_readout_mitigation()) {
+    const v1::ReadoutMitigation& r = m.readout_mitigation();
+    o.mitigate_readout = r.enabled();
+    if (r.has_calibration_shots()) o.calibration_shots = r.calibration_shots();
+    if (absl::Status s = CheckRange(Field("readout_mitigation.calibration_shots"),
+                                    o.calibration_shots, 100, 10'000'000);
+        !s.ok()) {
+      return s;
+    }
+    if (o.mitigate_readout && o.calibration_shots > limits.max_shots) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(Field("readout_mitigation.calibration_shots"), ": ", o.calibration_shots,
+                       " shots exceed max_shots = ", limits.max_shots));
+    }
+  }
   return plan;
 }
 

@@ -126,6 +126,7 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
     backend = *std::move(found);
     estimation::ShadowEstimatorOptions estimator = job.estimation.options;
     estimator.should_stop = options.should_stop;
+    estimator.job_key = options.job_key;
     shadows = std::make_unique<estimation::ShadowGradientStateEstimator>(
         backend.get(), &simulator, problem.cost, std::move(estimator));
   }

@@ -41,6 +41,10 @@ struct RunOptions {
   // Where shadows-mode jobs find the backend they name. Null: a private local backend
   // (backends/local) serves the name "local" and other names are NOT_FOUND.
   const backends::Registry* backends = nullptr;
+  // Names the run for device backends (the server passes the job id): shadows-mode batches
+  // get idempotency keys derived from it and their seeds, the same after a resume, so a
+  // device never runs one logical batch twice. Empty: fresh keys.
+  std::string job_key;
 };
 
 // Validates the spec as ValidateJob does, then computes the exact reference and runs the

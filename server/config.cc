@@ -101,6 +101,17 @@ const std::map<std::string, Flag>& Flags() {
       {"max_shots", {"most shots one job may draw", false,
                      Integer(&ServerConfig::max_shots, 0, int64_t{1} << 40)}},
       {"log_level", {"debug | info | warning | error", false, String(&ServerConfig::log_level)}},
+      {"backend", {"a device backend: NAME dialect=ionq|braket|qiskit_runtime url=URL key=value "
+                   "... (repeatable; see DeviceBackendKeys in server/config.h)", false,
+                   [](ServerConfig& c, absl::string_view v) {
+                     absl::StatusOr<DeviceBackendConfig> parsed = ParseDeviceBackend(v);
+                     if (!parsed.ok()) return std::string(parsed.status().message());
+                     for (const DeviceBackendConfig& d : c.device_backends) {
+                       if (d.name == parsed->name) return absl::StrCat("\"", d.name, "\" is declared twice");
+                     }
+                     c.device_backends.push_back(*std::move(parsed));
+                     return std::string();
+                   }}},
       {"shutdown_grace_seconds", {"on SIGTERM, the longest shutdown takes (then exit)", false,
                                   [](ServerConfig& c, absl::string_view v) {
                                     double d = 0;
@@ -203,6 +214,71 @@ absl::StatusOr<ServerConfig> ParseCommandLine(const std::vector<std::string>& ar
     if (absl::Status s = Apply(g.name, g.value, g.has_value, "", config); !s.ok()) return s;
   }
   if (absl::Status s = ValidateConfig(config); !s.ok()) return s;
+  return config;
+}
+
+const std::map<std::string, std::string>& DeviceBackendKeys() {
+  static const auto* keys = new std::map<std::string, std::string>{
+      {"dialect", "ionq | braket | qiskit_runtime"},
+      {"url", "the provider API's base URL (http:// only for loopback emulators)"},
+      {"device", "IonQ backend, Braket device ARN or IBM backend name"},
+      {"credential", "IonQ or IBM API key reference: env:VAR or file:PATH"},
+      {"aws_access_key_id", "Braket: reference to the access key id"},
+      {"aws_secret_access_key", "Braket: reference to the secret access key"},
+      {"aws_session_token", "Braket: reference to a session token (optional)"},
+      {"region", "Braket: AWS region"},
+      {"s3_url", "Braket: base URL of the result bucket's S3 endpoint"},
+      {"bucket", "Braket: result bucket"},
+      {"prefix", "Braket: result key prefix"},
+      {"iam_url", "IBM: the IAM token endpoint's base URL"},
+      {"service_crn", "IBM: the Service-CRN header"},
+      {"ca_file", "PEM CA bundle for TLS verification"},
+      {"native_gates", "any | ionq | ibm: translate programs to this gate set"},
+      {"max_qubits", "qubits per program"},
+      {"max_shots", "shots per program"},
+      {"max_programs", "programs per batch"},
+      {"poll_ms", "first status poll interval, milliseconds"},
+      {"max_poll_ms", "longest status poll interval, milliseconds"},
+      {"timeout_s", "per-request timeout, seconds"},
+      {"rate_limit", "requests per second to the provider"},
+      {"description", "shown by ListBackends (no spaces; '_' for a space)"},
+  };
+  return *keys;
+}
+
+absl::StatusOr<DeviceBackendConfig> ParseDeviceBackend(absl::string_view text) {
+  std::vector<absl::string_view> words = absl::StrSplit(text, ' ', absl::SkipWhitespace());
+  if (words.empty()) return absl::InvalidArgumentError("needs NAME key=value ...");
+  DeviceBackendConfig config;
+  config.name = std::string(words[0]);
+  const bool name_ok =
+      !config.name.empty() && config.name.size() <= 64 &&
+      std::all_of(config.name.begin(), config.name.end(), [](char ch) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' ||
+               ch == '.';
+      });
+  if (!name_ok || absl::StrContains(config.name, "=")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "backend name \"", words[0], "\": use 1..64 letters, digits, '-', '_' or '.'"));
+  }
+  for (size_t i = 1; i < words.size(); ++i) {
+    const size_t eq = words[i].find('=');
+    const std::string key(words[i].substr(0, eq));
+    if (eq == absl::string_view::npos || !DeviceBackendKeys().contains(key)) {
+      return absl::InvalidArgumentError(absl::StrCat("backend ", config.name, ": \"", key,
+                                                     "\" is not a known key=value"));
+    }
+    if (!config.settings.emplace(key, std::string(words[i].substr(eq + 1))).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("backend ", config.name, ": ", key, " given twice"));
+    }
+  }
+  for (const char* required : {"dialect", "url"}) {
+    if (!config.settings.contains(required)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("backend ", config.name, ": ", required, "= is required"));
+    }
+  }
   return config;
 }
 

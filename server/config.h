@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,15 @@
 #include "absl/strings/string_view.h"
 
 namespace qgrad::server {
+
+// A device backend declared in the configuration: `backend = NAME key=value ...` (one
+// line or flag per backend; values without spaces). The keys (DeviceBackendKeys()) name
+// the dialect, URLs, credential references ("env:VAR" or "file:PATH", never the secret
+// itself) and limits; server/device_backends.h turns them into a REST backend.
+struct DeviceBackendConfig {
+  std::string name;
+  std::map<std::string, std::string> settings;
+};
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:50051";  // port 0: any free port
@@ -41,7 +51,14 @@ struct ServerConfig {
   // SIGTERM: the longest a graceful shutdown takes. In-flight calls and running jobs get
   // this long; then qgradd exits anyway (jobs resume from their last checkpoint).
   double shutdown_grace_seconds = 4;
+  std::vector<DeviceBackendConfig> device_backends;  // --backend, in the order given
 };
+
+// The keys a `backend` line may use, with a one-line help each.
+const std::map<std::string, std::string>& DeviceBackendKeys();
+// Parses "NAME key=value ..."; INVALID_ARGUMENT for a bad name (letters, digits, '-',
+// '_', '.'; 1..64 characters), an unknown or repeated key, or a missing dialect or url.
+absl::StatusOr<DeviceBackendConfig> ParseDeviceBackend(absl::string_view text);
 
 // Parses argv (argv[0] skipped). A `--help` flag yields FAILED_PRECONDITION with the usage
 // text as message; everything else wrong is INVALID_ARGUMENT naming the flag. The result

@@ -57,6 +57,38 @@ TEST(ConfigTest, ConfigFileLinesYieldToTheCommandLine) {
             std::string::npos);
 }
 
+TEST(ConfigTest, DeviceBackendsAreDeclaredByLinesOrFlags) {
+  ServerConfig config;
+  ASSERT_TRUE(ApplyConfigText(
+                  "backend = ionq-emu dialect=ionq url=http://127.0.0.1:9/v0.4 "
+                  "credential=env:IONQ_API_KEY max_qubits=11\n"
+                  "backend = ibm dialect=qiskit_runtime url=https://x.example/api/v1 "
+                  "iam_url=https://iam.example credential=file:/run/ibm.key\n",
+                  "b.conf", config)
+                  .ok());
+  ASSERT_EQ(config.device_backends.size(), 2u);
+  EXPECT_EQ(config.device_backends[0].name, "ionq-emu");
+  EXPECT_EQ(config.device_backends[0].settings.at("credential"), "env:IONQ_API_KEY");
+  EXPECT_EQ(config.device_backends[0].settings.at("max_qubits"), "11");
+  EXPECT_EQ(config.device_backends[1].settings.at("iam_url"), "https://iam.example");
+
+  absl::StatusOr<ServerConfig> flags =
+      Parse({"--backend", "braket dialect=braket url=http://127.0.0.1:1 region=us-east-1"});
+  ASSERT_TRUE(flags.ok()) << flags.status();
+  EXPECT_EQ(flags->device_backends.at(0).settings.at("region"), "us-east-1");
+
+  for (const char* bad : {"", "bad/name dialect=ionq url=u", "x dialect=ionq",
+                          "x url=u", "x dialect=ionq url=u colour=red", "x dialect=ionq url=u url=v",
+                          "x dialect=ionq url=u loose"}) {
+    EXPECT_EQ(ParseDeviceBackend(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  absl::Status twice = ApplyConfigText(
+      "backend = a dialect=ionq url=u\nbackend = a dialect=ionq url=v\n", "t.conf", config);
+  EXPECT_NE(twice.message().find("t.conf:2: --backend: \"a\" is declared twice"),
+            std::string::npos)
+      << twice;
+}
+
 TEST(ConfigTest, ErrorsNameTheFlag) {
   struct Bad {
     std::vector<std::string> args;

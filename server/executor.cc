@@ -213,6 +213,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
   runner::RunOptions options;
   options.limits = limits_;
   options.backends = backends_;
+  options.job_key = absl::StrCat("qgrad-", id);
   options.on_iteration = [&](const v1::IterationEvent& e) { progress.OnIteration(e); };
   if (resumable) {
     options.on_checkpoint = [&](const std::string& c) { progress.OnCheckpoint(c); };

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "shadows/median_of_means.h"
 #include "shadows/pauli_rotation.h"
+#include "shadows/readout.h"
 #include "shadows/shadow.h"
 
 namespace qgrad::shadows {
@@ -77,33 +78,58 @@ std::vector<std::vector<size_t>> DistinctBases(const Shadow& shadow) {
   return groups;
 }
 
+// Σ_shots Π_{q∈mask} (−1)^{b_q} over a setting's outcomes; with readout mitigation each
+// factor is the qubit's mitigated sign instead.
+double SignedSum(const Shadow& shadow, const SettingData& data, uint64_t mask) {
+  if (shadow.readout.empty()) {
+    int64_t signed_count = 0;
+    for (const auto& [outcome, count] : data.counts) {
+      signed_count += (std::popcount(outcome & mask) & 1) ? -count : count;
+    }
+    return static_cast<double>(signed_count);
+  }
+  double sum = 0.0;
+  for (const auto& [outcome, count] : data.counts) {
+    double product = static_cast<double>(count);
+    for (uint64_t m = mask; m != 0; m &= m - 1) {
+      const int q = std::countr_zero(m);
+      product *= internal::MitigatedSign(shadow.readout[q], (outcome >> q) & 1);
+    }
+    sum += product;
+  }
+  return sum;
+}
+
 // Mean over a Pauli setting's snapshots of Π_{q∈supp P} 3·[basis_q = P_q]·(−1)^{b_q}.
-double PauliSnapshotMean(const SettingData& data, const PauliString& p) {
+double PauliSnapshotMean(const Shadow& shadow, const SettingData& data, const PauliString& p) {
   const uint64_t support = p.x | p.z;
   const PauliString& basis = data.setting.basis;
   if ((basis.x & support) != p.x || (basis.z & support) != p.z) return 0.0;
-  int64_t signed_count = 0;
-  for (const auto& [outcome, count] : data.counts) {
-    signed_count += (std::popcount(outcome & support) & 1) ? -count : count;
-  }
   double scale = 1.0;
   for (int w = std::popcount(support); w > 0; --w) scale *= 3.0;
-  return scale * static_cast<double>(signed_count) / static_cast<double>(data.shots);
+  return scale * SignedSum(shadow, data, support) / static_cast<double>(data.shots);
 }
 
 // Mean over a Clifford setting's snapshots of Tr(P ρ̂_b) = (2^n+1)·⟨b|U P U†|b⟩ (P ≠ I).
-double CliffordSnapshotMean(const SettingData& data, const PauliString& p, int n) {
-  int64_t signed_count = 0;
-  for (const auto& [outcome, count] : data.counts) {
-    signed_count += count * data.setting.clifford->PauliValue(outcome, p);
+// U P U† is ±Z_S for some set S or has an X part (every value 0); the value at outcome b
+// is then ⟨0|U P U†|0⟩·(−1)^{|b∩S|}, and S is read off the unit outcomes.
+double CliffordSnapshotMean(const Shadow& shadow, const SettingData& data, const PauliString& p) {
+  const Clifford& clifford = *data.setting.clifford;
+  const int n = shadow.num_qubits;
+  const int sign = clifford.PauliValue(0, p);
+  if (sign == 0) return 0.0;
+  uint64_t z_set = 0;
+  for (int q = 0; q < n; ++q) {
+    if (clifford.PauliValue(uint64_t{1} << q, p) != sign) z_set |= uint64_t{1} << q;
   }
-  return CliffordFactor(n) * static_cast<double>(signed_count) / static_cast<double>(data.shots);
+  return CliffordFactor(n) * sign * SignedSum(shadow, data, z_set) /
+         static_cast<double>(data.shots);
 }
 
 double SnapshotMean(const Shadow& shadow, const SettingData& data, const PauliString& p) {
   if (p.is_identity()) return 1.0;
-  return shadow.ensemble == Ensemble::kPauli ? PauliSnapshotMean(data, p)
-                                             : CliffordSnapshotMean(data, p, shadow.num_qubits);
+  return shadow.ensemble == Ensemble::kPauli ? PauliSnapshotMean(shadow, data, p)
+                                             : CliffordSnapshotMean(shadow, data, p);
 }
 
 absl::Status CheckStringInRegister(const PauliString& p, int n) {
@@ -136,6 +162,9 @@ void PauliFidelityValues(const Shadow& shadow, absl::Span<const Amplitude> phi, 
       const double scale = std::ldexp(1.0, -std::popcount(basis.x));
       for (uint64_t x = 0; x < size; ++x) g[x] = std::norm(rotated[x]) * scale;
       internal::SnapshotButterfly(n, g.data());
+      if (!shadow.readout.empty()) {
+        internal::ApplyInverseConfusionTransposed(shadow.readout, g.data());
+      }
       for (size_t k : bases[i]) {
         const SettingData& data = shadow.settings[k];
         double sum = 0.0;
@@ -146,8 +175,38 @@ void PauliFidelityValues(const Shadow& shadow, absl::Span<const Amplitude> phi, 
   }
 }
 
+// With readout mitigation every outcome's overlap is needed: F(b) = (2^n+1)|⟨b|U|φ⟩|² − 1
+// for all b from the state U|φ⟩, then (A⁻¹)ᵀ F read at the observed outcomes.
+void MitigatedCliffordFidelityValues(const Shadow& shadow, absl::Span<const Amplitude> phi,
+                                     int threads, std::vector<double>& values) {
+  const int n = shadow.num_qubits;
+  const uint64_t size = uint64_t{1} << n;
+  const int64_t count = static_cast<int64_t>(shadow.settings.size());
+  const double factor = CliffordFactor(n);
+  const int nt = ResolveThreads(threads, static_cast<uint64_t>(count) * size * n);
+#pragma omp parallel num_threads(nt) if (nt > 1)
+  {
+    std::vector<Amplitude> rotated(size);
+    std::vector<double> f(size);
+#pragma omp for schedule(dynamic, 4)
+    for (int64_t k = 0; k < count; ++k) {
+      const SettingData& data = shadow.settings[k];
+      std::copy(phi.begin(), phi.end(), rotated.begin());
+      internal::ApplyClifford(*data.setting.clifford, /*adjoint=*/false, rotated.data());
+      for (uint64_t x = 0; x < size; ++x) f[x] = factor * std::norm(rotated[x]) - 1.0;
+      internal::ApplyInverseConfusionTransposed(shadow.readout, f.data());
+      double sum = 0.0;
+      for (const auto& [outcome, c] : data.counts) sum += static_cast<double>(c) * f[outcome];
+      values[k] = sum / static_cast<double>(data.shots);
+    }
+  }
+}
+
 void CliffordFidelityValues(const Shadow& shadow, absl::Span<const Amplitude> phi, int threads,
                             std::vector<double>& values) {
+  if (!shadow.readout.empty()) {
+    return MitigatedCliffordFidelityValues(shadow, phi, threads, values);
+  }
   const int n = shadow.num_qubits;
   const int64_t count = static_cast<int64_t>(shadow.settings.size());
   const double factor = CliffordFactor(n);
@@ -162,6 +221,22 @@ void CliffordFidelityValues(const Shadow& shadow, absl::Span<const Amplitude> ph
     }
     values[k] = sum / static_cast<double>(data.shots);
   }
+}
+
+// acc += scale · U† diag(A⁻¹ h) U χ for the setting's histogram h: the projector part of
+// ρ̂|χ⟩ with every prepared outcome weighted by its mitigated quasi-count.
+void AddMitigatedCliffordTerm(const Shadow& shadow, const SettingData& data,
+                              absl::Span<const Amplitude> chi, double scale,
+                              std::vector<Amplitude>& acc) {
+  const uint64_t size = uint64_t{1} << shadow.num_qubits;
+  std::vector<double> h(size, 0.0);
+  for (const auto& [outcome, c] : data.counts) h[outcome] += static_cast<double>(c);
+  internal::ApplyInverseConfusion(shadow.readout, h.data());
+  std::vector<Amplitude> v(chi.begin(), chi.end());
+  internal::ApplyClifford(*data.setting.clifford, /*adjoint=*/false, v.data());
+  for (uint64_t x = 0; x < size; ++x) v[x] *= h[x] * scale;
+  internal::ApplyClifford(*data.setting.clifford, /*adjoint=*/true, v.data());
+  for (uint64_t x = 0; x < size; ++x) acc[x] += v[x];
 }
 
 // Runs add(unit, out) for units [0, count) into `chunks` accumulators (a chunk takes a
@@ -186,6 +261,23 @@ std::vector<Amplitude> ChunkedSum(int64_t count, uint64_t size, int threads, con
     std::vector<Amplitude>().swap(partial[c]);
   }
   return total;
+}
+
+absl::Status ValidateReadout(const Shadow& shadow) {
+  if (shadow.readout.empty()) return absl::OkStatus();
+  if (static_cast<int>(shadow.readout.size()) != shadow.num_qubits) {
+    return absl::InvalidArgumentError(absl::StrCat("readout errors given for ",
+                                                   shadow.readout.size(), " qubits; the shadow has ",
+                                                   shadow.num_qubits));
+  }
+  for (size_t q = 0; q < shadow.readout.size(); ++q) {
+    const ReadoutError& e = shadow.readout[q];
+    if (!(e.p01 >= 0.0 && e.p01 < 0.5 && e.p10 >= 0.0 && e.p10 < 0.5)) {
+      return absl::InvalidArgumentError(absl::StrCat("qubit ", q, ": readout error p01 = ", e.p01,
+                                                     ", p10 = ", e.p10, " (each must lie in [0, 0.5))"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -238,7 +330,7 @@ absl::Status ValidateShadow(const Shadow& shadow) {
                                                      " (must be equal and > 0)"));
     }
   }
-  return absl::OkStatus();
+  return ValidateReadout(shadow);
 }
 
 absl::StatusOr<Estimate> EstimateExpectation(const Shadow& shadow, const PauliSum& observable,
@@ -302,11 +394,7 @@ absl::StatusOr<std::vector<Estimate>> EstimateMatchedPauliExpectations(
     for (const SettingData& data : shadow.settings) {
       const PauliString& basis = data.setting.basis;
       if ((basis.x & support) != p.x || (basis.z & support) != p.z) continue;
-      int64_t signed_count = 0;
-      for (const auto& [outcome, count] : data.counts) {
-        signed_count += (std::popcount(outcome & support) & 1) ? -count : count;
-      }
-      values.push_back(static_cast<double>(signed_count) / static_cast<double>(data.shots));
+      values.push_back(SignedSum(shadow, data, support) / static_cast<double>(data.shots));
       shots.push_back(data.shots);
     }
     if (values.empty()) {
@@ -357,6 +445,7 @@ absl::StatusOr<std::vector<Amplitude>> ApplyShadow(const Shadow& shadow,
           h[outcome] += static_cast<double>(c);
         }
       }
+      if (!shadow.readout.empty()) internal::ApplyInverseConfusion(shadow.readout, h.data());
       internal::SnapshotButterfly(n, h.data());
       std::vector<Amplitude> v(chi.begin(), chi.end());
       internal::RotateIntoBasisUnnormalized(basis, n, v.data());
@@ -368,13 +457,16 @@ absl::StatusOr<std::vector<Amplitude>> ApplyShadow(const Shadow& shadow,
     });
   }
 
-  // Clifford: (1/N) Σ_snapshots [(2^n+1)|s⟩⟨s|χ⟩ − χ] with s = U†|b⟩; the −χ terms sum to −χ.
+  // Clifford: (1/N) Σ_snapshots [(2^n+1)|s⟩⟨s|χ⟩ − χ] with s = U†|b⟩; the −χ terms sum to −χ
+  // (mitigated quasi-counts sum to the shots too).
   const int64_t count = static_cast<int64_t>(shadow.settings.size());
   const double factor = CliffordFactor(n);
+  const bool mitigated = !shadow.readout.empty();
   const int nt = ResolveThreads(threads, static_cast<uint64_t>(count) << n);
   std::vector<Amplitude> out =
       ChunkedSum(count, size, nt, [&](int64_t k, std::vector<Amplitude>& acc) {
         const SettingData& data = shadow.settings[k];
+        if (mitigated) return AddMitigatedCliffordTerm(shadow, data, chi, factor / total_shots, acc);
         for (const auto& [outcome, c] : data.counts) {
           data.setting.clifford->AddProjection(outcome, chi,
                                                factor * static_cast<double>(c) / total_shots,

@@ -63,10 +63,23 @@ struct SettingData {
   int64_t shots = 0;
 };
 
+// A qubit's readout (measurement) error: prepared in |0⟩ it reads 1 with probability p01;
+// prepared in |1⟩ it reads 0 with probability p10.
+struct ReadoutError {
+  double p01 = 0.0;
+  double p10 = 0.0;
+};
+
 struct Shadow {
   Ensemble ensemble = Ensemble::kPauli;
   int num_qubits = 0;
   std::vector<SettingData> settings;
+  // Readout-error mitigation: empty, or one entry per qubit. The estimators then invert
+  // each qubit's confusion matrix A_q = [[1−p01, p10], [p01, 1−p10]] on the outcomes, which
+  // makes them unbiased under independent readout errors. The intervals come from the
+  // mitigated snapshots' own spread, so they widen by about 1/(1 − p01 − p10) per qubit an
+  // estimate reads (a weight-k Pauli: k factors; a Clifford fidelity: all n).
+  std::vector<ReadoutError> readout;
   int64_t TotalShots() const;
 };
 
@@ -102,7 +115,8 @@ struct Estimate {
 absl::Status ValidateEstimatorOptions(const EstimatorOptions& options);
 // The shadow's own consistency: 1 ≤ num_qubits ≤ 64, at least one setting, Pauli bases
 // with a letter on exactly the register's qubits, Cliffords of the register's size,
-// outcomes below 2^n, counts ≥ 0 summing to shots > 0. INVALID_ARGUMENT otherwise.
+// outcomes below 2^n, counts ≥ 0 summing to shots > 0, readout empty or one entry per qubit
+// with p01, p10 in [0, 0.5). INVALID_ARGUMENT otherwise.
 absl::Status ValidateShadow(const Shadow& shadow);
 
 // Tr(O ρ̂) for a Hermitian Pauli sum O (the identity term counts exactly).

@@ -95,21 +95,58 @@ DenseMatrix DenseShadow(const Shadow& shadow) {
   DenseMatrix rho = Zero(dim);
   const double total = static_cast<double>(shadow.TotalShots());
   for (const SettingData& s : shadow.settings) {
-    for (const auto& [b, count] : s.counts) {
-      DenseMatrix snap;
-      if (shadow.ensemble == Ensemble::kPauli) {
-        snap = PauliSnapshot(s.setting.basis, b, n);
-      } else {
-        const Vec st = s.setting.clifford->StabilizerState(b);
-        snap = Zero(dim);
-        for (int i = 0; i < dim; ++i)
-          for (int j = 0; j < dim; ++j)
-            snap.at(i, j) = (dim + 1.0) * st[i] * std::conj(st[j]) - (i == j ? 1.0 : 0.0);
+    for (const auto& [read, count] : s.counts) {
+      // Mitigation spreads a read outcome over the prepared ones.
+      for (int b = 0; b < dim; ++b) {
+        const double weight = PreparedWeight(shadow.readout, b, read);
+        if (weight == 0.0) continue;
+        DenseMatrix snap;
+        if (shadow.ensemble == Ensemble::kPauli) {
+          snap = PauliSnapshot(s.setting.basis, b, n);
+        } else {
+          const Vec st = s.setting.clifford->StabilizerState(b);
+          snap = Zero(dim);
+          for (int i = 0; i < dim; ++i)
+            for (int j = 0; j < dim; ++j)
+              snap.at(i, j) = (dim + 1.0) * st[i] * std::conj(st[j]) - (i == j ? 1.0 : 0.0);
+        }
+        rho = Add(rho, snap, weight * static_cast<double>(count) / total);
       }
-      rho = Add(rho, snap, static_cast<double>(count) / total);
     }
   }
   return rho;
+}
+
+double PreparedWeight(const std::vector<ReadoutError>& readout, uint64_t prepared, uint64_t read) {
+  if (readout.empty()) return prepared == read ? 1.0 : 0.0;
+  double weight = 1.0;
+  for (size_t q = 0; q < readout.size(); ++q) {
+    // The inverse of the confusion matrix [[a, b], [c, d]] = [[1−p01, p10], [p01, 1−p10]].
+    const double a = 1.0 - readout[q].p01, b = readout[q].p10;
+    const double c = readout[q].p01, d = 1.0 - readout[q].p10;
+    const double det = a * d - b * c;
+    const double inverse[2][2] = {{d / det, -b / det}, {-c / det, a / det}};
+    weight *= inverse[(prepared >> q) & 1][(read >> q) & 1];
+  }
+  return weight;
+}
+
+void AddReadoutErrors(const std::vector<ReadoutError>& readout, std::mt19937_64& rng,
+                      Shadow& shadow) {
+  for (SettingData& s : shadow.settings) {
+    std::map<uint64_t, int64_t> flipped;
+    for (const auto& [outcome, count] : s.counts) {
+      for (int64_t shot = 0; shot < count; ++shot) {
+        uint64_t read = outcome;
+        for (size_t q = 0; q < readout.size(); ++q) {
+          const bool one = (outcome >> q) & 1;
+          if (Uniform(rng) < (one ? readout[q].p10 : readout[q].p01)) read ^= uint64_t{1} << q;
+        }
+        ++flipped[read];
+      }
+    }
+    s.counts.assign(flipped.begin(), flipped.end());
+  }
 }
 
 double Uniform(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }

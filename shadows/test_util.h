@@ -41,7 +41,14 @@ DenseMatrix BasisRotation(const PauliString& basis, int n);
 DenseMatrix PauliSnapshot(const PauliString& basis, uint64_t outcome, int n);
 // The mean snapshot of a shadow, from PauliSnapshot or (2^n+1)|s⟩⟨s| − I with
 // s = StabilizerState(b).
+// With shadow.readout set, each read outcome counts as the prepared outcomes with the
+// weights of the inverse confusion matrices (PreparedWeight).
 DenseMatrix DenseShadow(const Shadow& shadow);
+// Π_q (A_q⁻¹)[prepared_q][read_q], from a general 2×2 inversion; δ when readout is empty.
+double PreparedWeight(const std::vector<ReadoutError>& readout, uint64_t prepared, uint64_t read);
+// Flips every shot's bits with the readout errors (0 → 1 with p01, 1 → 0 with p10).
+void AddReadoutErrors(const std::vector<ReadoutError>& readout, std::mt19937_64& rng,
+                      Shadow& shadow);
 
 Vec RandomState(int n, std::mt19937_64& rng);
 // An identity term plus `terms` strings of weight 1..max_weight, real coefficients.
