@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "backends/emulator/emulator.h"
+#include "backends/native/native.h"
 #include "backends/emulator/test_client.h"
 #include "gtest/gtest.h"
 
@@ -104,6 +105,21 @@ TEST_F(IbmTest, TwoPubBellJobEndToEnd) {
   const json& flipped = r["results"][1]["data"]["c"];  // rx(π)|0⟩ = |1⟩ (value bound by position)
   ASSERT_EQ(flipped["samples"].size(), 50u);
   for (const json& s : flipped["samples"]) EXPECT_EQ(s, "0x1");
+}
+
+TEST_F(IbmTest, RunsNativelyTranslatedPrograms) {
+  auto translated = native::TranslateProgram(kBellProgram, {}, native::GateSet::kIbm);
+  ASSERT_TRUE(translated.ok()) << translated.status();
+  const TestResponse submitted = http_->Send(
+      "POST", "/api/v1/jobs", Bearer(token_),
+      JobBody(json::array({json::array({translated->qasm, json::array(), 200})})));
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  const std::string id = submitted.Json()["id"];
+  ASSERT_EQ(WaitFinal(id).Json()["status"], "Completed");
+  const json r = http_->Send("GET", "/api/v1/jobs/" + id + "/results", Bearer(token_)).Json();
+  const json& samples = r["results"][0]["data"]["c"]["samples"];
+  ASSERT_EQ(samples.size(), 200u);
+  for (const json& s : samples) EXPECT_TRUE(s == "0x0" || s == "0x3") << s;
 }
 
 TEST_F(IbmTest, SameIdempotencyKeySameJob) {

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "backends/emulator/emulator.h"
+#include "backends/native/native.h"
 #include "backends/emulator/test_client.h"
 #include "gtest/gtest.h"
 
@@ -88,6 +89,28 @@ TEST(IonqTest, BellJobEndToEnd) {
   }
   EXPECT_NEAR(sum, 1, 1e-12);
   EXPECT_EQ((*emulator)->JobsCreated(Dialect::kIonq), 1);
+}
+
+// What the REST client sends: the program translated to IonQ's native gates, declared
+// with `gate` definitions.
+TEST(IonqTest, RunsNativelyTranslatedPrograms) {
+  auto translated = native::TranslateProgram(kBellProgram, {}, native::GateSet::kIonq);
+  ASSERT_TRUE(translated.ok()) << translated.status();
+  auto emulator = Emulator::Start(Options());
+  ASSERT_TRUE(emulator.ok());
+  TestHttp http((*emulator)->base_url());
+  const TestResponse submitted =
+      http.Send("POST", "/v0.4/jobs", Auth(), JobBody(translated->qasm, 500));
+  ASSERT_EQ(submitted.status, 200) << submitted.body;
+  const std::string id = submitted.Json()["id"];
+  ASSERT_EQ(WaitFinal(http, id).Json()["status"], "completed");
+  const json counts = http.Send("GET", "/v0.4/jobs/" + id + "/results/histogram", Auth()).Json();
+  int64_t total = 0;
+  for (const auto& [key, count] : counts.items()) {
+    EXPECT_TRUE(key == "0" || key == "3") << key;
+    total += count.get<int64_t>();
+  }
+  EXPECT_EQ(total, 500);
 }
 
 TEST(IonqTest, SameIdempotencyKeySameJob) {
