@@ -87,6 +87,7 @@ rest::RestBackendOptions RestOptions(const emulator::Emulator& device, rest::Dia
     o.endpoints.base_url = base + "/api/v1";
     o.endpoints.iam_url = base;
     o.endpoints.device = "ibm_emulator";
+    o.endpoints.service_crn = "crn:v1:device-bench";
     o.credentials.api_key = "env:QGRAD_BENCH_API_KEY";
     o.gate_set = backends::native::GateSet::kIbm;
   }

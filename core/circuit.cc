@@ -106,6 +106,15 @@ absl::Status Invalid(const Gate& gate, std::string_view message) {
 
 const GateInfo& Info(GateKind kind) { return kInfo[static_cast<int>(kind)]; }
 
+std::vector<std::string> OpenQasmGateNames() {
+  // GateKind lists the named gates first, ending with gphase.
+  std::vector<std::string> names;
+  for (int k = 0; k <= static_cast<int>(GateKind::kGPhase); ++k) {
+    names.emplace_back(Info(static_cast<GateKind>(k)).name);
+  }
+  return names;
+}
+
 absl::StatusOr<GateKind> KindFromName(std::string_view name) {
   for (int k = 0; k < kNumKinds; ++k) {
     const GateInfo& info = kInfo[k];

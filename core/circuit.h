@@ -62,6 +62,9 @@ struct GateInfo {
   bool is_diagonal;       // diagonal in the computational basis for every angle
 };
 const GateInfo& Info(GateKind kind);
+// The OpenQASM 3 names of the gates a program may call (the named kinds, x … gphase; not
+// the internal Pauli rotations and explicit unitaries, nor measure/reset/barrier).
+std::vector<std::string> OpenQasmGateNames();
 // The stdgates.inc / builtin kind named `name` ("U" and "gphase" included); nullopt-like
 // failure as NOT_FOUND.
 absl::StatusOr<GateKind> KindFromName(std::string_view name);

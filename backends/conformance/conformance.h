@@ -34,6 +34,10 @@ struct ConformanceTarget {
   std::function<std::shared_ptr<Backend>()> make;
   // Batch::seed determines the shots (simulators); false for devices, which ignore it.
   bool seeded = true;
+  // Batches start in submission order, a later one queued while an earlier one has
+  // programs left (one scheduler, as in the local backend); false for REST devices, where
+  // every batch goes to the provider's queue at once.
+  bool ordered = true;
 };
 
 class BackendConformanceTest : public testing::TestWithParam<ConformanceTarget> {

@@ -17,15 +17,6 @@ int MemoryQubitLimit(uint64_t memory_bytes, int max_running_jobs) {
   return n;
 }
 
-std::vector<std::string> NativeGates() {
-  // GateKind lists the named gates first, ending with gphase; the internal kinds after it
-  // (Pauli rotations, explicit unitaries) and the non-unitary operations are not gates a
-  // program names.
-  std::vector<std::string> names;
-  for (int k = 0; k <= static_cast<int>(GateKind::kGPhase); ++k) {
-    names.emplace_back(Info(static_cast<GateKind>(k)).name);
-  }
-  return names;
-}
+std::vector<std::string> NativeGates() { return OpenQasmGateNames(); }
 
 }  // namespace qgrad::backends::local

@@ -152,7 +152,7 @@ std::vector<std::string> NativeGateNames(GateSet set) {
     case GateSet::kIbm: return {"rz", "sx", "x", "ecr"};
     case GateSet::kAny: break;
   }
-  return {};
+  return OpenQasmGateNames();  // what qasm::Emit writes
 }
 
 absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,

@@ -27,7 +27,7 @@
 namespace qgrad::backends::native {
 
 enum class GateSet {
-  kAny,   // no translation: the program is re-emitted with its inputs bound
+  kAny,   // no translation: the program is re-emitted with its inputs bound (stdgates.inc)
   kIonq,  // gpi(φ), gpi2(φ), ms(φ0, φ1, θ)
   kIbm,   // rz(θ), sx, x, ecr
 };

@@ -178,6 +178,10 @@ struct RestBackend::Core {
       }
       job.id = *id;
       jobs.push_back(job);
+      // The device holds work now: the batch runs (from the caller's view) even while
+      // more of its jobs are being created.
+      absl::MutexLock lock(&run.mu);
+      if (run.state == BatchState::kQueued) run.state = BatchState::kRunning;
     }
     if (created) Poll(run, jobs);
     for (const Job& job : jobs) {
