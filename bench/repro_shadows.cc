@@ -212,6 +212,7 @@ absl::Status RunShadowsIteration(const Env& env) {
     spec->mutable_method()->mutable_nested()->mutable_stop()->set_max_iterations(env.quick ? 3 : 10);
     v1::ShadowEstimation& m = *spec->mutable_estimation()->mutable_shadows();
     m.set_ensemble(ensemble);
+    m.set_shots_per_iteration(10'000);
     m.set_shots_per_setting(per_setting);
     absl::StatusOr<v1::JobResult> r = RunSpec(env, *spec);
     if (!r.ok()) return r.status();
