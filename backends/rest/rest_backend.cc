@@ -199,8 +199,13 @@ struct RestBackend::Core {
     const absl::Span<const DeviceProgram> all(run.programs);
     for (int round = 1;; ++round) {
       bool running = false;
+      bool waiting = false;  // a job of this round is not done yet
       for (Job& job : jobs) {
         if (job.finished) continue;
+        // Devices run a client's jobs about in submission order: once one is still
+        // queued or running, the later ones wait for the next round. A round then costs
+        // one status request plus one per job that finished, not one per open job.
+        if (waiting) break;
         if (run.stop.HasBeenNotified()) return;
         absl::StatusOr<JobStatus> status = dialect->Status(job.id, &run.stop);
         if (!status.ok()) {
@@ -210,9 +215,11 @@ struct RestBackend::Core {
         const std::string reason = status->reason.empty() ? "" : ": " + status->reason;
         switch (status->state) {
           case JobState::kQueued:
+            waiting = true;
             break;
           case JobState::kRunning:
             running = true;
+            waiting = true;
             break;
           case JobState::kSucceeded: {
             absl::StatusOr<std::vector<ProgramResult>> results =
