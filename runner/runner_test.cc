@@ -12,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "backends/local/description.h"
+#include "backends/local/local_backend.h"
 #include "gtest/gtest.h"
 #include "runner/json_io.h"
 
@@ -171,10 +173,21 @@ TEST(RunnerTest, ExampleSpecsRun) {
     if (method.has_adapt_vqe()) method.mutable_adapt_vqe()->set_max_iterations(2);
     if (method.has_parameter_shift()) method.mutable_parameter_shift()->set_iterations(2);
     if (method.has_hea_vqe()) method.mutable_hea_vqe()->set_max_evaluations(20);
+    RunOptions options = InExamples();
+    // A device example (its backend declared in a server's configuration) runs here on the
+    // local simulator registered under the device's name.
+    backends::Registry devices;
     if (spec.estimation().has_shadows()) {
       spec.mutable_estimation()->mutable_shadows()->set_shots_per_iteration(2000);
+      const std::string& device = spec.estimation().shadows().backend();
+      if (!device.empty() && device != backends::local::kLocalName) {
+        backends::local::LocalBackendOptions local;
+        local.name = device;
+        ASSERT_TRUE(devices.Add(std::make_shared<backends::local::LocalBackend>(local)).ok());
+        options.backends = &devices;
+      }
     }
-    absl::StatusOr<v1::JobResult> result = RunJob(spec, InExamples());
+    absl::StatusOr<v1::JobResult> result = RunJob(spec, options);
     EXPECT_TRUE(result.ok()) << result.status();
     ++ran;
   }

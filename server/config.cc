@@ -102,7 +102,7 @@ const std::map<std::string, Flag>& Flags() {
                      Integer(&ServerConfig::max_shots, 0, int64_t{1} << 40)}},
       {"log_level", {"debug | info | warning | error", false, String(&ServerConfig::log_level)}},
       {"backend", {"a device backend: NAME dialect=ionq|braket|qiskit_runtime url=URL key=value "
-                   "... (repeatable; see DeviceBackendKeys in server/config.h)", false,
+                   "... (repeatable; keys below)", false,
                    [](ServerConfig& c, absl::string_view v) {
                      absl::StatusOr<DeviceBackendConfig> parsed = ParseDeviceBackend(v);
                      if (!parsed.ok()) return std::string(parsed.status().message());
@@ -380,6 +380,10 @@ std::string Usage() {
       "  --config=FILE  read \"flag = value\" lines first (command-line flags win)\n";
   for (const auto& [name, flag] : Flags()) {
     absl::StrAppend(&usage, "  --", name, flag.is_bool ? "" : "=V", "  ", flag.help, "\n");
+  }
+  absl::StrAppend(&usage, "keys of --backend (or `backend = NAME key=value ...` lines):\n");
+  for (const auto& [key, help] : DeviceBackendKeys()) {
+    absl::StrAppend(&usage, "  ", key, "=  ", help, "\n");
   }
   return usage;
 }
