@@ -26,6 +26,16 @@ const char* BatchStateName(BatchState state) {
   return "UNKNOWN";
 }
 
+absl::Status CheckBatchSize(const Batch& batch, int64_t max_programs) {
+  if (batch.programs.empty()) return absl::InvalidArgumentError("batch: no programs");
+  if (static_cast<int64_t>(batch.programs.size()) > max_programs) {
+    return absl::ResourceExhaustedError(absl::StrCat("batch: ", batch.programs.size(),
+                                                     " programs exceed the backend's limit of ",
+                                                     max_programs));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<BatchResult> RunBatch(Backend& backend, Batch batch, absl::Time deadline) {
   absl::StatusOr<std::unique_ptr<BatchHandle>> handle = backend.Submit(std::move(batch));
   if (!handle.ok()) return handle.status();

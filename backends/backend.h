@@ -120,6 +120,10 @@ class Backend {
   virtual absl::StatusOr<std::unique_ptr<BatchHandle>> Submit(Batch batch) = 0;
 };
 
+// What every Submit checks first: INVALID_ARGUMENT for an empty batch, RESOURCE_EXHAUSTED
+// for more than `max_programs` programs.
+absl::Status CheckBatchSize(const Batch& batch, int64_t max_programs);
+
 // Submit, then Wait until `deadline` (cancelling the batch if the deadline passes).
 absl::StatusOr<BatchResult> RunBatch(Backend& backend, Batch batch,
                                      absl::Time deadline = absl::InfiniteFuture());

@@ -2,6 +2,7 @@
 // (backends/rest), from the repository root:
 //
 //   build/bench/device_bench noisy [--dialect=ionq] [--iterations=N] [--shots=N] [--seeds=S]
+//       [--ensemble=clifford|pauli] [--shots_per_setting=K]
 //       Max-Cut on the paper's 4-node graph from the stalled QAOA start
 //       (examples/maxcut_qaoa_shadows.json) on an emulated device with 1 % depolarizing
 //       noise per two-qubit gate and 2 % readout error, without and with readout-error
@@ -43,6 +44,8 @@ struct Flags {
   int iterations = 20;
   int64_t shots = 20'000;
   int seeds = 1;
+  std::string ensemble = "clifford";
+  int64_t shots_per_setting = 10;
 };
 
 emulator::EmulatorOptions DeviceOptions(bool noisy) {
@@ -113,6 +116,8 @@ absl::StatusOr<v1::JobSpec> QaoaShadowsSpec(const Flags& flags, int seed, bool m
   spec.mutable_method()->mutable_nested()->mutable_stop()->set_max_iterations(flags.iterations);
   v1::ShadowEstimation& m = *spec.mutable_estimation()->mutable_shadows();
   m.set_shots_per_iteration(flags.shots);
+  m.set_ensemble(flags.ensemble);
+  m.set_shots_per_setting(flags.shots_per_setting);
   m.set_backend("device");
   m.mutable_readout_mitigation()->set_enabled(mitigate);
   return spec;
@@ -128,6 +133,10 @@ absl::StatusOr<Run> RunOn(std::shared_ptr<backends::Backend> backend, const v1::
   if (absl::Status s = registry.Add(std::move(backend)); !s.ok()) return s;
   runner::RunOptions options;
   options.backends = &registry;
+  options.on_iteration = [](const v1::IterationEvent& e) {
+    std::fprintf(stderr, "iteration %d: cost %.6f, %lld shots\n", e.iteration(), e.cost(),
+                 static_cast<long long>(e.estimation().shots()));
+  };
   options.job_key = absl::StrCat("device-bench-", spec.seed(), "-",
                                  spec.estimation().shadows().readout_mitigation().enabled());
   const auto start = std::chrono::steady_clock::now();
@@ -212,6 +221,10 @@ int main(int argc, char** argv) {
       flags.shots = std::atoll(v);
     } else if (const char* v = value("seeds")) {
       flags.seeds = std::atoi(v);
+    } else if (const char* v = value("ensemble")) {
+      flags.ensemble = v;
+    } else if (const char* v = value("shots_per_setting")) {
+      flags.shots_per_setting = std::atoll(v);
     } else if (flags.command.empty() && arg[0] != '-') {
       flags.command = arg;
     } else {

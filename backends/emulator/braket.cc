@@ -89,17 +89,10 @@ std::string TaskArn(const Service& service, const std::string& id) {
 std::optional<JobView> FindTask(Service& service, const std::string& arn,
                                 httplib::Response& res, const JobFault& fault) {
   const std::string prefix = TaskArn(service, "");
-  std::optional<JobView> job;
-  if (absl::StartsWith(arn, prefix)) {
-    const std::string id = arn.substr(prefix.size());
-    ApplyJobFault(service, fault, id);
-    job = service.device.Get(id);
-  }
-  if (!job.has_value() || job->dialect != kBraket) {
-    ErrorReply(res, kBraket, 404, "ResourceNotFoundException", "no such quantum task");
-    return std::nullopt;
-  }
-  return job;
+  const std::string id = absl::StartsWith(arn, prefix) ? arn.substr(prefix.size()) : "";
+  if (!id.empty()) ApplyJobFault(service, fault, id);
+  return FindJobOr404(service, kBraket, id, res, "ResourceNotFoundException",
+                      "no such quantum task");
 }
 
 void Submit(Service& service, const httplib::Request& req, httplib::Response& res,

@@ -89,12 +89,7 @@ bool Authorized(Service& service, const httplib::Request& req, httplib::Response
 
 std::optional<JobView> FindJob(Service& service, const std::string& id,
                                httplib::Response& res) {
-  std::optional<JobView> job = service.device.Get(id);
-  if (!job.has_value() || job->dialect != kIbm) {
-    ErrorReply(res, kIbm, 404, "not_found", "no such job");
-    return std::nullopt;
-  }
-  return job;
+  return FindJobOr404(service, kIbm, id, res, "not_found", "no such job");
 }
 
 void Token(Service& service, const httplib::Request& req, httplib::Response& res,

@@ -42,12 +42,7 @@ bool Authorized(const Service& service, const httplib::Request& req, httplib::Re
 // The job, or nullopt after answering 404 (unknown, vanished, or another dialect's).
 std::optional<JobView> FindJob(Service& service, const std::string& id,
                                httplib::Response& res) {
-  std::optional<JobView> job = service.device.Get(id);
-  if (!job.has_value() || job->dialect != kIonq) {
-    ErrorReply(res, kIonq, 404, "not_found", "no such job");
-    return std::nullopt;
-  }
-  return job;
+  return FindJobOr404(service, kIonq, id, res, "not_found", "no such job");
 }
 
 json JobJson(const JobView& job) {

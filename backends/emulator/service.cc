@@ -114,6 +114,17 @@ void JsonReply(httplib::Response& res, int status, const nlohmann::json& body) {
                   "application/json");
 }
 
+std::optional<JobView> FindJobOr404(Service& service, Dialect dialect, const std::string& id,
+                                    httplib::Response& res, absl::string_view code,
+                                    absl::string_view message) {
+  std::optional<JobView> job = service.device.Get(id);
+  if (!job.has_value() || job->dialect != dialect) {
+    ErrorReply(res, dialect, 404, code, message);
+    return std::nullopt;
+  }
+  return job;
+}
+
 void ErrorReply(httplib::Response& res, Dialect dialect, int status, absl::string_view code,
                 absl::string_view message) {
   nlohmann::json body;

@@ -64,6 +64,12 @@ void JsonReply(httplib::Response& res, int status, const nlohmann::json& body);
 void ErrorReply(httplib::Response& res, Dialect dialect, int status, absl::string_view code,
                 absl::string_view message);
 
+// The job `id` of `dialect`, or nullopt after answering 404 with `code` (unknown, vanished,
+// or another dialect's).
+std::optional<JobView> FindJobOr404(Service& service, Dialect dialect, const std::string& id,
+                                    httplib::Response& res, absl::string_view code,
+                                    absl::string_view message);
+
 // A parsed JSON object body, or nullopt after answering 400.
 std::optional<nlohmann::json> JsonBody(const httplib::Request& req, httplib::Response& res,
                                        Dialect dialect);

@@ -249,12 +249,7 @@ Description LocalBackend::Describe() const {
 
 absl::StatusOr<std::unique_ptr<BatchHandle>> LocalBackend::Submit(Batch batch) {
   const LocalBackendOptions& options = core_->options;
-  if (batch.programs.empty()) return absl::InvalidArgumentError("batch: no programs");
-  if (int64_t(batch.programs.size()) > options.max_programs) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("batch: ", batch.programs.size(), " programs exceed the backend's limit of ",
-                     options.max_programs));
-  }
+  if (absl::Status s = CheckBatchSize(batch, options.max_programs); !s.ok()) return s;
   auto run = std::make_shared<BatchRun>();
   absl::StatusOr<std::vector<PreparedProgram>> programs =
       PrepareAll(batch.programs, options.limits, std::max(1, options.threads));

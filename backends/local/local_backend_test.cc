@@ -19,7 +19,9 @@ Batch TestBatch(int programs, int64_t shots, uint64_t seed) {
   const std::string qasm = absl::StrCat(
       kHeader, "input float[64] a;\nqubit[8] q;\nbit[8] c;\nh q;\nry(a) q[3];\n",
       "cx q[0], q[1];\ncx q[3], q[4];\nrz(a) q[4];\nh q[4];\nc = measure q;\n");
-  Batch batch{{}, seed, true};
+  Batch batch;
+  batch.seed = seed;
+  batch.memory = true;
   for (int k = 0; k < programs; ++k) {
     batch.programs.push_back(Program{qasm, {{"a", 0.1 * k}}, shots});
   }

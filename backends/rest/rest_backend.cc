@@ -403,12 +403,7 @@ Description RestBackend::Describe() const {
 
 absl::StatusOr<std::unique_ptr<BatchHandle>> RestBackend::Submit(Batch batch) {
   const RestBackendOptions& o = core_->options;
-  if (batch.programs.empty()) return absl::InvalidArgumentError("batch: no programs");
-  if (int64_t(batch.programs.size()) > o.max_programs) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("batch: ", batch.programs.size(), " programs exceed the backend's limit of ",
-                     o.max_programs));
-  }
+  if (absl::Status s = CheckBatchSize(batch, o.max_programs); !s.ok()) return s;
   if (batch.memory && !core_->dialect->PerShotData()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "batch: per-shot results (memory) are not available from the ",
