@@ -61,3 +61,5 @@ fuzz "the OpenQASM 3 parser" ./build-asan/qasm/qasm_fuzz_parser qasm/fuzz_parser
   qasm/fuzz_corpus 5
 fuzz "job-spec validation" ./build-asan/runner/runner_fuzz_spec runner/fuzz_spec.dict \
   runner/fuzz_corpus 2
+fuzz "the REST dialects' response parsing" ./build-asan/backends/rest/rest_fuzz_responses \
+  backends/rest/fuzz_responses.dict backends/rest/fuzz_corpus 2
