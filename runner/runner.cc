@@ -96,8 +96,10 @@ absl::StatusOr<std::shared_ptr<backends::Backend>> FindBackend(
     const std::string& name, const RunOptions& options) {
   if (options.backends) return options.backends->Find(name);
   if (name != "local") {
-    return absl::NotFoundError(absl::StrCat("estimation.shadows.backend: no backend \"", name,
-                                            "\" (this runner has only \"local\")"));
+    return absl::NotFoundError(absl::StrCat(
+        "estimation.shadows.backend: no backend \"", name,
+        "\" (this runner has only \"local\"; devices are declared in qgradd's configuration: "
+        "submit the job to that server)"));
   }
   return std::shared_ptr<backends::Backend>(std::make_shared<backends::local::LocalBackend>());
 }
