@@ -92,6 +92,16 @@ std::optional<JobView> FindJob(Service& service, const std::string& id,
   return FindJobOr404(service, kIbm, id, res, "not_found", "no such job");
 }
 
+// The job a request's path addresses, after the credential check and the request's job
+// fault; nullopt after answering 401 or 404.
+std::optional<JobView> AddressedJob(Service& service, const httplib::Request& req,
+                                    httplib::Response& res, const JobFault& fault) {
+  if (!Authorized(service, req, res)) return std::nullopt;
+  const std::string id = req.matches[1];
+  ApplyJobFault(service, fault, id);
+  return FindJob(service, id, res);
+}
+
 void Token(Service& service, const httplib::Request& req, httplib::Response& res,
            const JobFault&) {
   std::string grant, apikey;
@@ -213,10 +223,7 @@ void Submit(Service& service, const httplib::Request& req, httplib::Response& re
 
 void Status(Service& service, const httplib::Request& req, httplib::Response& res,
             const JobFault& fault) {
-  if (!Authorized(service, req, res)) return;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  std::optional<JobView> job = FindJob(service, id, res);
+  std::optional<JobView> job = AddressedJob(service, req, res, fault);
   if (!job) return;
   json state = {{"status", IbmStatus(job->state)}};
   if (job->state == JobState::kFailed) state["reason"] = job->failure;
@@ -232,10 +239,7 @@ void Status(Service& service, const httplib::Request& req, httplib::Response& re
 
 void Results(Service& service, const httplib::Request& req, httplib::Response& res,
              const JobFault& fault) {
-  if (!Authorized(service, req, res)) return;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  std::optional<JobView> job = FindJob(service, id, res);
+  std::optional<JobView> job = AddressedJob(service, req, res, fault);
   if (!job) return;
   if (job->state != JobState::kCompleted) {
     return ErrorReply(res, kIbm, 409, "not_completed",
@@ -261,11 +265,9 @@ void Results(Service& service, const httplib::Request& req, httplib::Response& r
 
 void Cancel(Service& service, const httplib::Request& req, httplib::Response& res,
             const JobFault& fault) {
-  if (!Authorized(service, req, res)) return;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  std::optional<JobView> job = FindJob(service, id, res);
+  std::optional<JobView> job = AddressedJob(service, req, res, fault);
   if (!job) return;
+  const std::string& id = job->id;
   if (service.device.Cancel(id) == Device::CancelOutcome::kAlreadyFinal) {
     return ErrorReply(res, kIbm, 409, "conflict",
                       absl::StrCat("the job is already ", IbmStatus(job->state)));

@@ -45,6 +45,16 @@ std::optional<JobView> FindJob(Service& service, const std::string& id,
   return FindJobOr404(service, kIonq, id, res, "not_found", "no such job");
 }
 
+// The job a request's path addresses, after the credential check and the request's job
+// fault; nullopt after answering 401 or 404.
+std::optional<JobView> AddressedJob(Service& service, const httplib::Request& req,
+                                    httplib::Response& res, const JobFault& fault) {
+  if (!Authorized(service, req, res)) return std::nullopt;
+  const std::string id = req.matches[1];
+  ApplyJobFault(service, fault, id);
+  return FindJob(service, id, res);
+}
+
 json JobJson(const JobView& job) {
   json out = {{"id", job.id}, {"status", IonqStatus(job.state)}};
   int64_t shots = 0;
@@ -115,21 +125,15 @@ void Submit(Service& service, const httplib::Request& req, httplib::Response& re
 
 void Status(Service& service, const httplib::Request& req, httplib::Response& res,
             const JobFault& fault) {
-  if (!Authorized(service, req, res)) return;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  std::optional<JobView> job = FindJob(service, id, res);
+  std::optional<JobView> job = AddressedJob(service, req, res, fault);
   if (!job) return;
   JsonReply(res, 200, JobJson(*job));
 }
 
 void Results(Service& service, const httplib::Request& req, httplib::Response& res,
              const JobFault& fault) {
-  if (!Authorized(service, req, res)) return;
-  const std::string id = req.matches[1];
   const bool histogram = req.matches[2] == "histogram";
-  ApplyJobFault(service, fault, id);
-  std::optional<JobView> job = FindJob(service, id, res);
+  std::optional<JobView> job = AddressedJob(service, req, res, fault);
   if (!job) return;
   if (job->state != JobState::kCompleted) {
     return ErrorReply(res, kIonq, 409, "not_completed",
@@ -149,11 +153,9 @@ void Results(Service& service, const httplib::Request& req, httplib::Response& r
 
 void Cancel(Service& service, const httplib::Request& req, httplib::Response& res,
             const JobFault& fault) {
-  if (!Authorized(service, req, res)) return;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  std::optional<JobView> job = FindJob(service, id, res);
+  std::optional<JobView> job = AddressedJob(service, req, res, fault);
   if (!job) return;
+  const std::string& id = job->id;
   if (service.device.Cancel(id) == Device::CancelOutcome::kAlreadyFinal) {
     return ErrorReply(res, kIonq, 409, "conflict",
                       absl::StrCat("the job is already ", IonqStatus(job->state)));
