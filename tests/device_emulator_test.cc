@@ -120,12 +120,29 @@ std::shared_ptr<backends::Backend> MakeTestRestBackend(const emulator::Emulator&
   return backend.ok() ? std::shared_ptr<backends::Backend>(*std::move(backend)) : nullptr;
 }
 
+// One emulator per dialect for the whole conformance suite (each test gets a new backend).
+// They stop when the tests end, before the process exits: a device worker still simulating
+// a cancelled batch at exit would be inside an OpenMP region while the runtime shuts down.
+class TestSuiteEmulators : public testing::Environment {
+ public:
+  static emulator::Emulator* For(rest::DialectKind kind) {
+    std::unique_ptr<emulator::Emulator>& device = devices_[static_cast<int>(kind)];
+    if (device == nullptr) device = StartTestEmulator();
+    return device.get();
+  }
+  void TearDown() override {
+    for (auto& device : devices_) device.reset();
+  }
+
+ private:
+  static inline std::unique_ptr<emulator::Emulator> devices_[3];
+};
+testing::Environment* const kTestSuiteEmulators =
+    testing::AddGlobalTestEnvironment(new TestSuiteEmulators);
+
 ConformanceTarget Target(rest::DialectKind kind) {
   return {rest::DialectKindName(kind), [kind] {
-            // One emulator per dialect for the whole suite (each test gets a new backend).
-            static emulator::Emulator* devices[3] = {};
-            emulator::Emulator*& device = devices[static_cast<int>(kind)];
-            if (device == nullptr) device = StartTestEmulator().release();
+            emulator::Emulator* device = TestSuiteEmulators::For(kind);
             return device == nullptr ? nullptr : MakeTestRestBackend(*device, kind);
           },
           /*seeded=*/false, /*ordered=*/false};
@@ -160,11 +177,14 @@ struct FaultCase {
   emulator::Endpoint endpoint;
 };
 
-std::string FaultCaseName(const testing::TestParamInfo<FaultCase>& info) {
-  return absl::StrCat(rest::DialectKindName(info.param.dialect), "_",
-                      emulator::FaultKindName(info.param.kind), "_",
-                      emulator::EndpointName(info.param.endpoint));
+std::string FaultCaseLabel(const FaultCase& c) {
+  return absl::StrCat(rest::DialectKindName(c.dialect), "_", emulator::FaultKindName(c.kind),
+                      "_", emulator::EndpointName(c.endpoint));
 }
+std::string FaultCaseName(const testing::TestParamInfo<FaultCase>& info) {
+  return FaultCaseLabel(info.param);
+}
+void PrintTo(const FaultCase& c, std::ostream* out) { *out << FaultCaseLabel(c); }
 
 std::vector<FaultCase> AllFaultCases() {
   std::vector<FaultCase> cases;

@@ -24,6 +24,8 @@ void BackendConformanceTest::SetUp() {
   ASSERT_NE(backend_, nullptr);
 }
 
+void PrintTo(const ConformanceTarget& target, std::ostream* out) { *out << target.name; }
+
 std::string ConformanceTargetName(const testing::TestParamInfo<ConformanceTarget>& info) {
   return info.param.name;
 }

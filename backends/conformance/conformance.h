@@ -47,6 +47,8 @@ class BackendConformanceTest : public testing::TestWithParam<ConformanceTarget> 
 };
 
 std::string ConformanceTargetName(const testing::TestParamInfo<ConformanceTarget>& info);
+// For gtest's parameter printing (its name, instead of the struct's bytes).
+void PrintTo(const ConformanceTarget& target, std::ostream* out);
 
 }  // namespace qgrad::backends::conformance
 
