@@ -93,6 +93,11 @@ struct QueueInfo {
   int64_t pending_batches = 0;   // submitted, not yet running
   int64_t running_batches = 0;
   int64_t pending_shots = 0;     // shots of pending and running batches not yet taken
+  // Counts one open batch: queued, else running, with `shots_left` not yet taken.
+  void Add(bool queued, int64_t shots_left) {
+    ++(queued ? pending_batches : running_batches);
+    pending_shots += shots_left;
+  }
 };
 
 struct Description {

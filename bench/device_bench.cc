@@ -2,11 +2,13 @@
 // (backends/rest), from the repository root:
 //
 //   build/bench/device_bench noisy [--dialect=ionq] [--iterations=N] [--shots=N] [--seeds=S]
-//       [--ensemble=clifford|pauli] [--shots_per_setting=K]
+//       [--ensemble=clifford|pauli] [--shots_per_setting=K] [--rescale=on|off]
+//       [--max_gates_per_layer=G]
 //       Max-Cut on the paper's 4-node graph from the stalled QAOA start
 //       (examples/maxcut_qaoa_shadows.json) on an emulated device with 1 % depolarizing
 //       noise per two-qubit gate and 2 % readout error, without and with readout-error
-//       mitigation: approximation ratio, shots, wall time.
+//       mitigation, with the guided state's visibility rescaling on (default) or off:
+//       approximation ratio, shots, wall time.
 //   build/bench/device_bench overhead [--iterations=N]
 //       The same job without noise on the local backend and through each REST dialect:
 //       wall time per outer iteration and its ratio to the local backend's.
@@ -46,6 +48,8 @@ struct Flags {
   int seeds = 1;
   std::string ensemble = "clifford";
   int64_t shots_per_setting = 10;
+  bool rescale = true;
+  int max_gates_per_layer = 10;
 };
 
 emulator::EmulatorOptions DeviceOptions(bool noisy) {
@@ -114,12 +118,14 @@ absl::StatusOr<v1::JobSpec> QaoaShadowsSpec(const Flags& flags, int seed, bool m
   }
   spec.set_seed(seed);
   spec.mutable_method()->mutable_nested()->mutable_stop()->set_max_iterations(flags.iterations);
+  spec.mutable_method()->mutable_nested()->set_max_gates_per_layer(flags.max_gates_per_layer);
   v1::ShadowEstimation& m = *spec.mutable_estimation()->mutable_shadows();
   m.set_shots_per_iteration(flags.shots);
   m.set_ensemble(flags.ensemble);
   m.set_shots_per_setting(flags.shots_per_setting);
   m.set_backend("device");
   m.mutable_readout_mitigation()->set_enabled(mitigate);
+  m.set_rescale_visibility(flags.rescale);
   return spec;
 }
 
@@ -134,7 +140,12 @@ absl::StatusOr<Run> RunOn(std::shared_ptr<backends::Backend> backend, const v1::
   runner::RunOptions options;
   options.backends = &registry;
   options.on_iteration = [](const v1::IterationEvent& e) {
-    std::fprintf(stderr, "iteration %d: cost %.6f, %lld shots\n", e.iteration(), e.cost(),
+    std::fprintf(stderr,
+                 "iteration %d: cost %.4f, guided %.4f, indicator %.4f, visibility %.3f, "
+                 "fidelity %.4f of %.4f, %d gates added, %d two-qubit gates, %lld shots\n",
+                 e.iteration(), e.cost(), e.guided_cost(), e.indicator(),
+                 e.estimation().visibility(), e.fidelity(), e.fidelity_target(), e.layer_gates(),
+                 e.two_qubit_gates(),
                  static_cast<long long>(e.estimation().shots()));
   };
   options.job_key = absl::StrCat("device-bench-", spec.seed(), "-",
@@ -150,8 +161,8 @@ absl::StatusOr<Run> RunOn(std::shared_ptr<backends::Backend> backend, const v1::
 absl::Status Noisy(const Flags& flags) {
   auto kind = rest::ParseDialectKind(flags.dialect);
   if (!kind.ok()) return kind.status();
-  std::printf("| dialect | mitigation | seed | iterations | total shots | ratio | wall |\n"
-              "|---|---|---|---|---|---|---|\n");
+  std::printf("| dialect | rescaling | mitigation | seed | iterations | total shots | ratio | wall |\n"
+              "|---|---|---|---|---|---|---|---|\n");
   for (int seed = 1; seed <= flags.seeds; ++seed) {
     for (bool mitigate : {false, true}) {
       auto device = emulator::Emulator::Start(DeviceOptions(/*noisy=*/true));
@@ -162,8 +173,8 @@ absl::Status Noisy(const Flags& flags) {
       if (!spec.ok()) return spec.status();
       auto run = RunOn(std::shared_ptr<backends::Backend>(*std::move(backend)), *spec);
       if (!run.ok()) return run.status();
-      std::printf("| %s | %s | %d | %d | %lld | %.4f | %.1f s |\n", flags.dialect.c_str(),
-                  mitigate ? "on" : "off", seed, run->result.history_size(),
+      std::printf("| %s | %s | %s | %d | %d | %lld | %.4f | %.1f s |\n", flags.dialect.c_str(),
+                  flags.rescale ? "on" : "off", mitigate ? "on" : "off", seed, run->result.history_size(),
                   static_cast<long long>(run->result.estimation().shots()),
                   run->result.maxcut().approximation_ratio(), run->seconds);
       std::fflush(stdout);
@@ -225,6 +236,10 @@ int main(int argc, char** argv) {
       flags.ensemble = v;
     } else if (const char* v = value("shots_per_setting")) {
       flags.shots_per_setting = std::atoll(v);
+    } else if (const char* v = value("max_gates_per_layer")) {
+      flags.max_gates_per_layer = std::atoi(v);
+    } else if (const char* v = value("rescale")) {
+      flags.rescale = std::string(v) != "off";
     } else if (flags.command.empty() && arg[0] != '-') {
       flags.command = arg;
     } else {

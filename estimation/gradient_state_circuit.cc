@@ -1,8 +1,11 @@
-// Gradient-state circuits (LCU of I − η(D − shift)); see gradient_state_circuit.h.
+// Gradient-state circuits (LCU or diagonal block encoding of I − η(D − shift)); see
+// gradient_state_circuit.h.
 //
 // Thread-safety: pure functions of their arguments.
 #include "estimation/gradient_state_circuit.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -159,6 +162,68 @@ absl::Status AppendSelect(absl::Span<const LcuTerm> terms, int n, int a, Circuit
   return absl::OkStatus();
 }
 
+bool IsDiagonal(absl::Span<const LcuTerm> terms) {
+  for (const LcuTerm& t : terms) {
+    if (t.pauli.x != 0) return false;
+  }
+  return true;
+}
+
+// c(x) = Σ_j ±α_j (−1)^{|x ∧ z_j|}, the diagonal of I − η(D − shift), for x < 2^n.
+std::vector<double> DiagonalOfTerms(absl::Span<const LcuTerm> terms, int n) {
+  std::vector<double> c(size_t{1} << n, 0.0);
+  for (uint64_t x = 0; x < c.size(); ++x) {
+    for (const LcuTerm& t : terms) {
+      const double value = t.negative ? -t.alpha : t.alpha;
+      c[x] += (std::popcount(x & t.pauli.z) & 1) ? -value : value;
+    }
+  }
+  return c;
+}
+
+// The uniformly controlled ry on ancilla qubit n: for k = 0..2^n−1 in Gray-code order,
+// ry(φ_k) then cx from the system qubit whose bit changes between gray(k) and gray(k+1)
+// (cyclically). Before ry(φ_k) the cx gates so far have flipped the ancilla's frame by
+// x·gray(k) mod 2, so branch x turns by Σ_k (−1)^{x·gray(k)} φ_k, which is θ_x for
+// φ_k = 2^{−n} Σ_x (−1)^{x·gray(k)} θ_x; the last cx restores the frame.
+absl::Status AppendDiagonalBlock(absl::Span<const double> theta, int n, Circuit& out) {
+  const uint64_t size = uint64_t{1} << n;
+  std::vector<double> phi(theta.begin(), theta.end());
+  for (uint64_t half = 1; half < size; half <<= 1) {  // in-place Walsh–Hadamard transform
+    for (uint64_t i = 0; i < size; ++i) {
+      if (i & half) continue;
+      const double a = phi[i], b = phi[i | half];
+      phi[i] = a + b;
+      phi[i | half] = a - b;
+    }
+  }
+  for (uint64_t k = 0; k < size; ++k) {
+    const uint64_t gray = k ^ (k >> 1);
+    absl::Status status = out.Add(GateKind::kRY, {n}, {Angle::Fixed(std::ldexp(phi[gray], -n))});
+    const int control = k + 1 < size ? std::countr_zero(k + 1) : n - 1;
+    status.Update(out.Add(GateKind::kCX, {control, n}));
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AppendLcu(absl::Span<const LcuTerm> terms, int n, int a, Circuit& circuit) {
+  // A|0⟩ = Σ sign(c_j)√(α_j/λ)|j⟩, B|0⟩ = Σ √(α_j/λ)|j⟩: ⟨0|B† · SELECT · A|0⟩ =
+  // Σ_j sign(c_j) α_j P_j / λ = (I − η(D − shift))/λ, with no sign gates in SELECT.
+  const int total = circuit.num_qubits();
+  const Tree tree = BuildTree(terms, a);
+  Circuit prepare(total), unsigned_prepare(total);
+  absl::Status status = AppendPrepare(tree, n, a, true, prepare);
+  status.Update(AppendPrepare(tree, n, a, false, unsigned_prepare));
+  if (!status.ok()) return status;
+  absl::StatusOr<Circuit> unprepare = unsigned_prepare.Inverse();
+  if (!unprepare.ok()) return unprepare.status();
+  status.Update(circuit.Extend(prepare));
+  status.Update(AppendSelect(terms, n, a, circuit));
+  status.Update(circuit.Extend(*unprepare));
+  return status;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<LcuTerm>> LcuTerms(const PauliSum& d, double eta, double shift) {
@@ -200,7 +265,8 @@ absl::StatusOr<std::vector<LcuTerm>> LcuTerms(const PauliSum& d, double eta, dou
 
 absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(const Circuit& current,
                                                                const PauliSum& d, double eta,
-                                                               double shift) {
+                                                               double shift,
+                                                               GuidedEncoding encoding) {
   const int n = current.num_qubits();
   if (n < 1) return absl::InvalidArgumentError("current circuit has no qubits");
   if (!current.IsUnitary()) {
@@ -213,30 +279,41 @@ absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(const Circuit& cu
   absl::StatusOr<std::vector<LcuTerm>> terms = LcuTerms(d, eta, shift);
   if (!terms.ok()) return terms.status();
 
+  const bool diagonal_fits = IsDiagonal(*terms) && n <= kMaxDiagonalEncodingQubits;
+  if (encoding == GuidedEncoding::kDiagonal && !diagonal_fits) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the diagonal encoding needs a diagonal D (Z strings only) on at most ",
+        kMaxDiagonalEncodingQubits, " qubits"));
+  }
   GradientStateCircuit result;
   result.system_qubits = n;
-  result.ancilla_qubits = AncillaCount(terms->size());
-  for (const LcuTerm& t : *terms) result.lambda += t.alpha;
-  const int total = n + result.ancilla_qubits;
+  // One term needs no ancilla at all as an LCU.
+  const bool diagonal = encoding == GuidedEncoding::kDiagonal ||
+                        (encoding == GuidedEncoding::kAuto && diagonal_fits && terms->size() > 1);
+  result.encoding = diagonal ? GuidedEncoding::kDiagonal : GuidedEncoding::kLcu;
+  std::vector<double> theta;
+  if (result.encoding == GuidedEncoding::kDiagonal) {
+    const std::vector<double> c = DiagonalOfTerms(*terms, n);
+    for (double v : c) result.lambda = std::max(result.lambda, std::abs(v));
+    if (result.lambda == 0.0) {
+      return absl::InvalidArgumentError("I - eta (D - shift) is zero on every basis state");
+    }
+    for (double v : c) theta.push_back(2.0 * std::acos(std::clamp(v / result.lambda, -1.0, 1.0)));
+    result.ancilla_qubits = 1;
+  } else {
+    for (const LcuTerm& t : *terms) result.lambda += t.alpha;
+    result.ancilla_qubits = AncillaCount(terms->size());
+  }
 
-  Circuit circuit(total);
+  Circuit circuit(n + result.ancilla_qubits);
   circuit.DeclareParams(current.num_params());
   for (const Gate& g : current.gates()) {
     absl::Status status = circuit.Append(g);
     if (!status.ok()) return status;
   }
-  // A|0⟩ = Σ sign(c_j)√(α_j/λ)|j⟩, B|0⟩ = Σ √(α_j/λ)|j⟩: ⟨0|B† · SELECT · A|0⟩ =
-  // Σ_j sign(c_j) α_j P_j / λ = (I − η(D − shift))/λ, with no sign gates in SELECT.
-  const Tree tree = BuildTree(*terms, result.ancilla_qubits);
-  Circuit prepare(total), unsigned_prepare(total);
-  absl::Status status = AppendPrepare(tree, n, result.ancilla_qubits, true, prepare);
-  status.Update(AppendPrepare(tree, n, result.ancilla_qubits, false, unsigned_prepare));
-  if (!status.ok()) return status;
-  absl::StatusOr<Circuit> unprepare = unsigned_prepare.Inverse();
-  if (!unprepare.ok()) return unprepare.status();
-  status.Update(circuit.Extend(prepare));
-  status.Update(AppendSelect(*terms, n, result.ancilla_qubits, circuit));
-  status.Update(circuit.Extend(*unprepare));
+  absl::Status status = result.encoding == GuidedEncoding::kDiagonal
+                            ? AppendDiagonalBlock(theta, n, circuit)
+                            : AppendLcu(*terms, n, result.ancilla_qubits, circuit);
   if (!status.ok()) return status;
 
   result.circuit = std::move(circuit);

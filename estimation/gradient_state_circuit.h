@@ -13,6 +13,14 @@
 // With the ancillas measured 0 the system holds (I − η(D − s))|ψ_t⟩/‖·‖ exactly (no global
 // phase), and that happens with probability ‖(I − η(D − s))ψ_t‖² / λ².
 //
+// A diagonal D (every string Z or I: Max-Cut, Z polynomials) on few qubits has a cheaper
+// exact block encoding with one ancilla: I − η(D − s) = diag(c(x)), so a uniformly
+// controlled ry on the ancilla with cos(θ_x/2) = c(x)/λ, λ = max_x |c(x)|, leaves
+// c(x)ψ_x/λ on ancilla 0. As 2^n ry and 2^n cx in Gray-code order (the angles are the
+// Walsh–Hadamard transform of θ), it takes 2^n two-qubit gates against the LCU's
+// multi-controlled SELECT (the paper's 4-node Max-Cut: 16 cx against 60 native two-qubit
+// gates), and its λ is never above Σ α_j, so post-selection succeeds at least as often.
+//
 // Thread-safety: pure functions of their arguments.
 #ifndef QGRAD_ESTIMATION_GRADIENT_STATE_CIRCUIT_H_
 #define QGRAD_ESTIMATION_GRADIENT_STATE_CIRCUIT_H_
@@ -39,13 +47,23 @@ struct LcuTerm {
 // coefficient of D or λ, or no nonzero term.
 absl::StatusOr<std::vector<LcuTerm>> LcuTerms(const PauliSum& d, double eta, double shift);
 
+enum class GuidedEncoding {
+  // kDiagonal when D is diagonal on at most kMaxDiagonalEncodingQubits qubits and the LCU
+  // would need ancillas (two or more terms), else kLcu.
+  kAuto,
+  kLcu,       // PREPARE · SELECT · PREPARE_unsigned†
+  kDiagonal,  // one ancilla, uniformly controlled ry (INVALID_ARGUMENT for non-diagonal D)
+};
+inline constexpr int kMaxDiagonalEncodingQubits = 6;
+
 struct GradientStateCircuit {
   // Qubits 0..system_qubits−1 are the system (the current circuit's register), then the
   // ancillas. Unitary: no measurements (the program adds them).
   Circuit circuit;
   int system_qubits = 0;
   int ancilla_qubits = 0;
-  double lambda = 0.0;  // Σ α_j
+  GuidedEncoding encoding = GuidedEncoding::kLcu;  // the one used (never kAuto)
+  double lambda = 0.0;  // the block's normalization: Σ α_j (LCU) or max_x |c(x)| (diagonal)
   std::vector<LcuTerm> terms;
 };
 
@@ -54,11 +72,13 @@ struct GradientStateCircuit {
 // of j on qubit n + b). Gates act as described on the reachable ancilla values 0..m−1 only: a
 // control that tells no two of them apart is left out (m = 13: term 12 needs only the top
 // two ancilla bits), so the circuit is exact after post-selection but is not the textbook
-// SELECT on values ≥ m. INVALID_ARGUMENT for a current circuit without qubits or with
-// measure / reset, D on more qubits than it has, and LcuTerms' errors.
-absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(const Circuit& current,
-                                                               const PauliSum& d, double eta,
-                                                               double shift = 0.0);
+// SELECT on values ≥ m. With the diagonal encoding: one ancilla (qubit n), 2^n ry and cx.
+// INVALID_ARGUMENT for a current circuit without qubits or with measure / reset, D on more
+// qubits than it has, LcuTerms' errors, and kDiagonal for a non-diagonal D or more than
+// kMaxDiagonalEncodingQubits qubits.
+absl::StatusOr<GradientStateCircuit> BuildGradientStateCircuit(
+    const Circuit& current, const PauliSum& d, double eta, double shift = 0.0,
+    GuidedEncoding encoding = GuidedEncoding::kAuto);
 
 // The post-selection probability ‖(I − η(D − shift))ψ‖² / λ² for a given system state
 // norm² ‖(I − η(D − shift))ψ‖² (the formula the sampled rate is tested against).

@@ -130,68 +130,156 @@ CaseForTest RandomCaseForTest(std::mt19937_64& rng, const sv::Simulator& sim) {
   return c;
 }
 
+struct ExactnessForTest {
+  double worst_amplitude = 0.0;
+  double worst_probability = 0.0;
+};
+
+// Test helper: builds the case's circuit with `encoding`, emits and parses it, and checks
+// that the ancilla-0 block is (I − η(D − s))ψ/λ to 1e-10 (normalized too: no global
+// phase) and that its norm is the post-selection formula's probability.
+absl::StatusOr<GradientStateCircuit> ExpectPreparesGuidedState(const CaseForTest& c,
+                                                               GuidedEncoding encoding,
+                                                               ExactnessForTest& worst) {
+  sv::Simulator sim;
+  const int n = c.current.num_qubits();
+  absl::StatusOr<GradientStateCircuit> lcu =
+      BuildGradientStateCircuit(c.current, c.d, c.eta, c.shift, encoding);
+  if (!lcu.ok()) return lcu.status();
+  absl::StatusOr<std::string> text = EmitProgram(lcu->circuit, n, "");
+  EXPECT_TRUE(text.ok()) << text.status();
+  absl::StatusOr<qasm::ParsedProgram> parsed = ParseBound(*text, c.params);
+  EXPECT_TRUE(parsed.ok()) << parsed.status() << "\n" << *text;
+  if (!parsed.ok()) return lcu;
+  EXPECT_EQ(parsed->circuit.num_qubits(), n + lcu->ancilla_qubits);
+  Circuit unitary = UnitaryPartForTest(*parsed, n);
+  absl::StatusOr<sv::StateVector> full = sim.Prepare(unitary, InputsForTest(*parsed, c.params));
+  EXPECT_TRUE(full.ok()) << full.status();
+
+  // Oracle: the current circuit's own state (not the parsed text), then the Pauli sum.
+  absl::StatusOr<sv::StateVector> psi = sim.Prepare(c.current, c.params);
+  absl::StatusOr<sv::StateVector> guided = sv::StateVector::Create(n);
+  EXPECT_TRUE(psi.ok() && guided.ok());
+  if (!full.ok() || !psi.ok() || !guided.ok()) return lcu;
+  sv::ApplyPauliSum(GuidedOperatorForTest(c.d, c.eta, c.shift), *psi, *guided);
+  const double guided_norm2 = guided->NormSquared();
+
+  // The ancilla-0 block is the first 2^n amplitudes.
+  double projected_norm2 = 0.0;
+  for (size_t i = 0; i < guided->size(); ++i) {
+    const sv::Amplitude got = full->data()[i];
+    const sv::Amplitude want = guided->data()[i] / lcu->lambda;
+    worst.worst_amplitude = std::max(worst.worst_amplitude, std::abs(got - want));
+    EXPECT_LT(std::abs(got - want), 1e-10) << "amplitude " << i;
+    projected_norm2 += std::norm(got);
+  }
+  if (guided_norm2 > 1e-8) {
+    for (size_t i = 0; i < guided->size(); ++i) {
+      const sv::Amplitude got = full->data()[i] / std::sqrt(projected_norm2);
+      const sv::Amplitude want = guided->data()[i] / std::sqrt(guided_norm2);
+      EXPECT_LT(std::abs(got - want), 1e-10) << "normalized amplitude " << i;
+    }
+  }
+  const double formula = PostSelectionProbability(guided_norm2, lcu->lambda);
+  worst.worst_probability = std::max(worst.worst_probability, std::abs(projected_norm2 - formula));
+  EXPECT_NEAR(projected_norm2, formula, 1e-10);
+  return lcu;
+}
+
 TEST(GradientStateCircuitTest, EmittedProgramPreparesGuidedStateExactly) {
   std::mt19937_64 rng(20261204);
   sv::Simulator sim;
   int negative_identity = 0, negative_other = 0, with_ancillas = 0;
-  double worst_amplitude = 0.0, worst_probability = 0.0;
+  ExactnessForTest worst;
   for (int trial = 0; trial < 60; ++trial) {
     SCOPED_TRACE(trial);
     CaseForTest c = RandomCaseForTest(rng, sim);
-    const int n = c.current.num_qubits();
-    absl::StatusOr<GradientStateCircuit> lcu =
-        BuildGradientStateCircuit(c.current, c.d, c.eta, c.shift);
-    ASSERT_TRUE(lcu.ok()) << lcu.status();
     SCOPED_TRACE(c.d.ToString());
+    absl::StatusOr<GradientStateCircuit> lcu =
+        ExpectPreparesGuidedState(c, GuidedEncoding::kLcu, worst);
+    ASSERT_TRUE(lcu.ok()) << lcu.status();
+    EXPECT_EQ(lcu->encoding, GuidedEncoding::kLcu);
     for (const LcuTerm& t : lcu->terms) {
       (t.pauli.is_identity() ? negative_identity : negative_other) += t.negative;
     }
     with_ancillas += lcu->ancilla_qubits > 0;
-
-    absl::StatusOr<std::string> text = EmitProgram(lcu->circuit, n, "");
-    ASSERT_TRUE(text.ok()) << text.status();
-    absl::StatusOr<qasm::ParsedProgram> parsed = ParseBound(*text, c.params);
-    ASSERT_TRUE(parsed.ok()) << parsed.status() << "\n" << *text;
-    ASSERT_EQ(parsed->circuit.num_qubits(), n + lcu->ancilla_qubits);
-    Circuit unitary = UnitaryPartForTest(*parsed, n);
-    absl::StatusOr<sv::StateVector> full = sim.Prepare(unitary, InputsForTest(*parsed, c.params));
-    ASSERT_TRUE(full.ok()) << full.status();
-
-    // Oracle: the current circuit's own state (not the parsed text), then the Pauli sum.
-    absl::StatusOr<sv::StateVector> psi = sim.Prepare(c.current, c.params);
-    ASSERT_TRUE(psi.ok());
-    absl::StatusOr<sv::StateVector> guided = sv::StateVector::Create(n);
-    ASSERT_TRUE(guided.ok());
-    sv::ApplyPauliSum(GuidedOperatorForTest(c.d, c.eta, c.shift), *psi, *guided);
-    const double guided_norm2 = guided->NormSquared();
-
-    // The ancilla-0 block is the first 2^n amplitudes: (I − η(D − s))ψ / λ exactly.
-    double projected_norm2 = 0.0;
-    for (size_t i = 0; i < guided->size(); ++i) {
-      const sv::Amplitude got = full->data()[i];
-      const sv::Amplitude want = guided->data()[i] / lcu->lambda;
-      worst_amplitude = std::max(worst_amplitude, std::abs(got - want));
-      ASSERT_LT(std::abs(got - want), 1e-10) << "amplitude " << i;
-      projected_norm2 += std::norm(got);
-    }
-    // Normalized, as the post-selected state: no global phase either.
-    if (guided_norm2 > 1e-8) {
-      for (size_t i = 0; i < guided->size(); ++i) {
-        const sv::Amplitude got = full->data()[i] / std::sqrt(projected_norm2);
-        const sv::Amplitude want = guided->data()[i] / std::sqrt(guided_norm2);
-        ASSERT_LT(std::abs(got - want), 1e-10) << "normalized amplitude " << i;
-      }
-    }
-    const double formula = PostSelectionProbability(guided_norm2, lcu->lambda);
-    worst_probability = std::max(worst_probability, std::abs(projected_norm2 - formula));
-    ASSERT_NEAR(projected_norm2, formula, 1e-10);
+    ASSERT_FALSE(HasFailure());
   }
   // The random cases must cover both signs of c_0, negative Pauli terms and ancillas.
   EXPECT_GT(negative_identity, 0);
   EXPECT_GT(negative_other, 0);
   EXPECT_GT(with_ancillas, 50);
-  std::cout << "worst amplitude error " << worst_amplitude << ", worst probability error "
-            << worst_probability << ", negative c_0 cases " << negative_identity << "\n";
+  std::cout << "worst amplitude error " << worst.worst_amplitude << ", worst probability error "
+            << worst.worst_probability << ", negative c_0 cases " << negative_identity << "\n";
+}
+
+TEST(GradientStateCircuitTest, DiagonalEncodingPreparesGuidedStateExactly) {
+  // Z-only sums on 1..6 qubits: the diagonal block (one ancilla, 2^n ry and cx) is exact
+  // like the LCU and has a λ no larger.
+  std::mt19937_64 rng(20261205);
+  sv::Simulator sim;
+  ExactnessForTest worst;
+  int negative_diagonal = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    SCOPED_TRACE(trial);
+    CaseForTest c = RandomCaseForTest(rng, sim);
+    const int n = c.current.num_qubits();
+    if (n > kMaxDiagonalEncodingQubits) continue;
+    PauliSum z_only;
+    for (const PauliTerm& t : c.d.terms()) z_only.AddTerm(t.coeff, PauliString{0, t.string.x | t.string.z});
+    c.d = z_only;
+    SCOPED_TRACE(c.d.ToString());
+    absl::StatusOr<GradientStateCircuit> diagonal =
+        ExpectPreparesGuidedState(c, GuidedEncoding::kDiagonal, worst);
+    ASSERT_TRUE(diagonal.ok()) << diagonal.status();
+    EXPECT_EQ(diagonal->encoding, GuidedEncoding::kDiagonal);
+    EXPECT_EQ(diagonal->ancilla_qubits, 1);
+    const GateCounts added = [&] {
+      Circuit block(n + 1);
+      for (size_t i = c.current.gates().size(); i < diagonal->circuit.gates().size(); ++i) {
+        EXPECT_TRUE(block.Append(diagonal->circuit.gates()[i]).ok());
+      }
+      return block.Counts();
+    }();
+    EXPECT_EQ(added.two_qubit, 1 << n);
+    EXPECT_EQ(added.total, 2 << n);
+    absl::StatusOr<GradientStateCircuit> lcu =
+        ExpectPreparesGuidedState(c, GuidedEncoding::kLcu, worst);
+    ASSERT_TRUE(lcu.ok()) << lcu.status();
+    EXPECT_LE(diagonal->lambda, lcu->lambda + 1e-12);
+    // kAuto: the diagonal block unless the LCU is one term (then it needs no ancilla).
+    absl::StatusOr<GradientStateCircuit> chosen =
+        BuildGradientStateCircuit(c.current, c.d, c.eta, c.shift);
+    ASSERT_TRUE(chosen.ok());
+    EXPECT_EQ(chosen->encoding,
+              lcu->terms.size() > 1 ? GuidedEncoding::kDiagonal : GuidedEncoding::kLcu);
+    for (const LcuTerm& t : lcu->terms) negative_diagonal += t.negative;
+    ASSERT_FALSE(HasFailure());
+  }
+  EXPECT_GT(negative_diagonal, 0);
+  std::cout << "diagonal: worst amplitude error " << worst.worst_amplitude << "\n";
+}
+
+TEST(GradientStateCircuitTest, DiagonalEncodingErrors) {
+  Circuit current(2);
+  absl::StatusOr<PauliSum> x = PauliSum::Parse("X0 + Z1");
+  absl::StatusOr<PauliSum> z = PauliSum::Parse("Z0 Z1");
+  ASSERT_TRUE(x.ok() && z.ok());
+  EXPECT_EQ(BuildGradientStateCircuit(current, *x, 0.1, 0.0, GuidedEncoding::kDiagonal)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  auto lcu = BuildGradientStateCircuit(current, *x, 0.1);  // kAuto: not diagonal
+  ASSERT_TRUE(lcu.ok());
+  EXPECT_EQ(lcu->encoding, GuidedEncoding::kLcu);
+  Circuit wide(kMaxDiagonalEncodingQubits + 1);
+  EXPECT_EQ(BuildGradientStateCircuit(wide, *z, 0.1, 0.0, GuidedEncoding::kDiagonal)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  auto auto_wide = BuildGradientStateCircuit(wide, *z, 0.1);
+  ASSERT_TRUE(auto_wide.ok());
+  EXPECT_EQ(auto_wide->encoding, GuidedEncoding::kLcu);
 }
 
 TEST(GradientStateCircuitTest, SampledPostSelectionRateMatchesFormula) {
@@ -313,7 +401,8 @@ TEST(GradientStateCircuitTest, AncillaCountIsCeilLog2OfTermCount) {
     // m − 1 distinct Z strings plus the identity (η small: c_0 > 0).
     PauliSum d;
     for (int j = 1; j < m; ++j) d.AddTerm(0.1 * j, PauliString{0, static_cast<uint64_t>(j)});
-    absl::StatusOr<GradientStateCircuit> lcu = BuildGradientStateCircuit(current, d, 0.01);
+    absl::StatusOr<GradientStateCircuit> lcu =
+        BuildGradientStateCircuit(current, d, 0.01, 0.0, GuidedEncoding::kLcu);
     ASSERT_TRUE(lcu.ok()) << lcu.status();
     ASSERT_EQ(lcu->terms.size(), static_cast<size_t>(m));
     const int want = static_cast<int>(std::ceil(std::log2(static_cast<double>(m))));

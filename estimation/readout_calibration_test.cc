@@ -1,12 +1,12 @@
 // Readout calibration and mitigated shadows-mode estimates through a backend with
-// injected readout errors (a test-helper wrapper around the local backend).
+// injected readout errors (noisy_results_test_backend.h).
 #include "estimation/readout_calibration.h"
 
 #include <cmath>
 #include <memory>
 #include <random>
 
-#include "backends/local/local_backend.h"
+#include "estimation/noisy_results_test_backend.h"
 #include "estimation/shadow_estimator.h"
 #include "gtest/gtest.h"
 #include "optimizer/cost.h"
@@ -14,59 +14,10 @@
 namespace qgrad::estimation {
 namespace {
 
-// Test helper: the local backend's results with every bit flipped at the given rates
-// (0 → 1 with p01, 1 → 0 with p10), seeded by the batch seed.
-class ReadoutNoiseTestBackend final : public backends::Backend {
- public:
-  explicit ReadoutNoiseTestBackend(std::vector<shadows::ReadoutError> errors)
-      : errors_(std::move(errors)) {}
-  backends::Description Describe() const override { return local_.Describe(); }
-  absl::StatusOr<std::unique_ptr<backends::BatchHandle>> Submit(backends::Batch batch) override {
-    const uint64_t seed = batch.seed;
-    batch.memory = true;
-    auto result = backends::RunBatch(local_, std::move(batch));
-    if (!result.ok()) return result.status();
-    std::mt19937_64 rng(seed ^ 0x5eed);
-    std::uniform_real_distribution<double> uniform(0.0, 1.0);
-    for (backends::ProgramResult& program : result->programs) {
-      for (uint64_t& shot : program.memory) {
-        for (size_t q = 0; q < errors_.size() && int(q) < program.num_clbits; ++q) {
-          const bool one = (shot >> q) & 1;
-          if (uniform(rng) < (one ? errors_[q].p10 : errors_[q].p01)) shot ^= uint64_t{1} << q;
-        }
-      }
-      program.counts = backends::CountShots(program.memory);
-    }
-    return std::unique_ptr<backends::BatchHandle>(new Done(*std::move(result)));
-  }
-
- private:
-  class Done final : public backends::BatchHandle {
-   public:
-    explicit Done(backends::BatchResult result) : result_(std::move(result)) {}
-    std::string id() const override { return "done"; }
-    backends::BatchStatus Poll() const override {
-      return {backends::BatchState::kSucceeded, int64_t(result_.programs.size()),
-              int64_t(result_.programs.size()), absl::OkStatus()};
-    }
-    absl::StatusOr<backends::BatchResult> Wait(absl::Time) override { return result_; }
-    void Cancel() override {}
-
-   private:
-    backends::BatchResult result_;
-  };
-  backends::local::LocalBackend local_{OneThread()};
-  static backends::local::LocalBackendOptions OneThread() {
-    backends::local::LocalBackendOptions options;
-    options.threads = 1;
-    return options;
-  }
-  std::vector<shadows::ReadoutError> errors_;
-};
 
 TEST(ReadoutCalibrationTest, RecoversEachQubitsRatesWithinFiveSigma) {
   const std::vector<shadows::ReadoutError> truth = {{0.02, 0.05}, {0.0, 0.1}, {0.08, 0.01}};
-  ReadoutNoiseTestBackend backend(truth);
+  NoisyResultsTestBackend backend(truth);
   optimizer::EstimationReport report;
   CalibrationRequest request;
   request.num_qubits = 3;
@@ -91,7 +42,7 @@ TEST(ReadoutCalibrationTest, ProgramsPrepareZerosAndOnes) {
             "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\nbit[2] c;\nc = measure q;\n");
   EXPECT_NE(CalibrationProgram(2, 1).find("x q[1];"), std::string::npos);
   optimizer::EstimationReport report;
-  ReadoutNoiseTestBackend backend({});
+  NoisyResultsTestBackend backend({});
   EXPECT_EQ(CalibrateReadout(backend, CalibrationRequest{}, report).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -105,7 +56,7 @@ TEST(ReadoutCalibrationTest, MitigatedShadowCostIsUnbiased) {
   Circuit circuit(3);
   sv::Simulator simulator;
   for (bool mitigate : {false, true}) {
-    ReadoutNoiseTestBackend backend(truth);
+    NoisyResultsTestBackend backend(truth);
     ShadowEstimatorOptions options;
     options.shots_per_estimate = 40'000;
     options.shots_per_setting = 100;

@@ -29,6 +29,9 @@ using optimizer::Interval;
 enum Part : uint64_t { kStateSettings = 1, kStateShots, kGuidedSettings, kGuidedShots };
 // The calibration's seed: a stream of its own, beyond every iteration's.
 constexpr uint64_t kCalibrationStream = ~uint64_t{0};
+// A floor for the estimated visibility: below it the state is nearly all noise, and
+// dividing by a v near 0 would turn shot noise into estimates far outside [−1, 1].
+constexpr double kMinVisibility = 0.1;
 
 // ⟨P⟩ for every string of `strings` from derandomized-settings data, estimated once.
 class MatchedExpectations {
@@ -143,6 +146,9 @@ absl::Status ValidateShadowEstimatorOptions(const ShadowEstimatorOptions& option
   if (options.mitigate_readout && options.calibration_shots < 1) {
     return absl::InvalidArgumentError("calibration_shots: must be >= 1");
   }
+  if (options.rescale_visibility && options.shots_per_estimate / 2 / options.shots_per_setting < 2) {
+    return absl::InvalidArgumentError("rescale_visibility: needs two or more settings");
+  }
   return shadows::ValidateEstimatorOptions(options.estimator);
 }
 
@@ -219,6 +225,20 @@ absl::StatusOr<const shadows::Shadow*> ShadowGradientStateEstimator::StateShadow
   return &state_->shadow;
 }
 
+absl::Status ShadowGradientStateEstimator::RescaleVisibility(shadows::Shadow& guided,
+                                                             EstimationReport& report) const {
+  auto purity = shadows::EstimatePurity(guided, options_.estimator);
+  if (!purity.ok()) return purity.status();
+  const int n = guided.num_qubits;
+  const auto visibility = [n](double p) {
+    return std::max(shadows::VisibilityFromPurity(p, n), kMinVisibility);
+  };
+  guided.visibility = visibility(purity->value);
+  report.visibility = guided.visibility;
+  report.visibility_interval = Interval{visibility(purity->low), visibility(purity->high)};
+  return absl::OkStatus();
+}
+
 absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::Estimate(
     const Circuit& circuit, absl::Span<const double> params, const optimizer::StepSize& step) {
   if (absl::Status s = optimizer::ValidateStepSize(step); !s.ok()) return s;
@@ -250,6 +270,9 @@ absl::StatusOr<optimizer::GradientStateEstimate> ShadowGradientStateEstimator::E
                               report);
   if (!guided.ok()) return guided.status();
   if (readout_) guided->readout = *readout_;
+  if (options_.rescale_visibility) {
+    if (absl::Status s = RescaleVisibility(*guided, report); !s.ok()) return s;
+  }
 
   auto psi = simulator_->Prepare(circuit, params);
   if (!psi.ok()) return psi.status();

@@ -63,6 +63,10 @@ struct ShadowEstimatorOptions {
   // per-qubit errors and every estimate is mitigated.
   bool mitigate_readout = false;
   int64_t calibration_shots = 10'000;
+  // Depolarizing-noise rescaling of the guided-state shadow: its visibility v is estimated
+  // from the shadow's purity (shadows::EstimatePurity, model ρ = v σ + (1 − v) I/2^n) and
+  // every guided estimate — indicator, guided cost, the synthesis target — reads σ.
+  bool rescale_visibility = false;
   // Names the job for device backends: each batch's idempotency key is this plus the
   // batch's seed, so a job resumed after a crash resubmits under the same keys (and a
   // device returns the jobs it already has). Empty: the backend picks fresh keys.
@@ -108,6 +112,8 @@ class ShadowGradientStateEstimator : public optimizer::GradientStateEstimator {
   // Measures the readout errors once, when mitigation is on.
   absl::Status CalibrateOnce(int num_qubits, optimizer::EstimationReport& report);
   std::string BatchKey(uint64_t batch_seed) const;
+  // Sets the guided shadow's visibility from its purity (rescale_visibility) and reports it.
+  absl::Status RescaleVisibility(shadows::Shadow& guided, optimizer::EstimationReport& report) const;
 
   backends::Backend* backend_;
   const sv::Simulator* simulator_;

@@ -50,10 +50,8 @@ absl::StatusOr<sv::ValueAndGradient> ShadowTarget::Fidelity(
   return out;
 }
 
-sv::StateVector ShadowTarget::Apply(const sv::StateVector& chi) const {
-  auto out = ApplyToState(shadow_, chi);
-  // The synthesis only applies the target to states of its own register.
-  return out.ok() ? *std::move(out) : chi.Copy();
+absl::StatusOr<sv::StateVector> ShadowTarget::Apply(const sv::StateVector& chi) const {
+  return ApplyToState(shadow_, chi);
 }
 
 }  // namespace qgrad::estimation

@@ -26,7 +26,7 @@ class ShadowTarget : public optimizer::SynthesisTarget {
                                                 const Circuit& layer,
                                                 absl::Span<const double> params,
                                                 const sv::StateVector& initial) const override;
-  sv::StateVector Apply(const sv::StateVector& chi) const override;
+  absl::StatusOr<sv::StateVector> Apply(const sv::StateVector& chi) const override;
 
  private:
   shadows::Shadow shadow_;

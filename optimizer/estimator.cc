@@ -42,6 +42,8 @@ void EstimationReport::Accumulate(const EstimationReport& other) {
   cost = other.cost;
   guided_cost = other.guided_cost;
   indicator = other.indicator;
+  visibility = other.visibility;
+  visibility_interval = other.visibility_interval;
 }
 
 absl::StatusOr<GuidedState> MakeGuidedState(const sv::StateVector& psi, const PauliSum& d,

@@ -65,6 +65,11 @@ struct EstimationReport {
   Interval cost;                    // f(ψ_t)
   Interval guided_cost;             // f(ψ_{t+1})
   Interval indicator;               // I_t
+  // The guided state's visibility v, when its estimates were rescaled for depolarizing
+  // noise (ShadowEstimatorOptions::rescale_visibility): the value used, and its interval
+  // from the purity's. 0 and [0, 0] when not rescaled.
+  double visibility = 0.0;
+  Interval visibility_interval;
   // post_selected_shots / guided_shots, 0 when no gradient-state program ran.
   double PostSelectionRate() const;
   // Adds `other`'s counts (circuits, shots); the intervals become other's.

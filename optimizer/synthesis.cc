@@ -11,8 +11,10 @@
 namespace qgrad::optimizer {
 namespace {
 
-double Overlap(const sv::StateVector& chi, const SynthesisTarget& target) {
-  return sv::InnerProduct(chi, target.Apply(chi)).real();
+absl::StatusOr<double> Overlap(const sv::StateVector& chi, const SynthesisTarget& target) {
+  auto applied = target.Apply(chi);
+  if (!applied.ok()) return applied.status();
+  return sv::InnerProduct(chi, *applied).real();
 }
 
 // Maximizes F over all the layer's angles, starting from layer->params.
@@ -48,12 +50,13 @@ absl::StatusOr<sv::StateVector> LayerState(const sv::Simulator& simulator,
 
 // The angle maximizing F(θ) = (a+b)/2 + (a−b)/2·cos θ + m·sin θ for appending exp(−iθP/2)
 // to chi, where a = F(0), b = ⟨Pχ|ρ|Pχ⟩ and m = ∂F/∂θ at 0.
-double BestRotationAngle(const sv::StateVector& chi, const PauliString& p, double a, double m,
-                         const SynthesisTarget& target) {
+absl::StatusOr<double> BestRotationAngle(const sv::StateVector& chi, const PauliString& p,
+                                         double a, double m, const SynthesisTarget& target) {
   sv::StateVector pchi = chi.Copy();
   sv::ApplyPauliSum(PauliSum({PauliTerm{1.0, p}}), chi, pchi);
-  const double b = Overlap(pchi, target);
-  return std::atan2(m, 0.5 * (a - b));
+  const absl::StatusOr<double> b = Overlap(pchi, target);
+  if (!b.ok()) return b.status();
+  return std::atan2(m, 0.5 * (a - *b));
 }
 
 struct Candidate {
@@ -87,16 +90,20 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
   sv::StateVector chi = initial.Copy();
   while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
     if (StopRequested(options.minimizer.should_stop)) return StoppedError();
-    auto best = BestCandidate(target.Apply(chi), chi, pool, options.minimizer.should_stop);
+    auto applied = target.Apply(chi);
+    if (!applied.ok()) return applied.status();
+    auto best = BestCandidate(*applied, chi, pool, options.minimizer.should_stop);
     if (!best.ok()) return best.status();
     if (std::abs(best->gradient) <= options.min_candidate_gradient) break;
     const PauliString& p = pool[best->index];
-    const double angle = BestRotationAngle(chi, p, layer->fidelity, best->gradient, target);
+    const absl::StatusOr<double> angle =
+        BestRotationAngle(chi, p, layer->fidelity, best->gradient, target);
+    if (!angle.ok()) return angle.status();
     const int index = int(layer->params.size());
     if (absl::Status s = layer->layer.AddPauliRotation(p, Angle::Param(index)); !s.ok()) {
       return s;
     }
-    layer->params.push_back(angle);
+    layer->params.push_back(*angle);
     auto f = target.Fidelity(simulator, layer->layer, layer->params, initial);
     if (!f.ok()) return f.status();
     layer->fidelity = f->value;
@@ -175,7 +182,9 @@ absl::StatusOr<SynthesizedLayer> SynthesizeLayer(const sv::Simulator& simulator,
   }
   if (absl::Status s = ValidateSynthesisOptions(options, n); !s.ok()) return s;
   SynthesizedLayer layer{Circuit(n), {}, 0.0, 0.0, 0};
-  layer.initial_fidelity = layer.fidelity = Overlap(initial, target);
+  const absl::StatusOr<double> initial_fidelity = Overlap(initial, target);
+  if (!initial_fidelity.ok()) return initial_fidelity.status();
+  layer.initial_fidelity = layer.fidelity = *initial_fidelity;
   absl::Status grown =
       options.kind == LayerKind::kTemplate
           ? GrowTemplate(simulator, initial, target, fidelity_target, options, &layer)

@@ -11,7 +11,10 @@ absl::StatusOr<sv::ValueAndGradient> PureStateTarget::Fidelity(
   return sv::FidelityGradient(simulator, layer, params, phi_, &initial);
 }
 
-sv::StateVector PureStateTarget::Apply(const sv::StateVector& chi) const {
+absl::StatusOr<sv::StateVector> PureStateTarget::Apply(const sv::StateVector& chi) const {
+  if (chi.num_qubits() != phi_.num_qubits()) {
+    return absl::InvalidArgumentError("chi and the target state differ in qubits");
+  }
   sv::StateVector out = phi_.Copy();
   out.Scale(sv::InnerProduct(phi_, chi));
   return out;

@@ -25,7 +25,8 @@ class SynthesisTarget {
                                                         absl::Span<const double> params,
                                                         const sv::StateVector& initial) const = 0;
   // ρ|chi⟩ (so that F = ⟨χ|ρ|χ⟩ and ∂F/∂θ of an appended exp(−iθP/2) is Im⟨ρχ|P|χ⟩).
-  virtual sv::StateVector Apply(const sv::StateVector& chi) const = 0;
+  // INVALID_ARGUMENT when chi is not on the target's qubits.
+  virtual absl::StatusOr<sv::StateVector> Apply(const sv::StateVector& chi) const = 0;
 };
 
 // ρ = |φ⟩⟨φ| for a normalized state φ.
@@ -39,7 +40,7 @@ class PureStateTarget : public SynthesisTarget {
                                                 const Circuit& layer,
                                                 absl::Span<const double> params,
                                                 const sv::StateVector& initial) const override;
-  sv::StateVector Apply(const sv::StateVector& chi) const override;
+  absl::StatusOr<sv::StateVector> Apply(const sv::StateVector& chi) const override;
 
  private:
   sv::StateVector phi_;

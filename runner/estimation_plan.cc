@@ -44,7 +44,7 @@ absl::StatusOr<shadows::Ensemble> ParseEnsemble(const std::string& name) {
 }  // namespace
 
 absl::StatusOr<EstimationPlan> ToEstimationPlan(const v1::JobSpec& spec,
-                                                const SpecLimits& limits) {
+                                                const SpecLimits& limits, int num_qubits) {
   EstimationPlan plan;
   if (!spec.estimation().has_shadows()) return plan;
   if (absl::Status s = CheckMethod(spec); !s.ok()) return s;
@@ -105,6 +105,18 @@ absl::StatusOr<EstimationPlan> ToEstimationPlan(const v1::JobSpec& spec,
         settings, ")"));
   }
   if (!m.backend().empty()) plan.backend = m.backend();
+  o.rescale_visibility = m.rescale_visibility();
+  if (o.rescale_visibility && settings < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Field("rescale_visibility"), ": the purity needs two or more settings; this job has ",
+        settings, " (lower shots_per_setting)"));
+  }
+  if (o.rescale_visibility && o.ensemble == shadows::Ensemble::kClifford &&
+      num_qubits > shadows::kMaxCliffordPurityQubits) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Field("rescale_visibility"), ": with the clifford ensemble at most ",
+        shadows::kMaxCliffordPurityQubits, " qubits; this problem has ", num_qubits));
+  }
   if (m.has_readout_mitigation()) {
     const v1::ReadoutMitigation& r = m.readout_mitigation();
     o.mitigate_readout = r.enabled();

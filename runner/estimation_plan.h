@@ -25,9 +25,10 @@ struct EstimationPlan {
 // Bounds in job.proto. INVALID_ARGUMENT naming the field (shadows with another method than
 // nested, with a warm start or a hand-back, a bad ensemble or range); RESOURCE_EXHAUSTED when
 // a program's shots exceed max_shots or an estimate would need more than kMaxSettings
-// programs.
+// programs. `num_qubits` is the problem's (the system register's).
 inline constexpr int64_t kMaxSettings = 100'000;
-absl::StatusOr<EstimationPlan> ToEstimationPlan(const v1::JobSpec& spec, const SpecLimits& limits);
+absl::StatusOr<EstimationPlan> ToEstimationPlan(const v1::JobSpec& spec, const SpecLimits& limits,
+                                                int num_qubits);
 
 }  // namespace qgrad::runner
 

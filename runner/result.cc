@@ -113,6 +113,10 @@ v1::EstimationReport ToProto(const optimizer::EstimationReport& r) {
   *p.mutable_cost() = interval(r.cost);
   *p.mutable_guided_cost() = interval(r.guided_cost);
   *p.mutable_indicator() = interval(r.indicator);
+  if (r.visibility > 0.0) {
+    p.set_visibility(r.visibility);
+    *p.mutable_visibility_interval() = interval(r.visibility_interval);
+  }
   return p;
 }
 
@@ -126,6 +130,10 @@ optimizer::EstimationReport ReportFromProto(const v1::EstimationReport& p) {
   r.cost = {p.cost().low(), p.cost().high()};
   r.guided_cost = {p.guided_cost().low(), p.guided_cost().high()};
   r.indicator = {p.indicator().low(), p.indicator().high()};
+  if (p.visibility() > 0.0) {
+    r.visibility = p.visibility();
+    r.visibility_interval = {p.visibility_interval().low(), p.visibility_interval().high()};
+  }
   return r;
 }
 

@@ -68,7 +68,8 @@ absl::StatusOr<PreparedJob> Prepare(const v1::JobSpec& spec, const std::string& 
   absl::StatusOr<StartCircuit> start =
       BuildStart(spec.initial_state(), *problem, spec.seed(), limits);
   if (!start.ok()) return start.status();
-  absl::StatusOr<EstimationPlan> estimation = ToEstimationPlan(spec, caller_limits);
+  absl::StatusOr<EstimationPlan> estimation =
+      ToEstimationPlan(spec, caller_limits, problem->num_qubits);
   if (!estimation.ok()) return estimation.status();
   PreparedJob job{*std::move(problem), *std::move(start), {}, {}, *std::move(estimation)};
   job.shape.num_qubits = job.problem.num_qubits;

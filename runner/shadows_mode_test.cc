@@ -125,6 +125,29 @@ TEST(ShadowsModeTest, ReadoutMitigationCalibratesOnceAndChargesItsShots) {
   EXPECT_EQ(b->history(0).estimation().shots(), a->history(0).estimation().shots() + 600);
 }
 
+// Without noise the guided state is pure: the estimated visibility is near 1 and the
+// rescaled run stays on course.
+TEST(ShadowsModeTest, VisibilityRescalingReportsTheVisibility) {
+  absl::StatusOr<v1::JobResult> r = RunJob(Spec(QaoaShadows(
+      R"({"shotsPerIteration": 4000, "shotsPerSetting": 10, "rescaleVisibility": true})", 3)));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->history_size(), 3);
+  for (const v1::IterationEvent& e : r->history()) {
+    const v1::EstimationReport& m = e.estimation();
+    EXPECT_GT(m.visibility(), 0.85);
+    EXPECT_LE(m.visibility(), 1.0);
+    EXPECT_LE(m.visibility_interval().low(), m.visibility());
+    EXPECT_GE(m.visibility_interval().high(), m.visibility());
+  }
+  EXPECT_LT(r->exact_final_cost(), r->start_cost());
+  // Off, nothing is reported.
+  absl::StatusOr<v1::JobResult> plain =
+      RunJob(Spec(QaoaShadows(R"({"shotsPerIteration": 4000, "shotsPerSetting": 10})", 1)));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->history(0).estimation().visibility(), 0.0);
+  EXPECT_FALSE(plain->history(0).estimation().has_visibility_interval());
+}
+
 // Degree 4: D's coefficients are products of expectations estimated from ψ_t's batch.
 TEST(ShadowsModeTest, APolynomialCostRunsFromMeasuredCoefficients) {
   absl::StatusOr<v1::JobResult> r = RunJob(Spec(R"json({
@@ -181,6 +204,13 @@ TEST(ShadowsModeTest, BadEstimationFieldsAreRefusedWithTheirPath) {
       {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {
                     "readoutMitigation": {"enabled": true, "calibrationShots": 5000000}}}})"),
        absl::StatusCode::kResourceExhausted, "exceed max_shots"},
+      {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"rescaleVisibility": true,
+                    "shotsPerIteration": 200, "shotsPerSetting": 100}}})"),
+       absl::StatusCode::kInvalidArgument, "estimation.shadows.rescale_visibility"},
+      {R"({"problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 12}}},
+          "initialState": {"preparation": "plus"},
+          "estimation": {"shadows": {"rescaleVisibility": true, "ensemble": "clifford"}}})",
+       absl::StatusCode::kInvalidArgument, "at most 11 qubits"},
   };
   for (const BadEstimation& c : cases) {
     SCOPED_TRACE(c.spec);

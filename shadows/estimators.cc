@@ -263,6 +263,31 @@ std::vector<Amplitude> ChunkedSum(int64_t count, uint64_t size, int threads, con
   return total;
 }
 
+// ρ̂'χ = (ρ̂χ − χ/2^n)/v + χ/2^n from ρ̂χ (the visibility rescaling, shadow.h).
+std::vector<Amplitude> RescaledApplication(const Shadow& shadow, absl::Span<const Amplitude> chi,
+                                           std::vector<Amplitude> applied) {
+  const double v = shadow.visibility;
+  if (v == 1.0) return applied;
+  const double mixed = std::ldexp(1.0, -shadow.num_qubits);
+  for (size_t x = 0; x < applied.size(); ++x) {
+    applied[x] = (applied[x] - mixed * chi[x]) / v + mixed * chi[x];
+  }
+  return applied;
+}
+
+// An estimate of Tr(O ρ̂) read under the shadow's visibility rescaling (shadow.h): the
+// part of O along the identity, `identity` = Tr(O)/2^n, is exact; the rest scales by 1/v.
+Estimate Rescaled(const Shadow& shadow, Estimate e, double identity) {
+  const double v = shadow.visibility;
+  if (v == 1.0) return e;
+  auto map = [&](double x) { return identity + (x - identity) / v; };
+  e.value = map(e.value);
+  e.low = map(e.low);
+  e.high = map(e.high);
+  e.std_error /= v;
+  return e;
+}
+
 absl::Status ValidateReadout(const Shadow& shadow) {
   if (shadow.readout.empty()) return absl::OkStatus();
   if (static_cast<int>(shadow.readout.size()) != shadow.num_qubits) {
@@ -330,6 +355,10 @@ absl::Status ValidateShadow(const Shadow& shadow) {
                                                      " (must be equal and > 0)"));
     }
   }
+  if (!(shadow.visibility > 0.0 && shadow.visibility <= 1.0)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("visibility must lie in (0, 1], got ", shadow.visibility));
+  }
   return ValidateReadout(shadow);
 }
 
@@ -351,7 +380,12 @@ absl::StatusOr<Estimate> EstimateExpectation(const Shadow& shadow, const PauliSu
     }
     values[k] = v;
   }
-  return internal::MedianOfMeans(values, SettingShots(shadow), options);
+  double identity = 0.0;
+  for (const PauliTerm& t : observable.terms()) {
+    if (t.string.is_identity()) identity += t.coeff.real();
+  }
+  return Rescaled(shadow, internal::MedianOfMeans(values, SettingShots(shadow), options),
+                  identity);
 }
 
 absl::StatusOr<std::vector<Estimate>> EstimatePauliExpectations(
@@ -368,7 +402,8 @@ absl::StatusOr<std::vector<Estimate>> EstimatePauliExpectations(
     for (size_t k = 0; k < shadow.settings.size(); ++k) {
       values[k] = SnapshotMean(shadow, shadow.settings[k], p);
     }
-    out.push_back(internal::MedianOfMeans(values, shots, options));
+    out.push_back(Rescaled(shadow, internal::MedianOfMeans(values, shots, options),
+                           p.is_identity() ? 1.0 : 0.0));
   }
   return out;
 }
@@ -405,7 +440,8 @@ absl::StatusOr<std::vector<Estimate>> EstimateMatchedPauliExpectations(
     EstimatorOptions adjusted = options;
     const int available = static_cast<int>(std::min<size_t>(values.size(), options.groups));
     adjusted.groups = available % 2 == 1 ? available : available - 1;
-    out.push_back(internal::MedianOfMeans(values, shots, adjusted));
+    out.push_back(Rescaled(shadow, internal::MedianOfMeans(values, shots, adjusted),
+                           p.is_identity() ? 1.0 : 0.0));
   }
   return out;
 }
@@ -420,7 +456,8 @@ absl::StatusOr<Estimate> EstimateFidelity(const Shadow& shadow, absl::Span<const
   } else {
     CliffordFidelityValues(shadow, phi, options.threads, values);
   }
-  return internal::MedianOfMeans(values, SettingShots(shadow), options);
+  return Rescaled(shadow, internal::MedianOfMeans(values, SettingShots(shadow), options),
+                  std::ldexp(1.0, -shadow.num_qubits));
 }
 
 absl::StatusOr<std::vector<Amplitude>> ApplyShadow(const Shadow& shadow,
@@ -437,7 +474,7 @@ absl::StatusOr<std::vector<Amplitude>> ApplyShadow(const Shadow& shadow,
     const std::vector<std::vector<size_t>> bases = DistinctBases(shadow);
     const int64_t count = static_cast<int64_t>(bases.size());
     const int nt = ResolveThreads(threads, static_cast<uint64_t>(count) * size * n);
-    return ChunkedSum(count, size, nt, [&](int64_t i, std::vector<Amplitude>& out) {
+    std::vector<Amplitude> applied = ChunkedSum(count, size, nt, [&](int64_t i, std::vector<Amplitude>& out) {
       const PauliString& basis = shadow.settings[bases[i].front()].setting.basis;
       std::vector<double> h(size, 0.0);
       for (size_t k : bases[i]) {
@@ -455,6 +492,7 @@ absl::StatusOr<std::vector<Amplitude>> ApplyShadow(const Shadow& shadow,
       internal::RotateFromBasisUnnormalized(basis, n, v.data());
       for (uint64_t x = 0; x < size; ++x) out[x] += v[x];
     });
+    return RescaledApplication(shadow, chi, std::move(applied));
   }
 
   // Clifford: (1/N) Σ_snapshots [(2^n+1)|s⟩⟨s|χ⟩ − χ] with s = U†|b⟩; the −χ terms sum to −χ
@@ -474,7 +512,7 @@ absl::StatusOr<std::vector<Amplitude>> ApplyShadow(const Shadow& shadow,
         }
       });
   for (uint64_t x = 0; x < size; ++x) out[x] -= chi[x];
-  return out;
+  return RescaledApplication(shadow, chi, std::move(out));
 }
 
 }  // namespace qgrad::shadows

@@ -80,6 +80,11 @@ struct Shadow {
   // mitigated snapshots' own spread, so they widen by about 1/(1 − p01 − p10) per qubit an
   // estimate reads (a weight-k Pauli: k factors; a Clifford fidelity: all n).
   std::vector<ReadoutError> readout;
+  // Global-depolarizing rescaling: with visibility v < 1 every estimator reads
+  // ρ̂' = (ρ̂ − (1 − v) I/2^n) / v instead of ρ̂, the state σ of the model
+  // ρ = v σ + (1 − v) I/2^n (v from VisibilityFromPurity). Traceless observables scale by
+  // 1/v, fidelities map F ↦ (F − (1 − v)/2^n)/v; the intervals treat v as exact. In (0, 1].
+  double visibility = 1.0;
   int64_t TotalShots() const;
 };
 
@@ -148,6 +153,20 @@ absl::StatusOr<std::vector<Estimate>> EstimateMatchedPauliExpectations(
 absl::StatusOr<Estimate> EstimateFidelity(const Shadow& shadow,
                                           absl::Span<const std::complex<double>> phi,
                                           const EstimatorOptions& options = {});
+
+// Tr ρ² of the measured state (readout mitigation applied; `visibility` ignored): the
+// U-statistic of Tr(ρ̂_i ρ̂_j) over snapshot pairs from different settings, which is
+// unbiased for independently drawn settings (random ones, not derandomized). Pauli:
+// per-qubit factors over pairs of distinct outcomes; Clifford: 4^n per setting, so n ≤ 11.
+// Settings beyond a work bound (10^8 outcome pairs or 4^n-sized traces) are left out. The standard error is 2·sd(u_i)/√S over the
+// per-setting pair means u_i (first Hoeffding projection); `groups` is not used.
+// INVALID_ARGUMENT as ValidateShadow, or fewer than two usable settings.
+inline constexpr int kMaxCliffordPurityQubits = 11;
+absl::StatusOr<Estimate> EstimatePurity(const Shadow& shadow, const EstimatorOptions& options = {});
+
+// v of ρ = v σ + (1 − v) I/2^n with σ pure: Tr ρ² = v²(1 − 1/2^n) + 1/2^n solved for v,
+// clamped to [0, 1].
+double VisibilityFromPurity(double purity, int num_qubits);
 
 // ρ̂|χ⟩ with ρ̂ the mean snapshot (so ⟨χ|ρ̂|χ⟩ is the fidelity estimate's plain mean and
 // ∂/∂θ ⟨χ(θ)|ρ̂|χ(θ)⟩ = 2 Re⟨ρ̂χ|∂χ⟩). O(n·2^n) per distinct setting. `threads` as in

@@ -123,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(Readout, ShadowDenseTest, ::testing::Values(false, true
 
 TEST_P(ShadowDenseTest, PauliEstimatorsEqualDenseSnapshotMean) {
   for (int n = 1; n <= 4; ++n) {
-    const Fixture f = WithReadout(MakeFixture(Ensemble::kPauli, n, 30, 7, 100 + n), GetParam());
+    Fixture f = WithReadout(MakeFixture(Ensemble::kPauli, n, 30, 7, 100 + n), GetParam());
+    f.shadow.visibility = n % 2 == 0 ? 0.6 : 1.0;  // the rescaled estimators on even n
     const DenseMatrix rho = testing::DenseShadow(f.shadow);
     std::mt19937_64 rng(n);
     const EstimatorOptions plain{.groups = 1};
@@ -166,7 +167,8 @@ TEST_P(ShadowDenseTest, CliffordEstimatorsEqualDenseSnapshotMean) {
   // The oracle builds each snapshot from Clifford::StabilizerState; the estimators use
   // Overlap, AddProjection and PauliValue (mitigated: the Clifford applied to states).
   for (int n = 1; n <= 3; ++n) {
-    const Fixture f = WithReadout(MakeFixture(Ensemble::kClifford, n, 12, 5, 200 + n), GetParam());
+    Fixture f = WithReadout(MakeFixture(Ensemble::kClifford, n, 12, 5, 200 + n), GetParam());
+    f.shadow.visibility = n == 2 ? 0.45 : 1.0;
     const DenseMatrix rho = testing::DenseShadow(f.shadow);
     std::mt19937_64 rng(n);
     const EstimatorOptions plain{.groups = 1};
@@ -215,6 +217,11 @@ TEST(ShadowTest, ValidationErrors) {
   bad = f.shadow;
   bad.settings[0].counts.push_back({4, 0});
   EXPECT_EQ(ValidateShadow(bad).code(), invalid);
+  for (double v : {0.0, -0.5, 1.5, std::nan("")}) {
+    bad = f.shadow;
+    bad.visibility = v;
+    EXPECT_EQ(ValidateShadow(bad).code(), invalid) << v;
+  }
   EXPECT_TRUE(ValidateShadow(f.shadow).ok());
   EXPECT_TRUE(EstimateFidelity(f.shadow, f.psi, {.groups = 7}).ok());
 }

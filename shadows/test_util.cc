@@ -114,7 +114,10 @@ DenseMatrix DenseShadow(const Shadow& shadow) {
       }
     }
   }
-  return rho;
+  const double v = shadow.visibility;
+  if (v == 1.0) return rho;
+  rho = Add(rho, Identity(dim), -(1.0 - v) / dim);
+  return Add(Zero(dim), rho, 1.0 / v);
 }
 
 double PreparedWeight(const std::vector<ReadoutError>& readout, uint64_t prepared, uint64_t read) {
@@ -179,7 +182,7 @@ PauliSum RandomPauliSum(int n, int terms, std::mt19937_64& rng, int max_weight) 
 }
 
 Shadow SimulateShadow(Ensemble ensemble, const Vec& psi, int n, const std::vector<Setting>& settings,
-                      int shots, std::mt19937_64& rng) {
+                      int shots, std::mt19937_64& rng, double visibility) {
   Shadow shadow;
   shadow.ensemble = ensemble;
   shadow.num_qubits = n;
@@ -205,6 +208,10 @@ Shadow SimulateShadow(Ensemble ensemble, const Vec& psi, int n, const std::vecto
     }
     std::map<uint64_t, int64_t> counts;
     for (int k = 0; k < shots; ++k) {
+      if (visibility < 1.0 && Uniform(rng) >= visibility) {  // the maximally mixed part
+        ++counts[static_cast<uint64_t>(Uniform(rng) * dim)];
+        continue;
+      }
       double u = Uniform(rng);
       int b = 0;
       while (b < dim - 1 && u >= prob[b]) u -= prob[b++];

@@ -42,7 +42,8 @@ DenseMatrix PauliSnapshot(const PauliString& basis, uint64_t outcome, int n);
 // The mean snapshot of a shadow, from PauliSnapshot or (2^n+1)|s⟩⟨s| − I with
 // s = StabilizerState(b).
 // With shadow.readout set, each read outcome counts as the prepared outcomes with the
-// weights of the inverse confusion matrices (PreparedWeight).
+// weights of the inverse confusion matrices (PreparedWeight); with shadow.visibility v < 1
+// the result is rescaled to (ρ̂ − (1 − v) I/2^n)/v.
 DenseMatrix DenseShadow(const Shadow& shadow);
 // Π_q (A_q⁻¹)[prepared_q][read_q], from a general 2×2 inversion; δ when readout is empty.
 double PreparedWeight(const std::vector<ReadoutError>& readout, uint64_t prepared, uint64_t read);
@@ -56,9 +57,10 @@ PauliSum RandomPauliSum(int n, int terms, std::mt19937_64& rng, int max_weight =
 double Uniform(std::mt19937_64& rng);  // [0, 1)
 
 // Measurement data for the settings on state ψ: `shots` samples per setting from the
-// exact outcome distribution |⟨b|U|ψ⟩|².
+// exact outcome distribution |⟨b|U|ψ⟩|²; with visibility v < 1, of the depolarized state
+// v|ψ⟩⟨ψ| + (1 − v) I/2^n (each shot uniformly random with probability 1 − v).
 Shadow SimulateShadow(Ensemble ensemble, const Vec& psi, int n, const std::vector<Setting>& settings,
-                      int shots, std::mt19937_64& rng);
+                      int shots, std::mt19937_64& rng, double visibility = 1.0);
 
 }  // namespace qgrad::shadows::testing
 

@@ -87,19 +87,10 @@ bool Authorized(Service& service, const httplib::Request& req, httplib::Response
   return true;
 }
 
-std::optional<JobView> FindJob(Service& service, const std::string& id,
-                               httplib::Response& res) {
-  return FindJobOr404(service, kIbm, id, res, "not_found", "no such job");
-}
-
-// The job a request's path addresses, after the credential check and the request's job
-// fault; nullopt after answering 401 or 404.
+// The job a request's path addresses (service.h), after this dialect's credential check.
 std::optional<JobView> AddressedJob(Service& service, const httplib::Request& req,
                                     httplib::Response& res, const JobFault& fault) {
-  if (!Authorized(service, req, res)) return std::nullopt;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  return FindJob(service, id, res);
+  return internal::AddressedJob(service, kIbm, Authorized, req, res, fault);
 }
 
 void Token(Service& service, const httplib::Request& req, httplib::Response& res,

@@ -30,7 +30,7 @@ const char* IonqStatus(JobState state) {
 }
 
 // True when the request carries an accepted key (or none are configured); else answers 401.
-bool Authorized(const Service& service, const httplib::Request& req, httplib::Response& res) {
+bool Authorized(Service& service, const httplib::Request& req, httplib::Response& res) {
   const auto& keys = service.options.credentials.ionq_api_keys;
   if (keys.empty()) return true;
   const std::string auth = req.get_header_value("Authorization");
@@ -39,20 +39,10 @@ bool Authorized(const Service& service, const httplib::Request& req, httplib::Re
   return false;
 }
 
-// The job, or nullopt after answering 404 (unknown, vanished, or another dialect's).
-std::optional<JobView> FindJob(Service& service, const std::string& id,
-                               httplib::Response& res) {
-  return FindJobOr404(service, kIonq, id, res, "not_found", "no such job");
-}
-
-// The job a request's path addresses, after the credential check and the request's job
-// fault; nullopt after answering 401 or 404.
+// The job a request's path addresses (service.h), after this dialect's credential check.
 std::optional<JobView> AddressedJob(Service& service, const httplib::Request& req,
                                     httplib::Response& res, const JobFault& fault) {
-  if (!Authorized(service, req, res)) return std::nullopt;
-  const std::string id = req.matches[1];
-  ApplyJobFault(service, fault, id);
-  return FindJob(service, id, res);
+  return internal::AddressedJob(service, kIonq, Authorized, req, res, fault);
 }
 
 json JobJson(const JobView& job) {

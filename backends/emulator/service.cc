@@ -125,6 +125,15 @@ std::optional<JobView> FindJobOr404(Service& service, Dialect dialect, const std
   return job;
 }
 
+std::optional<JobView> AddressedJob(Service& service, Dialect dialect, AuthorizeFn authorized,
+                                    const httplib::Request& req, httplib::Response& res,
+                                    const JobFault& fault) {
+  if (!authorized(service, req, res)) return std::nullopt;
+  const std::string id = req.matches[1];
+  ApplyJobFault(service, fault, id);
+  return FindJobOr404(service, dialect, id, res, "not_found", "no such job");
+}
+
 void ErrorReply(httplib::Response& res, Dialect dialect, int status, absl::string_view code,
                 absl::string_view message) {
   nlohmann::json body;

@@ -70,6 +70,14 @@ std::optional<JobView> FindJobOr404(Service& service, Dialect dialect, const std
                                     httplib::Response& res, absl::string_view code,
                                     absl::string_view message);
 
+// The job of `dialect` whose id is the request path's first capture, after `authorized`
+// (which answers 401 itself) and the request's job fault; nullopt after answering 401 or
+// 404 ("not_found", "no such job": the IonQ and IBM dialects' shape).
+using AuthorizeFn = bool (*)(Service&, const httplib::Request&, httplib::Response&);
+std::optional<JobView> AddressedJob(Service& service, Dialect dialect, AuthorizeFn authorized,
+                                    const httplib::Request& req, httplib::Response& res,
+                                    const JobFault& fault);
+
 // A parsed JSON object body, or nullopt after answering 400.
 std::optional<nlohmann::json> JsonBody(const httplib::Request& req, httplib::Response& res,
                                        Dialect dialect);

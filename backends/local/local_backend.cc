@@ -237,12 +237,7 @@ Description LocalBackend::Describe() const {
   d.online = true;
   absl::MutexLock lock(&core_->mu);
   for (const std::shared_ptr<BatchRun>& batch : core_->active) {
-    if (batch->state == BatchState::kQueued) {
-      ++d.queue.pending_batches;
-    } else {
-      ++d.queue.running_batches;
-    }
-    d.queue.pending_shots += batch->total_shots - batch->shots_done;
+    d.queue.Add(batch->state == BatchState::kQueued, batch->total_shots - batch->shots_done);
   }
   return d;
 }

@@ -391,12 +391,7 @@ Description RestBackend::Describe() const {
   for (const auto& [run, thread] : core_->runs) {
     absl::MutexLock run_lock(&run->mu);
     if (Ended(run->state)) continue;
-    if (run->state == BatchState::kQueued) {
-      ++d.queue.pending_batches;
-    } else {
-      ++d.queue.running_batches;
-    }
-    d.queue.pending_shots += run->total_shots - run->shots_done;
+    d.queue.Add(run->state == BatchState::kQueued, run->total_shots - run->shots_done);
   }
   return d;
 }
