@@ -254,7 +254,8 @@ int main(int argc, char** argv) {
     status = qgrad::bench::Overhead(flags);
   } else {
     std::fprintf(stderr, "usage: device_bench noisy|overhead [--dialect=D] [--iterations=N] "
-                         "[--shots=N] [--seeds=S]\n");
+                         "[--shots=N] [--seeds=S] [--ensemble=E] [--shots_per_setting=K] "
+                         "[--rescale=on|off] [--max_gates_per_layer=G]\n");
     return 2;
   }
   if (!status.ok()) {

@@ -207,10 +207,10 @@ TEST(ShadowsModeTest, BadEstimationFieldsAreRefusedWithTheirPath) {
       {absl::StrCat("{", maxcut, R"("estimation": {"shadows": {"rescaleVisibility": true,
                     "shotsPerIteration": 200, "shotsPerSetting": 100}}})"),
        absl::StatusCode::kInvalidArgument, "estimation.shadows.rescale_visibility"},
-      {R"({"problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 12}}},
+      {R"({"problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 9}}},
           "initialState": {"preparation": "plus"},
           "estimation": {"shadows": {"rescaleVisibility": true, "ensemble": "clifford"}}})",
-       absl::StatusCode::kInvalidArgument, "at most 11 qubits"},
+       absl::StatusCode::kInvalidArgument, "at most 8 qubits"},
   };
   for (const BadEstimation& c : cases) {
     SCOPED_TRACE(c.spec);

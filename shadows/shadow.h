@@ -157,11 +157,12 @@ absl::StatusOr<Estimate> EstimateFidelity(const Shadow& shadow,
 // Tr ρ² of the measured state (readout mitigation applied; `visibility` ignored): the
 // U-statistic of Tr(ρ̂_i ρ̂_j) over snapshot pairs from different settings, which is
 // unbiased for independently drawn settings (random ones, not derandomized). Pauli:
-// per-qubit factors over pairs of distinct outcomes; Clifford: 4^n per setting, so n ≤ 11.
-// Settings beyond a work bound (10^8 outcome pairs or 4^n-sized traces) are left out. The standard error is 2·sd(u_i)/√S over the
+// per-qubit factors over pairs of distinct outcomes; Clifford: a 4^n matrix per setting,
+// so n ≤ 8. Settings beyond a work bound (10^8 outcome pairs; 2^22 Clifford amplitudes
+// kept, 64 settings at n = 8) are left out. The standard error is 2·sd(u_i)/√S over the
 // per-setting pair means u_i (first Hoeffding projection); `groups` is not used.
 // INVALID_ARGUMENT as ValidateShadow, or fewer than two usable settings.
-inline constexpr int kMaxCliffordPurityQubits = 11;
+inline constexpr int kMaxCliffordPurityQubits = 8;
 absl::StatusOr<Estimate> EstimatePurity(const Shadow& shadow, const EstimatorOptions& options = {});
 
 // v of ρ = v σ + (1 − v) I/2^n with σ pure: Tr ρ² = v²(1 − 1/2^n) + 1/2^n solved for v,
