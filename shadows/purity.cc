@@ -25,7 +25,8 @@ using Amplitude = std::complex<double>;
 
 // Work bounds: pairs of distinct outcomes across settings (Pauli) or setting pairs × 4^n
 // (Clifford); the estimate uses the first settings that fit, which are as random as all.
-constexpr double kMaxPairWork = 1e8;
+// Each pair is evaluated from both sides (per-setting sums, no S × S matrix).
+constexpr double kMaxPairWork = 5e7;
 constexpr double kMaxCliffordMemory = double(int64_t{1} << 22);  // amplitudes kept
 
 int UsablePauliSettings(const Shadow& shadow) {
@@ -55,15 +56,19 @@ double PauliPairSum(const Shadow& shadow, const SettingData& a, const SettingDat
   const uint64_t same = ~((a.setting.basis.x ^ b.setting.basis.x) |
                           (a.setting.basis.z ^ b.setting.basis.z)) &
                         (n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1);
-  const double other = std::ldexp(1.0, -(n - std::popcount(same)));
+  const int alike = std::popcount(same);
+  // 5^(alike − k) · (−4)^k for k qubits measured alike that read differently.
+  double by_differing[65];
+  by_differing[0] = std::ldexp(std::pow(5.0, alike), -(n - alike));
+  for (int k = 1; k <= alike; ++k) by_differing[k] = by_differing[k - 1] * (-4.0 / 5.0);
   double sum = 0.0;
   for (const auto& [x, cx] : a.counts) {
     for (const auto& [y, cy] : b.counts) {
-      double product = other;
+      double product;
       if (shadow.readout.empty()) {
-        const int differ = std::popcount((x ^ y) & same);
-        product *= std::pow(5.0, std::popcount(same) - differ) * std::pow(-4.0, differ);
+        product = by_differing[std::popcount((x ^ y) & same)];
       } else {
+        product = std::ldexp(1.0, -(n - alike));
         for (uint64_t m = same; m != 0; m &= m - 1) {
           const int q = std::countr_zero(m);
           const ReadoutError& e = shadow.readout[q];
@@ -115,7 +120,9 @@ absl::StatusOr<Estimate> EstimatePurity(const Shadow& shadow, const EstimatorOpt
         shadow.settings.size(), " settings of ", n, " qubits"));
   }
   std::vector<std::vector<Amplitude>> projectors(pauli ? 0 : used);
-  std::vector<double> pair_sums(static_cast<size_t>(used) * used, 0.0);
+  // Per setting i: Σ_{j≠i} of the pair sums, in order of j (the same bits for any thread
+  // count).
+  std::vector<double> row_sums(used, 0.0);
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
 #pragma omp parallel num_threads(threads)
   {
@@ -126,38 +133,34 @@ absl::StatusOr<Estimate> EstimatePurity(const Shadow& shadow, const EstimatorOpt
 #pragma omp for schedule(dynamic, 1)
     for (int i = 0; i < used; ++i) {
       const SettingData& a = shadow.settings[i];
-      for (int j = i + 1; j < used; ++j) {
+      double row = 0.0;
+      for (int j = 0; j < used; ++j) {
+        if (j == i) continue;
         const SettingData& b = shadow.settings[j];
-        double sum;
         if (pauli) {
-          sum = PauliPairSum(shadow, a, b);
-        } else {
-          double trace = 0.0;  // Tr(P_a P_b) = Σ P_a[r][c] · conj(P_b[r][c]) for Hermitian P
-          for (size_t k = 0; k < projectors[i].size(); ++k) {
-            trace += (projectors[i][k] * std::conj(projectors[j][k])).real();
-          }
-          const double shots = static_cast<double>(a.shots) * static_cast<double>(b.shots);
-          sum = (d + 1) * (d + 1) * trace - 2 * (d + 1) * shots + d * shots;
+          row += PauliPairSum(shadow, a, b);
+          continue;
         }
-        pair_sums[static_cast<size_t>(i) * used + j] = sum;
-        pair_sums[static_cast<size_t>(j) * used + i] = sum;
+        double trace = 0.0;  // Tr(P_a P_b) = Σ P_a[r][c] · conj(P_b[r][c]) for Hermitian P
+        for (size_t k = 0; k < projectors[i].size(); ++k) {
+          trace += (projectors[i][k] * std::conj(projectors[j][k])).real();
+        }
+        const double shots = static_cast<double>(a.shots) * static_cast<double>(b.shots);
+        row += (d + 1) * (d + 1) * trace - 2 * (d + 1) * shots + d * shots;
       }
+      row_sums[i] = row;
     }
   }
   // The U-statistic, and its standard error from the first Hoeffding projection:
   // Var(U) ≈ 4 Var(u_i) / S with u_i the mean over the pairs of setting i.
-  double total = 0.0, total_weight = 0.0;
+  double total = 0.0, total_weight = 0.0, shots_used = 0.0;
+  for (int i = 0; i < used; ++i) shots_used += static_cast<double>(shadow.settings[i].shots);
   std::vector<double> u(used);
   for (int i = 0; i < used; ++i) {
-    double sum = 0.0, weight = 0.0;
-    for (int j = 0; j < used; ++j) {
-      if (j == i) continue;
-      sum += pair_sums[static_cast<size_t>(i) * used + j];
-      weight += static_cast<double>(shadow.settings[i].shots) *
-                static_cast<double>(shadow.settings[j].shots);
-    }
-    u[i] = sum / weight;
-    total += sum;
+    const double shots = static_cast<double>(shadow.settings[i].shots);
+    const double weight = shots * (shots_used - shots);
+    u[i] = row_sums[i] / weight;
+    total += row_sums[i];
     total_weight += weight;
   }
   Estimate out;

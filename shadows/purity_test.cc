@@ -146,6 +146,20 @@ TEST_P(PurityTest, RescalingRecoversTheUndepolarizedState) {
   }
 }
 
+TEST(PurityTest, ManySettingsAreBoundedByTheWorkLimit) {
+  // 60,000 one-shot settings: 1.8·10^9 pairs in all; the estimate keeps the first
+  // settings that fit (about 10^4), still unbiased, in bounded time and memory.
+  std::mt19937_64 rng(8);
+  const Vec psi = testing::RandomState(2, rng);
+  const Shadow shadow = testing::SimulateShadow(
+      Ensemble::kPauli, psi, 2, RandomSettings(Ensemble::kPauli, 2, 60'000, 9), 1, rng);
+  auto purity = EstimatePurity(shadow);
+  ASSERT_TRUE(purity.ok()) << purity.status();
+  EXPECT_LT(purity->snapshots, 20'000);
+  EXPECT_GT(purity->snapshots, 5'000);
+  EXPECT_NEAR(purity->value, 1.0, 4.5 * purity->std_error);
+}
+
 TEST(PurityTest, VisibilityFromPurityInvertsTheModel) {
   for (int n : {1, 4, 10}) {
     for (double v : {0.0, 0.25, 0.9, 1.0}) {

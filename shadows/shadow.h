@@ -158,7 +158,7 @@ absl::StatusOr<Estimate> EstimateFidelity(const Shadow& shadow,
 // U-statistic of Tr(ρ̂_i ρ̂_j) over snapshot pairs from different settings, which is
 // unbiased for independently drawn settings (random ones, not derandomized). Pauli:
 // per-qubit factors over pairs of distinct outcomes; Clifford: a 4^n matrix per setting,
-// so n ≤ 8. Settings beyond a work bound (10^8 outcome pairs; 2^22 Clifford amplitudes
+// so n ≤ 8. Settings beyond a work bound (5·10^7 outcome pairs; 2^22 Clifford amplitudes
 // kept, 64 settings at n = 8) are left out. The standard error is 2·sd(u_i)/√S over the
 // per-setting pair means u_i (first Hoeffding projection); `groups` is not used.
 // INVALID_ARGUMENT as ValidateShadow, or fewer than two usable settings.
