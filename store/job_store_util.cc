@@ -70,6 +70,60 @@ bool IsValidState(JobState state) {
   return v >= static_cast<int>(JobState::kQueued) && v <= static_cast<int>(JobState::kCancelled);
 }
 
+absl::Status ValidateLeaseMicros(int64_t lease_micros) {
+  if (lease_micros <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lease_micros: must be positive, got ", lease_micros));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateClaim(const ClaimRequest& request) {
+  if (request.owner.empty()) return absl::InvalidArgumentError("owner: must not be empty");
+  if (request.max_leases_per_tenant < 0) {
+    return absl::InvalidArgumentError("max_leases_per_tenant: must not be negative");
+  }
+  return ValidateLeaseMicros(request.lease_micros);
+}
+
+bool IsClaimable(const JobRecord& job, int64_t now_micros) {
+  return !IsTerminal(job.state) && job.lease.expires_micros <= now_micros;
+}
+
+bool HoldsLiveLease(const JobRecord& job, int64_t now_micros) {
+  return !IsTerminal(job.state) && job.lease.expires_micros > now_micros;
+}
+
+absl::Status CheckFence(const JobRecord& job, const LeaseFence& fence, bool releasing) {
+  const Lease& lease = job.lease;
+  if (lease.token != fence.token || lease.owner != fence.owner) {
+    return absl::AbortedError(absl::StrCat(
+        "job ", job.id, ": the lease was lost: it is held by ", lease.owner.empty() ? "nobody" : lease.owner,
+        " with token ", lease.token, ", not by ", fence.owner, " with token ", fence.token));
+  }
+  if (releasing) return absl::OkStatus();
+  if (IsTerminal(job.state)) {
+    return absl::AbortedError(absl::StrCat("job ", job.id, ": the lease ended: the job is finished"));
+  }
+  if (lease.expires_micros <= fence.now_micros) {
+    return absl::AbortedError(absl::StrCat("job ", job.id, ": the lease expired ",
+                                           fence.now_micros - lease.expires_micros,
+                                           " us ago"));
+  }
+  return absl::OkStatus();
+}
+
+bool ClaimsBefore(const JobRecord& a, const JobRecord& b) {
+  const bool a_running = a.state == JobState::kRunning;
+  const bool b_running = b.state == JobState::kRunning;
+  if (a_running != b_running) return a_running;
+  if (a.priority != b.priority) return a.priority > b.priority;
+  if (a.create_time_micros != b.create_time_micros) {
+    return a.create_time_micros < b.create_time_micros;
+  }
+  return a.id < b.id;
+}
+
 absl::Status ValidateNewJob(const JobRecord& job) {
   if (job.id.empty()) return absl::InvalidArgumentError("job.id: must not be empty");
   if (!IsValidState(job.state)) {

@@ -27,6 +27,22 @@ absl::Status ValidateEventLimit(int32_t limit);
 // FAILED_PRECONDITION when `update.expected_states` excludes the job's state.
 absl::Status CheckExpectedStates(const JobRecord& job, const JobUpdate& update);
 
+// Leases (the rules every store applies, so that they agree):
+// INVALID_ARGUMENT for an empty owner or a lease_micros <= 0.
+absl::Status ValidateClaim(const ClaimRequest& request);
+absl::Status ValidateLeaseMicros(int64_t lease_micros);
+// True when the job could be claimed at `now` by its state and lease (tenant caps aside).
+bool IsClaimable(const JobRecord& job, int64_t now_micros);
+// True when the job's lease is live at `now` on an unfinished job (counts toward a
+// tenant's max_leases_per_tenant).
+bool HoldsLiveLease(const JobRecord& job, int64_t now_micros);
+// ABORTED unless `fence` holds the job's lease at fence.now_micros (owner, token, not
+// expired, job unfinished). `releasing` (ReleaseLease): owner and token only.
+absl::Status CheckFence(const JobRecord& job, const LeaseFence& fence, bool releasing = false);
+// The claim order: true when `a` is claimed before `b` (RUNNING first, then priority
+// descending, then (create_time_micros, id)).
+bool ClaimsBefore(const JobRecord& a, const JobRecord& b);
+
 // Applies the scalar fields of `update` and advances last_event_sequence by the number of
 // events; checkpoint and result are the caller's (they live outside JobRecord).
 void ApplyUpdate(const JobUpdate& update, JobRecord& job);
