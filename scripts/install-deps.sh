@@ -17,6 +17,7 @@ packages=(
   libcurl4-openssl-dev   # REST devices: the HTTP client
   libcpp-httplib-dev   # the device emulator's HTTP(S) server
   python3-grpcio python3-grpc-tools python3-protobuf   # the Python client example
+  python3-yaml python3-jsonschema   # offline schema validation of deploy/k8s manifests
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test:
 #   0. scripts/check_deps.sh: every module's includes against its README's "May depend on";
+#      deploy/k8s/validate.py: the Kubernetes manifests against the committed API schemas
+#      (and its own test);
 #   1. Release build (GCC) and all tests, then README command one (scripts/demo.sh) in a
 #      temporary directory;
 #   2. ASan + UBSan build (clang) and all tests again, plus bounded coverage-guided fuzz
@@ -19,6 +21,11 @@ fuzz_seconds=${QGRAD_FUZZ_SECONDS:-60}
 
 echo "== Module dependencies (README 'May depend on' lists)"
 ./scripts/check_deps.sh
+
+echo "== Kubernetes manifests (offline schema validation)"
+python3 deploy/k8s/validate.py
+k8s_test=$(python3 deploy/k8s/validate_test.py 2>&1) || { echo "$k8s_test"; exit 1; }
+echo "$k8s_test" | tail -n 1
 
 echo "== Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

@@ -67,16 +67,23 @@ void EventHub::Trouble(const std::string& job_id, const absl::Status& status) {
   }
 }
 
-void EventHub::Close() {
+std::vector<std::shared_ptr<EventListener>> EventHub::AllListeners() const {
   std::vector<std::shared_ptr<EventListener>> listeners;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [id, subscription] : subscriptions_) {
+    if (auto listener = subscription.listener.lock()) listeners.push_back(std::move(listener));
+  }
+  return listeners;
+}
+
+void EventHub::NotifyAll() { WakeAll(AllListeners()); }
+
+void EventHub::Close() {
   {
     absl::MutexLock lock(&mu_);
     closed_ = true;
-    for (auto& [id, subscription] : subscriptions_) {
-      if (auto listener = subscription.listener.lock()) listeners.push_back(std::move(listener));
-    }
   }
-  WakeAll(listeners);
+  WakeAll(AllListeners());
 }
 
 bool EventHub::closed() const {

@@ -40,6 +40,8 @@ class EventHub {
   void Unsubscribe(uint64_t id);
   // Wakes every listener of the job.
   void Notify(const std::string& job_id);
+  // Wakes every listener (the store may have changed in ways no one was told of).
+  void NotifyAll();
   // Tells every listener of the job that it is held up.
   void Trouble(const std::string& job_id, const absl::Status& status);
   // Shutdown: wakes every listener; closed() is true from now on.
@@ -49,6 +51,7 @@ class EventHub {
 
  private:
   std::vector<std::shared_ptr<EventListener>> ListenersOf(const std::string& job_id) const;
+  std::vector<std::shared_ptr<EventListener>> AllListeners() const;
 
   struct Subscription {
     std::string job_id;

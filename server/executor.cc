@@ -29,9 +29,10 @@ constexpr char kDeadlineError[] = "deadline exceeded";
 class JobSession {
  public:
   JobSession(store::JobStore* store, EventHub* hub, const base::Clock* clock,
-             const StoreRetryPolicy& policy, const std::string& job_id, RunControl& control)
-      : store_(store), hub_(hub), clock_(clock), id_(job_id), control_(control),
-        retrier_(hub, clock, policy, job_id) {}
+             const StoreRetryPolicy& policy, const Task& task, RunControl& control)
+      : store_(store), hub_(hub), clock_(clock), id_(task.job_id),
+        lease_owner_(task.lease_owner), lease_token_(task.lease_token), control_(control),
+        retrier_(hub, clock, policy, task.job_id) {}
 
   const std::string& id() const { return id_; }
   int64_t NowMicros() const { return clock_->NowMicros(); }
@@ -45,10 +46,16 @@ class JobSession {
                                                [&] { return store_->GetCheckpoint(id_); });
   }
   // Stores `update` and wakes the job's watchers. `which`: the stops that end the retries.
-  absl::StatusOr<store::JobRecord> Update(const char* operation, const store::JobUpdate& update,
+  // Under a lease, the write carries its fence: refused (ABORTED) once the lease is lost.
+  absl::StatusOr<store::JobRecord> Update(const char* operation, store::JobUpdate update,
                                           StopWait which) {
-    absl::StatusOr<store::JobRecord> written = Retried<store::JobRecord>(
-        operation, which, [&] { return store_->UpdateJob(id_, update); });
+    absl::StatusOr<store::JobRecord> written =
+        Retried<store::JobRecord>(operation, which, [&] {
+          if (lease_token_ > 0) {
+            update.fence = store::LeaseFence{lease_owner_, lease_token_, clock_->NowMicros()};
+          }
+          return store_->UpdateJob(id_, update);
+        });
     if (written.ok()) hub_->Notify(id_);
     return written;
   }
@@ -72,6 +79,8 @@ class JobSession {
   EventHub* const hub_;
   const base::Clock* const clock_;
   const std::string id_;
+  const std::string lease_owner_;
+  const int64_t lease_token_;
   RunControl& control_;
   StoreRetrier retrier_;
 };
@@ -179,7 +188,7 @@ bool MarkRunning(JobSession& session) {
 
 void JobExecutor::Run(const Task& task, RunControl& control) {
   const std::string& id = task.job_id;
-  JobSession session(store_, hub_, clock_, retry_, id, control);
+  JobSession session(store_, hub_, clock_, retry_, task, control);
   absl::StatusOr<store::JobRecord> record = session.Get();
   const bool started = record.ok() && !store::IsTerminal(record->state) &&
                        (record->state == JobState::kRunning || MarkRunning(session));
@@ -254,7 +263,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
 }
 
 void JobExecutor::Expire(const Task& task, RunControl& control) {
-  JobSession session(store_, hub_, clock_, retry_, task.job_id, control);
+  JobSession session(store_, hub_, clock_, retry_, task, control);
   CancelForDeadline(session, task, {JobState::kQueued, JobState::kRunning});
 }
 

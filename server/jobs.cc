@@ -42,15 +42,36 @@ JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
       scheduler_(
           SchedulerOptions{options.max_running_jobs, options.max_running_per_tenant,
                            options.reaper_poll_micros},
-          clock, [this](const Task& task, RunControl& control) { executor_.Run(task, control); },
-          [this](const Task& task, RunControl& control) { executor_.Expire(task, control); }),
-      admission_(options.admission), id_rng_(std::random_device()()) {}
+          clock, [this](const Task& task, RunControl& control) { RunTask(task, control); },
+          [this](const Task& task, RunControl& control) { ExpireTask(task, control); }),
+      admission_(options.admission), id_rng_(std::random_device()()) {
+  if (options.replica.has_value()) {
+    LeaseKeeperOptions keeper = *options.replica;
+    keeper.max_leases = options.max_running_jobs;
+    keeper.max_leases_per_tenant = options.max_running_per_tenant;
+    keeper_ = std::make_unique<LeaseKeeper>(
+        store, clock, keeper,
+        [this](const store::JobRecord& job) {
+          Task task = TaskOf(job);
+          task.lease_owner = job.lease.owner;
+          task.lease_token = job.lease.token;
+          scheduler_.Enqueue(std::move(task));
+        },
+        [this](const std::string& job_id) { scheduler_.Cancel(job_id); });
+  }
+}
 
 JobManager::~JobManager() { Shutdown(); }
 
 Task JobManager::TaskOf(const store::JobRecord& record) {
-  return Task{record.id, record.tenant, record.priority, record.create_time_micros,
-              record.deadline_micros, record.state == JobState::kRunning};
+  Task task;
+  task.job_id = record.id;
+  task.tenant = record.tenant;
+  task.priority = record.priority;
+  task.create_micros = record.create_time_micros;
+  task.deadline_micros = record.deadline_micros;
+  task.resumed = record.state == JobState::kRunning;
+  return task;
 }
 
 absl::Status JobManager::Requeue(JobState state) {
@@ -76,6 +97,12 @@ absl::Status JobManager::Requeue(JobState state) {
 }
 
 absl::Status JobManager::Start() {
+  if (keeper_ != nullptr) {
+    store_->SetObserver(this);
+    scheduler_.Start();
+    keeper_->Start();
+    return absl::OkStatus();
+  }
   if (absl::Status s = Requeue(JobState::kRunning); !s.ok()) return s;
   if (absl::Status s = Requeue(JobState::kQueued); !s.ok()) return s;
   scheduler_.Start();
@@ -87,6 +114,7 @@ void JobManager::BeginShutdown() {
     absl::MutexLock lock(&mu_);
     accepting_ = false;
   }
+  if (keeper_ != nullptr) keeper_->StopClaiming();
   scheduler_.RequestStop();
   hub_.Close();
 }
@@ -95,6 +123,32 @@ void JobManager::Shutdown() {
   BeginShutdown();
   admission_.Shutdown();
   scheduler_.Shutdown();
+  if (keeper_ != nullptr) {
+    // The runs have stopped at a checkpoint: their jobs go back to the store for another
+    // replica to resume at once, instead of when the leases expire.
+    keeper_->Stop();
+    keeper_->ReleaseAll();
+    store_->SetObserver(nullptr);
+  }
+}
+
+void JobManager::RunTask(const Task& task, RunControl& control) {
+  executor_.Run(task, control);
+  if (keeper_ != nullptr) keeper_->Done(task.job_id);
+}
+
+void JobManager::ExpireTask(const Task& task, RunControl& control) {
+  executor_.Expire(task, control);
+  if (keeper_ != nullptr) keeper_->Done(task.job_id);
+}
+
+void JobManager::OnJobChanged(const std::string& job_id) { hub_.Notify(job_id); }
+
+void JobManager::OnWorkAvailable() { keeper_->Wake(); }
+
+void JobManager::OnResync() {
+  hub_.NotifyAll();
+  keeper_->Wake();
 }
 
 std::string JobManager::NewJobId() {
@@ -129,22 +183,6 @@ void JobManager::ReleaseQueuePlace(const std::string& tenant) {
   if (--it->second == 0) reserved_.erase(it);
 }
 
-absl::StatusOr<std::optional<store::JobRecord>> JobManager::FindByKey(const std::string& tenant,
-                                                                      const std::string& key) {
-  store::JobQuery query;
-  query.tenant = tenant;
-  query.page_size = 500;
-  for (;;) {
-    absl::StatusOr<store::JobPage> page = store_->ListJobs(query);
-    if (!page.ok()) return page.status();
-    for (store::JobRecord& record : page->jobs) {
-      if (record.idempotency_key == key) return std::move(record);
-    }
-    if (page->next_page_token.empty()) return std::nullopt;
-    query.page_token = page->next_page_token;
-  }
-}
-
 void JobManager::SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
                              std::function<void(absl::StatusOr<v1::SubmitJobResponse>)> done) {
   auto work = [this, tenant = std::move(tenant), request = std::move(request), done,
@@ -170,15 +208,18 @@ absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tena
     return ValidateSubmit(request, options_.limits, options_.backends);
   }();
   if (!shape.ok()) return shape.status();
+  if (keeper_ != nullptr) return Store(tenant, request, *shape);
+  return StoreWithinLocalQuota(tenant, request, *shape);
+}
 
+absl::StatusOr<v1::SubmitJobResponse> JobManager::StoreWithinLocalQuota(
+    const std::string& tenant, const v1::SubmitJobRequest& request,
+    const runner::JobShape& shape) {
   if (absl::Status quota = ReserveQueuePlace(tenant); !quota.ok()) {
     // A retried submission of an existing job is not a new job: answer it.
-    if (quota.code() != absl::StatusCode::kResourceExhausted ||
-        request.idempotency_key().empty()) {
-      return quota;
-    }
+    if (quota.code() != absl::StatusCode::kResourceExhausted) return quota;
     absl::StatusOr<std::optional<store::JobRecord>> existing =
-        FindByKey(tenant, request.idempotency_key());
+        store_->FindJobByKey(tenant, request.idempotency_key());
     if (!existing.ok()) return existing.status();
     if (!existing->has_value()) return quota;
     v1::SubmitJobResponse response;
@@ -186,7 +227,14 @@ absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tena
     response.set_created(false);
     return response;
   }
+  absl::StatusOr<v1::SubmitJobResponse> response = Store(tenant, request, shape);
+  ReleaseQueuePlace(tenant);
+  return response;
+}
 
+absl::StatusOr<v1::SubmitJobResponse> JobManager::Store(const std::string& tenant,
+                                                        const v1::SubmitJobRequest& request,
+                                                        const runner::JobShape& shape) {
   const int64_t now = clock_->NowMicros();
   store::JobRecord record;
   record.id = NewJobId();
@@ -201,22 +249,25 @@ absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tena
   if (request.deadline_seconds() > 0) {
     record.deadline_micros = now + static_cast<int64_t>(request.deadline_seconds() * 1e6);
   }
+  // Replicas: the store counts the tenant's queue, atomically with the insert.
+  store::CreateLimits limits;
+  if (keeper_ != nullptr) limits.max_queued_per_tenant = options_.max_queued_per_tenant;
   absl::StatusOr<store::CreateJobOutcome> outcome =
-      store_->CreateJob(record, {StateEventPayload(JobState::kQueued)}, now);
-  if (!outcome.ok()) {
-    ReleaseQueuePlace(tenant);
-    return outcome.status();
-  }
+      store_->CreateJob(record, {StateEventPayload(JobState::kQueued)}, now, limits);
+  if (!outcome.ok()) return outcome.status();
   if (outcome->created) {
     LogLine(LogLevel::kInfo, "job_submitted")
         .Str("job_id", outcome->job.id)
         .Str("tenant", tenant)
-        .Str("method", shape->method)
-        .Int("qubits", shape->num_qubits)
+        .Str("method", shape.method)
+        .Int("qubits", shape.num_qubits)
         .Int("priority", record.priority);
-    scheduler_.Enqueue(TaskOf(outcome->job));
+    if (keeper_ != nullptr) {
+      keeper_->Wake();
+    } else {
+      scheduler_.Enqueue(TaskOf(outcome->job));
+    }
   }
-  ReleaseQueuePlace(tenant);
   v1::SubmitJobResponse response;
   *response.mutable_job() = JobToProto(outcome->job, /*with_spec=*/true);
   response.set_created(outcome->created);

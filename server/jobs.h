@@ -7,6 +7,13 @@
 // Recovery (Start): jobs RUNNING in the store are re-queued first and resume from their
 // last checkpoint; QUEUED jobs are queued again in their order.
 //
+// Replicas (options.replica set): several qgradd processes share one store. No job is
+// queued by Start or Submit; a LeaseKeeper claims jobs from the store while this replica
+// has room, and every write of a run carries the job's lease as its fence. The queue limit
+// is checked by the store (CreateLimits) and the per-tenant running limit by the claims,
+// so both hold across replicas. Writes other replicas make reach this one's watchers
+// through the store's observer (PostgreSQL's LISTEN/NOTIFY).
+//
 // Thread-safety: every public method may be called concurrently after Start.
 #ifndef QGRAD_SERVER_JOBS_H_
 #define QGRAD_SERVER_JOBS_H_
@@ -14,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <random>
 #include <string>
@@ -28,6 +36,7 @@
 #include "base/clock.h"
 #include "server/events.h"
 #include "server/executor.h"
+#include "server/lease_keeper.h"
 #include "server/scheduler.h"
 #include "server/store_retry.h"
 #include "server/validation.h"
@@ -46,9 +55,12 @@ struct JobManagerOptions {
   // The backends shadows-mode jobs may name (must outlive the manager); null: each job gets
   // a private local backend.
   const backends::Registry* backends = nullptr;
+  // Set: run as one of several replicas of a shared store. Its max_leases and
+  // max_leases_per_tenant are taken from max_running_jobs and max_running_per_tenant.
+  std::optional<LeaseKeeperOptions> replica;
 };
 
-class JobManager {
+class JobManager : private store::StoreObserver {
  public:
   // `store` and `clock` must outlive the manager.
   JobManager(store::JobStore* store, const JobManagerOptions& options, const base::Clock* clock);
@@ -93,15 +105,26 @@ class JobManager {
   int num_queued() const { return scheduler_.num_queued(); }
 
  private:
+  // store::StoreObserver: other replicas' writes.
+  void OnJobChanged(const std::string& job_id) override;
+  void OnWorkAvailable() override;
+  void OnResync() override;
+  // The scheduler's run and expiry, followed by handing the job's lease back.
+  void RunTask(const Task& task, RunControl& control);
+  void ExpireTask(const Task& task, RunControl& control);
+  absl::StatusOr<v1::SubmitJobResponse> Store(const std::string& tenant,
+                                              const v1::SubmitJobRequest& request,
+                                              const runner::JobShape& shape);
+  // The quota check of one process (the scheduler's queue): Store under a reservation.
+  absl::StatusOr<v1::SubmitJobResponse> StoreWithinLocalQuota(
+      const std::string& tenant, const v1::SubmitJobRequest& request,
+      const runner::JobShape& shape);
   std::string NewJobId() ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status CheckAccepting() const ABSL_LOCKS_EXCLUDED(mu_);
   // Reserves a place in the tenant's queue quota (RESOURCE_EXHAUSTED when full); the
   // caller releases it with ReleaseQueuePlace once the job is enqueued or was not created.
   absl::Status ReserveQueuePlace(const std::string& tenant) ABSL_LOCKS_EXCLUDED(quota_mu_);
   void ReleaseQueuePlace(const std::string& tenant) ABSL_LOCKS_EXCLUDED(quota_mu_);
-  // The tenant's job with this idempotency key, if any (a scan; used only at the quota).
-  absl::StatusOr<std::optional<store::JobRecord>> FindByKey(const std::string& tenant,
-                                                            const std::string& key);
   absl::Status Requeue(store::JobState state);
   static Task TaskOf(const store::JobRecord& record);
 
@@ -112,6 +135,7 @@ class JobManager {
   JobExecutor executor_;
   Scheduler scheduler_;
   AdmissionPool admission_;
+  std::unique_ptr<LeaseKeeper> keeper_;  // replicas only
 
   mutable absl::Mutex mu_;
   bool accepting_ ABSL_GUARDED_BY(mu_) = true;

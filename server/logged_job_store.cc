@@ -34,8 +34,30 @@ absl::Status LogStoreError(absl::string_view operation, absl::string_view job_id
 
 absl::StatusOr<store::CreateJobOutcome> LoggedJobStore::CreateJob(
     const store::JobRecord& job, const std::vector<std::string>& initial_events,
-    int64_t event_time_micros) {
-  return Logged("CreateJob", job.id, store_->CreateJob(job, initial_events, event_time_micros));
+    int64_t event_time_micros, const store::CreateLimits& limits) {
+  return Logged("CreateJob", job.id,
+                store_->CreateJob(job, initial_events, event_time_micros, limits));
+}
+
+absl::StatusOr<std::optional<store::JobRecord>> LoggedJobStore::FindJobByKey(
+    const std::string& tenant, const std::string& key) {
+  return Logged("FindJobByKey", "", store_->FindJobByKey(tenant, key));
+}
+
+absl::StatusOr<std::optional<store::ClaimedJob>> LoggedJobStore::ClaimJob(
+    const store::ClaimRequest& request) {
+  return Logged("ClaimJob", "", store_->ClaimJob(request));
+}
+
+absl::StatusOr<store::Lease> LoggedJobStore::RenewLease(const std::string& id,
+                                                        const store::LeaseFence& fence,
+                                                        int64_t lease_micros) {
+  return Logged("RenewLease", id, store_->RenewLease(id, fence, lease_micros));
+}
+
+absl::Status LoggedJobStore::ReleaseLease(const std::string& id,
+                                          const store::LeaseFence& fence) {
+  return LogStoreError("ReleaseLease", id, store_->ReleaseLease(id, fence));
 }
 
 absl::StatusOr<store::JobRecord> LoggedJobStore::GetJob(const std::string& id) {

@@ -31,7 +31,10 @@ class LoggedJobStore : public store::JobStore {
 
   absl::StatusOr<store::CreateJobOutcome> CreateJob(const store::JobRecord& job,
                                                     const std::vector<std::string>& initial_events,
-                                                    int64_t event_time_micros) override;
+                                                    int64_t event_time_micros,
+                                                    const store::CreateLimits& limits = {}) override;
+  absl::StatusOr<std::optional<store::JobRecord>> FindJobByKey(const std::string& tenant,
+                                                               const std::string& key) override;
   absl::StatusOr<store::JobRecord> GetJob(const std::string& id) override;
   absl::StatusOr<store::JobPage> ListJobs(const store::JobQuery& query) override;
   absl::StatusOr<int64_t> CountJobs(const store::JobQuery& query) override;
@@ -42,6 +45,13 @@ class LoggedJobStore : public store::JobStore {
                                                              int32_t limit) override;
   absl::StatusOr<std::optional<std::string>> GetCheckpoint(const std::string& id) override;
   absl::StatusOr<std::optional<std::string>> GetResult(const std::string& id) override;
+  absl::StatusOr<std::optional<store::ClaimedJob>> ClaimJob(const store::ClaimRequest& request) override;
+  absl::StatusOr<store::Lease> RenewLease(const std::string& id, const store::LeaseFence& fence,
+                                   int64_t lease_micros) override;
+  absl::Status ReleaseLease(const std::string& id, const store::LeaseFence& fence) override;
+  bool SetObserver(store::StoreObserver* observer) override {
+    return store_->SetObserver(observer);
+  }
 
  private:
   std::unique_ptr<store::JobStore> store_;

@@ -68,7 +68,10 @@ void Scheduler::Start() {
 
 void Scheduler::Enqueue(Task task) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || queued_ids_.count(task.job_id) || running_.count(task.job_id)) return;
+  if (stopping_ || queued_ids_.count(task.job_id)) return;
+  // A job claimed again under a new lease may still be winding down its run under the
+  // lost one: it waits for that run to end (PopRunnable). Without a lease it is a repeat.
+  if (running_.count(task.job_id) && task.lease_token == 0) return;
   const Key key = KeyOf(task);
   queued_ids_.emplace(task.job_id, key);
   ++queued_by_tenant_[task.tenant];
@@ -134,6 +137,7 @@ bool Scheduler::WorkerShouldWake() const { return stopping_ || HasRunnable(); }
 
 bool Scheduler::HasRunnable() const {
   for (const auto& [key, task] : queue_) {
+    if (running_.count(task.job_id)) continue;
     auto it = running_by_tenant_.find(task.tenant);
     if (it == running_by_tenant_.end() || it->second < TenantCap()) return true;
   }
@@ -142,6 +146,7 @@ bool Scheduler::HasRunnable() const {
 
 bool Scheduler::PopRunnable(Task* task) {
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (running_.count(it->second.job_id)) continue;
     auto running = running_by_tenant_.find(it->second.tenant);
     if (running != running_by_tenant_.end() && running->second >= TenantCap()) continue;
     *task = it->second;

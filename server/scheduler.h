@@ -38,6 +38,10 @@ struct Task {
   int64_t create_micros = 0;
   int64_t deadline_micros = 0;  // 0: none
   bool resumed = false;         // RUNNING in the store when the server started
+  // The lease under which this replica runs the job (server/lease_keeper.h); token 0: no
+  // lease (one process owns the store). Every store write of the run carries it as fence.
+  std::string lease_owner;
+  int64_t lease_token = 0;
 };
 
 // Why a running job was asked to stop.
@@ -90,7 +94,9 @@ class Scheduler {
 
   // Starts the workers and the deadline reaper.
   void Start();
-  // Ignored after Shutdown (the job stays queued in the store for the next start).
+  // Ignored after Shutdown (the job stays queued in the store for the next start), and for
+  // a job already queued, or running without a lease. A leased task of a job whose
+  // previous run is still ending waits for that run.
   void Enqueue(Task task);
   // A queued job is dropped (returns true); a running one is asked to stop with kCancelled.
   bool Cancel(const std::string& job_id);

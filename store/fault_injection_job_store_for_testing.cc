@@ -40,9 +40,32 @@ absl::Status FaultInjectionJobStore::CheckWrite() {
 
 absl::StatusOr<CreateJobOutcome> FaultInjectionJobStore::CreateJob(
     const JobRecord& job, const std::vector<std::string>& initial_events,
-    int64_t event_time_micros) {
+    int64_t event_time_micros, const CreateLimits& limits) {
   if (absl::Status fault = CheckWrite(); !fault.ok()) return fault;
-  return inner_->CreateJob(job, initial_events, event_time_micros);
+  return inner_->CreateJob(job, initial_events, event_time_micros, limits);
+}
+
+absl::StatusOr<std::optional<JobRecord>> FaultInjectionJobStore::FindJobByKey(
+    const std::string& tenant, const std::string& key) {
+  return inner_->FindJobByKey(tenant, key);
+}
+
+absl::StatusOr<std::optional<ClaimedJob>> FaultInjectionJobStore::ClaimJob(
+    const ClaimRequest& request) {
+  if (absl::Status fault = CheckWrite(); !fault.ok()) return fault;
+  return inner_->ClaimJob(request);
+}
+
+absl::StatusOr<Lease> FaultInjectionJobStore::RenewLease(const std::string& id,
+                                                         const LeaseFence& fence,
+                                                         int64_t lease_micros) {
+  if (absl::Status fault = CheckWrite(); !fault.ok()) return fault;
+  return inner_->RenewLease(id, fence, lease_micros);
+}
+
+absl::Status FaultInjectionJobStore::ReleaseLease(const std::string& id, const LeaseFence& fence) {
+  if (absl::Status fault = CheckWrite(); !fault.ok()) return fault;
+  return inner_->ReleaseLease(id, fence);
 }
 
 absl::StatusOr<JobRecord> FaultInjectionJobStore::UpdateJob(const std::string& id,

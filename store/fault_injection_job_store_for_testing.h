@@ -36,7 +36,10 @@ class FaultInjectionJobStore : public JobStore {
 
   absl::StatusOr<CreateJobOutcome> CreateJob(const JobRecord& job,
                                              const std::vector<std::string>& initial_events,
-                                             int64_t event_time_micros) override;
+                                             int64_t event_time_micros,
+                                             const CreateLimits& limits = {}) override;
+  absl::StatusOr<std::optional<JobRecord>> FindJobByKey(const std::string& tenant,
+                                                        const std::string& key) override;
   absl::StatusOr<JobRecord> GetJob(const std::string& id) override;
   absl::StatusOr<JobPage> ListJobs(const JobQuery& query) override;
   absl::StatusOr<int64_t> CountJobs(const JobQuery& query) override;
@@ -46,6 +49,11 @@ class FaultInjectionJobStore : public JobStore {
                                                       int32_t limit) override;
   absl::StatusOr<std::optional<std::string>> GetCheckpoint(const std::string& id) override;
   absl::StatusOr<std::optional<std::string>> GetResult(const std::string& id) override;
+  absl::StatusOr<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) override;
+  absl::StatusOr<Lease> RenewLease(const std::string& id, const LeaseFence& fence,
+                                   int64_t lease_micros) override;
+  absl::Status ReleaseLease(const std::string& id, const LeaseFence& fence) override;
+  bool SetObserver(StoreObserver* observer) override { return inner_->SetObserver(observer); }
 
  private:
   // The fault if one is set (and counts the refusal), else OK.

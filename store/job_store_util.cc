@@ -113,6 +113,16 @@ absl::Status CheckFence(const JobRecord& job, const LeaseFence& fence, bool rele
   return absl::OkStatus();
 }
 
+absl::Status CheckQueuedLimit(const std::string& tenant, int64_t queued,
+                              const CreateLimits& limits) {
+  if (limits.max_queued_per_tenant <= 0 || queued < limits.max_queued_per_tenant) {
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(
+      absl::StrCat("tenant ", tenant, " has ", queued, " queued jobs; the limit is ",
+                   limits.max_queued_per_tenant, " (max_queued_per_tenant)"));
+}
+
 bool ClaimsBefore(const JobRecord& a, const JobRecord& b) {
   const bool a_running = a.state == JobState::kRunning;
   const bool b_running = b.state == JobState::kRunning;

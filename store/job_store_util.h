@@ -39,6 +39,9 @@ bool HoldsLiveLease(const JobRecord& job, int64_t now_micros);
 // ABORTED unless `fence` holds the job's lease at fence.now_micros (owner, token, not
 // expired, job unfinished). `releasing` (ReleaseLease): owner and token only.
 absl::Status CheckFence(const JobRecord& job, const LeaseFence& fence, bool releasing = false);
+// RESOURCE_EXHAUSTED when a tenant with `queued` QUEUED jobs may not get another.
+absl::Status CheckQueuedLimit(const std::string& tenant, int64_t queued,
+                              const CreateLimits& limits);
 // The claim order: true when `a` is claimed before `b` (RUNNING first, then priority
 // descending, then (create_time_micros, id)).
 bool ClaimsBefore(const JobRecord& a, const JobRecord& b);

@@ -25,7 +25,10 @@ class MemoryJobStore : public JobStore {
 
   absl::StatusOr<CreateJobOutcome> CreateJob(const JobRecord& job,
                                              const std::vector<std::string>& initial_events,
-                                             int64_t event_time_micros) override;
+                                             int64_t event_time_micros,
+                                             const CreateLimits& limits = {}) override;
+  absl::StatusOr<std::optional<JobRecord>> FindJobByKey(const std::string& tenant,
+                                                        const std::string& key) override;
   absl::StatusOr<JobRecord> GetJob(const std::string& id) override;
   absl::StatusOr<JobPage> ListJobs(const JobQuery& query) override;
   absl::StatusOr<int64_t> CountJobs(const JobQuery& query) override;
@@ -35,6 +38,10 @@ class MemoryJobStore : public JobStore {
                                                       int32_t limit) override;
   absl::StatusOr<std::optional<std::string>> GetCheckpoint(const std::string& id) override;
   absl::StatusOr<std::optional<std::string>> GetResult(const std::string& id) override;
+  absl::StatusOr<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) override;
+  absl::StatusOr<Lease> RenewLease(const std::string& id, const LeaseFence& fence,
+                                   int64_t lease_micros) override;
+  absl::Status ReleaseLease(const std::string& id, const LeaseFence& fence) override;
 
  private:
   struct Entry {
@@ -45,6 +52,9 @@ class MemoryJobStore : public JobStore {
   };
 
   absl::StatusOr<Entry*> Find(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int64_t CountQueued(const std::string& tenant) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::map<std::string, int> LiveLeasesByTenant(int64_t now_micros) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   std::map<std::string, Entry> jobs_ ABSL_GUARDED_BY(mu_);

@@ -183,16 +183,15 @@ absl::StatusOr<bool> InsertJob(Connection& c, const JobRecord& job,
 // RESOURCE_EXHAUSTED when the tenant's QUEUED jobs already reach the limit. The count runs
 // under an advisory lock on the tenant, held to the commit, so that replicas creating for
 // one tenant at once count one after the other.
-absl::Status CheckQueueLimit(Connection& c, const std::string& tenant, int32_t limit) {
+absl::Status CheckQueueLimit(Connection& c, const std::string& tenant,
+                             const CreateLimits& limits) {
   if (absl::StatusOr<Result> r = c.Exec(kQueueLockSql, {Text(tenant)}); !r.ok()) {
     return r.status();
   }
   absl::StatusOr<int64_t> queued =
       CountRows(c, "SELECT count(*) FROM jobs WHERE tenant = $1 AND state = 1", {Text(tenant)});
   if (!queued.ok()) return queued.status();
-  if (*queued < limit) return absl::OkStatus();
-  return absl::ResourceExhaustedError(absl::StrCat("tenant ", tenant, " has ", *queued,
-                                                   " queued jobs, the limit is ", limit));
+  return internal::CheckQueuedLimit(tenant, *queued, limits);
 }
 
 absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job,
@@ -208,7 +207,7 @@ absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job
     if (existing->has_value()) return CreateJobOutcome{**std::move(existing), false};
   }
   if (limited) {
-    if (absl::Status s = CheckQueueLimit(c, job.tenant, limits.max_queued_per_tenant);
+    if (absl::Status s = CheckQueueLimit(c, job.tenant, limits);
         !s.ok()) {
       return s;
     }

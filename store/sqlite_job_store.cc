@@ -26,7 +26,7 @@ using sqlite::Statement;
 constexpr char kJobColumns[] =
     "id, tenant, idempotency_key, spec, priority, state, error, backend, create_time_micros, "
     "start_time_micros, finish_time_micros, deadline_micros, cancel_requested, "
-    "iterations_done, last_event_sequence";
+    "iterations_done, last_event_sequence, lease_owner, lease_token, lease_expires_micros";
 
 JobRecord JobFromRow(const Statement& row) {
   JobRecord job;
@@ -45,6 +45,9 @@ JobRecord JobFromRow(const Statement& row) {
   job.cancel_requested = row.ColumnInt(12) != 0;
   job.iterations_done = static_cast<int32_t>(row.ColumnInt(13));
   job.last_event_sequence = row.ColumnInt(14);
+  job.lease.owner = row.ColumnBytes(15);
+  job.lease.token = row.ColumnInt(16);
+  job.lease.expires_micros = row.ColumnInt(17);
   return job;
 }
 
@@ -107,7 +110,8 @@ absl::StatusOr<std::optional<std::string>> FindByIdempotencyKey(Connection& c,
 absl::Status InsertJobRow(Connection& c, const JobRecord& job) {
   absl::StatusOr<Statement> stmt = c.Prepare(absl::StrCat(
       "INSERT INTO jobs (", kJobColumns,
-      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"));
+      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+      "?18)"));
   if (!stmt.ok()) return stmt.status();
   stmt->BindText(1, job.id);
   stmt->BindText(2, job.tenant);
@@ -124,6 +128,9 @@ absl::Status InsertJobRow(Connection& c, const JobRecord& job) {
   stmt->BindInt(13, job.cancel_requested ? 1 : 0);
   stmt->BindInt(14, job.iterations_done);
   stmt->BindInt(15, job.last_event_sequence);
+  stmt->BindText(16, job.lease.owner);
+  stmt->BindInt(17, job.lease.token);
+  stmt->BindInt(18, job.lease.expires_micros);
   return stmt->Run();
 }
 
@@ -141,15 +148,18 @@ absl::Status InsertLabels(Connection& c, const JobRecord& job) {
 }
 
 absl::Status InsertEvents(Connection& c, const std::string& id, int64_t first_sequence,
-                          const std::vector<std::string>& payloads, int64_t time_micros) {
+                          const std::vector<std::string>& payloads, int64_t time_micros,
+                          int64_t lease_token) {
   for (size_t i = 0; i < payloads.size(); ++i) {
     absl::StatusOr<Statement> stmt = c.Prepare(
-        "INSERT INTO events (job_id, sequence, time_micros, payload) VALUES (?1, ?2, ?3, ?4)");
+        "INSERT INTO events (job_id, sequence, time_micros, payload, lease_token) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!stmt.ok()) return stmt.status();
     stmt->BindText(1, id);
     stmt->BindInt(2, first_sequence + static_cast<int64_t>(i));
     stmt->BindInt(3, time_micros);
     stmt->BindBlob(4, payloads[i]);
+    stmt->BindInt(5, lease_token);
     if (absl::Status s = stmt->Run(); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -169,6 +179,28 @@ absl::Status UpdateJobRow(Connection& c, const JobRecord& job) {
   stmt->BindInt(7, job.iterations_done);
   stmt->BindInt(8, job.last_event_sequence);
   return stmt->Run();
+}
+
+absl::Status UpdateLease(Connection& c, const std::string& id, const Lease& lease) {
+  absl::StatusOr<Statement> stmt = c.Prepare(
+      "UPDATE jobs SET lease_owner = ?2, lease_token = ?3, lease_expires_micros = ?4 "
+      "WHERE id = ?1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, id);
+  stmt->BindText(2, lease.owner);
+  stmt->BindInt(3, lease.token);
+  stmt->BindInt(4, lease.expires_micros);
+  return stmt->Run();
+}
+
+absl::StatusOr<int64_t> CountQueued(Connection& c, const std::string& tenant) {
+  absl::StatusOr<Statement> stmt =
+      c.Prepare("SELECT COUNT(*) FROM jobs WHERE tenant = ?1 AND state = 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, tenant);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt->ColumnInt(0) : 0;
 }
 
 // The two payload tables have the same shape; only these texts differ.
@@ -212,7 +244,8 @@ absl::StatusOr<std::optional<std::string>> SelectPayload(Connection& c, const Pa
 
 absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job,
                                              const std::vector<std::string>& initial_events,
-                                             int64_t event_time_micros) {
+                                             int64_t event_time_micros,
+                                             const CreateLimits& limits) {
   if (!job.idempotency_key.empty()) {
     absl::StatusOr<std::optional<std::string>> existing =
         FindByIdempotencyKey(c, job.tenant, job.idempotency_key);
@@ -226,12 +259,21 @@ absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job
   absl::StatusOr<bool> exists = JobExists(c, job.id);
   if (!exists.ok()) return exists.status();
   if (*exists) return absl::AlreadyExistsError(absl::StrCat("job ", job.id, " already exists"));
+  if (job.state == JobState::kQueued && limits.max_queued_per_tenant > 0) {
+    absl::StatusOr<int64_t> queued = CountQueued(c, job.tenant);
+    if (!queued.ok()) return queued.status();
+    if (absl::Status s = internal::CheckQueuedLimit(job.tenant, *queued, limits); !s.ok()) {
+      return s;
+    }
+  }
 
   CreateJobOutcome outcome{job, true};
   outcome.job.last_event_sequence = static_cast<int64_t>(initial_events.size());
+  outcome.job.lease = Lease{};
   if (absl::Status s = InsertJobRow(c, outcome.job); !s.ok()) return s;
   if (absl::Status s = InsertLabels(c, outcome.job); !s.ok()) return s;
-  if (absl::Status s = InsertEvents(c, job.id, 1, initial_events, event_time_micros); !s.ok()) {
+  if (absl::Status s = InsertEvents(c, job.id, 1, initial_events, event_time_micros, 0);
+      !s.ok()) {
     return s;
   }
   return outcome;
@@ -241,6 +283,9 @@ absl::StatusOr<JobRecord> UpdateJobTx(Connection& c, const std::string& id,
                                       const JobUpdate& update) {
   absl::StatusOr<JobRecord> job = LoadJob(c, id);
   if (!job.ok()) return job.status();
+  if (update.fence.has_value()) {
+    if (absl::Status s = internal::CheckFence(*job, *update.fence); !s.ok()) return s;
+  }
   if (absl::Status s = internal::CheckExpectedStates(*job, update); !s.ok()) return s;
   const int64_t first_sequence = job->last_event_sequence + 1;
   internal::ApplyUpdate(update, *job);
@@ -253,12 +298,55 @@ absl::StatusOr<JobRecord> UpdateJobTx(Connection& c, const std::string& id,
   if (update.result.has_value()) {
     if (absl::Status s = UpsertPayload(c, kResults, id, *update.result); !s.ok()) return s;
   }
-  if (absl::Status s =
-          InsertEvents(c, id, first_sequence, update.events, update.event_time_micros);
+  if (absl::Status s = InsertEvents(c, id, first_sequence, update.events,
+                                    update.event_time_micros,
+                                    update.fence.has_value() ? update.fence->token : 0);
       !s.ok()) {
     return s;
   }
   return job;
+}
+
+// The first claimable job in the claim order (internal::ClaimsBefore) whose tenant is under
+// the lease cap. The writer thread serializes claims, so the count cannot go stale.
+absl::StatusOr<std::optional<std::string>> NextClaimable(Connection& c,
+                                                         const ClaimRequest& request) {
+  absl::StatusOr<Statement> stmt = c.Prepare(
+      "SELECT id FROM jobs WHERE state IN (1, 2) AND lease_expires_micros <= ?1 "
+      "AND (?2 = 0 OR tenant NOT IN (SELECT tenant FROM jobs WHERE state IN (1, 2) "
+      "AND lease_expires_micros > ?1 GROUP BY tenant HAVING COUNT(*) >= ?2)) "
+      "ORDER BY state DESC, priority DESC, create_time_micros, id LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindInt(1, request.now_micros);
+  stmt->BindInt(2, request.max_leases_per_tenant);
+  absl::StatusOr<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(stmt->ColumnBytes(0));
+}
+
+absl::StatusOr<std::optional<ClaimedJob>> ClaimJobTx(Connection& c, const ClaimRequest& request) {
+  absl::StatusOr<std::optional<std::string>> id = NextClaimable(c, request);
+  if (!id.ok()) return id.status();
+  if (!id->has_value()) return std::optional<ClaimedJob>();
+  absl::StatusOr<JobRecord> job = LoadJob(c, **id);
+  if (!job.ok()) return job.status();
+  job->lease = Lease{request.owner, job->lease.token + 1,
+                     request.now_micros + request.lease_micros};
+  if (absl::Status s = UpdateLease(c, job->id, job->lease); !s.ok()) return s;
+  return std::optional<ClaimedJob>(ClaimedJob{*std::move(job)});
+}
+
+// Checks `fence` against the stored lease and, when it holds, stores `expires_micros`.
+absl::StatusOr<Lease> SetLeaseExpiryTx(Connection& c, const std::string& id,
+                                       const LeaseFence& fence, bool releasing,
+                                       int64_t expires_micros) {
+  absl::StatusOr<JobRecord> job = LoadJob(c, id);
+  if (!job.ok()) return job.status();
+  if (absl::Status s = internal::CheckFence(*job, fence, releasing); !s.ok()) return s;
+  job->lease.expires_micros = expires_micros;
+  if (absl::Status s = UpdateLease(c, id, job->lease); !s.ok()) return s;
+  return job->lease;
 }
 
 // --- Query filters -----------------------------------------------------------------------
@@ -542,11 +630,11 @@ absl::Status SqliteJobStore::Read(const std::function<absl::Status(Connection&)>
 
 absl::StatusOr<CreateJobOutcome> SqliteJobStore::CreateJob(
     const JobRecord& job, const std::vector<std::string>& initial_events,
-    int64_t event_time_micros) {
+    int64_t event_time_micros, const CreateLimits& limits) {
   if (absl::Status s = internal::ValidateNewJob(job); !s.ok()) return s;
   absl::StatusOr<CreateJobOutcome> outcome;
   absl::Status status = Write([&](Connection& c) {
-    outcome = CreateJobTx(c, job, initial_events, event_time_micros);
+    outcome = CreateJobTx(c, job, initial_events, event_time_micros, limits);
     return outcome.status();
   });
   if (!status.ok()) return status;
@@ -563,6 +651,55 @@ absl::StatusOr<JobRecord> SqliteJobStore::UpdateJob(const std::string& id,
   });
   if (!status.ok()) return status;
   return job;
+}
+
+absl::StatusOr<std::optional<JobRecord>> SqliteJobStore::FindJobByKey(const std::string& tenant,
+                                                                      const std::string& key) {
+  if (key.empty()) return std::nullopt;
+  absl::StatusOr<std::optional<JobRecord>> job;
+  absl::Status status = Read([&](Connection& c) -> absl::Status {
+    absl::StatusOr<std::optional<std::string>> id = FindByIdempotencyKey(c, tenant, key);
+    if (!id.ok()) return id.status();
+    if (!id->has_value()) {
+      job = std::nullopt;
+      return absl::OkStatus();
+    }
+    absl::StatusOr<JobRecord> found = LoadJob(c, **id);
+    if (!found.ok()) return found.status();
+    job = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return job;
+}
+
+absl::StatusOr<std::optional<ClaimedJob>> SqliteJobStore::ClaimJob(const ClaimRequest& request) {
+  if (absl::Status s = internal::ValidateClaim(request); !s.ok()) return s;
+  absl::StatusOr<std::optional<ClaimedJob>> claimed;
+  absl::Status status = Write([&](Connection& c) {
+    claimed = ClaimJobTx(c, request);
+    return claimed.status();
+  });
+  if (!status.ok()) return status;
+  return claimed;
+}
+
+absl::StatusOr<Lease> SqliteJobStore::RenewLease(const std::string& id, const LeaseFence& fence,
+                                                 int64_t lease_micros) {
+  if (absl::Status s = internal::ValidateLeaseMicros(lease_micros); !s.ok()) return s;
+  absl::StatusOr<Lease> lease;
+  absl::Status status = Write([&](Connection& c) {
+    lease = SetLeaseExpiryTx(c, id, fence, /*releasing=*/false, fence.now_micros + lease_micros);
+    return lease.status();
+  });
+  if (!status.ok()) return status;
+  return lease;
+}
+
+absl::Status SqliteJobStore::ReleaseLease(const std::string& id, const LeaseFence& fence) {
+  return Write([&](Connection& c) {
+    return SetLeaseExpiryTx(c, id, fence, /*releasing=*/true, 0).status();
+  });
 }
 
 absl::StatusOr<JobRecord> SqliteJobStore::GetJob(const std::string& id) {
@@ -640,7 +777,8 @@ absl::StatusOr<std::vector<EventRecord>> SqliteJobStore::ReadEvents(const std::s
     if (!exists.ok()) return exists.status();
     if (!*exists) return NotFound(id);
     absl::StatusOr<Statement> stmt = c.Prepare(
-        "SELECT sequence, time_micros, payload FROM events WHERE job_id = ?1 AND sequence > ?2 "
+        "SELECT sequence, time_micros, payload, lease_token FROM events "
+        "WHERE job_id = ?1 AND sequence > ?2 "
         "ORDER BY sequence LIMIT ?3");
     if (!stmt.ok()) return stmt.status();
     stmt->BindText(1, id);
@@ -650,7 +788,8 @@ absl::StatusOr<std::vector<EventRecord>> SqliteJobStore::ReadEvents(const std::s
       absl::StatusOr<bool> row = stmt->Step();
       if (!row.ok()) return row.status();
       if (!*row) return absl::OkStatus();
-      events.push_back({stmt->ColumnInt(0), stmt->ColumnInt(1), stmt->ColumnBytes(2)});
+      events.push_back(
+          {stmt->ColumnInt(0), stmt->ColumnInt(1), stmt->ColumnBytes(2), stmt->ColumnInt(3)});
     }
   });
   if (!status.ok()) return status;

@@ -55,7 +55,7 @@ struct SqliteStats {
 class SqliteJobStore : public JobStore {
  public:
   // The schema version this build writes and reads.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens or creates the database at `path` and migrates an older schema. A database
   // whose schema is newer than kSchemaVersion is refused with FAILED_PRECONDITION and left
@@ -70,7 +70,10 @@ class SqliteJobStore : public JobStore {
 
   absl::StatusOr<CreateJobOutcome> CreateJob(const JobRecord& job,
                                              const std::vector<std::string>& initial_events,
-                                             int64_t event_time_micros) override;
+                                             int64_t event_time_micros,
+                                             const CreateLimits& limits = {}) override;
+  absl::StatusOr<std::optional<JobRecord>> FindJobByKey(const std::string& tenant,
+                                                        const std::string& key) override;
   absl::StatusOr<JobRecord> GetJob(const std::string& id) override;
   absl::StatusOr<JobPage> ListJobs(const JobQuery& query) override;
   absl::StatusOr<int64_t> CountJobs(const JobQuery& query) override;
@@ -80,6 +83,10 @@ class SqliteJobStore : public JobStore {
                                                       int32_t limit) override;
   absl::StatusOr<std::optional<std::string>> GetCheckpoint(const std::string& id) override;
   absl::StatusOr<std::optional<std::string>> GetResult(const std::string& id) override;
+  absl::StatusOr<std::optional<ClaimedJob>> ClaimJob(const ClaimRequest& request) override;
+  absl::StatusOr<Lease> RenewLease(const std::string& id, const LeaseFence& fence,
+                                   int64_t lease_micros) override;
+  absl::Status ReleaseLease(const std::string& id, const LeaseFence& fence) override;
 
   SqliteStats stats() const;
 

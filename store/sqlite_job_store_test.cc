@@ -199,6 +199,32 @@ TEST_F(SqliteJobStoreTest, VersionZeroDatabaseWithoutTablesIsMigrated) {
   EXPECT_TRUE(raw.HasTable("events"));
 }
 
+TEST_F(SqliteJobStoreTest, VersionOneDatabaseKeepsItsJobsAndGainsLeases) {
+  {
+    RawDb raw(path_);
+    raw.Exec(sqlite::Migrations()[0]);
+    raw.Exec("INSERT INTO jobs VALUES ('old', 't', '', x'00', 3, 1, '', 'local', 10, 0, 0, 0, "
+             "0, 0, 1); INSERT INTO events VALUES ('old', 1, 10, x'65'); "
+             "PRAGMA user_version = 1");
+  }
+  std::unique_ptr<SqliteJobStore> store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<JobRecord> old = store->GetJob("old");
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(old->priority, 3);
+  EXPECT_EQ(old->lease.token, 0);
+  EXPECT_EQ((*store->ReadEvents("old", 0, 10))[0].lease_token, 0);
+  ClaimRequest claim;
+  claim.owner = "r1";
+  claim.now_micros = 100;
+  claim.lease_micros = 50;
+  absl::StatusOr<std::optional<ClaimedJob>> claimed = store->ClaimJob(claim);
+  ASSERT_TRUE(claimed.ok() && claimed->has_value()) << claimed.status();
+  EXPECT_EQ((*claimed)->job.lease.token, 1);
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Query("PRAGMA user_version"), "2");
+}
+
 TEST_F(SqliteJobStoreTest, FailedMigrationLeavesTheDatabaseAsItWas) {
   {
     RawDb raw(path_);

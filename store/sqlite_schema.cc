@@ -63,10 +63,22 @@ CREATE TABLE results (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: leases, for stores that several server replicas share (store/job_store.h),
+// and the fencing token of the write that appended each event. The partial index serves
+// ClaimJob: only unfinished jobs are ever claimed.
+constexpr char kMigration2[] = R"sql(
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN lease_expires_micros INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX jobs_claim_order ON jobs (state DESC, priority DESC, create_time_micros, id)
+  WHERE state IN (1, 2);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string>& Migrations() {
-  static const auto* const kMigrations = new std::vector<std::string>{kMigration1};
+  static const auto* const kMigrations = new std::vector<std::string>{kMigration1, kMigration2};
   return *kMigrations;
 }
 
