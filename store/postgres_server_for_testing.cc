@@ -116,6 +116,28 @@ bool WaitExit(pid_t pid, std::chrono::steady_clock::duration timeout) {
   return false;
 }
 
+// True when `uid` may enter `path` and every directory above it (others' execute bit, or
+// its own directory).
+bool Reachable(const std::string& path, uid_t uid) {
+  for (std::filesystem::path p = std::filesystem::absolute(path);; p = p.parent_path()) {
+    struct stat st;
+    if (stat(p.c_str(), &st) != 0) return false;
+    if ((st.st_mode & S_IXOTH) == 0 && st.st_uid != uid) return false;
+    if (p == p.root_path() || p == p.parent_path()) return true;
+  }
+}
+
+// Where the temporary directory goes: $TMPDIR, unless the server's user cannot reach it
+// (root's private TMPDIR) or it is too long for the socket's path (sockaddr_un holds 107
+// bytes: PARENT/pg_XXXXXX/.s.PGSQL.5432); then /tmp.
+std::string ParentDir(uid_t server_uid) {
+  const char* tmp = getenv("TMPDIR");
+  const std::string parent = tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp";
+  if (parent.size() > 80) return "/tmp";
+  if (server_uid != geteuid() && !Reachable(parent, server_uid)) return "/tmp";
+  return parent;
+}
+
 std::string QuoteIdent(const std::string& name) { return absl::StrCat("\"", name, "\""); }
 
 }  // namespace
@@ -130,9 +152,7 @@ absl::StatusOr<std::unique_ptr<PostgresServerForTesting>> PostgresServerForTesti
         " (install Debian's postgresql package, or set QGRAD_PG_BIN)"));
   }
   if (absl::Status s = ServerUser(server->uid_, server->gid_); !s.ok()) return s;
-  const char* tmp = getenv("TMPDIR");
-  // Short: a Unix socket path is limited to about 100 bytes.
-  std::string dir = absl::StrCat(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp", "/pg_XXXXXX");
+  std::string dir = absl::StrCat(ParentDir(server->uid_), "/pg_XXXXXX");
   if (mkdtemp(dir.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp ", dir, ": ", strerror(errno)));
   }

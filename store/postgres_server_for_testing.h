@@ -7,7 +7,8 @@
 //
 // PostgreSQL refuses to run as root; tests and CI run as root, so then initdb and postgres
 // run as the `postgres` system user (Debian's package creates it), or `nobody` without it.
-// Binaries: $QGRAD_PG_BIN, else /usr/lib/postgresql/15/bin (Debian `postgresql`).
+// Binaries: $QGRAD_PG_BIN, else /usr/lib/postgresql/15/bin (Debian `postgresql`). The
+// directory goes under $TMPDIR, or /tmp when the server's user cannot reach $TMPDIR.
 //
 // The parent-death signal is tied to the thread that started the server: start it from a
 // thread that outlives it (the main thread, or a gtest Environment's SetUp).
