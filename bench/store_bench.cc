@@ -1,10 +1,15 @@
-// Durable write throughput and latency of SqliteJobStore (group commit): CreateJob from 1
-// and from 64 threads, and UpdateJob (one event appended) from 64 threads, each against a
-// fresh database in a temporary directory. Every acknowledged write is fsynced
-// (synchronous=FULL), so the figures depend on the disk: report them with the machine.
+// Durable write throughput and latency of SqliteJobStore and PostgresJobStore (group
+// commit): CreateJob from 1 and from 64 threads, and UpdateJob (one event appended) from 64
+// threads, each against a fresh database. Every acknowledged write is fsynced (SQLite:
+// synchronous=FULL; PostgreSQL: fsync and synchronous_commit on), so the figures depend on
+// the disk: report them with the machine.
 //
-// Run: build/bench/store_bench [--seconds=S] [--dir=DIR]   (DIR: where the temporary
-// database directory goes; default $TMPDIR or /tmp — put it on the disk you care about)
+// Run: build/bench/store_bench [--seconds=S] [--dir=DIR] [--store=sqlite|postgres]
+//        [--conninfo=CONNINFO]
+// DIR: where the temporary database directory goes (default $TMPDIR or /tmp — put it on the
+// disk you care about). --store=postgres starts a private PostgreSQL 15 server
+// (PostgresServerForTesting, data under $TMPDIR) with a fresh database per case, unless
+// --conninfo names an existing database (its jobs get ids unique to this run).
 #include <stdlib.h>
 
 #include <algorithm>
@@ -12,11 +17,15 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "store/postgres_job_store.h"
+#include "store/postgres_server_for_testing.h"
 #include "store/sqlite_job_store.h"
 
 namespace qgrad::store {
@@ -24,11 +33,25 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The group-commit counters both stores keep.
+struct BatchStats {
+  int64_t writes = 0;
+  int64_t transactions = 0;
+  int64_t largest_batch = 0;
+};
+
 struct Figures {
   int64_t ops = 0;
   double seconds = 0;
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
-  SqliteStats stats;
+  BatchStats stats;
+};
+
+// A store under test and how to read its counters.
+struct BenchStore {
+  std::unique_ptr<JobStore> store;
+  std::function<BatchStats()> stats;
+  std::string id_prefix;  // unique per case, for a database that outlives the run
 };
 
 JobRecord BenchJob(const std::string& id) {
@@ -46,7 +69,7 @@ JobRecord BenchJob(const std::string& id) {
 
 // Runs `op(thread, i)` from `threads` threads for `seconds`; op returns false on failure.
 template <typename Op>
-Figures Drive(SqliteJobStore& store, int threads, double seconds, Op op) {
+Figures Drive(const BenchStore& store, int threads, double seconds, Op op) {
   std::vector<std::vector<double>> latencies(threads);
   std::atomic<bool> failed{false};
   const Clock::time_point start = Clock::now();
@@ -91,59 +114,124 @@ void Print(const char* what, int threads, const Figures& f) {
               static_cast<long long>(f.stats.largest_batch));
 }
 
-std::unique_ptr<SqliteJobStore> FreshStore(const std::string& dir, const std::string& name) {
+[[noreturn]] void Die(const absl::Status& status) {
+  std::fprintf(stderr, "%s\n", status.ToString().c_str());
+  std::exit(1);
+}
+
+BenchStore SqliteStore(const std::string& dir, const std::string& name) {
   auto store = SqliteJobStore::Open(dir + "/" + name + ".db");
-  if (!store.ok()) {
-    std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
-    std::exit(1);
+  if (!store.ok()) Die(store.status());
+  SqliteJobStore* raw = store->get();
+  return {*std::move(store),
+          [raw] {
+            const SqliteStats s = raw->stats();
+            return BatchStats{s.writes, s.transactions, s.largest_batch};
+          },
+          ""};
+}
+
+// A fresh database on the private server, or the given one (then ids are made unique).
+BenchStore PostgresStore(PostgresServerForTesting* server, const std::string& conninfo,
+                         const std::string& name) {
+  std::string target = conninfo;
+  std::string prefix;
+  if (server != nullptr) {
+    absl::StatusOr<std::string> created = server->CreateDatabase();
+    if (!created.ok()) Die(created.status());
+    target = *created;
+  } else {
+    prefix = absl::StrCat(name, "-", std::chrono::system_clock::now().time_since_epoch().count(),
+                          "-");
   }
-  return *std::move(store);
+  auto store = PostgresJobStore::Open(target);
+  if (!store.ok()) Die(store.status());
+  PostgresJobStore* raw = store->get();
+  return {*std::move(store),
+          [raw] {
+            const PostgresStats s = raw->stats();
+            return BatchStats{s.writes, s.transactions, s.largest_batch};
+          },
+          prefix};
 }
 
 int Main(int argc, char** argv) {
   double seconds = 3;
   std::string parent = getenv("TMPDIR") != nullptr ? getenv("TMPDIR") : "/tmp";
+  std::string kind = "sqlite";
+  std::string conninfo;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--seconds=", 0) == 0) {
       seconds = std::atof(arg.c_str() + 10);
     } else if (arg.rfind("--dir=", 0) == 0) {
       parent = arg.substr(6);
+    } else if (arg.rfind("--store=", 0) == 0) {
+      kind = arg.substr(8);
+    } else if (arg.rfind("--conninfo=", 0) == 0) {
+      conninfo = arg.substr(11);
     } else {
-      std::fprintf(stderr, "usage: store_bench [--seconds=S] [--dir=DIR]\n");
+      kind = "";
+    }
+    if (kind != "sqlite" && kind != "postgres") {
+      std::fprintf(stderr,
+                   "usage: store_bench [--seconds=S] [--dir=DIR] [--store=sqlite|postgres] "
+                   "[--conninfo=CONNINFO]\n");
       return 2;
     }
   }
   std::string dir = parent + "/store_bench_XXXXXX";
-  if (mkdtemp(dir.data()) == nullptr) {
-    std::perror("mkdtemp");
-    return 1;
+  std::unique_ptr<PostgresServerForTesting> server;
+  std::function<BenchStore(const std::string&)> fresh;
+  if (kind == "sqlite") {
+    if (mkdtemp(dir.data()) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    std::printf("SQLite, database directory: %s, %.1f s per case\n", dir.c_str(), seconds);
+    fresh = [&](const std::string& name) { return SqliteStore(dir, name); };
+  } else {
+    if (conninfo.empty()) {
+      absl::StatusOr<std::unique_ptr<PostgresServerForTesting>> started =
+          PostgresServerForTesting::Start();
+      if (!started.ok()) Die(started.status());
+      server = *std::move(started);
+      std::printf("PostgreSQL, private server in %s (fsync on), %.1f s per case\n",
+                  server->socket_dir().c_str(), seconds);
+    } else {
+      std::printf("PostgreSQL, existing database, %.1f s per case\n", seconds);
+    }
+    fresh = [&](const std::string& name) { return PostgresStore(server.get(), conninfo, name); };
   }
-  std::printf("database directory: %s, %.1f s per case\n", dir.c_str(), seconds);
 
   for (int threads : {1, 64}) {
-    std::unique_ptr<SqliteJobStore> store = FreshStore(dir, absl::StrCat("create", threads));
-    Figures f = Drive(*store, threads, seconds, [&](int t, int64_t i) {
-      return store->CreateJob(BenchJob(absl::StrCat(t, "-", i)), {std::string(128, 'e')}, 1)
+    BenchStore store = fresh(absl::StrCat("create", threads));
+    Figures f = Drive(store, threads, seconds, [&](int t, int64_t i) {
+      return store.store
+          ->CreateJob(BenchJob(absl::StrCat(store.id_prefix, t, "-", i)),
+                      {std::string(128, 'e')}, 1)
           .ok();
     });
     Print("CreateJob", threads, f);
   }
   {
     constexpr int kThreads = 64;
-    std::unique_ptr<SqliteJobStore> store = FreshStore(dir, "update");
+    BenchStore store = fresh("update");
     for (int t = 0; t < kThreads; ++t) {
-      if (!store->CreateJob(BenchJob(absl::StrCat("job-", t)), {}, 1).ok()) return 1;
+      if (!store.store->CreateJob(BenchJob(absl::StrCat(store.id_prefix, "job-", t)), {}, 1)
+               .ok()) {
+        return 1;
+      }
     }
-    Figures f = Drive(*store, kThreads, seconds, [&](int t, int64_t i) {
+    Figures f = Drive(store, kThreads, seconds, [&](int t, int64_t i) {
       JobUpdate update;
       update.iterations_done = static_cast<int32_t>(i);
       update.events = {std::string(128, 'e')};
-      return store->UpdateJob(absl::StrCat("job-", t), update).ok();
+      return store.store->UpdateJob(absl::StrCat(store.id_prefix, "job-", t), update).ok();
     });
     Print("UpdateJob", kThreads, f);
   }
-  std::filesystem::remove_all(dir);
+  if (kind == "sqlite") std::filesystem::remove_all(dir);
   return 0;
 }
 

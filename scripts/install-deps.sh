@@ -13,6 +13,8 @@ packages=(
   protobuf-compiler libprotobuf-dev   # job specifications (proto3, JSON)
   libgrpc++-dev protobuf-compiler-grpc   # the qgradd job service and its client
   libsqlite3-dev       # durable job store
+  libpq-dev            # the PostgreSQL job store that replicas share (libpq)
+  postgresql           # its tests and bench run a private PostgreSQL 15 server
   libssl-dev openssl   # token hashes (SHA-256); test certificates
   libcurl4-openssl-dev   # REST devices: the HTTP client
   libcpp-httplib-dev   # the device emulator's HTTP(S) server
