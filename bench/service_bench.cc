@@ -1,14 +1,17 @@
-// Service benchmark: starts the real qgradd (SQLite store in a temporary directory, bearer
-// tokens) and measures, over gRPC on loopback:
+// Service benchmark: starts the real qgradd (SQLite store in a temporary directory, or
+// --store=postgres: a private PostgreSQL server and --replicas qgradd processes sharing
+// it; bearer tokens) and measures, over gRPC on loopback:
 //   1. durable SubmitJob throughput and latency (p50 / p99) with 1 and 64 concurrent
 //      clients, each call with its own idempotency key;
 //   2. memory per queued job (qgradd's resident set before and after the submissions);
 //   3. 1,000 concurrent WatchJob streams on queued jobs: all opened and replaying, and
 //      qgradd's resident set while they are open.
-// While it runs, one long job keeps the single running slot busy (--max_running_jobs=1),
-// so every other job stays queued: the server optimizes on one core while it serves.
+// While it runs, one long job per replica keeps its single running slot busy
+// (--max_running_jobs=1), so every other job stays queued: each server optimizes on one
+// core while it serves. With several replicas the clients are spread over them evenly.
 //
 // Run: build/bench/service_bench [--qgradd=PATH] [--seconds=S] [--watchers=N]
+//        [--store=sqlite|postgres] [--replicas=N]
 // Thread-safety: a benchmark driver; the submit phase runs one thread per client.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
@@ -31,11 +34,15 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "qgrad/v1/service.grpc.pb.h"
+#include "store/postgres_server_for_testing.h"
 
 ABSL_FLAG(std::string, qgradd, QGRAD_QGRADD_PATH, "the qgradd binary");
 ABSL_FLAG(double, seconds, 5.0, "duration of each submit phase");
 ABSL_FLAG(int, watchers, 1000, "concurrent WatchJob streams");
+ABSL_FLAG(std::string, store, "sqlite", "sqlite, or postgres (a private PostgreSQL server)");
+ABSL_FLAG(int, replicas, 1, "qgradd processes sharing the PostgreSQL store");
 
 namespace {
 
@@ -54,7 +61,8 @@ struct Server {
   }
 };
 
-bool StartServer(const std::string& binary, const std::string& dir, Server& server) {
+// Writes the tokens file (kToken's hash, as `qgradd hash-token` prints it) into `dir`.
+bool WriteTokens(const std::string& binary, const std::string& dir) {
   const std::string tokens = dir + "/tokens";
   {
     // The hash of kToken, as `qgradd hash-token` prints it.
@@ -67,20 +75,28 @@ bool StartServer(const std::string& binary, const std::string& dir, Server& serv
     h.erase(h.find_last_not_of("\n") + 1);
     std::ofstream(tokens) << "bench " << h << "\n";
   }
+  return true;
+}
+
+// `store`: "" for SQLite in dir/data, else --store's value; `name` tells replicas apart.
+bool StartServer(const std::string& binary, const std::string& dir, const std::string& store,
+                 const std::string& name, Server& server) {
+  const std::string tokens = dir + "/tokens";
   int out[2];
   if (pipe(out) != 0) return false;
   server.pid = fork();
   if (server.pid == 0) {
     dup2(out[1], STDOUT_FILENO);
-    const std::string log = dir + "/qgradd.log";
+    const std::string log = dir + "/qgradd-" + name + ".log";
     FILE* err = std::freopen(log.c_str(), "w", stderr);
     (void)err;
     close(out[0]);
-    const std::string data = "--data_dir=" + dir + "/data";
+    const std::string data = store.empty() ? "--data_dir=" + dir + "/data" : "--store=" + store;
+    const std::string replica = store.empty() ? "--log_level=warning" : "--replica_id=" + name;
     const std::string tok = "--tokens_file=" + tokens;
     execl(binary.c_str(), binary.c_str(), "--listen=127.0.0.1:0", data.c_str(), tok.c_str(),
           "--max_running_jobs=1", "--max_queued_per_tenant=1000000", "--log_level=warning",
-          static_cast<char*>(nullptr));
+          replica.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
@@ -144,7 +160,7 @@ struct SubmitFigures {
   long calls = 0, errors = 0;
 };
 
-SubmitFigures SubmitPhase(const std::string& address, int clients, double seconds,
+SubmitFigures SubmitPhase(const std::vector<std::string>& addresses, int clients, double seconds,
                           const std::string& tag, std::vector<std::string>& job_ids) {
   std::vector<std::vector<double>> latencies(clients);
   std::vector<std::vector<std::string>> ids(clients);
@@ -155,7 +171,7 @@ SubmitFigures SubmitPhase(const std::string& address, int clients, double second
   const qgrad::v1::JobSpec spec = Spec(2, 4);
   for (int c = 0; c < clients; ++c) {
     threads.emplace_back([&, c] {
-      auto stub = Stub(address);
+      auto stub = Stub(addresses[c % addresses.size()]);
       for (long k = 0; Clock::now() < end; ++k) {
         qgrad::v1::SubmitJobRequest request;
         *request.mutable_spec() = spec;
@@ -254,16 +270,45 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   char pattern[] = "/tmp/qgrad-service-bench-XXXXXX";
   const std::string dir = mkdtemp(pattern);
-  int rc = 0;
-  {
-    Server server;
-    if (!StartServer(absl::GetFlag(FLAGS_qgradd), dir, server)) {
-      std::cerr << "service_bench: qgradd did not start (log: " << dir << "/qgradd.log)\n";
+  const std::string binary = absl::GetFlag(FLAGS_qgradd);
+  const bool postgres = absl::GetFlag(FLAGS_store) == "postgres";
+  const int replicas = postgres ? std::max(1, absl::GetFlag(FLAGS_replicas)) : 1;
+  if (!WriteTokens(binary, dir)) return 1;
+  // Started first (on the main thread, which outlives it), stopped last.
+  std::unique_ptr<qgrad::store::PostgresServerForTesting> pg;
+  std::string store;
+  if (postgres) {
+    absl::StatusOr<std::unique_ptr<qgrad::store::PostgresServerForTesting>> started =
+        qgrad::store::PostgresServerForTesting::Start();
+    if (!started.ok()) {
+      std::cerr << "service_bench: PostgreSQL: " << started.status() << "\n";
       return 1;
     }
-    std::printf("qgradd at %s, data in %s\n", server.address.c_str(), dir.c_str());
-    // The long job that holds the one running slot.
-    {
+    pg = *std::move(started);
+    absl::StatusOr<std::string> uri =
+        pg->CreateDatabase(qgrad::store::PostgresServerForTesting::ConnForm::kUri);
+    if (!uri.ok()) {
+      std::cerr << "service_bench: PostgreSQL: " << uri.status() << "\n";
+      return 1;
+    }
+    store = *uri;
+  }
+  int rc = 0;
+  {
+    std::vector<Server> servers(replicas);
+    std::vector<std::string> addresses;
+    for (int r = 0; r < replicas; ++r) {
+      if (!StartServer(binary, dir, store, absl::StrCat("bench-", r), servers[r])) {
+        std::cerr << "service_bench: qgradd did not start (logs: " << dir << ")\n";
+        return 1;
+      }
+      addresses.push_back(servers[r].address);
+    }
+    Server& server = servers[0];
+    std::printf("store %s, %d qgradd: %s, files in %s\n", postgres ? "PostgreSQL" : "SQLite",
+                replicas, absl::StrJoin(addresses, ", ").c_str(), dir.c_str());
+    // The long jobs that hold each replica's one running slot.
+    for (int r = 0; r < replicas; ++r) {
       auto stub = Stub(server.address);
       qgrad::v1::SubmitJobRequest request;
       *request.mutable_spec() = Spec(200, 10);
@@ -282,7 +327,7 @@ int main(int argc, char** argv) {
     std::printf("\n| clients | submits/s | p50 | p99 | max | calls | errors |\n|---|---|---|---|---|---|---|\n");
     for (int clients : {1, 64}) {
       const SubmitFigures f =
-          SubmitPhase(server.address, clients, seconds, absl::StrCat("c", clients), jobs);
+          SubmitPhase(addresses, clients, seconds, absl::StrCat("c", clients), jobs);
       std::printf("| %d | %.0f | %.2f ms | %.2f ms | %.1f ms | %ld | %ld |\n", clients,
                   f.per_second, f.p50_ms, f.p99_ms, f.max_ms, f.calls, f.errors);
       rc |= f.errors > 0;

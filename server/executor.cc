@@ -38,8 +38,10 @@ class JobSession {
   int64_t NowMicros() const { return clock_->NowMicros(); }
 
   absl::StatusOr<store::JobRecord> Get() {
-    return Retried<store::JobRecord>("read job", StopWait::kAnyStop,
-                                     [&] { return store_->GetJob(id_); });
+    absl::StatusOr<store::JobRecord> record = Retried<store::JobRecord>(
+        "read job", StopWait::kAnyStop, [&] { return store_->GetJob(id_); });
+    if (record.ok()) last_sequence_ = record->last_event_sequence;
+    return record;
   }
   absl::StatusOr<std::optional<std::string>> Checkpoint() {
     return Retried<std::optional<std::string>>("read checkpoint", StopWait::kAnyStop,
@@ -47,8 +49,13 @@ class JobSession {
   }
   // Stores `update` and wakes the job's watchers. `which`: the stops that end the retries.
   // Under a lease, the write carries its fence: refused (ABORTED) once the lease is lost.
+  // It expects the log to end where this session last saw it, so that a write retried
+  // after an answer was lost (it may have committed) never lands twice: the retry is then
+  // refused, and the run stops as if it had lost the job; whoever runs it next resumes
+  // from the checkpoint that write stored.
   absl::StatusOr<store::JobRecord> Update(const char* operation, store::JobUpdate update,
                                           StopWait which) {
+    update.expected_last_event_sequence = last_sequence_;
     absl::StatusOr<store::JobRecord> written =
         Retried<store::JobRecord>(operation, which, [&] {
           if (lease_token_ > 0) {
@@ -56,7 +63,10 @@ class JobSession {
           }
           return store_->UpdateJob(id_, update);
         });
-    if (written.ok()) hub_->Notify(id_);
+    if (written.ok()) {
+      last_sequence_ = written->last_event_sequence;
+      hub_->Notify(id_);
+    }
     return written;
   }
 
@@ -81,6 +91,7 @@ class JobSession {
   const std::string id_;
   const std::string lease_owner_;
   const int64_t lease_token_;
+  std::optional<int64_t> last_sequence_;  // unknown until the first read
   RunControl& control_;
   StoreRetrier retrier_;
 };

@@ -138,6 +138,7 @@ class ReplicasTest : public ::testing::Test {
   }
 
   base::SystemClock system_clock_;
+  base::FakeClock fake_clock_;  // for tests that move time by hand
   const base::Clock* clock_ = &system_clock_;
   store::MemoryJobStore store_;
   std::vector<std::unique_ptr<JobManager>> replicas_;
@@ -178,8 +179,8 @@ TEST_F(ReplicasTest, AReplicaThatShutsDownHandsItsJobToAnother) {
 }
 
 TEST_F(ReplicasTest, AStalledReplicaLosesItsLeaseAndItsWritesAreRefused) {
-  base::FakeClock fake;
-  clock_ = &fake;
+  clock_ = &fake_clock_;
+  base::FakeClock& fake = fake_clock_;
   const int first = StartReplica(1, 0, 100, /*lease_micros=*/300'000);
   const v1::JobSpec spec = NestedRun(60, 0.005);
   absl::StatusOr<std::string> id = Submit(first, "alice", spec);

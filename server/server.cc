@@ -8,10 +8,13 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "backends/local/description.h"
 #include "backends/local/local_backend.h"
@@ -24,6 +27,7 @@
 #include "server/logged_job_store.h"
 #include "store/error_detail.h"
 #include "store/memory_job_store.h"
+#include "store/postgres_job_store.h"
 #include "store/sqlite_job_store.h"
 
 namespace qgrad::server {
@@ -86,6 +90,18 @@ QgraddServer::QgraddServer(ServerConfig config) : config_(std::move(config)) {}
 QgraddServer::~QgraddServer() { Shutdown(); }
 
 absl::Status QgraddServer::OpenStore() {
+  if (IsPostgresStore(config_)) {
+    store::PostgresOptions options;
+    options.password_file = config_.store_password_file;
+    // Open's messages name the database without its password.
+    absl::StatusOr<std::unique_ptr<store::PostgresJobStore>> opened =
+        store::PostgresJobStore::Open(config_.store, options);
+    if (!opened.ok()) {
+      return store::PrefixMessage(LogStoreError("Open", "", opened.status()), "--store: ");
+    }
+    store_ = std::make_unique<LoggedJobStore>(*std::move(opened));
+    return absl::OkStatus();
+  }
   if (config_.store == "memory") {
     store_ = std::make_unique<LoggedJobStore>(std::make_unique<store::MemoryJobStore>());
     return absl::OkStatus();
@@ -137,6 +153,22 @@ absl::Status QgraddServer::AddBackends() {
   return absl::OkStatus();
 }
 
+// The owner written into leases: the replica's id (the pod name in Kubernetes) and a
+// random suffix, so that a restarted process never takes the leases of the one before it
+// for its own.
+LeaseKeeperOptions QgraddServer::ReplicaOptions() const {
+  std::string id = config_.replica_id;
+  if (id.empty()) {
+    char host[256] = {};
+    id = gethostname(host, sizeof(host) - 1) == 0 ? host : "qgradd";
+  }
+  LeaseKeeperOptions options;
+  options.owner = absl::StrCat(id, "-", absl::Hex(absl::Uniform<uint32_t>(absl::BitGen()),
+                                                  absl::kZeroPad8));
+  options.lease_micros = static_cast<int64_t>(config_.lease_seconds * 1e6);
+  return options;
+}
+
 absl::Status QgraddServer::Start() {
   SetMinLogLevel(ParseLevel(config_.log_level));
   if (!config_.tokens_file.empty()) {
@@ -159,6 +191,7 @@ absl::Status QgraddServer::Start() {
   options.max_running_per_tenant = config_.max_running_per_tenant;
   options.max_queued_per_tenant = config_.max_queued_per_tenant;
   options.backends = &backends_;
+  if (IsPostgresStore(config_)) options.replica = ReplicaOptions();
   jobs_ = std::make_unique<JobManager>(store_.get(), options, &clock_);
   if (absl::Status s = jobs_->Start(); !s.ok()) return s;
   return BuildAndStart();

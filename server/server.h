@@ -52,6 +52,7 @@ class QgraddServer {
  private:
   absl::Status AddBackends();
   absl::Status OpenStore();
+  LeaseKeeperOptions ReplicaOptions() const;
   absl::Status BuildAndStart();
   absl::Status StartHealthServer();
 

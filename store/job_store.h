@@ -123,6 +123,10 @@ struct JobUpdate {
   // Precondition: the job is in one of these states, else FAILED_PRECONDITION (nothing
   // changes). Empty: no precondition.
   std::set<JobState> expected_states;
+  // Set: FAILED_PRECONDITION (nothing changes) unless the job's last_event_sequence equals
+  // it. A writer that retries a write whose outcome it could not learn (the connection
+  // broke during COMMIT) sets it, so that the write lands at most once.
+  std::optional<int64_t> expected_last_event_sequence;
   std::optional<JobState> state;
   std::optional<std::string> error;
   std::optional<int64_t> start_time_micros;

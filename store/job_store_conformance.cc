@@ -497,6 +497,22 @@ TEST_P(JobStoreConformanceTest, UnmetExpectedStatesChangeNothing) {
   EXPECT_EQ(*store().GetResult("j"), "res");
 }
 
+TEST_P(JobStoreConformanceTest, AnExpectedLastSequenceMakesARetriedWriteLandOnce) {
+  ASSERT_TRUE(store().CreateJob(MakeJob("j"), {"created"}, 1).ok());
+  JobUpdate update;
+  update.expected_last_event_sequence = 1;
+  update.iterations_done = 1;
+  update.events = {"iteration 0"};
+  ASSERT_TRUE(store().UpdateJob("j", update).ok());
+  // The same write again, as after a commit whose answer was lost: refused, nothing added.
+  const absl::Status again = store().UpdateJob("j", update).status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+  EXPECT_THAT(again.message(), HasSubstr("events up to 2"));
+  EXPECT_THAT(Sequences(*store().ReadEvents("j", 0, 10)), ElementsAre(1, 2));
+  update.expected_last_event_sequence = 2;
+  EXPECT_TRUE(store().UpdateJob("j", update).ok());
+}
+
 TEST_P(JobStoreConformanceTest, EventSequencesHaveNoGapsAcrossUpdates) {
   ASSERT_TRUE(store().CreateJob(MakeJob("j"), {"i1", "i2"}, 10).ok());
   std::vector<EventRecord> want = {{1, 10, "i1"}, {2, 10, "i2"}};

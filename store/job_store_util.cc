@@ -183,12 +183,18 @@ absl::Status ValidateEventLimit(int32_t limit) {
 }
 
 absl::Status CheckExpectedStates(const JobRecord& job, const JobUpdate& update) {
-  if (update.expected_states.empty() || update.expected_states.contains(job.state)) {
-    return absl::OkStatus();
+  if (!update.expected_states.empty() && !update.expected_states.contains(job.state)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "job ", job.id, " is in state ", static_cast<int>(job.state),
+        ", not in the expected states"));
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "job ", job.id, " is in state ", static_cast<int>(job.state),
-      ", not in the expected states"));
+  if (update.expected_last_event_sequence.has_value() &&
+      *update.expected_last_event_sequence != job.last_event_sequence) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "job ", job.id, " has events up to ", job.last_event_sequence, ", not up to ",
+        *update.expected_last_event_sequence));
+  }
+  return absl::OkStatus();
 }
 
 void ApplyUpdate(const JobUpdate& update, JobRecord& job) {

@@ -24,7 +24,8 @@ absl::Status ValidateFilter(const JobQuery& query);
 absl::Status ValidateQuery(const JobQuery& query);
 absl::Status ValidateEventLimit(int32_t limit);
 
-// FAILED_PRECONDITION when `update.expected_states` excludes the job's state.
+// FAILED_PRECONDITION when `update.expected_states` excludes the job's state, or the job's
+// log does not end at `update.expected_last_event_sequence`.
 absl::Status CheckExpectedStates(const JobRecord& job, const JobUpdate& update);
 
 // Leases (the rules every store applies, so that they agree):

@@ -270,7 +270,7 @@ absl::Status PostgresServerForTesting::Execute(const std::string& database,
   return status;
 }
 
-absl::StatusOr<std::string> PostgresServerForTesting::CreateDatabase() {
+absl::StatusOr<std::string> PostgresServerForTesting::CreateDatabase(ConnForm form) {
   const std::string name = absl::StrCat("test_", next_database_++);
   // template0 and an explicit encoding: the store needs UTF8 with bytewise collation
   // whatever the cluster's defaults are.
@@ -279,6 +279,9 @@ absl::StatusOr<std::string> PostgresServerForTesting::CreateDatabase() {
                                                         "LC_COLLATE 'C' LC_CTYPE 'C'"));
       !s.ok()) {
     return s;
+  }
+  if (form == ConnForm::kUri) {
+    return absl::StrCat("postgresql://", kSuperuser, "@/", name, "?host=", dir_);
   }
   return ConnInfo(name);
 }

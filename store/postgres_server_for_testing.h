@@ -46,8 +46,9 @@ class PostgresServerForTesting {
   bool running() const { return pid_ > 0; }
 
   // Creates a fresh, empty database (UTF8, C collation) and returns its conninfo for the
-  // superuser.
-  absl::StatusOr<std::string> CreateDatabase();
+  // superuser: keywords, or the URI that qgradd's --store takes.
+  enum class ConnForm { kKeywords, kUri };
+  absl::StatusOr<std::string> CreateDatabase(ConnForm form = ConnForm::kKeywords);
   // A conninfo (keyword form) for `database` as `user` (no password in it).
   std::string ConnInfo(const std::string& database, const std::string& user = kSuperuser) const;
   // Runs `sql` (no parameters, no result needed) in `database` as the superuser.
