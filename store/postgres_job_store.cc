@@ -593,36 +593,46 @@ void PostgresJobStore::WriterLoop() {
       stats_.largest_batch = std::max(stats_.largest_batch, static_cast<int64_t>(n));
     }
     CommitBatch(batch, /*alone=*/false);
+    // Collected before anyone is released: a released write's PendingWrite is gone.
+    std::vector<PendingWrite*> deferred;
+    {
+      absl::MutexLock lock(&mu_);
+      for (PendingWrite* w : batch) {
+        if (w->deferred) {
+          deferred.push_back(w);
+        } else {
+          w->done = true;
+        }
+      }
+    }
+    RunDeferred(deferred);
+  }
+}
+
+// The batch's locks went with its COMMIT: each deferred write now runs in a transaction of
+// its own, where it waits holding nothing anyone else needs.
+void PostgresJobStore::RunDeferred(const std::vector<PendingWrite*>& deferred) {
+  for (PendingWrite* w : deferred) {
+    w->deferred = false;
+    CommitBatch({w}, /*alone=*/true);
     absl::MutexLock lock(&mu_);
-    for (PendingWrite* w : batch) w->done = true;
+    stats_.deferred += 1;
+    stats_.transactions += 1;
+    w->done = true;
   }
 }
 
 void PostgresJobStore::CommitBatch(const std::vector<PendingWrite*>& batch, bool alone) {
   absl::Status fatal = EnsureConnected(writer_);
   if (fatal.ok()) fatal = RunBatch(*writer_.connection, batch, alone);
-  if (!fatal.ok()) {
-    // Nothing of the batch committed (or, if the connection broke during COMMIT, nobody
-    // can tell): every write gets the batch's error, deferred ones too.
-    Connection* c = writer_.connection.get();
-    if (c != nullptr && !c->Broken()) c->ExecScript("ROLLBACK").IgnoreError();
-    for (PendingWrite* w : batch) {
-      w->status = fatal;
-      w->deferred = false;
-    }
-    return;
-  }
-  // The batch's locks are gone with its COMMIT: a deferred write now waits holding nothing
-  // anyone else needs.
+  if (fatal.ok()) return;
+  // Nothing of the batch committed (or, if the connection broke during COMMIT, nobody can
+  // tell): every write gets the batch's error, deferred ones too.
+  Connection* c = writer_.connection.get();
+  if (c != nullptr && !c->Broken()) c->ExecScript("ROLLBACK").IgnoreError();
   for (PendingWrite* w : batch) {
-    if (!w->deferred) continue;
+    w->status = fatal;
     w->deferred = false;
-    {
-      absl::MutexLock lock(&mu_);
-      stats_.deferred += 1;
-      stats_.transactions += 1;
-    }
-    CommitBatch({w}, /*alone=*/true);
   }
 }
 

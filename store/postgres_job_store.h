@@ -141,8 +141,9 @@ class PostgresJobStore : public JobStore {
   absl::Status Write(WriteFn apply);
   void WriterLoop();
   bool WriterHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Commits `batch` in one transaction, then each write it deferred alone.
+  // Commits `batch` in one transaction; a write that met a lock is left `deferred`.
   void CommitBatch(const std::vector<PendingWrite*>& batch, bool alone);
+  void RunDeferred(const std::vector<PendingWrite*>& deferred);
   absl::Status RunBatch(pg::Connection& c, const std::vector<PendingWrite*>& batch, bool alone);
   absl::Status ApplyWithRetries(pg::Connection& c, PendingWrite& w, bool alone,
                                 Notices& notices);
