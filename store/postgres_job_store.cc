@@ -502,9 +502,11 @@ absl::StatusOr<std::unique_ptr<PostgresJobStore>> PostgresJobStore::Open(
   if (pg::Migrations().size() != static_cast<size_t>(kSchemaVersion)) {
     return absl::InternalError("PostgresJobStore: kSchemaVersion != number of migrations");
   }
-  if (options.read_connections < 1 || options.max_batch < 1 || options.conflict_retries < 0) {
+  if (options.read_connections < 1 || options.max_batch < 1 || options.conflict_retries < 0 ||
+      options.lock_timeout_ms < 1) {
     return absl::InvalidArgumentError(
-        "PostgresOptions: read_connections and max_batch must be >= 1, conflict_retries >= 0");
+        "PostgresOptions: read_connections, max_batch and lock_timeout_ms must be >= 1, "
+        "conflict_retries >= 0");
   }
   absl::StatusOr<std::optional<std::string>> password = ReadPasswordFile(options.password_file);
   if (!password.ok()) return password.status();
@@ -663,7 +665,12 @@ absl::Status PostgresJobStore::RunBatch(Connection& c, const std::vector<Pending
                                         bool alone) {
   // A failure outside a write's own work (BEGIN, savepoints, NOTIFY, COMMIT) dooms the
   // whole transaction, and with it every write of the batch.
-  if (absl::Status s = c.ExecScript("BEGIN; SAVEPOINT w"); !s.ok()) return s;
+  // Alone, a write may wait for a lock, but not for ever (lock_timeout_ms).
+  const std::string begin =
+      alone ? absl::StrCat("BEGIN; SET LOCAL lock_timeout = ", options_.lock_timeout_ms,
+                           "; SAVEPOINT w")
+            : "BEGIN; SAVEPOINT w";
+  if (absl::Status s = c.ExecScript(begin); !s.ok()) return s;
   Notices notices;
   for (size_t i = 0; i < batch.size(); ++i) {
     // One round trip ends the previous write's savepoint and starts this one's.

@@ -50,6 +50,11 @@ struct PostgresOptions {
   // How often a deadlocked or serialization-failed write is retried inside its batch
   // before it fails with UNAVAILABLE.
   int conflict_retries = 3;
+  // How long a write that met a lock waits for it (in its own transaction, after its
+  // batch) before it fails with UNAVAILABLE. Other replicas hold locks for one batch
+  // (milliseconds); this bounds the stall that a stuck session holding a lock can cause,
+  // since the writer thread waits with it.
+  int lock_timeout_ms = 2000;
 };
 
 // Counters since Open, for tests and monitoring.

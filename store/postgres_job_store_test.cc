@@ -456,6 +456,38 @@ TEST_F(PostgresJobStoreTest, UpdatesOfOneJobFromTwoInstancesAreGaplessWithoutDea
   EXPECT_EQ(total, kThreads * kPerThread);
 }
 
+// A session that holds a job's row lock for ever (here: an open transaction) delays a write
+// of that job by lock_timeout_ms at most, which then fails plainly; other writes go on.
+TEST_F(PostgresJobStoreTest, AWriteWaitsForAHeldLockOnlyUntilTheLockTimeout) {
+  PostgresOptions options;
+  options.lock_timeout_ms = 300;
+  std::unique_ptr<PostgresJobStore> store = OpenStore(conninfo_, options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateJob(MakeJob("held"), {}, 0).ok());
+  PGconn* holder = PQconnectdb(conninfo_.c_str());
+  ASSERT_EQ(PQstatus(holder), CONNECTION_OK);
+  PQclear(PQexec(holder, "BEGIN"));
+  PGresult* locked = PQexec(holder, "SELECT id FROM jobs WHERE id = 'held' FOR UPDATE");
+  ASSERT_EQ(PQresultStatus(locked), PGRES_TUPLES_OK) << PQerrorMessage(holder);
+  PQclear(locked);
+
+  JobUpdate update;
+  update.events = {"e"};
+  const absl::Time start = absl::Now();
+  absl::StatusOr<JobRecord> blocked = store->UpdateJob("held", update);
+  EXPECT_EQ(blocked.status().code(), absl::StatusCode::kUnavailable) << blocked.status();
+  EXPECT_THAT(blocked.status().message(), HasSubstr("try again"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  EXPECT_GE(store->stats().deferred, 1);
+  EXPECT_TRUE(store->CreateJob(MakeJob("other"), {}, 0).ok());
+
+  PQclear(PQexec(holder, "ROLLBACK"));
+  PQfinish(holder);
+  absl::StatusOr<JobRecord> updated = store->UpdateJob("held", update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->last_event_sequence, 1);
+}
+
 // --- LISTEN / NOTIFY ----------------------------------------------------------------------
 
 class RecordingObserver : public StoreObserver {
