@@ -975,17 +975,24 @@ void PostgresJobStore::ListenLoop() {
 // Waits (at most 100 ms, so that the destructor is not held up) for notifications and
 // dispatches them; false when the connection broke.
 bool PostgresJobStore::ListenOnce(Connection& c) {
+  // First what libpq may already hold (read along with the LISTEN command's answer): the
+  // socket would not show it.
+  DispatchReceived(c);
   pollfd fd{PQsocket(c.raw()), POLLIN, 0};
   if (fd.fd < 0) return false;
   const int ready = poll(&fd, 1, 100);
   if (ready < 0) return errno == EINTR;
   if (ready == 0) return true;
   if (PQconsumeInput(c.raw()) == 0) return false;
+  DispatchReceived(c);
+  return !c.Broken();
+}
+
+void PostgresJobStore::DispatchReceived(Connection& c) {
   while (PGnotify* n = PQnotifies(c.raw())) {
     Dispatch(n->relname, n->extra);
     PQfreemem(n);
   }
-  return !c.Broken();
 }
 
 void PostgresJobStore::Dispatch(const std::string& channel, const std::string& payload) {

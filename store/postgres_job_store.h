@@ -158,6 +158,7 @@ class PostgresJobStore : public JobStore {
   void ListenLoop();
   bool ListenOnce(pg::Connection& c);
   absl::StatusOr<std::unique_ptr<pg::Connection>> OpenListener();
+  void DispatchReceived(pg::Connection& c);
   void Dispatch(const std::string& channel, const std::string& payload);
 
   const PostgresOptions options_;
