@@ -73,8 +73,26 @@ const std::map<std::string, Flag>& Flags() {
                   String(&ServerConfig::listen)}},
       {"port_file", {"also write the bound host:port to this file", false,
                      String(&ServerConfig::port_file)}},
-      {"store", {"job store: sqlite (durable, in --data_dir) or memory", false,
+      {"store", {"job store: sqlite (durable, in --data_dir), memory, or a PostgreSQL URI "
+                 "postgresql://USER@HOST:PORT/DB?... shared by several replicas", false,
                  String(&ServerConfig::store)}},
+      {"store_password_file", {"file holding the PostgreSQL password (else PGPASSWORD)", false,
+                               String(&ServerConfig::store_password_file)}},
+      {"replica_id", {"this replica's id among those sharing a PostgreSQL store (default: "
+                      "the host name)", false, String(&ServerConfig::replica_id)}},
+      {"lease_seconds", {"PostgreSQL store: how long a replica holds a job without renewing "
+                         "its lease", false,
+                         [](ServerConfig& c, absl::string_view v) {
+                           double d = 0;
+                           if (!absl::SimpleAtod(v, &d) || !(d >= 0.3) || d > 3600) {
+                             return std::string("must be a number in [0.3, 3600]");
+                           }
+                           c.lease_seconds = d;
+                           return std::string();
+                         }}},
+      {"health_listen", {"also serve grpc.health.v1 alone, in plaintext, on host:port (for "
+                         "probes that cannot speak TLS)", false,
+                         String(&ServerConfig::health_listen)}},
       {"data_dir", {"directory of the SQLite job store (jobs.db)", false,
                     String(&ServerConfig::data_dir)}},
       {"tokens_file", {"lines \"TENANT SHA256HEX\"; without it authentication is off", false,
@@ -344,9 +362,20 @@ bool IsLoopbackAddress(absl::string_view listen, const HostResolver& resolve) {
   return std::all_of(addresses->begin(), addresses->end(), IsLoopbackIp);
 }
 
+bool IsPostgresStore(const ServerConfig& config) {
+  return absl::StartsWith(config.store, "postgresql://") ||
+         absl::StartsWith(config.store, "postgres://");
+}
+
 absl::Status ValidateConfig(const ServerConfig& config) {
-  if (config.store != "sqlite" && config.store != "memory") {
-    return absl::InvalidArgumentError("--store: must be sqlite or memory");
+  if (config.store != "sqlite" && config.store != "memory" && !IsPostgresStore(config)) {
+    return absl::InvalidArgumentError(
+        "--store: must be sqlite, memory or a postgresql:// (or postgres://) URI");
+  }
+  if (!IsPostgresStore(config) &&
+      (!config.store_password_file.empty() || !config.replica_id.empty())) {
+    return absl::InvalidArgumentError(
+        "--store_password_file and --replica_id: only with a postgresql:// --store");
   }
   if (config.store == "sqlite" && config.data_dir.empty()) {
     return absl::InvalidArgumentError("--data_dir: required with --store=sqlite");

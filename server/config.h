@@ -33,8 +33,14 @@ struct DeviceBackendConfig {
 struct ServerConfig {
   std::string listen = "127.0.0.1:50051";  // port 0: any free port
   std::string port_file;                   // the bound "host:port" is written here too
-  std::string store = "sqlite";            // "sqlite" (durable) | "memory"
+  // "sqlite" (durable, one process) | "memory" | "postgresql://..." (shared by replicas).
+  std::string store = "sqlite";
   std::string data_dir = "qgradd-data";    // sqlite: holds jobs.db
+  std::string store_password_file;         // postgresql: the password (else PGPASSWORD)
+  std::string replica_id;                  // postgresql: unique per replica; "": hostname
+  double lease_seconds = 15;               // postgresql: a job's lease, renewed every third
+  // Plaintext grpc.health.v1 only, for probes that cannot speak TLS (Kubernetes); "": none.
+  std::string health_listen;
   std::string tokens_file;                 // empty: authentication off (tenant "default")
   std::string tls_cert;                    // PEM server certificate chain
   std::string tls_key;                     // PEM private key
@@ -70,6 +76,8 @@ absl::Status ApplyConfigText(absl::string_view text, absl::string_view file_name
                              ServerConfig& config);
 
 absl::Status ValidateConfig(const ServerConfig& config);
+// True when --store names a PostgreSQL database (the replicated mode).
+bool IsPostgresStore(const ServerConfig& config);
 
 // The IP addresses a host name resolves to, as text ("127.0.0.1", "::1"); an error when it
 // does not resolve.

@@ -99,7 +99,10 @@ TEST(ConfigTest, ErrorsNameTheFlag) {
            {{"stray"}, "unexpected argument"},
            {{"--max_running_jobs=0"}, "--max_running_jobs: must be an integer in [1, 1024]"},
            {{"--max_qubits=x"}, "--max_qubits"},
-           {{"--store=postgres"}, "--store: must be sqlite or memory"},
+           {{"--store=postgres"}, "--store: must be sqlite, memory or a postgresql://"},
+           {{"--replica_id=r1"}, "only with a postgresql:// --store"},
+           {{"--store=memory", "--store_password_file=p"}, "only with a postgresql://"},
+           {{"--lease_seconds=0.1"}, "--lease_seconds: must be a number in [0.3, 3600]"},
            {{"--tls_cert=a.pem"}, "--tls_cert and --tls_key"},
            {{"--tls_client_ca=ca.pem"}, "--tls_client_ca: needs --tls_cert"},
            {{"--tls_cert=a", "--tls_key=b", "--require_client_cert"},
@@ -115,6 +118,22 @@ TEST(ConfigTest, ErrorsNameTheFlag) {
     EXPECT_NE(config.status().message().find(bad.message), std::string::npos) << config.status();
   }
   EXPECT_EQ(Parse({"--help"}).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(ConfigTest, APostgresqlStoreTakesTheReplicaFlags) {
+  absl::StatusOr<ServerConfig> config =
+      Parse({"--store=postgresql://qgradd@db:5432/qgrad?sslmode=require", "--replica_id=pod-1",
+             "--store_password_file=/run/pw", "--lease_seconds=4.5",
+             "--health_listen=0.0.0.0:8081"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(IsPostgresStore(*config));
+  EXPECT_EQ(config->replica_id, "pod-1");
+  EXPECT_EQ(config->store_password_file, "/run/pw");
+  EXPECT_EQ(config->lease_seconds, 4.5);
+  // Plaintext health alone may listen anywhere: it tells only SERVING or not.
+  EXPECT_EQ(config->health_listen, "0.0.0.0:8081");
+  EXPECT_TRUE(IsPostgresStore(*Parse({"--store=postgres://db/qgrad"})));
+  EXPECT_FALSE(IsPostgresStore(*Parse({})));
 }
 
 TEST(ConfigTest, RemoteAddressesNeedTlsOrAnExplicitForce) {

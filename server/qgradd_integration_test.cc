@@ -2,7 +2,8 @@
 // the generated stubs — submit/watch/result for every problem kind and method (results
 // identical to an in-process run), idempotent resubmission (also across a restart),
 // cancellation of a queued and of a running job, deadlines, list paging and filters,
-// backends, the health service and server reflection, graceful SIGTERM.
+// backends, the health service (also alone on --health_listen) and server reflection,
+// graceful SIGTERM.
 //
 // Thread-safety: single-threaded tests (the server is another process).
 #include <grpcpp/generic/generic_stub.h>
@@ -238,7 +239,8 @@ TEST_F(QgraddTest, HigherPriorityRunsFirst) {
 }
 
 TEST_F(QgraddTest, BackendsHealthAndReflection) {
-  StartServer({"--max_qubits=12", "--port_file=" + dir_.File("port")});
+  StartServer({"--max_qubits=12", "--port_file=" + dir_.File("port"),
+               "--health_listen=127.0.0.1:0"});
   EXPECT_EQ(ReadFile(dir_.File("port")), server_->address() + "\n");
   auto channel = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   auto backends = v1::BackendService::NewStub(channel);
@@ -261,6 +263,20 @@ TEST_F(QgraddTest, BackendsHealthAndReflection) {
             grpc::StatusCode::NOT_FOUND);
 
   EXPECT_TRUE(HealthServing(channel));
+  // The probes' listener answers health, and nothing else.
+  const std::string log = server_->Log();
+  const std::string key = "\"health_address\":\"";
+  const size_t at = log.find(key);
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string health_address =
+      log.substr(at + key.size(), log.find('"', at + key.size()) - at - key.size());
+  auto health_channel = grpc::CreateChannel(health_address, grpc::InsecureChannelCredentials());
+  EXPECT_TRUE(HealthServing(health_channel)) << health_address;
+  v1::ListBackendsResponse none;
+  EXPECT_EQ(v1::BackendService::NewStub(health_channel)
+                ->ListBackends(Context(kToken).get(), {}, &none)
+                .error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
 
   // Server reflection lists the services: request {list_services: ""} (field 7).
   grpc::GenericStub generic(channel);

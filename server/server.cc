@@ -189,14 +189,35 @@ absl::Status QgraddServer::BuildAndStart() {
         absl::StrCat("--listen: cannot listen on ", config_.listen));
   }
   address_ = BoundAddress(config_.listen, port);
+  if (absl::Status s = StartHealthServer(); !s.ok()) return s;
   LogLine(LogLevel::kInfo, "server_started")
       .Str("address", address_)
       .Bool("tls", !config_.tls_cert.empty())
       .Bool("mutual_tls", config_.require_client_cert)
       .Bool("auth", auth_.enabled())
-      .Str("store", config_.store)
+      .Str("store", IsPostgresStore(config_) ? "postgresql" : config_.store)  // no secrets
+      .Str("health_address", health_address_)
       .Int("max_running_jobs", config_.max_running_jobs)
       .Int("max_qubits", max_qubits_);
+  return absl::OkStatus();
+}
+
+// Kubernetes' gRPC probes cannot speak TLS, and with mutual TLS they would need a client
+// certificate: this listener answers grpc.health.v1 alone, without credentials, and tells
+// only SERVING or NOT_SERVING.
+absl::Status QgraddServer::StartHealthServer() {
+  if (config_.health_listen.empty()) return absl::OkStatus();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.health_listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  health_server_ = builder.BuildAndStart();
+  if (health_server_ == nullptr || port == 0) {
+    health_server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("--health_listen: cannot listen on ", config_.health_listen));
+  }
+  health_address_ = BoundAddress(config_.health_listen, port);
   return absl::OkStatus();
 }
 
@@ -206,10 +227,13 @@ void QgraddServer::Shutdown() {
   // Jobs first, without waiting: new submissions are refused, running jobs are asked to
   // stop at their next inner step (their last checkpoint is stored), watch streams end.
   if (jobs_) jobs_->BeginShutdown();
-  if (server_) {
-    if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    if (grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService()) {
       health->Shutdown();
     }
+  }
+  if (server_) {
     // In-flight calls get the grace period to finish; then the server closes at once, so
     // that idle client connections do not hold the shutdown up.
     calls_.WaitIdle(absl::Milliseconds(int64_t(config_.shutdown_grace_seconds * 1000)));
@@ -219,6 +243,12 @@ void QgraddServer::Shutdown() {
   // Waits for the workers. qgradd's main() bounds the whole shutdown, so a job stuck in one
   // long evaluation cannot hold the process (it resumes from its checkpoint next time).
   if (jobs_) jobs_->Shutdown();
+  // The probes' listener last: until the jobs have handed their leases back, it says
+  // NOT_SERVING rather than nothing.
+  if (health_server_) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_.reset();
+  }
   jobs_.reset();
   job_service_.reset();
   backend_service_.reset();

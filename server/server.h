@@ -38,6 +38,8 @@ class QgraddServer {
   absl::Status Start();
   // "host:port" actually bound (after Start).
   const std::string& address() const { return address_; }
+  // The --health_listen "host:port" actually bound; "" without one.
+  const std::string& health_address() const { return health_address_; }
   int effective_max_qubits() const { return max_qubits_; }
 
   // Graceful: refuse new jobs, ask running ones to stop at their next inner step (they
@@ -51,6 +53,7 @@ class QgraddServer {
   absl::Status AddBackends();
   absl::Status OpenStore();
   absl::Status BuildAndStart();
+  absl::Status StartHealthServer();
 
   const ServerConfig config_;
   base::SystemClock clock_;
@@ -58,6 +61,7 @@ class QgraddServer {
   CallTracker calls_;
   int max_qubits_ = 0;
   std::string address_;
+  std::string health_address_;
   std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
@@ -65,6 +69,7 @@ class QgraddServer {
   std::unique_ptr<JobServiceImpl> job_service_;
   std::unique_ptr<BackendServiceImpl> backend_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // --health_listen: grpc.health.v1 only
   bool shut_down_ = false;
 };
 
