@@ -55,11 +55,10 @@ constexpr char kClaimOrder[] =
 constexpr char kJobsChannel[] = "qgrad_jobs";
 constexpr char kWorkChannel[] = "qgrad_work";
 
-// Different prefixes keep the queue-limit and lease-cap locks of one tenant apart.
-constexpr char kQueueLockSql[] =
-    "SELECT pg_advisory_xact_lock(hashtextextended('qgrad-tenant:' || $1, 0))";
-constexpr char kLeaseLockSql[] =
-    "SELECT pg_advisory_xact_lock(hashtextextended('qgrad-lease:' || $1, 0))";
+// Advisory locks on a tenant, held to the commit; different prefixes keep the queue-limit
+// and lease-cap locks of one tenant apart.
+constexpr char kQueueLockPrefix[] = "qgrad-tenant:";
+constexpr char kLeaseLockPrefix[] = "qgrad-lease:";
 
 JobRecord JobFromRow(const Result& r, int row) {
   JobRecord job;
@@ -107,19 +106,55 @@ bool IsConflict(const absl::Status& status) {
          absl::StrContains(detail, "PostgreSQL: 40001");
 }
 
+// True when a NOWAIT row lock met a row another transaction holds.
+bool IsLockBusy(const absl::Status& status) {
+  return absl::StrContains(ErrorDetail(status), "PostgreSQL: 55P03");
+}
+
+// The status of a write that must wait for a lock: the writer undoes it and runs it again
+// alone (WriteContext). Never reaches a caller.
+absl::Status Defer(bool& deferred) {
+  deferred = true;
+  return absl::UnavailableError("deferred: runs again in a transaction of its own");
+}
+
+// Takes the advisory lock on prefix || tenant; false when `wait` is false and another
+// transaction holds it.
+absl::StatusOr<bool> LockTenant(Connection& c, const char* prefix, const std::string& tenant,
+                                bool wait) {
+  absl::StatusOr<Result> r = c.Exec(
+      wait ? "SELECT pg_advisory_xact_lock(hashtextextended($1 || $2, 0)), TRUE"
+           : "SELECT NULL, pg_try_advisory_xact_lock(hashtextextended($1 || $2, 0))",
+      {Text(prefix), Text(tenant)});
+  if (!r.ok()) return r.status();
+  return r->rows() == 1 && r->GetBool(0, 1);
+}
+
+// How a write reads the row it changes.
+enum class RowLock {
+  kNone,
+  kNoWait,  // FOR UPDATE NOWAIT: in a shared batch; 55P03 when another transaction holds it
+  kWait,    // FOR UPDATE: in a transaction of its own
+};
+
+RowLock ForUpdate(bool alone) { return alone ? RowLock::kWait : RowLock::kNoWait; }
+
 absl::StatusOr<std::optional<JobRecord>> SelectJob(Connection& c, const std::string& id,
-                                                   bool for_update) {
+                                                   RowLock lock) {
   static const std::string kPlain =
       absl::StrCat("SELECT ", kJobColumns, " FROM jobs AS j WHERE j.id = $1");
-  static const std::string kLocked = kPlain + " FOR UPDATE OF j";
-  absl::StatusOr<Result> r = c.Exec(for_update ? kLocked : kPlain, {Text(id)});
+  static const std::string kWait = kPlain + " FOR UPDATE OF j";
+  static const std::string kNoWait = kPlain + " FOR UPDATE OF j NOWAIT";
+  const std::string& sql =
+      lock == RowLock::kNone ? kPlain : (lock == RowLock::kWait ? kWait : kNoWait);
+  absl::StatusOr<Result> r = c.Exec(sql, {Text(id)});
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return std::optional<JobRecord>();
   return std::optional<JobRecord>(JobFromRow(*r, 0));
 }
 
-absl::StatusOr<JobRecord> LoadJob(Connection& c, const std::string& id, bool for_update) {
-  absl::StatusOr<std::optional<JobRecord>> job = SelectJob(c, id, for_update);
+absl::StatusOr<JobRecord> LoadJob(Connection& c, const std::string& id, RowLock lock) {
+  absl::StatusOr<std::optional<JobRecord>> job = SelectJob(c, id, lock);
   if (!job.ok()) return job.status();
   if (!job->has_value()) return NotFound(id);
   return **std::move(job);
@@ -184,10 +219,10 @@ absl::StatusOr<bool> InsertJob(Connection& c, const JobRecord& job,
 // under an advisory lock on the tenant, held to the commit, so that replicas creating for
 // one tenant at once count one after the other.
 absl::Status CheckQueueLimit(Connection& c, const std::string& tenant,
-                             const CreateLimits& limits) {
-  if (absl::StatusOr<Result> r = c.Exec(kQueueLockSql, {Text(tenant)}); !r.ok()) {
-    return r.status();
-  }
+                             const CreateLimits& limits, bool alone, bool& deferred) {
+  absl::StatusOr<bool> locked = LockTenant(c, kQueueLockPrefix, tenant, alone);
+  if (!locked.ok()) return locked.status();
+  if (!*locked) return Defer(deferred);
   absl::StatusOr<int64_t> queued =
       CountRows(c, "SELECT count(*) FROM jobs WHERE tenant = $1 AND state = 1", {Text(tenant)});
   if (!queued.ok()) return queued.status();
@@ -197,7 +232,7 @@ absl::Status CheckQueueLimit(Connection& c, const std::string& tenant,
 absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job,
                                              const std::vector<std::string>& initial_events,
                                              int64_t event_time_micros,
-                                             const CreateLimits& limits) {
+                                             const CreateLimits& limits, bool alone, bool& deferred) {
   const bool limited = limits.max_queued_per_tenant > 0 && job.state == JobState::kQueued;
   // An idempotent repeat is answered even when the tenant is at its limit.
   if (limited && !job.idempotency_key.empty()) {
@@ -207,7 +242,7 @@ absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job
     if (existing->has_value()) return CreateJobOutcome{**std::move(existing), false};
   }
   if (limited) {
-    if (absl::Status s = CheckQueueLimit(c, job.tenant, limits);
+    if (absl::Status s = CheckQueueLimit(c, job.tenant, limits, alone, deferred);
         !s.ok()) {
       return s;
     }
@@ -256,8 +291,8 @@ absl::Status WriteUpdate(Connection& c, const JobRecord& job, const JobUpdate& u
 }
 
 absl::StatusOr<JobRecord> UpdateJobTx(Connection& c, const std::string& id,
-                                      const JobUpdate& update) {
-  absl::StatusOr<JobRecord> job = LoadJob(c, id, /*for_update=*/true);
+                                      const JobUpdate& update, bool alone) {
+  absl::StatusOr<JobRecord> job = LoadJob(c, id, ForUpdate(alone));
   if (!job.ok()) return job.status();
   if (update.fence.has_value()) {
     if (absl::Status s = internal::CheckFence(*job, *update.fence); !s.ok()) return s;
@@ -314,47 +349,54 @@ absl::StatusOr<std::optional<std::string>> CandidateTenant(Connection& c,
 
 // With a per-tenant cap: lock the candidate's tenant (advisory, held to the commit), then
 // count its live leases in a fresh snapshot, which sees every claim another replica
-// committed under the same lock; only then lock a job row. Tenant lock before row lock,
-// in every claimer, so that claims cannot deadlock each other.
+// committed under the same lock; only then lock a job row (SKIP LOCKED: never waits). A
+// claim waits only for the first tenant lock of a claim running alone, holding nothing
+// else then; any other tenant lock is only tried (a busy one defers a batched claim, and
+// is passed over by a lone one), so claims never deadlock.
 absl::StatusOr<std::optional<std::string>> LockUnderCap(Connection& c,
-                                                        const ClaimRequest& request) {
+                                                        const ClaimRequest& request,
+                                                        bool alone, bool& deferred) {
   std::vector<std::string> passed;
-  for (;;) {
+  for (bool first = true;; first = false) {
     absl::StatusOr<std::optional<std::string>> tenant = CandidateTenant(c, request, passed);
     if (!tenant.ok() || !tenant->has_value()) return tenant;
-    if (absl::StatusOr<Result> r = c.Exec(kLeaseLockSql, {Text(**tenant)}); !r.ok()) {
-      return r.status();
-    }
-    absl::StatusOr<int64_t> live = CountRows(
-        c,
-        "SELECT count(*) FROM jobs WHERE tenant = $1 AND state IN (1, 2) "
-        "AND lease_expires_micros > $2",
-        {Text(**tenant), Int64(request.now_micros)});
-    if (!live.ok()) return live.status();
-    if (*live < request.max_leases_per_tenant) {
-      absl::StatusOr<std::optional<std::string>> id =
-          LockFirstClaimable(c, request.now_micros, &**tenant);
-      if (!id.ok() || id->has_value()) return id;
+    absl::StatusOr<bool> locked =
+        LockTenant(c, kLeaseLockPrefix, **tenant, alone && first);
+    if (!locked.ok()) return locked.status();
+    if (!*locked && !alone) return Defer(deferred);
+    if (*locked) {
+      absl::StatusOr<int64_t> live = CountRows(
+          c,
+          "SELECT count(*) FROM jobs WHERE tenant = $1 AND state IN (1, 2) "
+          "AND lease_expires_micros > $2",
+          {Text(**tenant), Int64(request.now_micros)});
+      if (!live.ok()) return live.status();
+      if (*live < request.max_leases_per_tenant) {
+        absl::StatusOr<std::optional<std::string>> id =
+            LockFirstClaimable(c, request.now_micros, &**tenant);
+        if (!id.ok() || id->has_value()) return id;
+      }
     }
     passed.push_back(**tenant);
   }
 }
 
-absl::StatusOr<std::optional<ClaimedJob>> ClaimJobTx(Connection& c, const ClaimRequest& request) {
+absl::StatusOr<std::optional<ClaimedJob>> ClaimJobTx(Connection& c, const ClaimRequest& request,
+                                                     bool alone, bool& deferred) {
   absl::StatusOr<std::optional<std::string>> id =
-      request.max_leases_per_tenant > 0 ? LockUnderCap(c, request)
+      request.max_leases_per_tenant > 0 ? LockUnderCap(c, request, alone, deferred)
                                         : LockFirstClaimable(c, request.now_micros, nullptr);
   if (!id.ok()) return id.status();
   if (!id->has_value()) return std::optional<ClaimedJob>();
   if (absl::Status s = GrantLease(c, **id, request); !s.ok()) return s;
-  absl::StatusOr<JobRecord> job = LoadJob(c, **id, /*for_update=*/false);
+  absl::StatusOr<JobRecord> job = LoadJob(c, **id, RowLock::kNone);
   if (!job.ok()) return job.status();
   return std::optional<ClaimedJob>(ClaimedJob{*std::move(job)});
 }
 
 absl::StatusOr<Lease> RenewLeaseTx(Connection& c, const std::string& id, const LeaseFence& fence,
-                                   int64_t lease_micros) {
-  absl::StatusOr<JobRecord> job = LoadJob(c, id, /*for_update=*/true);
+                                   int64_t lease_micros, bool alone) {
+  absl::StatusOr<JobRecord> job = LoadJob(c, id, ForUpdate(alone));
   if (!job.ok()) return job.status();
   if (absl::Status s = internal::CheckFence(*job, fence); !s.ok()) return s;
   Lease lease = job->lease;
@@ -369,8 +411,8 @@ absl::StatusOr<Lease> RenewLeaseTx(Connection& c, const std::string& id, const L
 // Owner and token stay: the token only ever grows, and a repeated release by the same
 // holder is answered OK.
 absl::StatusOr<bool> ReleaseLeaseTx(Connection& c, const std::string& id,
-                                    const LeaseFence& fence) {
-  absl::StatusOr<JobRecord> job = LoadJob(c, id, /*for_update=*/true);
+                                    const LeaseFence& fence, bool alone) {
+  absl::StatusOr<JobRecord> job = LoadJob(c, id, ForUpdate(alone));
   if (!job.ok()) return job.status();
   if (absl::Status s = internal::CheckFence(*job, fence, /*releasing=*/true); !s.ok()) return s;
   absl::StatusOr<Result> r =
@@ -460,9 +502,11 @@ absl::StatusOr<std::unique_ptr<PostgresJobStore>> PostgresJobStore::Open(
   if (pg::Migrations().size() != static_cast<size_t>(kSchemaVersion)) {
     return absl::InternalError("PostgresJobStore: kSchemaVersion != number of migrations");
   }
-  if (options.read_connections < 1 || options.max_batch < 1 || options.conflict_retries < 0) {
+  if (options.read_connections < 1 || options.max_batch < 1 || options.conflict_retries < 0 ||
+      options.lock_timeout_ms < 1) {
     return absl::InvalidArgumentError(
-        "PostgresOptions: read_connections and max_batch must be >= 1, conflict_retries >= 0");
+        "PostgresOptions: read_connections, max_batch and lock_timeout_ms must be >= 1, "
+        "conflict_retries >= 0");
   }
   absl::StatusOr<std::optional<std::string>> password = ReadPasswordFile(options.password_file);
   if (!password.ok()) return password.status();
@@ -550,45 +594,83 @@ void PostgresJobStore::WriterLoop() {
       stats_.transactions += 1;
       stats_.largest_batch = std::max(stats_.largest_batch, static_cast<int64_t>(n));
     }
-    CommitBatch(batch);
-    absl::MutexLock lock(&mu_);
-    for (PendingWrite* w : batch) w->done = true;
+    CommitBatch(batch, /*alone=*/false);
+    // Collected before anyone is released: a released write's PendingWrite is gone.
+    std::vector<PendingWrite*> deferred;
+    {
+      absl::MutexLock lock(&mu_);
+      for (PendingWrite* w : batch) {
+        if (w->deferred) {
+          deferred.push_back(w);
+        } else {
+          w->done = true;
+        }
+      }
+    }
+    RunDeferred(deferred);
   }
 }
 
-void PostgresJobStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
-  absl::Status fatal = EnsureConnected(writer_);
-  if (fatal.ok()) fatal = RunBatch(*writer_.connection, batch);
-  if (fatal.ok()) return;
-  // Nothing of the batch committed (or, if the connection broke during COMMIT, nobody can
-  // tell): every write gets the batch's error.
-  Connection* c = writer_.connection.get();
-  if (c != nullptr && !c->Broken()) c->ExecScript("ROLLBACK").IgnoreError();
-  for (PendingWrite* w : batch) w->status = fatal;
+// The batch's locks went with its COMMIT: each deferred write now runs in a transaction of
+// its own, where it waits holding nothing anyone else needs.
+void PostgresJobStore::RunDeferred(const std::vector<PendingWrite*>& deferred) {
+  for (PendingWrite* w : deferred) {
+    w->deferred = false;
+    CommitBatch({w}, /*alone=*/true);
+    absl::MutexLock lock(&mu_);
+    stats_.deferred += 1;
+    stats_.transactions += 1;
+    w->done = true;
+  }
 }
 
-absl::Status PostgresJobStore::ApplyWithRetries(Connection& c, PendingWrite& w,
+void PostgresJobStore::CommitBatch(const std::vector<PendingWrite*>& batch, bool alone) {
+  absl::Status fatal = EnsureConnected(writer_);
+  if (fatal.ok()) fatal = RunBatch(*writer_.connection, batch, alone);
+  if (fatal.ok()) return;
+  // Nothing of the batch committed (or, if the connection broke during COMMIT, nobody can
+  // tell): every write gets the batch's error, deferred ones too.
+  Connection* c = writer_.connection.get();
+  if (c != nullptr && !c->Broken()) c->ExecScript("ROLLBACK").IgnoreError();
+  for (PendingWrite* w : batch) {
+    w->status = fatal;
+    w->deferred = false;
+  }
+}
+
+absl::Status PostgresJobStore::ApplyWithRetries(Connection& c, PendingWrite& w, bool alone,
                                                 Notices& notices) {
   for (int attempt = 0;; ++attempt) {
-    Notices mine;
-    absl::Status status = w.apply(c, mine);
+    WriteContext ctx;
+    ctx.alone = alone;
+    absl::Status status = w.apply(c, ctx);
     if (status.ok()) {
-      notices.changed_jobs.insert(notices.changed_jobs.end(), mine.changed_jobs.begin(),
-                                  mine.changed_jobs.end());
-      notices.work_available |= mine.work_available;
+      notices.changed_jobs.insert(notices.changed_jobs.end(), ctx.notices.changed_jobs.begin(),
+                                  ctx.notices.changed_jobs.end());
+      notices.work_available |= ctx.notices.work_available;
       return status;
     }
     if (c.Broken()) return status;
     // Undo this write alone; the savepoint stays for the next attempt or write.
     if (absl::Status s = c.ExecScript("ROLLBACK TO SAVEPOINT w"); !s.ok()) return s;
+    if (!alone && (ctx.deferred || IsLockBusy(status))) {
+      w.deferred = true;
+      return absl::OkStatus();  // answered after its own transaction
+    }
     if (!IsConflict(status) || attempt >= options_.conflict_retries) return status;
   }
 }
 
-absl::Status PostgresJobStore::RunBatch(Connection& c, const std::vector<PendingWrite*>& batch) {
+absl::Status PostgresJobStore::RunBatch(Connection& c, const std::vector<PendingWrite*>& batch,
+                                        bool alone) {
   // A failure outside a write's own work (BEGIN, savepoints, NOTIFY, COMMIT) dooms the
   // whole transaction, and with it every write of the batch.
-  if (absl::Status s = c.ExecScript("BEGIN; SAVEPOINT w"); !s.ok()) return s;
+  // Alone, a write may wait for a lock, but not for ever (lock_timeout_ms).
+  const std::string begin =
+      alone ? absl::StrCat("BEGIN; SET LOCAL lock_timeout = ", options_.lock_timeout_ms,
+                           "; SAVEPOINT w")
+            : "BEGIN; SAVEPOINT w";
+  if (absl::Status s = c.ExecScript(begin); !s.ok()) return s;
   Notices notices;
   for (size_t i = 0; i < batch.size(); ++i) {
     // One round trip ends the previous write's savepoint and starts this one's.
@@ -596,7 +678,7 @@ absl::Status PostgresJobStore::RunBatch(Connection& c, const std::vector<Pending
       if (absl::Status s = c.ExecScript("RELEASE SAVEPOINT w; SAVEPOINT w"); !s.ok()) return s;
     }
     PendingWrite& w = *batch[i];
-    w.status = ApplyWithRetries(c, w, notices);
+    w.status = ApplyWithRetries(c, w, alone, notices);
     if (!w.status.ok() && c.Broken()) return w.status;
   }
   // Inside the transaction: PostgreSQL delivers them at COMMIT, and only then.
@@ -652,11 +734,12 @@ absl::StatusOr<CreateJobOutcome> PostgresJobStore::CreateJob(
     int64_t event_time_micros, const CreateLimits& limits) {
   if (absl::Status s = internal::ValidateNewJob(job); !s.ok()) return s;
   absl::StatusOr<CreateJobOutcome> outcome;
-  absl::Status status = Write([&](Connection& c, Notices& notices) {
-    outcome = CreateJobTx(c, job, initial_events, event_time_micros, limits);
+  absl::Status status = Write([&](Connection& c, WriteContext& ctx) {
+    outcome = CreateJobTx(c, job, initial_events, event_time_micros, limits, ctx.alone,
+                          ctx.deferred);
     if (outcome.ok() && outcome->created) {
-      notices.changed_jobs.push_back(job.id);
-      notices.work_available = job.state == JobState::kQueued;
+      ctx.notices.changed_jobs.push_back(job.id);
+      ctx.notices.work_available = job.state == JobState::kQueued;
     }
     return outcome.status();
   });
@@ -668,12 +751,12 @@ absl::StatusOr<JobRecord> PostgresJobStore::UpdateJob(const std::string& id,
                                                       const JobUpdate& update) {
   if (absl::Status s = internal::ValidateUpdate(update); !s.ok()) return s;
   absl::StatusOr<JobRecord> job;
-  absl::Status status = Write([&](Connection& c, Notices& notices) {
-    job = UpdateJobTx(c, id, update);
+  absl::Status status = Write([&](Connection& c, WriteContext& ctx) {
+    job = UpdateJobTx(c, id, update, ctx.alone);
     if (job.ok()) {
-      notices.changed_jobs.push_back(id);
+      ctx.notices.changed_jobs.push_back(id);
       // Put back in the queue (the server re-queues a job): claimable once its lease is free.
-      notices.work_available = update.state == JobState::kQueued;
+      ctx.notices.work_available = update.state == JobState::kQueued;
     }
     return job.status();
   });
@@ -685,9 +768,11 @@ absl::StatusOr<std::optional<ClaimedJob>> PostgresJobStore::ClaimJob(
     const ClaimRequest& request) {
   if (absl::Status s = internal::ValidateClaim(request); !s.ok()) return s;
   absl::StatusOr<std::optional<ClaimedJob>> claimed;
-  absl::Status status = Write([&](Connection& c, Notices& notices) {
-    claimed = ClaimJobTx(c, request);
-    if (claimed.ok() && claimed->has_value()) notices.changed_jobs.push_back((*claimed)->job.id);
+  absl::Status status = Write([&](Connection& c, WriteContext& ctx) {
+    claimed = ClaimJobTx(c, request, ctx.alone, ctx.deferred);
+    if (claimed.ok() && claimed->has_value()) {
+      ctx.notices.changed_jobs.push_back((*claimed)->job.id);
+    }
     return claimed.status();
   });
   if (!status.ok()) return status;
@@ -701,8 +786,8 @@ absl::StatusOr<Lease> PostgresJobStore::RenewLease(const std::string& id,
                                                    int64_t lease_micros) {
   if (absl::Status s = internal::ValidateLeaseMicros(lease_micros); !s.ok()) return s;
   absl::StatusOr<Lease> lease;
-  absl::Status status = Write([&](Connection& c, Notices&) {
-    lease = RenewLeaseTx(c, id, fence, lease_micros);
+  absl::Status status = Write([&](Connection& c, WriteContext& ctx) {
+    lease = RenewLeaseTx(c, id, fence, lease_micros, ctx.alone);
     return lease.status();
   });
   if (!status.ok()) return status;
@@ -710,11 +795,11 @@ absl::StatusOr<Lease> PostgresJobStore::RenewLease(const std::string& id,
 }
 
 absl::Status PostgresJobStore::ReleaseLease(const std::string& id, const LeaseFence& fence) {
-  return Write([&](Connection& c, Notices& notices) -> absl::Status {
-    absl::StatusOr<bool> claimable = ReleaseLeaseTx(c, id, fence);
+  return Write([&](Connection& c, WriteContext& ctx) -> absl::Status {
+    absl::StatusOr<bool> claimable = ReleaseLeaseTx(c, id, fence, ctx.alone);
     if (!claimable.ok()) return claimable.status();
-    notices.changed_jobs.push_back(id);
-    notices.work_available = *claimable;
+    ctx.notices.changed_jobs.push_back(id);
+    ctx.notices.work_available = *claimable;
     return absl::OkStatus();
   });
 }
@@ -734,7 +819,7 @@ absl::StatusOr<std::optional<JobRecord>> PostgresJobStore::FindJobByKey(const st
 absl::StatusOr<JobRecord> PostgresJobStore::GetJob(const std::string& id) {
   absl::StatusOr<JobRecord> job;
   absl::Status status = Read([&](Connection& c) {
-    job = LoadJob(c, id, /*for_update=*/false);
+    job = LoadJob(c, id, RowLock::kNone);
     return job.status();
   });
   if (!status.ok()) return status;
@@ -890,17 +975,24 @@ void PostgresJobStore::ListenLoop() {
 // Waits (at most 100 ms, so that the destructor is not held up) for notifications and
 // dispatches them; false when the connection broke.
 bool PostgresJobStore::ListenOnce(Connection& c) {
+  // First what libpq may already hold (read along with the LISTEN command's answer): the
+  // socket would not show it.
+  DispatchReceived(c);
   pollfd fd{PQsocket(c.raw()), POLLIN, 0};
   if (fd.fd < 0) return false;
   const int ready = poll(&fd, 1, 100);
   if (ready < 0) return errno == EINTR;
   if (ready == 0) return true;
   if (PQconsumeInput(c.raw()) == 0) return false;
+  DispatchReceived(c);
+  return !c.Broken();
+}
+
+void PostgresJobStore::DispatchReceived(Connection& c) {
   while (PGnotify* n = PQnotifies(c.raw())) {
     Dispatch(n->relname, n->extra);
     PQfreemem(n);
   }
-  return !c.Broken();
 }
 
 void PostgresJobStore::Dispatch(const std::string& channel, const std::string& payload) {

@@ -50,6 +50,11 @@ struct PostgresOptions {
   // How often a deadlocked or serialization-failed write is retried inside its batch
   // before it fails with UNAVAILABLE.
   int conflict_retries = 3;
+  // How long a write that met a lock waits for it (in its own transaction, after its
+  // batch) before it fails with UNAVAILABLE. Other replicas hold locks for one batch
+  // (milliseconds); this bounds the stall that a stuck session holding a lock can cause,
+  // since the writer thread waits with it.
+  int lock_timeout_ms = 2000;
 };
 
 // Counters since Open, for tests and monitoring.
@@ -58,6 +63,7 @@ struct PostgresStats {
   int64_t transactions = 0;  // group transactions attempted
   int64_t largest_batch = 0;
   int64_t reconnects = 0;    // connections re-opened after they broke
+  int64_t deferred = 0;      // writes that met a lock in a batch and ran alone after it
 };
 
 class PostgresJobStore : public JobStore {
@@ -108,12 +114,22 @@ class PostgresJobStore : public JobStore {
     std::vector<std::string> changed_jobs;
     bool work_available = false;
   };
-  using WriteFn = std::function<absl::Status(pg::Connection&, Notices&)>;
+  // What a write knows of its transaction and tells the writer.
+  struct WriteContext {
+    // False: the write shares a batch, and must not wait for a lock another transaction
+    // holds (it would wait holding its batch's locks: two replicas' batches could deadlock);
+    // it sets `deferred` instead. True: it runs in a transaction of its own and may wait.
+    bool alone = false;
+    bool deferred = false;  // undo this write and run it again, alone, after the batch
+    Notices notices;
+  };
+  using WriteFn = std::function<absl::Status(pg::Connection&, WriteContext&)>;
   // A write waiting for the writer thread; lives on the calling thread's stack.
   struct PendingWrite {
     WriteFn apply;
     absl::Status status;
     bool done = false;
+    bool deferred = false;
   };
   // A pooled connection, re-opened when it broke.
   struct Slot {
@@ -130,15 +146,19 @@ class PostgresJobStore : public JobStore {
   absl::Status Write(WriteFn apply);
   void WriterLoop();
   bool WriterHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void CommitBatch(const std::vector<PendingWrite*>& batch);
-  absl::Status RunBatch(pg::Connection& c, const std::vector<PendingWrite*>& batch);
-  absl::Status ApplyWithRetries(pg::Connection& c, PendingWrite& w, Notices& notices);
+  // Commits `batch` in one transaction; a write that met a lock is left `deferred`.
+  void CommitBatch(const std::vector<PendingWrite*>& batch, bool alone);
+  void RunDeferred(const std::vector<PendingWrite*>& deferred);
+  absl::Status RunBatch(pg::Connection& c, const std::vector<PendingWrite*>& batch, bool alone);
+  absl::Status ApplyWithRetries(pg::Connection& c, PendingWrite& w, bool alone,
+                                Notices& notices);
   // Runs `read` on a pooled connection.
   absl::Status Read(const std::function<absl::Status(pg::Connection&)>& read);
 
   void ListenLoop();
   bool ListenOnce(pg::Connection& c);
   absl::StatusOr<std::unique_ptr<pg::Connection>> OpenListener();
+  void DispatchReceived(pg::Connection& c);
   void Dispatch(const std::string& channel, const std::string& payload);
 
   const PostgresOptions options_;

@@ -379,6 +379,116 @@ TEST_F(PostgresJobStoreTest, QueueLimitHoldsAcrossInstances) {
   EXPECT_EQ(outcome->job.id, (*some)->id);
 }
 
+// Batches of two replicas take tenant locks in different orders; neither may deadlock the
+// other (that would cost a second of deadlock_timeout and fail writes).
+TEST_F(PostgresJobStoreTest, LimitedCreatesAndCappedClaimsAcrossTenantsDoNotDeadlock) {
+  std::unique_ptr<PostgresJobStore> a = OpenStore(conninfo_);
+  std::unique_ptr<PostgresJobStore> b = OpenStore(conninfo_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  constexpr int kThreads = 24, kPerThread = 15, kTenants = 5;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  const absl::Time start = absl::Now();
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      PostgresJobStore& store = t % 2 == 0 ? *a : *b;
+      for (int i = 0; i < kPerThread; ++i) {
+        // Each thread walks the tenants in its own order.
+        const std::string tenant = absl::StrCat("t", (t * 7 + i * (t % 3 + 1)) % kTenants);
+        absl::StatusOr<CreateJobOutcome> created = store.CreateJob(
+            MakeJob(absl::StrCat("job-", t, "-", i), tenant), {}, 0, CreateLimits{1000});
+        if (!created.ok()) {
+          ADD_FAILURE() << created.status();
+          failures += 1;
+        }
+        absl::StatusOr<std::optional<ClaimedJob>> claimed =
+            store.ClaimJob(Claim(absl::StrCat("r", t), 5000, 1000));
+        if (!claimed.ok()) {
+          ADD_FAILURE() << claimed.status();
+          failures += 1;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  // A deadlock fails a write (above) after stalling for deadlock_timeout (1 s) per retry;
+  // the bound is loose so that a loaded machine does not fail the test.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(15));
+  EXPECT_EQ(*a->CountJobs({}), kThreads * kPerThread);
+}
+
+// A row that another instance's batch holds is not waited for inside a batch (NOWAIT): the
+// write runs again alone after its batch. Every update lands, events stay gap-free.
+TEST_F(PostgresJobStoreTest, UpdatesOfOneJobFromTwoInstancesAreGaplessWithoutDeadlock) {
+  std::unique_ptr<PostgresJobStore> a = OpenStore(conninfo_);
+  std::unique_ptr<PostgresJobStore> b = OpenStore(conninfo_);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(a->CreateJob(MakeJob("x"), {}, 0).ok());
+  ASSERT_TRUE(a->CreateJob(MakeJob("y"), {}, 0).ok());
+  constexpr int kThreads = 16, kPerThread = 15;
+  std::vector<std::thread> threads;
+  const absl::Time start = absl::Now();
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      PostgresJobStore& store = t % 2 == 0 ? *a : *b;
+      for (int i = 0; i < kPerThread; ++i) {
+        JobUpdate update;
+        update.events = {absl::StrCat(t, "/", i)};
+        // Threads touch x and y in opposite orders.
+        const std::string id = (i + t) % 2 == 0 ? "x" : "y";
+        absl::StatusOr<JobRecord> updated = store.UpdateJob(id, update);
+        EXPECT_TRUE(updated.ok()) << updated.status();
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(15));  // loose: see the test above
+  int64_t total = 0;
+  for (const char* id : {"x", "y"}) {
+    absl::StatusOr<std::vector<EventRecord>> events = a->ReadEvents(id, 0, 1000);
+    ASSERT_TRUE(events.ok()) << events.status();
+    for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*events)[i].sequence, i + 1);
+    EXPECT_EQ(a->GetJob(id)->last_event_sequence, static_cast<int64_t>(events->size()));
+    total += static_cast<int64_t>(events->size());
+  }
+  EXPECT_EQ(total, kThreads * kPerThread);
+}
+
+// A session that holds a job's row lock for ever (here: an open transaction) delays a write
+// of that job by lock_timeout_ms at most, which then fails plainly; other writes go on.
+TEST_F(PostgresJobStoreTest, AWriteWaitsForAHeldLockOnlyUntilTheLockTimeout) {
+  PostgresOptions options;
+  options.lock_timeout_ms = 300;
+  std::unique_ptr<PostgresJobStore> store = OpenStore(conninfo_, options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateJob(MakeJob("held"), {}, 0).ok());
+  PGconn* holder = PQconnectdb(conninfo_.c_str());
+  ASSERT_EQ(PQstatus(holder), CONNECTION_OK);
+  PQclear(PQexec(holder, "BEGIN"));
+  PGresult* locked = PQexec(holder, "SELECT id FROM jobs WHERE id = 'held' FOR UPDATE");
+  ASSERT_EQ(PQresultStatus(locked), PGRES_TUPLES_OK) << PQerrorMessage(holder);
+  PQclear(locked);
+
+  JobUpdate update;
+  update.events = {"e"};
+  const absl::Time start = absl::Now();
+  absl::StatusOr<JobRecord> blocked = store->UpdateJob("held", update);
+  EXPECT_EQ(blocked.status().code(), absl::StatusCode::kUnavailable) << blocked.status();
+  EXPECT_THAT(blocked.status().message(), HasSubstr("try again"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  EXPECT_GE(store->stats().deferred, 1);
+  EXPECT_TRUE(store->CreateJob(MakeJob("other"), {}, 0).ok());
+
+  PQclear(PQexec(holder, "ROLLBACK"));
+  PQfinish(holder);
+  absl::StatusOr<JobRecord> updated = store->UpdateJob("held", update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->last_event_sequence, 1);
+}
+
 // --- LISTEN / NOTIFY ----------------------------------------------------------------------
 
 class RecordingObserver : public StoreObserver {

@@ -57,10 +57,11 @@ absl::Status ServerUser(uid_t& uid, gid_t& gid) {
 
 // In the child: become the server user, send output to `log`, exec `argv`. With
 // `die_with_parent`, the child gets SIGQUIT (PostgreSQL's immediate shutdown) when the
-// thread that forked it dies, so a crashed test leaves no server behind. Never returns.
-[[noreturn]] void ExecAs(uid_t uid, gid_t gid, const std::string& log,
-                         const std::vector<std::string>& argv, bool die_with_parent,
-                         pid_t parent) {
+// thread that forked it dies, so a crashed test leaves no server behind. Only system calls
+// here, no allocation: the parent may have other threads (a store's), whose locks the
+// child inherits held. Never returns.
+[[noreturn]] void ExecAs(uid_t uid, gid_t gid, const char* log, char* const* argv,
+                         bool die_with_parent, pid_t parent) {
   if (getuid() != uid) {
     if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
   }
@@ -69,7 +70,7 @@ absl::Status ServerUser(uid_t& uid, gid_t& gid) {
     prctl(PR_SET_PDEATHSIG, SIGQUIT);
     if (getppid() != parent) _exit(125);  // the parent died before prctl took effect
   }
-  const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+  const int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (fd >= 0) {
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
@@ -77,19 +78,19 @@ absl::Status ServerUser(uid_t& uid, gid_t& gid) {
   }
   const int null_fd = open("/dev/null", O_RDONLY);
   if (null_fd >= 0) dup2(null_fd, STDIN_FILENO);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
+  execv(argv[0], argv);
   _exit(127);
 }
 
 absl::StatusOr<pid_t> Spawn(uid_t uid, gid_t gid, const std::string& log,
                             const std::vector<std::string>& argv, bool die_with_parent) {
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
-  if (pid == 0) ExecAs(uid, gid, log, argv, die_with_parent, parent);
+  if (pid == 0) ExecAs(uid, gid, log.c_str(), args.data(), die_with_parent, parent);
   return pid;
 }
 
