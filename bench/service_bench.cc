@@ -43,6 +43,7 @@ ABSL_FLAG(double, seconds, 5.0, "duration of each submit phase");
 ABSL_FLAG(int, watchers, 1000, "concurrent WatchJob streams");
 ABSL_FLAG(std::string, store, "sqlite", "sqlite, or postgres (a private PostgreSQL server)");
 ABSL_FLAG(int, replicas, 1, "qgradd processes sharing the PostgreSQL store");
+ABSL_FLAG(int, tenants, 1, "tenants the clients submit as (client c is tenant c mod N)");
 
 namespace {
 
@@ -61,21 +62,26 @@ struct Server {
   }
 };
 
-// Writes the tokens file (kToken's hash, as `qgradd hash-token` prints it) into `dir`.
-bool WriteTokens(const std::string& binary, const std::string& dir) {
-  const std::string tokens = dir + "/tokens";
-  {
-    // The hash of kToken, as `qgradd hash-token` prints it.
-    const std::string cmd = absl::StrCat("printf %s ", kToken, " | ", binary, " hash-token");
+// Tenant t's bearer token (tenant 0's is kToken).
+std::string TokenOf(int tenant) {
+  return tenant == 0 ? kToken : absl::StrCat(kToken, "-", tenant);
+}
+
+// Writes the tokens file of `tenants` tenants into `dir`, each token's hash as
+// `qgradd hash-token` prints it.
+bool WriteTokens(const std::string& binary, const std::string& dir, int tenants) {
+  std::ofstream out(dir + "/tokens");
+  for (int t = 0; t < tenants; ++t) {
+    const std::string cmd = absl::StrCat("printf %s ", TokenOf(t), " | ", binary, " hash-token");
     FILE* p = popen(cmd.c_str(), "r");
     char hash[128] = {};
     if (p == nullptr || std::fgets(hash, sizeof hash, p) == nullptr) return false;
     pclose(p);
     std::string h(hash);
     h.erase(h.find_last_not_of("\n") + 1);
-    std::ofstream(tokens) << "bench " << h << "\n";
+    out << "bench-" << t << " " << h << "\n";
   }
-  return true;
+  return static_cast<bool>(out);
 }
 
 // `store`: "" for SQLite in dir/data, else --store's value; `name` tells replicas apart.
@@ -132,8 +138,8 @@ std::unique_ptr<qgrad::v1::JobService::Stub> Stub(const std::string& address) {
       grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
 }
 
-void Authorize(grpc::ClientContext& context) {
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", kToken));
+void Authorize(grpc::ClientContext& context, int tenant = 0) {
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", TokenOf(tenant)));
 }
 
 // A Max-Cut job on a ring from |+…+⟩ (nested); `iterations` bounds its length.
@@ -160,8 +166,11 @@ struct SubmitFigures {
   long calls = 0, errors = 0;
 };
 
-SubmitFigures SubmitPhase(const std::vector<std::string>& addresses, int clients, double seconds,
-                          const std::string& tag, std::vector<std::string>& job_ids) {
+// Client c submits as tenant c mod `tenants`; `job_ids` gets tenant 0's jobs (the ones
+// the watch phase may open), `submitted` counts them all.
+SubmitFigures SubmitPhase(const std::vector<std::string>& addresses, int clients, int tenants,
+                          double seconds, const std::string& tag,
+                          std::vector<std::string>& job_ids, long& submitted) {
   std::vector<std::vector<double>> latencies(clients);
   std::vector<std::vector<std::string>> ids(clients);
   std::atomic<long> errors{0};
@@ -178,7 +187,7 @@ SubmitFigures SubmitPhase(const std::vector<std::string>& addresses, int clients
         request.set_idempotency_key(absl::StrCat(tag, "-", c, "-", k));
         qgrad::v1::SubmitJobResponse response;
         grpc::ClientContext context;
-        Authorize(context);
+        Authorize(context, c % tenants);
         const Clock::time_point start = Clock::now();
         const grpc::Status status = stub->SubmitJob(&context, request, &response);
         latencies[c].push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
@@ -195,7 +204,8 @@ SubmitFigures SubmitPhase(const std::vector<std::string>& addresses, int clients
   std::vector<double> all;
   for (int c = 0; c < clients; ++c) {
     all.insert(all.end(), latencies[c].begin(), latencies[c].end());
-    job_ids.insert(job_ids.end(), ids[c].begin(), ids[c].end());
+    submitted += static_cast<long>(ids[c].size());
+    if (c % tenants == 0) job_ids.insert(job_ids.end(), ids[c].begin(), ids[c].end());
   }
   std::sort(all.begin(), all.end());
   SubmitFigures f;
@@ -273,7 +283,7 @@ int main(int argc, char** argv) {
   const std::string binary = absl::GetFlag(FLAGS_qgradd);
   const bool postgres = absl::GetFlag(FLAGS_store) == "postgres";
   const int replicas = postgres ? std::max(1, absl::GetFlag(FLAGS_replicas)) : 1;
-  if (!WriteTokens(binary, dir)) return 1;
+  if (!WriteTokens(binary, dir, std::max(1, absl::GetFlag(FLAGS_tenants)))) return 1;
   // Started first (on the main thread, which outlives it), stopped last.
   std::unique_ptr<qgrad::store::PostgresServerForTesting> pg;
   std::string store;
@@ -323,19 +333,23 @@ int main(int argc, char** argv) {
     }
     const long rss_start = ResidentKiB(server.pid);
     std::vector<std::string> jobs;
+    long submitted = 0;
+    const int tenants = std::max(1, absl::GetFlag(FLAGS_tenants));
     const double seconds = absl::GetFlag(FLAGS_seconds);
     std::printf("\n| clients | submits/s | p50 | p99 | max | calls | errors |\n|---|---|---|---|---|---|---|\n");
     for (int clients : {1, 64}) {
       const SubmitFigures f =
-          SubmitPhase(addresses, clients, seconds, absl::StrCat("c", clients), jobs);
+          SubmitPhase(addresses, clients, tenants, seconds, absl::StrCat("c", clients), jobs,
+                      submitted);
       std::printf("| %d | %.0f | %.2f ms | %.2f ms | %.1f ms | %ld | %ld |\n", clients,
                   f.per_second, f.p50_ms, f.p99_ms, f.max_ms, f.calls, f.errors);
       rc |= f.errors > 0;
     }
     const long rss_queued = ResidentKiB(server.pid);
-    std::printf("\nqueued jobs: %zu; qgradd resident %ld KiB → %ld KiB: %.2f KiB per queued job\n",
-                jobs.size(), rss_start, rss_queued,
-                jobs.empty() ? 0.0 : double(rss_queued - rss_start) / double(jobs.size()));
+    std::printf("\nqueued jobs: %ld (%d tenants); qgradd resident %ld KiB → %ld KiB: %.2f KiB "
+                "per queued job\n",
+                submitted, tenants, rss_start, rss_queued,
+                submitted == 0 ? 0.0 : double(rss_queued - rss_start) / double(submitted));
     if (jobs.empty()) return 1;
     const int watchers = absl::GetFlag(FLAGS_watchers);
     long rss_watching = 0;

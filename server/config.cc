@@ -54,6 +54,18 @@ std::function<std::string(ServerConfig&, absl::string_view)> Bool(bool ServerCon
   };
 }
 
+std::function<std::string(ServerConfig&, absl::string_view)> Number(double ServerConfig::*field,
+                                                                    double min, double max) {
+  return [=](ServerConfig& c, absl::string_view v) {
+    double d = 0;
+    if (!absl::SimpleAtod(v, &d) || !(d >= min) || d > max) {
+      return absl::StrCat("must be a number in [", min, ", ", max, "]");
+    }
+    c.*field = d;
+    return std::string();
+  };
+}
+
 template <typename T>
 std::function<std::string(ServerConfig&, absl::string_view)> Integer(T ServerConfig::*field,
                                                                      int64_t min, int64_t max) {
@@ -81,15 +93,7 @@ const std::map<std::string, Flag>& Flags() {
       {"replica_id", {"this replica's id among those sharing a PostgreSQL store (default: "
                       "the host name)", false, String(&ServerConfig::replica_id)}},
       {"lease_seconds", {"PostgreSQL store: how long a replica holds a job without renewing "
-                         "its lease", false,
-                         [](ServerConfig& c, absl::string_view v) {
-                           double d = 0;
-                           if (!absl::SimpleAtod(v, &d) || !(d >= 0.3) || d > 3600) {
-                             return std::string("must be a number in [0.3, 3600]");
-                           }
-                           c.lease_seconds = d;
-                           return std::string();
-                         }}},
+                         "its lease", false, Number(&ServerConfig::lease_seconds, 0.3, 3600)}},
       {"health_listen", {"also serve grpc.health.v1 alone, in plaintext, on host:port (for "
                          "probes that cannot speak TLS)", false,
                          String(&ServerConfig::health_listen)}},
@@ -131,14 +135,7 @@ const std::map<std::string, Flag>& Flags() {
                      return std::string();
                    }}},
       {"shutdown_grace_seconds", {"on SIGTERM, the longest shutdown takes (then exit)", false,
-                                  [](ServerConfig& c, absl::string_view v) {
-                                    double d = 0;
-                                    if (!absl::SimpleAtod(v, &d) || !(d >= 0) || d > 3600) {
-                                      return std::string("must be a number in [0, 3600]");
-                                    }
-                                    c.shutdown_grace_seconds = d;
-                                    return std::string();
-                                  }}},
+                                  Number(&ServerConfig::shutdown_grace_seconds, 0, 3600)}},
   };
   return *flags;
 }

@@ -18,6 +18,7 @@
 #include "runner/checkpoint.h"
 #include "runner/runner.h"
 #include "server/job_records.h"
+#include "server/job_waits_for_testing.h"
 #include "server/log.h"
 #include "store/memory_job_store.h"
 
@@ -89,16 +90,7 @@ class JobsTest : public ::testing::Test {
 
   store::JobRecord WaitFor(const std::string& id,
                            const std::function<bool(const store::JobRecord&)>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    for (;;) {
-      absl::StatusOr<store::JobRecord> record = store_.GetJob(id);
-      if (record.ok() && done(*record)) return *record;
-      if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "timed out waiting for " << id;
-        return record.ok() ? *record : store::JobRecord();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    return WaitForJobRecord(store_, id, done, std::chrono::seconds(30));
   }
   store::JobRecord WaitTerminal(const std::string& id) {
     return WaitFor(id, [](const store::JobRecord& r) { return store::IsTerminal(r.state); });

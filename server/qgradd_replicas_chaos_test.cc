@@ -164,7 +164,7 @@ TEST_F(ReplicasChaosTest, EveryJobEndsOnceWithItsUninterruptedResult) {
   const int num_jobs = EnvInt("QGRAD_CHAOS_JOBS", 120);
   std::vector<NamedSpec> kinds = TinySpecs();
   // Longer resumable jobs (about 10 ms an iteration), so that kills meet running jobs.
-  for (int iterations : {40, 150, 300}) {
+  for (int iterations : {80, 250, 500}) {
     kinds.push_back({absl::StrCat("medium", iterations), MediumSpec(iterations)});
   }
   std::vector<std::string> references;
@@ -239,6 +239,7 @@ TEST_F(ReplicasChaosTest, EveryJobEndsOnceWithItsUninterruptedResult) {
   ASSERT_TRUE(store.ok()) << store.status();
   auto stub = JobStub(replicas_[0]->address());
   int taken_over = 0;
+  std::map<std::string, int> finished_by;  // replica id → jobs whose last lease it held
   for (int j = 0; j < num_jobs; ++j) {
     ASSERT_FALSE(ids[j].empty()) << "job " << j << " was never accepted";
     const v1::Job job =
@@ -265,6 +266,9 @@ TEST_F(ReplicasChaosTest, EveryJobEndsOnceWithItsUninterruptedResult) {
     Watched log = WatchAll(*stub, kToken, ids[j]);
     EXPECT_EQ(CheckEventLog(log.events, v1::JOB_STATE_SUCCEEDED), "") << trail;
     if (token > 1) ++taken_over;
+    absl::StatusOr<store::JobRecord> record = (*store)->GetJob(ids[j]);
+    ASSERT_TRUE(record.ok()) << record.status();
+    ++finished_by[record->lease.owner.substr(0, record->lease.owner.rfind('-'))];
   }
   int reopened = 0;
   for (const WatchRecord& w : watches) {
@@ -275,7 +279,9 @@ TEST_F(ReplicasChaosTest, EveryJobEndsOnceWithItsUninterruptedResult) {
   std::cerr << "chaos: " << num_jobs << " jobs, " << chaos_seconds << " s, " << kills
             << " replica kills, 1 PostgreSQL restart; " << taken_over
             << " jobs ran under more than one lease; " << watches.size()
-            << " watches on the survivor reopened " << reopened << " streams\n";
+            << " watches on the survivor reopened " << reopened << " streams; last lease held by";
+  for (const auto& [replica, count] : finished_by) std::cerr << " " << replica << ": " << count;
+  std::cerr << "\n";
   EXPECT_GT(kills, 0);
 }
 

@@ -20,6 +20,7 @@
 #include "runner/runner.h"
 #include "server/job_records.h"
 #include "server/jobs.h"
+#include "server/job_waits_for_testing.h"
 #include "server/log.h"
 #include "store/memory_job_store.h"
 
@@ -92,16 +93,7 @@ class ReplicasTest : public ::testing::Test {
 
   store::JobRecord WaitFor(const std::string& id,
                            const std::function<bool(const store::JobRecord&)>& done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (;;) {
-      absl::StatusOr<store::JobRecord> record = store_.GetJob(id);
-      if (record.ok() && done(*record)) return *record;
-      if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "timed out waiting for " << id;
-        return record.ok() ? *record : store::JobRecord();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    return WaitForJobRecord(store_, id, done, std::chrono::seconds(60));
   }
   store::JobRecord WaitTerminal(const std::string& id) {
     return WaitFor(id, [](const store::JobRecord& r) { return store::IsTerminal(r.state); });

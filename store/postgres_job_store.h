@@ -31,6 +31,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "store/job_store.h"
+#include "store/idle_pool.h"
+#include "store/write_queue.h"
 
 namespace qgrad::store {
 
@@ -135,7 +137,6 @@ class PostgresJobStore : public JobStore {
   struct Slot {
     std::unique_ptr<pg::Connection> connection;
   };
-  class ReadLease;
 
   PostgresJobStore(const PostgresOptions& options, std::unique_ptr<pg::ConnectConfig> config);
 
@@ -145,7 +146,6 @@ class PostgresJobStore : public JobStore {
   // committed (or failed). `apply` runs on the writer thread inside a savepoint.
   absl::Status Write(WriteFn apply);
   void WriterLoop();
-  bool WriterHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Commits `batch` in one transaction; a write that met a lock is left `deferred`.
   void CommitBatch(const std::vector<PendingWrite*>& batch, bool alone);
   void RunDeferred(const std::vector<PendingWrite*>& deferred);
@@ -165,14 +165,13 @@ class PostgresJobStore : public JobStore {
   const std::unique_ptr<pg::ConnectConfig> config_;
   Slot writer_;  // used by the writer thread only (and Open before it starts)
 
-  mutable absl::Mutex mu_;
-  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  PostgresStats stats_ ABSL_GUARDED_BY(mu_);
+  internal::WriteQueue<PendingWrite> writes_;
+  mutable absl::Mutex stats_mu_;
+  int64_t reconnects_ ABSL_GUARDED_BY(stats_mu_) = 0;
+  int64_t deferred_ ABSL_GUARDED_BY(stats_mu_) = 0;
 
-  absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<Slot>> readers_;  // owned; fixed after Open
-  std::vector<Slot*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  internal::IdlePool<Slot> idle_readers_;
 
   // The observer; callbacks run under observer_mu_ so that SetObserver(nullptr) returns
   // only once no callback is running.

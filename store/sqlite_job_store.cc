@@ -513,25 +513,20 @@ absl::StatusOr<std::unique_ptr<SqliteJobStore>> SqliteJobStore::Open(
 
 SqliteJobStore::SqliteJobStore(const SqliteOptions& options, std::unique_ptr<Connection> writer,
                                std::vector<std::unique_ptr<Connection>> readers)
-    : options_(options), writer_(std::move(writer)), readers_(std::move(readers)) {
-  {
-    absl::MutexLock lock(&readers_mu_);
-    for (auto& r : readers_) idle_readers_.push_back(r.get());
-  }
+    : options_(options), writer_(std::move(writer)), writes_(options.max_batch),
+      readers_(std::move(readers)) {
+  for (auto& r : readers_) idle_readers_.Add(r.get());
   writer_thread_ = std::thread([this] { WriterLoop(); });
 }
 
 SqliteJobStore::~SqliteJobStore() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
+  writes_.Close();
   writer_thread_.join();
 }
 
 SqliteStats SqliteJobStore::stats() const {
-  absl::MutexLock lock(&mu_);
-  return stats_;
+  const internal::WriteQueueStats queue = writes_.stats();
+  return SqliteStats{queue.writes, queue.transactions, queue.largest_batch};
 }
 
 // --- Group commit ------------------------------------------------------------------------
@@ -539,33 +534,15 @@ SqliteStats SqliteJobStore::stats() const {
 absl::Status SqliteJobStore::Write(std::function<absl::Status(Connection&)> apply) {
   PendingWrite pending;
   pending.apply = std::move(apply);
-  absl::MutexLock lock(&mu_);
-  if (stopping_) return absl::FailedPreconditionError("job store is closing");
-  queue_.push_back(&pending);
-  mu_.Await(absl::Condition(&pending.done));
-  return pending.status;
+  return writes_.Submit(pending);
 }
 
-bool SqliteJobStore::WriterHasWork() const { return !queue_.empty() || stopping_; }
-
 void SqliteJobStore::WriterLoop() {
-  std::vector<PendingWrite*> batch;
   for (;;) {
-    batch.clear();
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(this, &SqliteJobStore::WriterHasWork));
-      if (queue_.empty()) return;  // stopping, and every queued write is answered
-      const size_t n = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
-      batch.assign(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(n));
-      stats_.writes += static_cast<int64_t>(n);
-      stats_.transactions += 1;
-      stats_.largest_batch = std::max(stats_.largest_batch, static_cast<int64_t>(n));
-    }
+    const std::vector<PendingWrite*> batch = writes_.NextBatch();
+    if (batch.empty()) return;  // closing, and every queued write is answered
     CommitBatch(batch);
-    absl::MutexLock lock(&mu_);
-    for (PendingWrite* w : batch) w->done = true;
+    writes_.Release(batch);
   }
 }
 
@@ -594,31 +571,9 @@ void SqliteJobStore::CommitBatch(const std::vector<PendingWrite*>& batch) {
 
 // --- Reads -------------------------------------------------------------------------------
 
-class SqliteJobStore::ReadLease {
- public:
-  explicit ReadLease(SqliteJobStore& store) : store_(store) {
-    absl::MutexLock lock(&store_.readers_mu_);
-    store_.readers_mu_.Await(absl::Condition(
-        +[](std::vector<Connection*>* idle) { return !idle->empty(); }, &store_.idle_readers_));
-    connection_ = store_.idle_readers_.back();
-    store_.idle_readers_.pop_back();
-  }
-  ~ReadLease() {
-    absl::MutexLock lock(&store_.readers_mu_);
-    store_.idle_readers_.push_back(connection_);
-  }
-  ReadLease(const ReadLease&) = delete;
-  ReadLease& operator=(const ReadLease&) = delete;
-  Connection& connection() { return *connection_; }
-
- private:
-  SqliteJobStore& store_;
-  Connection* connection_;
-};
-
 absl::Status SqliteJobStore::Read(const std::function<absl::Status(Connection&)>& read) {
-  ReadLease lease(*this);
-  Connection& c = lease.connection();
+  internal::IdlePool<Connection>::Borrowed lease(idle_readers_);
+  Connection& c = *lease;
   if (absl::Status s = c.Execute("BEGIN"); !s.ok()) return s;
   absl::Status status = read(c);
   // Nothing to commit: ending the transaction only releases the snapshot.

@@ -25,6 +25,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "store/job_store.h"
+#include "store/idle_pool.h"
+#include "store/write_queue.h"
 
 namespace qgrad::store {
 
@@ -97,7 +99,6 @@ class SqliteJobStore : public JobStore {
     absl::Status status;
     bool done = false;
   };
-  class ReadLease;
 
   SqliteJobStore(const SqliteOptions& options, std::unique_ptr<sqlite::Connection> writer,
                  std::vector<std::unique_ptr<sqlite::Connection>> readers);
@@ -106,7 +107,6 @@ class SqliteJobStore : public JobStore {
   // committed (or failed). `apply` runs on the writer thread inside a savepoint.
   absl::Status Write(std::function<absl::Status(sqlite::Connection&)> apply);
   void WriterLoop();
-  bool WriterHasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CommitBatch(const std::vector<PendingWrite*>& batch);
 
   // Runs `read` on a pooled connection inside one read transaction (one snapshot).
@@ -115,14 +115,10 @@ class SqliteJobStore : public JobStore {
   const SqliteOptions options_;
   std::unique_ptr<sqlite::Connection> writer_;  // used by the writer thread only
 
-  mutable absl::Mutex mu_;
-  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  SqliteStats stats_ ABSL_GUARDED_BY(mu_);
+  internal::WriteQueue<PendingWrite> writes_;
 
-  absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<sqlite::Connection>> readers_;  // owned; fixed after Open
-  std::vector<sqlite::Connection*> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+  internal::IdlePool<sqlite::Connection> idle_readers_;
 
   std::thread writer_thread_;  // last: started once everything above exists
 };
