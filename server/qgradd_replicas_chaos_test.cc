@@ -1,3 +1,6 @@
+// Tests of qgradd on PostgreSQL: the chaos test of replicas, and credentials kept out of the
+// log.
+//
 // Chaos test of qgradd replicas on one PostgreSQL: three real qgradd processes share a
 // private PostgreSQL 15 server; jobs of every kind are submitted through all of them while
 // the test SIGKILLs the two non-surviving replicas at random moments (and starts them
@@ -283,6 +286,36 @@ TEST_F(ReplicasChaosTest, EveryJobEndsOnceWithItsUninterruptedResult) {
   for (const auto& [replica, count] : finished_by) std::cerr << " " << replica << ": " << count;
   std::cerr << "\n";
   EXPECT_GT(kills, 0);
+}
+
+// The database password, in the URI or in --store_password_file, appears in no log line
+// when qgradd cannot log in or cannot reach the server.
+TEST(QgraddPostgresCredentialsTest, ThePasswordIsNeverLogged) {
+  absl::StatusOr<std::unique_ptr<store::PostgresServerForTesting>> pg =
+      store::PostgresServerForTesting::Start();
+  ASSERT_TRUE(pg.ok()) << pg.status();
+  ASSERT_TRUE((*pg)->CreatePasswordRole("qgrad_login", "right-password-4711").ok());
+  TempDir dir;
+  WriteFile(dir.File("password"), "wrong-password-0815\n");
+  const std::string socket = (*pg)->socket_dir();
+  struct Case {
+    std::vector<std::string> args;
+    std::string secret;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--store=postgresql://qgrad_login:wrong-password-0815@/postgres?host=" + socket},
+            "wrong-password-0815"},
+           {{"--store=postgresql://qgrad_login@/postgres?host=" + socket,
+             "--store_password_file=" + dir.File("password")},
+            "wrong-password-0815"},
+           {{"--store=postgresql://qgrad_login:unreachable-4242@127.0.0.1:1/qgrad"},
+            "unreachable-4242"},
+       }) {
+    std::string log;
+    EXPECT_EQ(QgraddProcess::RunToExit(c.args, &log), 1) << log;
+    EXPECT_NE(log.find("--store"), std::string::npos) << log;
+    EXPECT_EQ(log.find(c.secret), std::string::npos) << log;
+  }
 }
 
 }  // namespace

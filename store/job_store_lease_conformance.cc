@@ -330,6 +330,13 @@ TEST_P(JobStoreConformanceTest, TheQueueLimitCountsQueuedJobsOfTheTenant) {
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(again->created);
   EXPECT_EQ(again->job.id, "q1");
+  // A queued job that starts leaves the queue: its place is free.
+  JobUpdate start;
+  start.state = JobState::kRunning;
+  ASSERT_TRUE(store().UpdateJob("q1", start).ok());
+  EXPECT_TRUE(store().CreateJob(Runnable("q4", "a"), {}, 1, limits).ok());
+  EXPECT_EQ(store().CreateJob(Runnable("q5", "a"), {}, 1, limits).status().code(),
+            absl::StatusCode::kResourceExhausted);
 }
 
 TEST_P(JobStoreConformanceTest, ConcurrentCreatesNeverPassTheQueueLimit) {

@@ -215,22 +215,33 @@ absl::StatusOr<bool> InsertJob(Connection& c, const JobRecord& job,
   return r->rows() == 1;
 }
 
-// RESOURCE_EXHAUSTED when the tenant's QUEUED jobs already reach the limit. The count runs
-// under an advisory lock on the tenant, held to the commit, so that replicas creating for
-// one tenant at once count one after the other.
-absl::Status CheckQueueLimit(Connection& c, const std::string& tenant,
-                             const CreateLimits& limits, bool alone, bool& deferred) {
+// The tenant's queue lock: every change to its number of QUEUED jobs (queued_counts) is
+// made under it, held to the commit, so that replicas creating or starting the tenant's
+// jobs at once count one after the other. In a shared batch it is only tried (Defer).
+absl::Status LockQueue(Connection& c, const std::string& tenant, bool alone, bool& deferred) {
   absl::StatusOr<bool> locked = LockTenant(c, kQueueLockPrefix, tenant, alone);
   if (!locked.ok()) return locked.status();
   if (!*locked) return Defer(deferred);
-  // Counted up to the limit only: a count of the whole queue grows with it (at 8,000
-  // queued jobs of one tenant it halved the durable submit rate), and past the limit the
-  // exact number changes nothing.
-  absl::StatusOr<int64_t> queued = CountRows(
-      c, "SELECT count(*) FROM (SELECT 1 FROM jobs WHERE tenant = $1 AND state = 1 LIMIT $2) q",
-      {Text(tenant), Int64(limits.max_queued_per_tenant)});
-  if (!queued.ok()) return queued.status();
-  return internal::CheckQueuedLimit(tenant, *queued, limits);
+  return absl::OkStatus();
+}
+
+// Adds `delta` to the tenant's number of QUEUED jobs; under LockQueue. (The row proposed
+// for insertion must pass the CHECK too, even when it conflicts: hence GREATEST.)
+absl::Status CountQueued(Connection& c, const std::string& tenant, int64_t delta) {
+  return c.Exec("INSERT INTO queued_counts AS q (tenant, queued) VALUES ($1, GREATEST($2, 0)) "
+                "ON CONFLICT (tenant) DO UPDATE SET queued = q.queued + $2",
+                {Text(tenant), Int64(delta)})
+      .status();
+}
+
+// RESOURCE_EXHAUSTED when the tenant's QUEUED jobs already reach the limit; under LockQueue.
+absl::Status CheckQueueLimit(Connection& c, const std::string& tenant,
+                             const CreateLimits& limits) {
+  absl::StatusOr<Result> r =
+      c.Exec("SELECT queued FROM queued_counts WHERE tenant = $1", {Text(tenant)});
+  if (!r.ok()) return r.status();
+  const int64_t queued = r->rows() == 1 ? r->GetInt64(0, 0) : 0;
+  return internal::CheckQueuedLimit(tenant, queued, limits);
 }
 
 absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job,
@@ -245,14 +256,18 @@ absl::StatusOr<CreateJobOutcome> CreateJobTx(Connection& c, const JobRecord& job
     if (!existing.ok()) return existing.status();
     if (existing->has_value()) return CreateJobOutcome{**std::move(existing), false};
   }
+  const bool queued = job.state == JobState::kQueued;
+  if (queued) {
+    if (absl::Status s = LockQueue(c, job.tenant, alone, deferred); !s.ok()) return s;
+  }
   if (limited) {
-    if (absl::Status s = CheckQueueLimit(c, job.tenant, limits, alone, deferred);
-        !s.ok()) {
-      return s;
-    }
+    if (absl::Status s = CheckQueueLimit(c, job.tenant, limits); !s.ok()) return s;
   }
   absl::StatusOr<bool> inserted = InsertJob(c, job, initial_events, event_time_micros);
   if (!inserted.ok()) return inserted.status();
+  if (*inserted && queued) {
+    if (absl::Status s = CountQueued(c, job.tenant, 1); !s.ok()) return s;
+  }
   if (!*inserted) {
     absl::StatusOr<std::optional<JobRecord>> existing =
         SelectByKey(c, job.tenant, job.idempotency_key);
@@ -295,15 +310,21 @@ absl::Status WriteUpdate(Connection& c, const JobRecord& job, const JobUpdate& u
 }
 
 absl::StatusOr<JobRecord> UpdateJobTx(Connection& c, const std::string& id,
-                                      const JobUpdate& update, bool alone) {
+                                      const JobUpdate& update, bool alone, bool& deferred) {
   absl::StatusOr<JobRecord> job = LoadJob(c, id, ForUpdate(alone));
   if (!job.ok()) return job.status();
+  const bool was_queued = job->state == JobState::kQueued;
   if (update.fence.has_value()) {
     if (absl::Status s = internal::CheckFence(*job, *update.fence); !s.ok()) return s;
   }
   if (absl::Status s = internal::CheckExpectedStates(*job, update); !s.ok()) return s;
   const int64_t first_sequence = job->last_event_sequence + 1;
   internal::ApplyUpdate(update, *job);
+  const bool queued = job->state == JobState::kQueued;
+  if (queued != was_queued) {
+    if (absl::Status s = LockQueue(c, job->tenant, alone, deferred); !s.ok()) return s;
+    if (absl::Status s = CountQueued(c, job->tenant, queued ? 1 : -1); !s.ok()) return s;
+  }
   if (absl::Status s = WriteUpdate(c, *job, update, first_sequence); !s.ok()) return s;
   return job;
 }
@@ -710,7 +731,7 @@ absl::StatusOr<JobRecord> PostgresJobStore::UpdateJob(const std::string& id,
   if (absl::Status s = internal::ValidateUpdate(update); !s.ok()) return s;
   absl::StatusOr<JobRecord> job;
   absl::Status status = Write([&](Connection& c, WriteContext& ctx) {
-    job = UpdateJobTx(c, id, update, ctx.alone);
+    job = UpdateJobTx(c, id, update, ctx.alone, ctx.deferred);
     if (job.ok()) {
       ctx.notices.changed_jobs.push_back(id);
       // Put back in the queue (the server re-queues a job): claimable once its lease is free.

@@ -71,7 +71,7 @@ struct PostgresStats {
 class PostgresJobStore : public JobStore {
  public:
   // The schema version this build writes and reads.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Connects (conninfo: a libpq URI or keyword string), migrates the schema (see
   // postgres_schema.h) and opens the pool. FAILED_PRECONDITION for a newer schema or a

@@ -179,7 +179,8 @@ TEST_F(PostgresJobStoreTest, ReplicasOpeningAtOnceMigrateOnce) {
   for (std::thread& t : threads) t.join();
   for (const auto& s : stores) EXPECT_NE(s, nullptr);
   EXPECT_EQ(Query(conninfo_, "SELECT count(*) FROM qgrad_schema"), "1");
-  EXPECT_EQ(Query(conninfo_, "SELECT version FROM qgrad_schema"), "1");
+  EXPECT_EQ(Query(conninfo_, "SELECT version FROM qgrad_schema"),
+            absl::StrCat(PostgresJobStore::kSchemaVersion));
 }
 
 TEST_F(PostgresJobStoreTest, MigrationIsAllOrNothing) {
@@ -195,18 +196,76 @@ TEST_F(PostgresJobStoreTest, MigrationIsAllOrNothing) {
   migrations.push_back("CREATE TABLE extra (x INTEGER); SELECT no_such_function()");
   absl::Status status = pg::MigrateSchema(*c, migrations);
   EXPECT_FALSE(status.ok());
-  EXPECT_THAT(status.message(), HasSubstr("migrating the job store schema to version 2"));
+  EXPECT_THAT(status.message(),
+              HasSubstr(absl::StrCat("migrating the job store schema to version ",
+                                     PostgresJobStore::kSchemaVersion + 1)));
   EXPECT_THAT(status.message(), Not(HasSubstr("no_such_function")));
-  // Nothing of it stayed: not even version 1, which ran in the same transaction.
+  // Nothing of it stayed: not even the known versions, which ran in the same transaction.
   EXPECT_EQ(Query(conninfo_,
                   "SELECT count(*) FROM information_schema.tables WHERE table_name IN "
                   "('jobs', 'extra')"),
             "0");
   int migrated = -1;
   ASSERT_TRUE(pg::MigrateSchema(*c, pg::Migrations(), &migrated).ok());
-  EXPECT_EQ(migrated, 1);
+  EXPECT_EQ(migrated, PostgresJobStore::kSchemaVersion);
   ASSERT_TRUE(pg::MigrateSchema(*c, pg::Migrations(), &migrated).ok());
   EXPECT_EQ(migrated, 0);
+}
+
+// Version 1 had no queue counts: migration 2 counts the queued jobs already there.
+TEST_F(PostgresJobStoreTest, VersionOneDatabaseGetsItsQueueCounted) {
+  {
+    absl::StatusOr<pg::ConnectConfig> config = pg::MakeConnectConfig(conninfo_, std::nullopt);
+    ASSERT_TRUE(config.ok());
+    absl::StatusOr<std::unique_ptr<pg::Connection>> c = pg::Connection::Open(*config);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ASSERT_TRUE(pg::MigrateSchema(**c, {pg::Migrations()[0]}).ok());
+    for (const char* id : {"q1", "q2"}) {
+      Query(conninfo_, absl::StrCat(
+          "INSERT INTO jobs VALUES ('", id, "', 't', '', '\\x00', 0, 1, '', 'local', 1, 0, 0, 0, "
+          "false, 0, 0)"));
+    }
+  }
+  std::unique_ptr<PostgresJobStore> store = OpenStore(conninfo_, OneReader());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Query(conninfo_, "SELECT queued FROM queued_counts WHERE tenant = 't'"), "2");
+  JobRecord third;
+  third.id = "q3";
+  third.tenant = "t";
+  EXPECT_EQ(store->CreateJob(third, {}, 1, CreateLimits{2}).status().code(),
+            absl::StatusCode::kResourceExhausted);
+}
+
+// The queue counts follow every way into and out of QUEUED.
+TEST_F(PostgresJobStoreTest, QueueCountsFollowEveryStateChange) {
+  std::unique_ptr<PostgresJobStore> store = OpenStore(conninfo_, OneReader());
+  ASSERT_NE(store, nullptr);
+  for (const char* id : {"a", "b", "c"}) {
+    JobRecord job;
+    job.id = id;
+    job.tenant = "t";
+    ASSERT_TRUE(store->CreateJob(job, {}, 1).ok());
+  }
+  JobRecord running;
+  running.id = "r";
+  running.tenant = "t";
+  running.state = JobState::kRunning;
+  ASSERT_TRUE(store->CreateJob(running, {}, 1).ok());
+  JobUpdate start;
+  start.state = JobState::kRunning;
+  ASSERT_TRUE(store->UpdateJob("a", start).ok());
+  JobUpdate cancel;
+  cancel.state = JobState::kCancelled;
+  ASSERT_TRUE(store->UpdateJob("b", cancel).ok());
+  JobUpdate requeue;
+  requeue.state = JobState::kQueued;
+  ASSERT_TRUE(store->UpdateJob("r", requeue).ok());
+  JobUpdate progress;  // no state change: no count change
+  progress.iterations_done = 1;
+  ASSERT_TRUE(store->UpdateJob("c", progress).ok());
+  EXPECT_EQ(Query(conninfo_, "SELECT queued FROM queued_counts WHERE tenant = 't'"),
+            Query(conninfo_, "SELECT count(*) FROM jobs WHERE tenant = 't' AND state = 1"));
+  EXPECT_EQ(Query(conninfo_, "SELECT queued FROM queued_counts WHERE tenant = 't'"), "2");
 }
 
 // --- Claims across replicas -----------------------------------------------------------------
@@ -674,8 +733,10 @@ TEST_F(PostgresJobStoreTest, StatementErrorsAreMappedWithDetailsInThePayload) {
   absl::StatusOr<CreateJobOutcome> nul = store->CreateJob(MakeJob("j", std::string("t\0x", 3)),
                                                           {}, 0);
   ASSERT_EQ(nul.status().code(), absl::StatusCode::kInvalidArgument) << nul.status();
-  EXPECT_THAT(nul.status().message(), Not(HasSubstr("INSERT")));
-  EXPECT_THAT(ErrorDetail(nul.status()), HasSubstr("INSERT INTO jobs"));
+  EXPECT_THAT(nul.status().message(), Not(HasSubstr("SELECT")));
+  // The first statement that meets the tenant: its queue lock.
+  EXPECT_THAT(ErrorDetail(nul.status()), HasSubstr("SQL: SELECT"));
+  EXPECT_THAT(ErrorDetail(nul.status()), HasSubstr("22021"));
   // The batch went on: the store still writes.
   EXPECT_TRUE(store->CreateJob(MakeJob("j"), {}, 0).ok());
 
