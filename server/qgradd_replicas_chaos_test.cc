@@ -53,6 +53,16 @@ int EnvInt(const char* name, int fallback) {
   return value != nullptr ? std::atoi(value) : fallback;
 }
 
+// A nested run of `iterations` short outer steps (8 qubits, a tiny fixed step), resumable
+// from each one's checkpoint.
+v1::JobSpec ResumableRun(int iterations) {
+  return SpecFromJson(absl::StrCat(
+      R"({"name": "long", "problem": {"model": {"kind": "tfim", "numQubits": 8,
+      "periodic": true}}, "initialState": {"preparation": "zero"}, "method": {"nested":
+      {"stepSize": 0.002, "stop": {"maxIterations": )",
+      iterations, R"(, "maxLayers": 100000, "indicatorThreshold": 0}}}})"));
+}
+
 // A watch that reopens its stream from the last sequence it saw until the terminal event,
 // checking that every stream continues exactly where the last one stopped.
 struct WatchRecord {
@@ -166,9 +176,10 @@ TEST_F(ReplicasChaosTest, EveryJobEndsOnceWithItsUninterruptedResult) {
   const int chaos_seconds = EnvInt("QGRAD_CHAOS_SECONDS", 40);
   const int num_jobs = EnvInt("QGRAD_CHAOS_JOBS", 120);
   std::vector<NamedSpec> kinds = TinySpecs();
-  // Longer resumable jobs (about 10 ms an iteration), so that kills meet running jobs.
-  for (int iterations : {80, 250, 500}) {
-    kinds.push_back({absl::StrCat("medium", iterations), MediumSpec(iterations)});
+  // Longer resumable jobs (a few milliseconds an iteration, no layer cap to end them
+  // early), so that kills meet running jobs.
+  for (int iterations : {100, 300, 600}) {
+    kinds.push_back({absl::StrCat("long", iterations), ResumableRun(iterations)});
   }
   std::vector<std::string> references;
   for (const NamedSpec& kind : kinds) references.push_back(ReferenceResult(kind.spec));
