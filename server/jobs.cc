@@ -134,12 +134,12 @@ void JobManager::Shutdown() {
 
 void JobManager::RunTask(const Task& task, RunControl& control) {
   executor_.Run(task, control);
-  if (keeper_ != nullptr) keeper_->Done(task.job_id);
+  if (keeper_ != nullptr) keeper_->Done(task.job_id, task.lease_token);
 }
 
 void JobManager::ExpireTask(const Task& task, RunControl& control) {
   executor_.Expire(task, control);
-  if (keeper_ != nullptr) keeper_->Done(task.job_id);
+  if (keeper_ != nullptr) keeper_->Done(task.job_id, task.lease_token);
 }
 
 void JobManager::OnJobChanged(const std::string& job_id) { hub_.Notify(job_id); }

@@ -60,12 +60,12 @@ void LeaseKeeper::Stop() {
   if (renewer_.joinable()) renewer_.join();
 }
 
-void LeaseKeeper::Done(const std::string& job_id) {
+void LeaseKeeper::Done(const std::string& job_id, int64_t token) {
   store::Lease lease;
   {
     absl::MutexLock lock(&mu_);
     auto it = held_.find(job_id);
-    if (it == held_.end()) return;  // lost meanwhile
+    if (it == held_.end() || it->second.token != token) return;  // lost meanwhile
     lease = it->second;
     held_.erase(it);
     wake_ = true;  // room for another job

@@ -53,8 +53,9 @@ class LeaseKeeper {
   void Start();
   // A job may have become claimable (submitted here, or another replica said so).
   void Wake();
-  // The run (or expiry) of a job this keeper claimed has ended: its lease goes back.
-  void Done(const std::string& job_id);
+  // The run (or expiry) of a job under the lease with `token` has ended: that lease goes
+  // back. (A newer lease of the same job, claimed again meanwhile, is kept.)
+  void Done(const std::string& job_id, int64_t token);
   // Stops claiming; renewals go on until Stop, so that running jobs keep their leases
   // while they wind down.
   void StopClaiming();
