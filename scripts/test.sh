@@ -48,8 +48,9 @@ CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWit
   -DQGRAD_SANITIZE=ON -DQGRAD_FUZZ=ON -DQGRAD_BENCH=OFF
 cmake --build build-asan -j "$jobs"
 # The replicas' chaos test under the sanitizers: every job runs several times slower, so
-# fewer jobs in a shorter chaos (the Release run above keeps its defaults: 120 jobs, 40 s).
-QGRAD_CHAOS_SECONDS=30 QGRAD_CHAOS_JOBS=24 \
+# fewer and shorter jobs in a shorter chaos (the Release run above keeps its defaults: 120
+# jobs, 40 s).
+QGRAD_CHAOS_SECONDS=30 QGRAD_CHAOS_JOBS=24 QGRAD_CHAOS_LONG_SCALE=0.2 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
 
 # fuzz WHAT BINARY DICT SEED_DIR TIMEOUT: a bounded run from a scratch copy of the seeds; a
