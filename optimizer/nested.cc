@@ -21,25 +21,34 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The estimate at the configured step, shrunk while the guided state would raise the cost
-// (for p = 1 that never happens for η < 1/‖H‖, but an absolute η on a large H can
-// overshoot, and polynomial costs have no such guarantee).
+// Whether the guided state is shown to raise the cost: for measured estimates, its cost's
+// interval lies wholly above the current cost's (noise alone never counts as uphill).
+bool GuidedUphill(const GradientStateEstimate& estimate, double tolerance) {
+  return estimate.report.guided_cost.low > estimate.report.cost.high + tolerance;
+}
+
+// The step η·shrink^k as an absolute step (keeping `centered`).
+StepSize Shrunk(const StepSize& step, double eta, double shrink) {
+  StepSize shrunk = step;
+  shrunk.mode = StepSize::Mode::kAbsolute;
+  shrunk.value = eta * shrink;
+  return shrunk;
+}
+
+// The estimate at `step`, shrunk while the guided state would raise the cost (for p = 1
+// that never happens for η < 1/‖H‖, but an absolute η on a large H can overshoot, and
+// polynomial costs have no such guarantee). `shrinks_left` counts down the shrinks that the
+// iteration may still spend.
 absl::StatusOr<GradientStateEstimate> EstimateWithStepControl(
     GradientStateEstimator& estimator, const Circuit& circuit,
-    absl::Span<const double> params, const NestedOptions& options,
-    const StopCheck& should_stop, EstimationReport& spent) {
-  auto estimate = estimator.Estimate(circuit, params, options.step);
+    absl::Span<const double> params, const StepSize& step, const StepControl& control,
+    const StopCheck& should_stop, int& shrinks_left, EstimationReport& spent) {
+  auto estimate = estimator.Estimate(circuit, params, step);
   if (estimate.ok()) spent.Accumulate(estimate->report);
-  const StepControl& control = options.step_control;
-  StepSize shrunk = options.step;  // keeps `centered`
-  shrunk.mode = StepSize::Mode::kAbsolute;
-  for (int k = 0; k < control.max_shrinks && estimate.ok() &&
-                  estimate->report.guided_cost.low >
-                      estimate->report.cost.high + control.tolerance;
-       ++k) {
+  while (shrinks_left > 0 && estimate.ok() && GuidedUphill(*estimate, control.tolerance)) {
     if (StopRequested(should_stop)) return StoppedError();
-    shrunk.value = estimate->eta * control.shrink;
-    estimate = estimator.Estimate(circuit, params, shrunk);
+    --shrinks_left;
+    estimate = estimator.Estimate(circuit, params, Shrunk(step, estimate->eta, control.shrink));
     if (estimate.ok()) spent.Accumulate(estimate->report);
   }
   return estimate;
@@ -164,6 +173,7 @@ std::string_view StopReasonName(StopReason reason) {
     case StopReason::kNoProgress: return "no_progress";
     case StopReason::kFidelityTargetMet: return "fidelity_target_met";
     case StopReason::kShotBudget: return "shot_budget";
+    case StopReason::kNoDescent: return "no_descent";
   }
   return "unknown";
 }
@@ -223,8 +233,15 @@ class NestedLoop {
   void SetStopReason(StopReason reason) { result_.stop_reason = reason; }
 
  private:
+  // The estimate at `step` with the step control, its estimates added to the event's.
+  absl::StatusOr<GradientStateEstimate> EstimateAt(const StepSize& step, IterationEvent& event,
+                                                   int& shrinks_left);
   // The iteration's estimate, after a kWhenFavourable hand-back where one is due.
-  absl::StatusOr<GradientStateEstimate> EstimateAndMaybeHandBack(IterationEvent& event);
+  absl::StatusOr<GradientStateEstimate> EstimateAndMaybeHandBack(IterationEvent& event,
+                                                                 int& shrinks_left);
+  // f of `layer` applied to psi.
+  absl::StatusOr<double> CostAfter(const sv::StateVector& psi,
+                                   const SynthesizedLayer& layer) const;
   void CountGates();
   // Appends the iteration's event (gate counts filled in), hands out progress and the
   // checkpoint, and says whether a budget stops the run.
@@ -266,10 +283,17 @@ void NestedLoop::Resume(NestedResult checkpoint) {
   result_.stop_reason = StopReason::kMaxIterations;
 }
 
+absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAt(const StepSize& step,
+                                                              IterationEvent& event,
+                                                              int& shrinks_left) {
+  return EstimateWithStepControl(estimator_, result_.circuit, result_.params, step,
+                                 options_.step_control, callbacks_.should_stop, shrinks_left,
+                                 event.estimation);
+}
+
 absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
-    IterationEvent& event) {
-  auto estimate = EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
-                                          callbacks_.should_stop, event.estimation);
+    IterationEvent& event, int& shrinks_left) {
+  auto estimate = EstimateAt(options_.step, event, shrinks_left);
   if (!estimate.ok() || options_.hand_back != HandBack::kWhenFavourable ||
       IndicatorBelow(estimate->report.indicator, options_.stop.indicator_threshold)) {
     return estimate;
@@ -281,57 +305,94 @@ absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
   if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
   ++result_.hand_backs;
   event.handed_back = true;
-  return EstimateWithStepControl(estimator_, result_.circuit, result_.params, options_,
-                                 callbacks_.should_stop, event.estimation);
+  shrinks_left = options_.step_control.max_shrinks;
+  return EstimateAt(options_.step, event, shrinks_left);
+}
+
+absl::StatusOr<double> NestedLoop::CostAfter(const sv::StateVector& psi,
+                                             const SynthesizedLayer& layer) const {
+  sv::StateVector chi = psi.Copy();
+  if (absl::Status s = simulator_.Run(layer.layer, layer.params, chi); !s.ok()) return s;
+  return cost_.Value(chi);
 }
 
 absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   if (StopRequested(callbacks_.should_stop)) return StoppedError();
   IterationEvent event;
   estimator_.BeginStream(uint64_t(t));
-  auto estimate = EstimateAndMaybeHandBack(event);
-  result_.estimation.Accumulate(event.estimation);
-  if (!estimate.ok()) return estimate.status();
-  if (IndicatorBelow(estimate->report.indicator, options_.stop.indicator_threshold)) {
-    return StopReason::kConverged;
-  }
-  event.iteration = t;
-  event.cost = estimate->cost;
-  event.guided_cost = estimate->guided_cost;
-  event.indicator = estimate->indicator;
-  event.eta = estimate->eta;
-  event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate->indicator);
-
+  int shrinks_left = options_.step_control.max_shrinks;
+  auto estimate = EstimateAndMaybeHandBack(event, shrinks_left);
   auto psi = simulator_.Prepare(result_.circuit, result_.params);
-  if (!psi.ok()) return psi.status();
-  auto layer = SynthesizeLayer(simulator_, *psi, *estimate->target, event.fidelity_target,
-                               options_.synthesis);
-  if (!layer.ok()) return layer.status();
-  result_.fidelity_evaluations += layer->evaluations;
-  const bool target_met = layer->initial_fidelity >= event.fidelity_target;
-  const bool no_progress = layer->params.empty() || !(layer->fidelity > layer->initial_fidelity);
-  if (target_met || no_progress) {
-    // An exact estimate would say the same again: stop. A measured one may only have
-    // failed to resolve the step through its noise: record the iteration without a layer
-    // (its shots are spent) and measure afresh in the next one.
-    if (estimate->report.shots == 0) {
-      return target_met ? StopReason::kFidelityTargetMet : StopReason::kNoProgress;
+  // Every return below settles this iteration's estimates into the run's report first.
+  auto settle = [&](auto value) {
+    result_.estimation.Accumulate(event.estimation);
+    return value;
+  };
+  for (;;) {
+    if (!estimate.ok()) return settle(estimate.status());
+    if (!psi.ok()) return settle(psi.status());
+    if (IndicatorBelow(estimate->report.indicator, options_.stop.indicator_threshold)) {
+      return settle(StopReason::kConverged);
     }
-    event.fidelity = layer->initial_fidelity;
+    // The shrinks are spent and the guided state still raises the cost: refuse the step.
+    if (GuidedUphill(*estimate, options_.step_control.tolerance)) {
+      return settle(StopReason::kNoDescent);
+    }
+    event.iteration = t;
+    event.cost = estimate->cost;
+    event.guided_cost = estimate->guided_cost;
+    event.indicator = estimate->indicator;
+    event.eta = estimate->eta;
+    event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate->indicator);
+    auto layer = SynthesizeLayer(simulator_, *psi, *estimate->target, event.fidelity_target,
+                                 options_.synthesis);
+    if (!layer.ok()) return settle(layer.status());
+    result_.fidelity_evaluations += layer->evaluations;
+    const bool target_met = layer->initial_fidelity >= event.fidelity_target;
+    const bool no_progress =
+        layer->params.empty() || !(layer->fidelity > layer->initial_fidelity);
+    const bool measured = estimate->report.shots > 0;
+    if (target_met || no_progress) {
+      // An exact estimate would say the same again: stop. A measured one may only have
+      // failed to resolve the step through its noise: record the iteration without a layer
+      // (its shots are spent) and measure afresh in the next one.
+      if (!measured) return settle(target_met ? StopReason::kFidelityTargetMet
+                                              : StopReason::kNoProgress);
+      event.fidelity = layer->initial_fidelity;
+      settle(0);
+      return RecordIteration(event);
+    }
+    if (!measured) {
+      // A layer follows its guided state only part of the way; where that part raises the
+      // cost, the layer is refused and a shorter step is tried instead.
+      auto after = CostAfter(*psi, *layer);
+      if (!after.ok()) return settle(after.status());
+      if (*after > estimate->cost + options_.step_control.tolerance) {
+        ++event.refused_layers;
+        if (shrinks_left == 0) return settle(StopReason::kNoDescent);
+        if (StopRequested(callbacks_.should_stop)) return settle(StoppedError());
+        --shrinks_left;
+        estimate = EstimateAt(
+            Shrunk(options_.step, estimate->eta, options_.step_control.shrink), event,
+            shrinks_left);
+        continue;
+      }
+    }
+    if (absl::Status s =
+            AppendLayer(layer->layer, layer->params, result_.circuit, result_.params);
+        !s.ok()) {
+      return settle(s);
+    }
+    ++result_.layers;
+    settle(0);
+    if (options_.hand_back == HandBack::kEveryIteration) {
+      if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
+      ++result_.hand_backs;
+    }
+    event.fidelity = layer->fidelity;
+    event.layer_gates = int(layer->layer.gates().size());
     return RecordIteration(event);
   }
-  if (absl::Status s = AppendLayer(layer->layer, layer->params, result_.circuit, result_.params);
-      !s.ok()) {
-    return s;
-  }
-  ++result_.layers;
-  if (options_.hand_back == HandBack::kEveryIteration) {
-    if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
-    ++result_.hand_backs;
-  }
-  event.fidelity = layer->fidelity;
-  event.layer_gates = int(layer->layer.gates().size());
-  return RecordIteration(event);
 }
 
 std::optional<StopReason> NestedLoop::RecordIteration(IterationEvent& event) {

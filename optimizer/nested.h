@@ -48,9 +48,13 @@ struct FidelityTargetRule {
 };
 double FidelityTarget(const FidelityTargetRule& rule, double indicator);
 
-// Shrinks η (by `shrink`, at most `max_shrinks` times) while the guided state's cost
-// exceeds the current cost by more than `tolerance` — for measured estimates, while the
-// guided cost's interval lies wholly above the cost's (noise alone never shrinks η).
+// Shrinks η (by `shrink`, at most `max_shrinks` times per outer iteration) while the guided
+// state's cost exceeds the current cost by more than `tolerance` — for measured estimates,
+// while the guided cost's interval lies wholly above the cost's (noise alone never shrinks
+// η). With exact estimates a synthesized layer whose state would raise the cost by more
+// than `tolerance` is refused as well, and the iteration tries the shrunk step. A step that
+// is still uphill once the shrinks are spent is never followed: the run stops with
+// kNoDescent, so an exact run's cost never rises.
 struct StepControl {
   double shrink = 0.5;
   int max_shrinks = 6;
@@ -109,6 +113,7 @@ struct IterationEvent {
   int cnot_count = 0;          // whole circuit, CNOT-equivalent (baseline.h: CnotCount)
   double elapsed_seconds = 0.0;
   bool handed_back = false;    // kWhenFavourable re-optimized all parameters first
+  int refused_layers = 0;      // layers synthesized but refused: they raised the cost
   // This iteration's estimates (step shrinks included): circuits and shots summed, the
   // intervals of the estimate the layer was synthesized for.
   EstimationReport estimation;
@@ -123,6 +128,7 @@ enum class StopReason {
   kNoProgress,       // the synthesis could not move the state towards the guided state
   kFidelityTargetMet,  // F₀ = 1 − I_t already meets F_th: the step is below the rule's reach
   kShotBudget,       // stop.max_shots exceeded
+  kNoDescent,        // the step control could not make the step downhill: refused
 };
 std::string_view StopReasonName(StopReason reason);
 

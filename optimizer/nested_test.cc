@@ -8,9 +8,12 @@
 #include <cstdio>
 #include <vector>
 
+#include <random>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "optimizer/paper_ansatz.h"
+#include "optimizer/test_util.h"
 #include "problems/maxcut.h"
 #include "problems/models.h"
 #include "problems/polynomial.h"
@@ -178,11 +181,49 @@ TEST(NestedTest, StepControlShrinksAStepThatRaisesTheCost) {
   EXPECT_DOUBLE_EQ(controlled->history[0].eta, 0.25);
   EXPECT_LT(controlled->history[0].guided_cost, controlled->history[0].cost);
 
+  // Without shrinks the uphill step is refused, not followed.
   options.step_control.max_shrinks = 0;
   auto raw = RunNested(sv::Simulator(), cost, circuit, {1.0}, options);
   ASSERT_TRUE(raw.ok());
-  EXPECT_DOUBLE_EQ(raw->history[0].eta, 1.0);
-  EXPECT_GT(raw->history[0].guided_cost, raw->history[0].cost);
+  EXPECT_EQ(raw->stop_reason, StopReason::kNoDescent);
+  EXPECT_EQ(StopReasonName(raw->stop_reason), "no_descent");
+  EXPECT_TRUE(raw->history.empty());
+  EXPECT_EQ(raw->layers, 0);
+  EXPECT_DOUBLE_EQ(raw->final_cost, raw->start_cost);
+}
+
+// Random Hermitian costs on 4 qubits from random product states, with steps far too long
+// for one-gate layers: the layers often overshoot. Each such layer must be refused (η
+// shrunk, the layer learned again), so that the cost never rises and every run ends at or
+// below its start.
+TEST(NestedTest, LayersThatWouldRaiseTheCostAreRefused) {
+  std::mt19937_64 rng(11);
+  int refused = 0;
+  for (int trial = 0; trial < 12; ++trial) {
+    const Cost cost = Cost::Observable(test::RandomHermitian(4, 12, rng)).value();
+    Circuit start(4);
+    std::vector<double> params;
+    std::uniform_real_distribution<double> angle(-3.0, 3.0);
+    for (int q = 0; q < 4; ++q) {
+      ASSERT_TRUE(start.Add(GateKind::kRY, {q}, {Angle::Fixed(angle(rng))}).ok());
+      ASSERT_TRUE(start.Add(GateKind::kRZ, {q}, {Angle::Fixed(angle(rng))}).ok());
+    }
+    NestedOptions options = Quick(8);
+    options.step = {StepSize::Mode::kAbsolute, 20.0, /*centered=*/true};
+    options.synthesis.max_gates = 1;
+    options.step_control.max_shrinks = 3;
+    auto run = RunNested(sv::Simulator(), cost, start, params, options);
+    ASSERT_TRUE(run.ok()) << run.status();
+    double previous = run->start_cost;
+    for (const IterationEvent& e : run->history) {
+      EXPECT_LE(e.cost, previous + 1e-12) << "trial " << trial << " iteration " << e.iteration;
+      previous = e.cost;
+      refused += e.refused_layers;
+    }
+    EXPECT_LE(run->final_cost, previous + 1e-12) << "trial " << trial;
+    EXPECT_LE(run->final_cost, run->start_cost + 1e-12) << "trial " << trial;
+  }
+  EXPECT_GT(refused, 0) << "no layer overshot: the test does not exercise the refusal";
 }
 
 TEST(NestedTest, AShrunkCenteredStepStaysCentered) {

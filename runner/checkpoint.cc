@@ -164,6 +164,7 @@ optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& p) {
   e.layer_gates = p.layer_gates();
   e.layers = p.layers();
   e.handed_back = p.handed_back();
+  e.refused_layers = p.refused_layers();
   e.estimation = ReportFromProto(p.estimation());
   return e;
 }

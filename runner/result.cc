@@ -92,6 +92,7 @@ v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
   p.set_layer_gates(e.layer_gates);
   p.set_layers(e.layers);
   p.set_handed_back(e.handed_back);
+  p.set_refused_layers(e.refused_layers);
   if (e.estimation.shots > 0) *p.mutable_estimation() = ToProto(e.estimation);
   return p;
 }
