@@ -197,6 +197,12 @@ absl::Status ValidateNestedOptions(const NestedOptions& options, int num_qubits)
   if (!(options.hand_back_ratio >= 0.0) || !std::isfinite(options.hand_back_ratio)) {
     return absl::InvalidArgumentError("hand_back_ratio: must be finite and >= 0");
   }
+  if (options.recompression.every < 0) {
+    return absl::InvalidArgumentError("recompress_every: must be >= 0");
+  }
+  if (options.recompression.max_gates < 1) {
+    return absl::InvalidArgumentError("recompress_max_gates: must be >= 1");
+  }
   return absl::OkStatus();
 }
 
@@ -239,10 +245,21 @@ class NestedLoop {
   // The iteration's estimate, after a kWhenFavourable hand-back where one is due.
   absl::StatusOr<GradientStateEstimate> EstimateAndMaybeHandBack(IterationEvent& event,
                                                                  int& shrinks_left);
+  // Whether iteration t first tries to learn the whole learned part anew.
+  bool RecompressionDue(int t) const;
+  // The start circuit with its current parameters.
+  std::pair<Circuit, std::vector<double>> StartPart() const;
+  // One synthesis from the start towards the estimate's target; true when it replaced the
+  // learned layers (see Recompression).
+  absl::StatusOr<bool> TryRecompress(const GradientStateEstimate& estimate, bool measured,
+                                     IterationEvent& event);
   // f of `layer` applied to psi.
   absl::StatusOr<double> CostAfter(const sv::StateVector& psi,
                                    const SynthesizedLayer& layer) const;
   void CountGates();
+  // After a layer was appended (or the learned part replaced): the every-iteration hand-back
+  // and the event.
+  absl::StatusOr<std::optional<StopReason>> AfterLayer(IterationEvent& event);
   // Appends the iteration's event (gate counts filled in), hands out progress and the
   // checkpoint, and says whether a budget stops the run.
   std::optional<StopReason> RecordIteration(IterationEvent& event);
@@ -268,6 +285,8 @@ absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
     params = std::move(warm->x);
     result_.warm_start_cost = warm->value;
   }
+  result_.start_gates = int(circuit.gates().size());
+  result_.start_params = int(params.size());
   result_.circuit = std::move(circuit);
   result_.params = std::move(params);
   start_two_qubit_ = TwoQubitGates(result_.circuit);
@@ -276,8 +295,23 @@ absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
   return absl::OkStatus();
 }
 
+// Where a checkpoint predates the start fields: without recompression the learned gates are
+// the events' layers, and their parameters follow the start circuit's.
+void DeriveStartPart(NestedResult& run) {
+  int learned = 0;
+  for (const IterationEvent& e : run.history) learned += e.layer_gates;
+  run.start_gates = int(run.circuit.gates().size()) - learned;
+  run.start_params = int(run.params.size());
+  for (size_t g = size_t(run.start_gates); g < run.circuit.gates().size(); ++g) {
+    for (const Angle& a : run.circuit.gates()[g].angles) {
+      if (a.index >= 0) run.start_params = std::min(run.start_params, a.index);
+    }
+  }
+}
+
 void NestedLoop::Resume(NestedResult checkpoint) {
   result_ = std::move(checkpoint);
+  if (result_.recompressions == 0) DeriveStartPart(result_);
   start_two_qubit_ = result_.two_qubit_gates - result_.added_two_qubit_gates;
   start_cnot_count_ = CnotCount(result_.circuit) - result_.added_cnot_count;
   result_.stop_reason = StopReason::kMaxIterations;
@@ -309,6 +343,55 @@ absl::StatusOr<GradientStateEstimate> NestedLoop::EstimateAndMaybeHandBack(
   return EstimateAt(options_.step, event, shrinks_left);
 }
 
+bool NestedLoop::RecompressionDue(int t) const {
+  const int every = options_.recompression.every;
+  return every > 0 && result_.layers > 0 && (t + 1) % every == 0;
+}
+
+std::pair<Circuit, std::vector<double>> NestedLoop::StartPart() const {
+  Circuit start(result_.circuit.num_qubits());
+  for (int g = 0; g < result_.start_gates; ++g) {
+    // The gates were valid in the full circuit, and the start's parameters come first.
+    (void)start.Append(result_.circuit.gates()[size_t(g)]);
+  }
+  start.DeclareParams(result_.start_params);
+  return {std::move(start), std::vector<double>(result_.params.begin(),
+                                                result_.params.begin() + result_.start_params)};
+}
+
+absl::StatusOr<bool> NestedLoop::TryRecompress(const GradientStateEstimate& estimate,
+                                               bool measured, IterationEvent& event) {
+  auto [start, start_params] = StartPart();
+  auto psi0 = simulator_.Prepare(start, start_params);
+  if (!psi0.ok()) return psi0.status();
+  SynthesisOptions synthesis = options_.synthesis;
+  synthesis.max_gates = options_.recompression.max_gates;
+  auto whole = SynthesizeLayer(simulator_, *psi0, *estimate.target, event.fidelity_target,
+                               synthesis);
+  if (!whole.ok()) return whole.status();
+  result_.fidelity_evaluations += whole->evaluations;
+  const int learned_cnots = CnotCount(result_.circuit) - start_cnot_count_;
+  if (whole->params.empty() || whole->fidelity < event.fidelity_target ||
+      CnotCount(whole->layer) >= learned_cnots) {
+    return false;
+  }
+  if (!measured) {
+    auto after = CostAfter(*psi0, *whole);
+    if (!after.ok()) return after.status();
+    if (*after > estimate.cost + options_.step_control.tolerance) return false;
+  }
+  if (absl::Status s = AppendLayer(whole->layer, whole->params, start, start_params); !s.ok()) {
+    return s;
+  }
+  result_.circuit = std::move(start);
+  result_.params = std::move(start_params);
+  ++result_.recompressions;
+  event.recompressed = true;
+  event.fidelity = whole->fidelity;
+  event.layer_gates = int(whole->layer.gates().size());
+  return true;
+}
+
 absl::StatusOr<double> NestedLoop::CostAfter(const sv::StateVector& psi,
                                              const SynthesizedLayer& layer) const {
   sv::StateVector chi = psi.Copy();
@@ -328,6 +411,7 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
     result_.estimation.Accumulate(event.estimation);
     return value;
   };
+  bool tried_recompression = false;
   for (;;) {
     if (!estimate.ok()) return settle(estimate.status());
     if (!psi.ok()) return settle(psi.status());
@@ -344,6 +428,16 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
     event.indicator = estimate->indicator;
     event.eta = estimate->eta;
     event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate->indicator);
+    const bool measured = estimate->report.shots > 0;
+    if (!tried_recompression && RecompressionDue(t)) {
+      tried_recompression = true;
+      auto replaced = TryRecompress(*estimate, measured, event);
+      if (!replaced.ok()) return settle(replaced.status());
+      if (*replaced) {
+        settle(0);
+        return AfterLayer(event);
+      }
+    }
     auto layer = SynthesizeLayer(simulator_, *psi, *estimate->target, event.fidelity_target,
                                  options_.synthesis);
     if (!layer.ok()) return settle(layer.status());
@@ -351,7 +445,6 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
     const bool target_met = layer->initial_fidelity >= event.fidelity_target;
     const bool no_progress =
         layer->params.empty() || !(layer->fidelity > layer->initial_fidelity);
-    const bool measured = estimate->report.shots > 0;
     if (target_met || no_progress) {
       // An exact estimate would say the same again: stop. A measured one may only have
       // failed to resolve the step through its noise: record the iteration without a layer
@@ -383,16 +476,20 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
         !s.ok()) {
       return settle(s);
     }
-    ++result_.layers;
-    settle(0);
-    if (options_.hand_back == HandBack::kEveryIteration) {
-      if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
-      ++result_.hand_backs;
-    }
     event.fidelity = layer->fidelity;
     event.layer_gates = int(layer->layer.gates().size());
-    return RecordIteration(event);
+    settle(0);
+    return AfterLayer(event);
   }
+}
+
+absl::StatusOr<std::optional<StopReason>> NestedLoop::AfterLayer(IterationEvent& event) {
+  ++result_.layers;
+  if (options_.hand_back == HandBack::kEveryIteration) {
+    if (absl::Status s = HandBackNow(simulator_, cost_, options_, result_); !s.ok()) return s;
+    ++result_.hand_backs;
+  }
+  return RecordIteration(event);
 }
 
 std::optional<StopReason> NestedLoop::RecordIteration(IterationEvent& event) {

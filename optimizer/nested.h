@@ -83,6 +83,18 @@ enum class HandBack {
   kWhenFavourable,
 };
 
+// Every `every`-th outer iteration (0 = never) first tries to learn the whole learned part
+// anew: one greedy synthesis from the start circuit's state (≤ max_gates rotations, the
+// layer's pool and minimizer) towards the same guided state. It replaces the learned layers
+// when it meets the iteration's F_th, does not raise the cost, and costs fewer
+// CNOT-equivalents than the layers it replaces; otherwise the iteration appends its layer as
+// usual. Greedy growth from the start picks what the whole step needs, where layers grown one
+// step at a time keep rotations that later steps undo.
+struct Recompression {
+  int every = 0;
+  int max_gates = 200;
+};
+
 struct NestedOptions {
   StepSize step;
   StepControl step_control;
@@ -94,6 +106,7 @@ struct NestedOptions {
   HandBack hand_back = HandBack::kNever;
   double hand_back_ratio = 0.1;  // kWhenFavourable only
   LocalMinimizerOptions hand_back_minimizer;  // L-BFGS by default
+  Recompression recompression;
 };
 // INVALID_ARGUMENT naming the field.
 absl::Status ValidateNestedOptions(const NestedOptions& options, int num_qubits);
@@ -114,6 +127,7 @@ struct IterationEvent {
   double elapsed_seconds = 0.0;
   bool handed_back = false;    // kWhenFavourable re-optimized all parameters first
   int refused_layers = 0;      // layers synthesized but refused: they raised the cost
+  bool recompressed = false;   // the learned part was replaced by one synthesis from the start
   // This iteration's estimates (step shrinks included): circuits and shots summed, the
   // intervals of the estimate the layer was synthesized for.
   EstimationReport estimation;
@@ -146,6 +160,11 @@ struct NestedResult {
   int added_cnot_count = 0;      // CNOT-equivalent cost of the learned layers
   int fidelity_evaluations = 0;
   int hand_backs = 0;
+  int recompressions = 0;
+  // The start circuit (after the warm start) is the first start_gates gates of `circuit`,
+  // with parameters 0 … start_params − 1; the rest was learned.
+  int start_gates = 0;
+  int start_params = 0;
   // Every estimate of the run (the final one included once finished): circuits and shots
   // summed, the intervals of the latest estimate.
   EstimationReport estimation;

@@ -81,6 +81,9 @@ v1::NestedCheckpoint NestedToProto(const optimizer::NestedResult& run) {
   p.set_fidelity_evaluations(run.fidelity_evaluations);
   p.set_hand_backs(run.hand_backs);
   if (run.estimation.shots > 0) *p.mutable_estimation() = ToProto(run.estimation);
+  p.set_recompressions(run.recompressions);
+  p.set_start_gates(run.start_gates);
+  p.set_start_params(run.start_params);
   return p;
 }
 
@@ -165,6 +168,7 @@ optimizer::IterationEvent IterationFromProto(const v1::IterationEvent& p) {
   e.layers = p.layers();
   e.handed_back = p.handed_back();
   e.refused_layers = p.refused_layers();
+  e.recompressed = p.recompressed();
   e.estimation = ReportFromProto(p.estimation());
   return e;
 }
@@ -200,6 +204,14 @@ absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string
   run.fidelity_evaluations = p.fidelity_evaluations();
   run.hand_backs = p.hand_backs();
   run.estimation = ReportFromProto(p.estimation());
+  run.recompressions = p.recompressions();
+  run.start_gates = p.start_gates();
+  run.start_params = p.start_params();
+  if (run.recompressions < 0 || run.start_gates < 0 ||
+      size_t(run.start_gates) > run.circuit.gates().size() || run.start_params < 0 ||
+      size_t(run.start_params) > run.params.size()) {
+    return Corrupt(absl::InvalidArgumentError("start_gates: outside the circuit"));
+  }
   return run;
 }
 

@@ -25,6 +25,7 @@ constexpr int kMaxShrinks = 60;  // 0.5^60 ≈ 1e-18: no step is left to shrink
 constexpr int kMaxGatesPerLayer = 1000;
 constexpr int kMaxTemplateBlocks = 100;
 constexpr double kMaxHandBackRatio = 1e3;
+constexpr int kMaxRecompressEvery = 100000;
 
 std::string Field(absl::string_view name) { return absl::StrCat(kPath, ".", name); }
 
@@ -150,7 +151,11 @@ absl::Status CheckSynthesisBounds(const v1::NestedMethod& spec, int num_qubits) 
         CheckRangeIfSet(spec.has_synthesis_max_evaluations(), Field("synthesis_max_evaluations"),
                         spec.synthesis_max_evaluations(), 1, optimizer::kMaxMinimizerEvaluations),
         CheckRealRangeIfSet(spec.has_hand_back_ratio(), Field("hand_back_ratio"),
-                            spec.hand_back_ratio(), 0, kMaxHandBackRatio)}) {
+                            spec.hand_back_ratio(), 0, kMaxHandBackRatio),
+        CheckRangeIfSet(true, Field("recompress_every"), spec.recompress_every(), 0,
+                        kMaxRecompressEvery),
+        CheckRangeIfSet(spec.has_recompress_max_gates(), Field("recompress_max_gates"),
+                        spec.recompress_max_gates(), 1, kMaxGatesPerLayer)}) {
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
@@ -198,6 +203,10 @@ absl::StatusOr<NestedOptions> ToNestedOptions(const v1::NestedMethod& spec,
   absl::StatusOr<HandBack> hand_back = ParseHandBack(spec.hand_back());
   if (!hand_back.ok()) return hand_back.status();
   o.hand_back = *hand_back;
+  o.recompression.every = spec.recompress_every();
+  if (spec.has_recompress_max_gates()) {
+    o.recompression.max_gates = spec.recompress_max_gates();
+  }
   if (spec.has_hand_back_ratio()) o.hand_back_ratio = spec.hand_back_ratio();
   if (absl::Status s = optimizer::ValidateNestedOptions(o, num_qubits); !s.ok()) {
     return WithParent(s, kPath);

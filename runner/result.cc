@@ -93,6 +93,7 @@ v1::IterationEvent ToProto(const optimizer::IterationEvent& e) {
   p.set_layers(e.layers);
   p.set_handed_back(e.handed_back);
   p.set_refused_layers(e.refused_layers);
+  p.set_recompressed(e.recompressed);
   if (e.estimation.shots > 0) *p.mutable_estimation() = ToProto(e.estimation);
   return p;
 }
@@ -157,6 +158,7 @@ RunSummary SummarizeNested(const optimizer::NestedResult& run) {
   s.counts.set_added_two_qubit_gates(run.added_two_qubit_gates);
   s.counts.set_fidelity_evaluations(run.fidelity_evaluations);
   s.counts.set_hand_backs(run.hand_backs);
+  s.counts.set_recompressions(run.recompressions);
   if (run.estimation.shots > 0) s.estimation = ToProto(run.estimation);
   return s;
 }
