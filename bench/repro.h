@@ -98,6 +98,8 @@ absl::Status RunTiming12(const Env& env);      // one outer iteration, 12-qubit 
 absl::Status RunShadowsMaxCut(const Env& env);     // shadows mode: ratios, shots, overlay
 absl::Status RunShadowsFidelity(const Env& env);   // fidelity error vs n, Clifford vs Pauli
 absl::Status RunShadowsIteration(const Env& env);  // one 8-qubit iteration's cost
+absl::Status RunMolecules(const Env& env);  // psi4 molecules at 8–14 qubits from Hartree–Fock
+absl::Status RunLiHPlus(const Env& env);    // LiH from |+⟩ with the paper's 1-/2-qubit pool
 
 }  // namespace qgrad::bench
 

@@ -6,7 +6,7 @@
 //   reproduce [--examples=DIR] [--results=DIR] [--plots=DIR] [--quick] EXPERIMENT...
 //
 // EXPERIMENT: maxcut4 polynomial barren lih regular timing12 shadows_maxcut shadows_fidelity
-// shadows_iteration, or all.
+// shadows_iteration molecules lih_plus, or all.
 //
 // Thread-safety: single-threaded program (the simulator may use OpenMP inside).
 #include <chrono>
@@ -33,6 +33,8 @@ constexpr Experiment kExperiments[] = {
     {"shadows_maxcut", qgrad::bench::RunShadowsMaxCut},
     {"shadows_fidelity", qgrad::bench::RunShadowsFidelity},
     {"shadows_iteration", qgrad::bench::RunShadowsIteration},
+    {"molecules", qgrad::bench::RunMolecules},
+    {"lih_plus", qgrad::bench::RunLiHPlus},
 };
 
 int Usage() {
