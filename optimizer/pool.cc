@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <bit>
 #include <cstring>
@@ -48,8 +49,9 @@ struct Lanes<4> {
 };
 
 // Σ_rest conj(w[rest, x])·chi[rest, y] for the qubit pair lo < hi (x, y: bit 0 = lo,
-// bit 1 = hi) over the interleaved (re, im) doubles of the states, W doubles at a time.
-// REQUIRES: W/2 <= 2^lo.
+// bit 1 = hi) over the interleaved (re, im) doubles of the states, W doubles at a time,
+// for the indices rest in [begin, begin + size). REQUIRES: W/2 <= 2^lo; begin and size
+// multiples of 2^(hi+1), or size = 2^n and begin = 0.
 //
 // The products are accumulated lane by lane without pulling the complex numbers apart:
 // p += w·c gives (wr·cr, wi·ci) and q += w·swap(c) gives (wr·ci, wi·cr), so that
@@ -60,7 +62,8 @@ struct Lanes<4> {
 // Always inlined, so that each target clone of PairMatrix gets its own vector code.
 template <int W>
 [[gnu::always_inline]] inline void PairMatrixKernel(const double* w, const double* c,
-                                                    uint64_t size, int lo, int hi,
+                                                    uint64_t begin, uint64_t size, int lo,
+                                                    int hi,
                                                     sv::Amplitude m[4][4]) {
   using V = typename Lanes<W>::V;
   constexpr auto kSwap = Lanes<W>::kSwap;
@@ -69,7 +72,7 @@ template <int W>
   const uint64_t offset[4] = {0, 2 * lo_bit, 2 * hi_bit, 2 * (lo_bit | hi_bit)};  // doubles
   for (int x0 = 0; x0 < 4; x0 += kRows) {
     V p[kRows][4] = {}, q[kRows][4] = {};
-    for (uint64_t i0 = 0; i0 < size; i0 += 2 * hi_bit) {
+    for (uint64_t i0 = begin; i0 < begin + size; i0 += 2 * hi_bit) {
       for (uint64_t i1 = i0; i1 < i0 + hi_bit; i1 += 2 * lo_bit) {
         for (uint64_t j = 2 * i1; j < 2 * (i1 + lo_bit); j += W) {
           V cv[4], cs[4];
@@ -108,15 +111,15 @@ template <int W>
     !defined(QGRAD_NO_TARGET_CLONES)
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
-void PairMatrix(const sv::Amplitude* w, const sv::Amplitude* chi, uint64_t size, int lo,
-                int hi, sv::Amplitude m[4][4]) {
+void PairMatrix(const sv::Amplitude* w, const sv::Amplitude* chi, uint64_t begin,
+                uint64_t size, int lo, int hi, sv::Amplitude m[4][4]) {
   const double* wd = reinterpret_cast<const double*>(w);
   const double* cd = reinterpret_cast<const double*>(chi);
   // A run of 2^lo consecutive amplitudes must hold a whole chunk.
   if (lo >= 1) {
-    PairMatrixKernel<4>(wd, cd, size, lo, hi, m);
+    PairMatrixKernel<4>(wd, cd, begin, size, lo, hi, m);
   } else {
-    PairMatrixKernel<2>(wd, cd, size, lo, hi, m);
+    PairMatrixKernel<2>(wd, cd, begin, size, lo, hi, m);
   }
 }
 
@@ -157,6 +160,21 @@ sv::Amplitude Contract(const sv::Amplitude m[4][4], PauliLetter on_lo, PauliLett
 struct PairGroup {
   int lo = 0, hi = 0;
   std::vector<size_t> strings;  // pool indices
+};
+
+// Cache blocking: pairs with both qubits below kBlockQubits are summed block by block
+// (2^13 amplitudes, 128 KiB of each state), kPairsPerChunk pairs per block while it is in
+// cache, instead of streaming both whole states once per pair (measured at 16 qubits, one
+// thread: 6.5 ms per all-pairs scoring instead of 11–14). A pair's sum is its blocks'
+// partial sums added in block order, whichever thread runs it.
+constexpr int kBlockQubits = 13;
+constexpr size_t kPairsPerChunk = 8;
+
+// One unit of work: pairs (blocked or whole-state) or one string of weight 0 or >= 3.
+struct WorkItem {
+  std::vector<const PairGroup*> pairs;
+  bool blocked = false;
+  size_t other = 0;  // pool index when `pairs` is empty
 };
 
 }  // namespace
@@ -287,11 +305,23 @@ absl::StatusOr<std::vector<sv::Amplitude>> PauliMatrixElements(
     }
     it->second.strings.push_back(i);
   }
-  std::vector<const PairGroup*> groups;
-  for (const auto& [key, group] : pairs) groups.push_back(&group);
+  const int block_qubits = std::min(n, kBlockQubits);
+  std::vector<WorkItem> work;
+  for (const auto& [key, group] : pairs) {
+    if (group.hi < block_qubits) {
+      if (work.empty() || !work.back().blocked || work.back().pairs.size() == kPairsPerChunk) {
+        work.push_back({{}, true, 0});
+      }
+      work.back().pairs.push_back(&group);
+    }
+  }
+  for (const auto& [key, group] : pairs) {
+    if (group.hi >= block_qubits) work.push_back({{&group}, false, 0});
+  }
+  for (size_t i : others) work.push_back({{}, false, i});
 
   std::vector<sv::Amplitude> out(pool.size());
-  const int64_t items = int64_t(groups.size() + others.size());
+  const int64_t items = int64_t(work.size());
   std::atomic<bool> stopped{false};
   auto run_item = [&](int64_t item) {
     if (stopped.load(std::memory_order_relaxed)) return;
@@ -300,16 +330,27 @@ absl::StatusOr<std::vector<sv::Amplitude>> PauliMatrixElements(
       stopped.store(true, std::memory_order_relaxed);
       return;
     }
-    if (item >= int64_t(groups.size())) {
-      const size_t i = others[item - groups.size()];
-      out[i] = PauliMatrixElement(w, pool[i], chi);
+    const WorkItem& unit = work[item];
+    if (unit.pairs.empty()) {
+      out[unit.other] = PauliMatrixElement(w, pool[unit.other], chi);
       return;
     }
-    const PairGroup& g = *groups[item];
-    sv::Amplitude m[4][4];
-    PairMatrix(w.data(), chi.data(), chi.size(), g.lo, g.hi, m);
-    for (size_t i : g.strings) {
-      out[i] = Contract(m, pool[i].letter(g.lo), pool[i].letter(g.hi));
+    const uint64_t block = unit.blocked ? uint64_t{1} << block_qubits : chi.size();
+    std::vector<std::array<sv::Amplitude, 16>> total(unit.pairs.size());
+    for (uint64_t begin = 0; begin < chi.size(); begin += block) {
+      for (size_t k = 0; k < unit.pairs.size(); ++k) {
+        sv::Amplitude m[4][4];
+        PairMatrix(w.data(), chi.data(), begin, block, unit.pairs[k]->lo, unit.pairs[k]->hi, m);
+        for (int e = 0; e < 16; ++e) total[k][e] += m[e / 4][e % 4];
+      }
+    }
+    for (size_t k = 0; k < unit.pairs.size(); ++k) {
+      const PairGroup& g = *unit.pairs[k];
+      sv::Amplitude m[4][4];
+      for (int e = 0; e < 16; ++e) m[e / 4][e % 4] = total[k][e];
+      for (size_t i : g.strings) {
+        out[i] = Contract(m, pool[i].letter(g.lo), pool[i].letter(g.hi));
+      }
     }
   };
   if (threads == 0) threads = omp_get_max_threads();

@@ -59,10 +59,12 @@ sv::Amplitude PauliMatrixElement(const sv::StateVector& w, const PauliString& p,
 // (an all-pairs pool of n qubits costs n(n−1)/2 passes instead of 9n(n−1)/2 + 3n). Other
 // weights keep one PauliMatrixElement pass each.
 //
-// Pairs and strings are spread over `threads` OpenMP threads (0 = the OpenMP default, 1 =
-// serial), but each value is computed by one thread in a fixed order: the result has the
-// same bits for every thread count. `should_stop` is polled on the calling thread before
-// every pair or string it takes (CANCELLED).
+// Pairs on the low 13 qubits are summed in cache-sized blocks, up to 8 pairs per block
+// visit. The work units (such a group of pairs, a pair on a higher qubit, or one other
+// string) are spread over `threads` OpenMP threads (0 = the OpenMP default, 1 = serial),
+// but each value is computed by one thread in a fixed order: the result has the same bits
+// for every thread count. `should_stop` is polled on the calling thread before every unit
+// it takes (CANCELLED).
 // REQUIRES: w and chi on the same qubits, every string fits.
 absl::StatusOr<std::vector<sv::Amplitude>> PauliMatrixElements(
     const sv::StateVector& w, const sv::StateVector& chi, absl::Span<const PauliString> pool,

@@ -45,15 +45,17 @@ TEST(PoolTest, MatrixElementMatchesApplyPauliSum) {
 }
 
 // The batched scores equal the one-pass reference for every string, on several sizes (so
-// that the kernel's 1-, 2- and 8-lane paths all run), with qubit-excitation strings, on a
+// that both kernel widths and the cache-blocked path run), with qubit-excitation strings, on a
 // coupling graph that leaves some qubits without a pair, with hand-made strings of weight
 // 0 and 3 — and have the same bits on 1, 2 and 3 threads.
 TEST(PoolTest, BatchedMatrixElementsMatchTheReference) {
   std::mt19937_64 rng(3);
-  for (int n : {1, 2, 3, 4, 5, 7, 9}) {
+  for (int n : {1, 2, 3, 4, 5, 7, 9, 14}) {  // 14: two cache blocks, and unblocked pairs
     const sv::StateVector w = test::RandomState(n, rng), chi = test::RandomState(n, rng);
     std::vector<PauliString> pool = MakePool(PoolKind::kAllPairs, n, {});
-    for (const PauliString& p : QubitExcitationStrings(n)) pool.push_back(p);
+    if (n <= 9) {
+      for (const PauliString& p : QubitExcitationStrings(n)) pool.push_back(p);
+    }
     if (n >= 5) {
       const std::vector<PauliString> graph =
           MakePool(PoolKind::kCouplingGraph, n, {{4, 1}, {0, 3}});
@@ -89,8 +91,10 @@ TEST(PoolTest, BatchedMatrixElementsStopOnRequest) {
   std::mt19937_64 rng(4);
   const sv::StateVector w = test::RandomState(4, rng), chi = test::RandomState(4, rng);
   int polls = 0;
-  auto stopped = PauliMatrixElements(w, chi, MakePool(PoolKind::kAllPairs, 4, {}), 1,
-                                     [&polls] { return ++polls == 3; });
+  // One unit for the 6 pairs (at most 8 go together), then one per excitation string.
+  std::vector<PauliString> pool = MakePool(PoolKind::kAllPairs, 4, {});
+  for (const PauliString& p : QubitExcitationStrings(4)) pool.push_back(p);
+  auto stopped = PauliMatrixElements(w, chi, pool, 1, [&polls] { return ++polls == 3; });
   EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(polls, 3);
 }
