@@ -3,10 +3,12 @@
 // Thread-safety: no shared mutable state.
 #include "optimizer/synthesis.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "backends/statevector/parallel.h"
 
 namespace qgrad::optimizer {
 namespace {
@@ -17,12 +19,24 @@ absl::StatusOr<double> Overlap(const sv::StateVector& chi, const SynthesisTarget
   return sv::InnerProduct(chi, *applied).real();
 }
 
-// Maximizes F over all the layer's angles, starting from layer->params.
+// Maximizes F over all the layer's angles, starting from layer->params. `at_start`, when
+// given, is F and ∂F/∂θ already computed at layer->params: L-BFGS's first evaluation is
+// that point, so it is answered from there instead of rerunning the layer forward and
+// backward (the same bits; not counted again in layer->evaluations).
 absl::Status Reoptimize(const sv::Simulator& simulator, const sv::StateVector& initial,
                         const SynthesisTarget& target, double fidelity_target,
-                        const SynthesisOptions& options, SynthesizedLayer* layer) {
+                        const SynthesisOptions& options, SynthesizedLayer* layer,
+                        const sv::ValueAndGradient* at_start = nullptr) {
+  const std::vector<double> start = layer->params;
+  bool reused = false;
   Objective negative_fidelity = [&](absl::Span<const double> x,
                                     absl::Span<double> gradient) -> absl::StatusOr<double> {
+    if (at_start != nullptr && !reused && std::equal(x.begin(), x.end(), start.begin(),
+                                                     start.end())) {
+      reused = true;
+      for (size_t i = 0; i < gradient.size(); ++i) gradient[i] = -at_start->gradient[i];
+      return -at_start->value;
+    }
     auto f = target.Fidelity(simulator, layer->layer, x, initial);
     if (!f.ok()) return f.status();
     for (size_t i = 0; i < gradient.size(); ++i) gradient[i] = -f->gradient[i];
@@ -32,7 +46,7 @@ absl::Status Reoptimize(const sv::Simulator& simulator, const sv::StateVector& i
   minimizer.stop_value = -fidelity_target;
   auto best = Minimize(negative_fidelity, layer->params, minimizer);
   if (!best.ok()) return best.status();
-  layer->evaluations += best->evaluations;
+  layer->evaluations += best->evaluations - (reused ? 1 : 0);
   if (-best->value >= layer->fidelity) {
     layer->params = std::move(best->x);
     layer->fidelity = -best->value;
@@ -64,16 +78,18 @@ struct Candidate {
   double gradient = 0.0;  // ∂F/∂θ at 0
 };
 
-// The pool string with the largest |∂F/∂θ| at 0, m = Im⟨w|P|χ⟩ with w = ρχ. Each string
-// is a pass over the state (tens of thousands with qubit excitations), so the stop check is
-// polled per string.
+// The pool string with the largest |∂F/∂θ| at 0, m = Im⟨w|P|χ⟩ with w = ρχ; the first
+// index wins a tie. All m come from one batched PauliMatrixElements call (one state pass per
+// qubit pair, tens of thousands of passes with qubit excitations), which polls the stop
+// check per pair or string.
 absl::StatusOr<Candidate> BestCandidate(const sv::StateVector& w, const sv::StateVector& chi,
-                                        const std::vector<PauliString>& pool,
+                                        const std::vector<PauliString>& pool, int threads,
                                         const StopCheck& should_stop) {
+  auto elements = PauliMatrixElements(w, chi, pool, threads, should_stop);
+  if (!elements.ok()) return elements.status();
   Candidate best;
   for (size_t i = 0; i < pool.size(); ++i) {
-    if (StopRequested(should_stop)) return StoppedError();
-    const double m = PauliMatrixElement(w, pool[i], chi).imag();
+    const double m = (*elements)[i].imag();
     if (std::abs(m) > std::abs(best.gradient)) best = {i, m};
   }
   return best;
@@ -87,12 +103,15 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
   if (options.qubit_excitations) {
     for (const PauliString& p : QubitExcitationStrings(n)) pool.push_back(p);
   }
+  // The simulator's thread setting and small-state threshold apply to the scoring too.
+  const int threads = sv::ThreadsFor(n, simulator.options().threads,
+                                     simulator.options().parallel_min_qubits);
   sv::StateVector chi = initial.Copy();
   while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
     if (StopRequested(options.minimizer.should_stop)) return StoppedError();
     auto applied = target.Apply(chi);
     if (!applied.ok()) return applied.status();
-    auto best = BestCandidate(*applied, chi, pool, options.minimizer.should_stop);
+    auto best = BestCandidate(*applied, chi, pool, threads, options.minimizer.should_stop);
     if (!best.ok()) return best.status();
     if (std::abs(best->gradient) <= options.min_candidate_gradient) break;
     const PauliString& p = pool[best->index];
@@ -109,7 +128,8 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
     layer->fidelity = f->value;
     ++layer->evaluations;
     if (layer->fidelity < fidelity_target) {
-      if (absl::Status s = Reoptimize(simulator, initial, target, fidelity_target, options, layer);
+      if (absl::Status s =
+              Reoptimize(simulator, initial, target, fidelity_target, options, layer, &*f);
           !s.ok()) {
         return s;
       }

@@ -44,6 +44,61 @@ TEST(PoolTest, MatrixElementMatchesApplyPauliSum) {
   }
 }
 
+// The batched scores equal the one-pass reference for every string, on several sizes (so
+// that both kernel widths and the cache-blocked path run), with qubit-excitation strings, on a
+// coupling graph that leaves some qubits without a pair, with hand-made strings of weight
+// 0 and 3 — and have the same bits on 1, 2 and 3 threads.
+TEST(PoolTest, BatchedMatrixElementsMatchTheReference) {
+  std::mt19937_64 rng(3);
+  for (int n : {1, 2, 3, 4, 5, 7, 9, 14}) {  // 14: two cache blocks, and unblocked pairs
+    const sv::StateVector w = test::RandomState(n, rng), chi = test::RandomState(n, rng);
+    std::vector<PauliString> pool = MakePool(PoolKind::kAllPairs, n, {});
+    if (n <= 9) {
+      for (const PauliString& p : QubitExcitationStrings(n)) pool.push_back(p);
+    }
+    if (n >= 5) {
+      const std::vector<PauliString> graph =
+          MakePool(PoolKind::kCouplingGraph, n, {{4, 1}, {0, 3}});
+      pool.insert(pool.end(), graph.begin(), graph.end());
+      pool.push_back(Parse("1 X0 Y2 Z4"));
+    }
+    pool.push_back(PauliString{});  // the identity: ⟨w|χ⟩
+    const std::vector<sv::Amplitude> batched = PauliMatrixElements(w, chi, pool).value();
+    ASSERT_EQ(batched.size(), pool.size());
+    for (size_t i = 0; i < pool.size(); ++i) {
+      EXPECT_NEAR(std::abs(batched[i] - PauliMatrixElement(w, pool[i], chi)), 0.0, 1e-12)
+          << "n=" << n << " " << pool[i].ToString();
+    }
+    for (int threads : {0, 2, 3}) {
+      const std::vector<sv::Amplitude> again =
+          PauliMatrixElements(w, chi, pool, threads).value();
+      for (size_t i = 0; i < pool.size(); ++i) {
+        ASSERT_EQ(again[i], batched[i]) << "threads=" << threads << " " << pool[i].ToString();
+      }
+    }
+  }
+  // Only the coupling graph's strings: qubits 2 and 5 have one-qubit strings but no pair.
+  const sv::StateVector w = test::RandomState(6, rng), chi = test::RandomState(6, rng);
+  const std::vector<PauliString> graph = MakePool(PoolKind::kCouplingGraph, 6, {{0, 1}, {3, 4}});
+  const std::vector<sv::Amplitude> batched = PauliMatrixElements(w, chi, graph, 2).value();
+  for (size_t i = 0; i < graph.size(); ++i) {
+    EXPECT_NEAR(std::abs(batched[i] - PauliMatrixElement(w, graph[i], chi)), 0.0, 1e-12)
+        << graph[i].ToString();
+  }
+}
+
+TEST(PoolTest, BatchedMatrixElementsStopOnRequest) {
+  std::mt19937_64 rng(4);
+  const sv::StateVector w = test::RandomState(4, rng), chi = test::RandomState(4, rng);
+  int polls = 0;
+  // One unit for the 6 pairs (at most 8 go together), then one per excitation string.
+  std::vector<PauliString> pool = MakePool(PoolKind::kAllPairs, 4, {});
+  for (const PauliString& p : QubitExcitationStrings(4)) pool.push_back(p);
+  auto stopped = PauliMatrixElements(w, chi, pool, 1, [&polls] { return ++polls == 3; });
+  EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(polls, 3);
+}
+
 // Target = layer(θ)|initial⟩ for random θ: reachable by construction.
 sv::StateVector Reachable(const Circuit& layer, const std::vector<double>& theta,
                           const sv::StateVector& initial) {
