@@ -1,6 +1,7 @@
 // The read-only kernels of the adjoint sweep (kReduce, kReduceDiagonal, kReducePauli), the
 // H·ψ group kernel, the real dense path and controlled diagonals: SIMD against scalar, and
-// both against sums written out here.
+// both against sums written out here. Also the passes Run() makes of a hardware-efficient
+// layer (fusion.cc, schedule.cc).
 //
 // Thread-safety: tests only.
 #include <algorithm>
@@ -9,7 +10,9 @@
 #include <random>
 #include <vector>
 
+#include "backends/statevector/fusion.h"
 #include "backends/statevector/kernels.h"
+#include "backends/statevector/schedule.h"
 #include "gtest/gtest.h"
 
 namespace qgrad::sv::internal {
@@ -228,6 +231,70 @@ TEST(DiagonalKernels, ControlledDiagonalMatchesDefinition) {
       }
     }
   }
+}
+
+// RY on every qubit, RZ on every qubit, a CZ chain: the layer of statevector_bench.
+Circuit HardwareEfficientLayer(int n) {
+  Circuit c(n);
+  for (int q = 0; q < n; ++q) (void)c.Add(GateKind::kRY, {q}, {Angle::Param(q)});
+  for (int q = 0; q < n; ++q) (void)c.Add(GateKind::kRZ, {q}, {Angle::Param(n + q)});
+  for (int q = 0; q + 1 < n; ++q) (void)c.Add(GateKind::kCZ, {q, q + 1});
+  return c;
+}
+
+// What the layer costs at n = 24 with the defaults: real 2-qubit blocks (the RYs; the
+// RZs stay out of them), two cache-blocked passes (two memory sweeps), and after the
+// per-pass merge at most two diagonal tables per pass.
+TEST(Schedule, HardwareEfficientLayerIsTwoPassesOfRealBlocksAndFewDiagonals) {
+  const int n = 24;
+  std::vector<double> params(2 * n);
+  for (int i = 0; i < 2 * n; ++i) params[i] = 0.1 + 0.37 * i;
+  const SimulatorOptions defaults;
+  const std::vector<Op> ops =
+      CompileGates(HardwareEfficientLayer(n).gates(), params, defaults.max_fused_qubits);
+  int dense = 0;
+  for (const Op& op : ops) {
+    if (op.kind != Op::Kind::kDense) continue;
+    ++dense;
+    EXPECT_TRUE(op.HasRealMatrix());
+    EXPECT_LE(op.qubits.size(), 2u);
+  }
+  EXPECT_EQ(dense, n / 2);
+  std::vector<Pass> passes = MakePasses(ops, n, defaults.cache_block_qubits);
+  ASSERT_EQ(passes.size(), 2u);
+  for (Pass& pass : passes) {
+    EXPECT_TRUE(pass.blocked);
+    MergeDiagonals(pass.ops, kMaxDiagonalQubits);
+    int diagonals = 0;
+    for (const Op& op : pass.ops) diagonals += op.kind == Op::Kind::kDiagonal;
+    EXPECT_GE(diagonals, 1);
+    EXPECT_LE(diagonals, 2);
+  }
+}
+
+// MergeDiagonals moves a diagonal back only past ops it commutes with.
+TEST(Schedule, MergeDiagonalsKeepsOrderAgainstDenseOps) {
+  auto diagonal = [](std::vector<int> qubits) {
+    Op op;
+    op.kind = Op::Kind::kDiagonal;
+    op.qubits = std::move(qubits);
+    op.matrix.assign(size_t{1} << op.qubits.size(), Amplitude(0, 1));
+    return op;
+  };
+  Op dense;
+  dense.kind = Op::Kind::kDense;
+  dense.qubits = {1};
+  dense.matrix = {0, 1, 1, 0};
+  std::vector<Op> ops = {diagonal({0}), dense, diagonal({1}), diagonal({2})};
+  MergeDiagonals(ops, 10);
+  // diag{1} cannot pass the dense op on qubit 1; diag{2} may join either diagonal (it
+  // shares no qubit with them): the nearer one is taken.
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0].qubits, std::vector<int>({0}));
+  EXPECT_EQ(ops[1].kind, Op::Kind::kDense);
+  EXPECT_EQ(ops[2].qubits, std::vector<int>({1, 2}));
+  EXPECT_EQ(ops[2].matrix.size(), 4u);
+  EXPECT_EQ(ops[2].matrix[3], Amplitude(-1, 0));  // i · i
 }
 
 TEST(PauliGroupKernel, SimdMatchesScalar) {
