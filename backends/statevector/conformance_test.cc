@@ -85,17 +85,31 @@ TEST_P(Conformance, MatchesPlainConfigurationOnLargerStates) {
   const Simulator plain({.max_fused_qubits = 0, .threads = 1, .kernel = KernelChoice::kScalar});
   std::mt19937_64 rng(7);
   for (int n : {11, 13, 15}) {
-    const Circuit circuit = testing::RandomCircuit(n, 60, 2, rng);
-    const std::vector<double> params = {0.3, -1.1};
-    auto a = StateVector::Create(n);
-    auto b = StateVector::Create(n);
-    ASSERT_TRUE(a.ok() && b.ok());
-    ASSERT_TRUE(a->SetAmplitudes(testing::RandomState(n, rng)).ok());
-    b->CopyFrom(*a);
-    ASSERT_TRUE(sim.Run(circuit, params, *a).ok());
-    ASSERT_TRUE(plain.Run(circuit, params, *b).ok());
-    std::vector<C> expected(b->data(), b->data() + b->size());
-    EXPECT_LE(MaxError(*a, expected), kTol) << "n = " << n;
+    // Random circuits, then a hardware-efficient layer (RY, RZ, CZ chain: real blocks and
+    // diagonals merged per pass) repeated twice.
+    for (bool layered : {false, true}) {
+      Circuit circuit = testing::RandomCircuit(n, 60, 2, rng);
+      std::vector<double> params = {0.3, -1.1};
+      if (layered) {
+        circuit = Circuit(n);
+        for (int rep = 0; rep < 2; ++rep) {
+          for (int q = 0; q < n; ++q) (void)circuit.Add(GateKind::kRY, {q}, {Angle::Param(q)});
+          for (int q = 0; q < n; ++q) (void)circuit.Add(GateKind::kRZ, {q}, {Angle::Param(n + q)});
+          for (int q = 0; q + 1 < n; ++q) (void)circuit.Add(GateKind::kCZ, {q, q + 1});
+        }
+        params.clear();
+        for (int i = 0; i < 2 * n; ++i) params.push_back(0.1 + 0.37 * i);
+      }
+      auto a = StateVector::Create(n);
+      auto b = StateVector::Create(n);
+      ASSERT_TRUE(a.ok() && b.ok());
+      ASSERT_TRUE(a->SetAmplitudes(testing::RandomState(n, rng)).ok());
+      b->CopyFrom(*a);
+      ASSERT_TRUE(sim.Run(circuit, params, *a).ok());
+      ASSERT_TRUE(plain.Run(circuit, params, *b).ok());
+      std::vector<C> expected(b->data(), b->data() + b->size());
+      EXPECT_LE(MaxError(*a, expected), kTol) << "n = " << n << " layered = " << layered;
+    }
   }
 }
 
@@ -139,7 +153,7 @@ std::vector<SimulatorOptions> Configurations() {
   // kMinParallelCount iterations). Block 0: no cache blocking; 7: 8- to 15-qubit states
   // take the gather / scatter paths; 12: 13- and 15-qubit states also the L1 sub-slices.
   for (int block : {0, 7, 12}) {
-    for (int fused : {0, 3}) {
+    for (int fused : {0, 2, 3}) {
       for (KernelChoice kernel : kernels) {
         out.push_back({.max_fused_qubits = fused,
                        .threads = 2,

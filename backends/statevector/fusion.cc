@@ -1,6 +1,7 @@
 // Gate fusion (see fusion.h). Thread-safety: pure functions.
 #include "backends/statevector/fusion.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <optional>
@@ -19,6 +20,12 @@ struct Item {
   std::vector<Amplitude> values;  // matrix (kDense) or diagonal (kDiagonal)
   Op op;                          // kOpaque
   Amplitude phase = 1.0;          // kPhase
+  bool Real() const {
+    for (const Amplitude& v : values) {
+      if (v.imag() != 0.0) return false;
+    }
+    return true;
+  }
   uint64_t Mask() const {
     uint64_t m = 0;
     for (int q : qubits) m |= uint64_t{1} << q;
@@ -30,6 +37,17 @@ struct Block {
   Item::Kind kind;
   uint64_t mask = 0;
   std::vector<int> items;
+  bool real = false;  // every item real (kDense / kDiagonal)
+};
+
+// How GroupItems merges. Run() keeps real dense blocks real (the real kernels take half
+// the arithmetic of complex ones) and leaves diagonal gates in small blocks, which the
+// scheduler merges per cache-blocked pass (schedule.cc): a 10-qubit diagonal formed here
+// may span qubits that no single pass holds, and then costs a sweep of its own. The
+// adjoint keeps the previous grouping (its reduce ops follow the blocks).
+struct Policy {
+  bool keep_real = false;
+  int diagonal_limit = kMaxDiagonalQubits;
 };
 
 // Control bits as the low bits of a local index: the pattern that activates the gate.
@@ -209,21 +227,32 @@ Item MakeItem(const Gate& gate, absl::Span<const double> params, int max_fused,
 
 int Popcount(uint64_t m) { return std::popcount(m); }
 
-// Whether `item` may join `block`, and the block's kind afterwards.
-std::optional<Item::Kind> MergedKind(const Block& block, const Item& item, int max_fused) {
+// Whether `item` may join `block`, and the block's kind afterwards. Under keep_real, a
+// real dense block does not take a complex diagonal gate (it would turn complex and cost
+// twice the arithmetic; the gate costs less in a diagonal op), and a complex diagonal
+// block does not take a real dense gate (the gate starts a real block instead).
+std::optional<Item::Kind> MergedKind(const Block& block, const Item& item, int max_fused,
+                                     const Policy& policy, bool item_real) {
   if (block.kind == Item::Kind::kOpaque || item.kind == Item::Kind::kOpaque) return {};
   const int size = Popcount(block.mask | item.Mask());
   if (block.kind == Item::Kind::kDiagonal && item.kind == Item::Kind::kDiagonal) {
-    if (size <= kMaxDiagonalQubits) return Item::Kind::kDiagonal;
+    if (size <= policy.diagonal_limit) return Item::Kind::kDiagonal;
+    return {};
+  }
+  if (policy.keep_real && block.real != item_real) {
+    if (block.kind == Item::Kind::kDense && item.kind == Item::Kind::kDiagonal) return {};
+    if (block.kind == Item::Kind::kDiagonal && item.kind == Item::Kind::kDense) return {};
   }
   if (size <= max_fused) return Item::Kind::kDense;
   return {};
 }
 
-std::vector<Block> GroupItems(const std::vector<Item>& items, int max_fused) {
+std::vector<Block> GroupItems(const std::vector<Item>& items, int max_fused,
+                              const Policy& policy) {
   std::vector<Block> blocks;
   for (int i = 0; i < static_cast<int>(items.size()); ++i) {
     const Item& item = items[i];
+    const bool item_real = item.kind != Item::Kind::kOpaque && item.Real();
     const uint64_t mask = item.Mask();
     // Diagonal gates commute with diagonal blocks, so a diagonal gate may move back
     // past them to the last non-diagonal block it touches (`last`); on the way it notes
@@ -233,7 +262,7 @@ std::vector<Block> GroupItems(const std::vector<Item>& items, int max_fused) {
     for (int b = static_cast<int>(blocks.size()) - 1; b >= 0; --b) {
       if (!(blocks[b].mask & mask)) continue;
       if (diagonal && blocks[b].kind == Item::Kind::kDiagonal) {
-        if (diagonal_candidate < 0 && MergedKind(blocks[b], item, max_fused)) {
+        if (diagonal_candidate < 0 && MergedKind(blocks[b], item, max_fused, policy, item_real)) {
           diagonal_candidate = b;
         }
         continue;
@@ -248,16 +277,17 @@ std::vector<Block> GroupItems(const std::vector<Item>& items, int max_fused) {
     if (max_fused > 0) {
       for (int b : {covering, diagonal_candidate, last, static_cast<int>(blocks.size()) - 1}) {
         if (b < 0 || b < last) continue;
-        if (auto kind = MergedKind(blocks[b], item, max_fused)) {
+        if (auto kind = MergedKind(blocks[b], item, max_fused, policy, item_real)) {
           blocks[b].kind = *kind;
           blocks[b].mask |= mask;
+          blocks[b].real = blocks[b].real && item_real;
           blocks[b].items.push_back(i);
           merged = true;
           break;
         }
       }
     }
-    if (!merged) blocks.push_back(Block{item.kind, mask, {i}});
+    if (!merged) blocks.push_back(Block{item.kind, mask, {i}, item_real});
   }
   return blocks;
 }
@@ -342,13 +372,17 @@ Op BuildOp(const Block& block, const std::vector<Item>& items) {
   return op;
 }
 
-// Folds a global phase into the first uncontrolled dense/diagonal op, else a kScale op.
+// Folds a global phase into the first diagonal or complex uncontrolled dense op, else the
+// first real one (which then turns complex), else a kScale op.
 void AttachPhase(std::vector<Op>& ops, Amplitude phase) {
   if (phase == Amplitude(1.0)) return;
-  for (Op& op : ops) {
-    if ((op.kind == Op::Kind::kDense && op.cmask == 0) || op.kind == Op::Kind::kDiagonal) {
-      for (Amplitude& v : op.matrix) v *= phase;
-      return;
+  for (bool allow_real : {false, true}) {
+    for (Op& op : ops) {
+      const bool dense = op.kind == Op::Kind::kDense && op.cmask == 0;
+      if (op.kind == Op::Kind::kDiagonal || (dense && (allow_real || !op.HasRealMatrix()))) {
+        for (Amplitude& v : op.matrix) v *= phase;
+        return;
+      }
     }
   }
   Op scale;
@@ -386,8 +420,11 @@ Items MakeItems(absl::Span<const Gate> gates, absl::Span<const double> params, i
 std::vector<Op> CompileGates(absl::Span<const Gate> gates, absl::Span<const double> params,
                              int max_fused_qubits) {
   const Items items = MakeItems(gates, params, max_fused_qubits, /*structural=*/false);
+  const Policy policy{
+      .keep_real = true,
+      .diagonal_limit = std::min(kMaxDiagonalQubits, std::max(2, max_fused_qubits))};
   std::vector<Op> ops;
-  for (const Block& block : GroupItems(items.items, max_fused_qubits)) {
+  for (const Block& block : GroupItems(items.items, max_fused_qubits, policy)) {
     ops.push_back(BuildOp(block, items.items));
   }
   AttachPhase(ops, items.phase);
@@ -399,7 +436,7 @@ std::vector<SourcedOp> CompileGatesWithSources(absl::Span<const Gate> gates,
                                                int max_fused_qubits) {
   const Items items = MakeItems(gates, params, max_fused_qubits, /*structural=*/true);
   std::vector<SourcedOp> out;
-  for (const Block& block : GroupItems(items.items, max_fused_qubits)) {
+  for (const Block& block : GroupItems(items.items, max_fused_qubits, Policy{})) {
     SourcedOp sourced{BuildOp(block, items.items), {}};
     for (int i : block.items) sourced.gates.push_back(items.gate_of_item[i]);
     out.push_back(std::move(sourced));

@@ -18,9 +18,13 @@ namespace qgrad::sv::internal {
 
 // One executable operation.
 //  kDense:    `matrix` (2^k × 2^k, row-major, qubits[0] = least significant bit) on
-//             `qubits`, only on indices i with (i & cmask) == cval.
-//  kDiagonal: amplitude i is multiplied by diag[t], bit b of t = bit qubits[b] of i.
-//             (Controls are folded into the table as entries equal to 1.)
+//             `qubits`, only on indices i with (i & cmask) == cval. When every entry is
+//             real (RY, H, CZ, CNOT blocks) both kernel sets take a real path: the real and
+//             imaginary parts are transformed separately, half the multiplications.
+//  kDiagonal: amplitude i is multiplied by diag[t], bit b of t = bit qubits[b] of i,
+//             only where (i & cmask) == cval. (Fusion folds gate controls into the table
+//             as entries equal to 1; cmask serves the tiling of blocked passes,
+//             pass_runner.h.)
 //  kPauliRotation: exp(−iθP/2), P = i^{popcount(x&z)} X^x Z^z, under cmask/cval.
 //  kScale:    every amplitude times `scale` (a global phase).
 //  kReduce:   reads only. The state is a pair (φ, λ) interleaved on bit 0 (φ where the
@@ -50,6 +54,7 @@ struct Op {
   int tag = -1;                     // the caller's label (kReduce: which sum)
 
   uint64_t QubitMask() const;  // qubits and control bits (x|z for Pauli rotations)
+  bool HasRealMatrix() const;  // every entry of `matrix` has imaginary part 0
 };
 
 // Inserts a zero bit at each of `sorted_positions` (ascending) into r: maps a counter

@@ -8,7 +8,9 @@
 // is a matrix–vector product of whole vectors. For low target qubits the kernel follows
 // out[ℓ] = Σ_s coef_s[ℓ] · v[ℓ ^ s]: each xor pattern s over the low target bits is a lane
 // permutation, and each lane gets its own precomputed coefficient (which also encodes
-// controls on low qubits). Complex products use two FMAs: (a, a)·v + (−b, b)·swap(v).
+// controls on low qubits). Complex products use two FMAs: (a, a)·v + (−b, b)·swap(v); a
+// real matrix needs one, (a, a)·v, and no swap: half the arithmetic, which is what a
+// cache-blocked pass of real rotations (an RY layer) is bound by.
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -49,6 +51,7 @@ struct DensePlan {
   std::vector<int> fixed;         // bits excluded from the block counter, ascending
   uint64_t cval_high = 0;
   uint64_t contiguous = 1;        // consecutive blocks that are consecutive vectors
+  bool real = false;              // a real matrix: `im` is not used
   hwy::AlignedFreeUniquePtr<double[]> re, im;  // [ih][jh][s] vectors
   hwy::AlignedFreeUniquePtr<int64_t[]> perm, perm_swap;  // [s] lane indices
 };
@@ -62,7 +65,7 @@ void FillPermutation(int64_t* idx, uint64_t s, bool swap, size_t n) {
   }
 }
 
-DensePlan MakeDensePlan(const Op& op) {
+DensePlan MakeDensePlan(const Op& op, bool real) {
   const size_t n = hn::Lanes(D());
   const int low = LowQubits();
   const uint64_t lane_mask = (uint64_t{1} << low) - 1;
@@ -78,6 +81,7 @@ DensePlan MakeDensePlan(const Op& op) {
     }
   }
   DensePlan plan;
+  plan.real = real;
   plan.kh = static_cast<int>(high_bits.size());
   plan.patterns = 1 << low_bits.size();
   const int nh = 1 << plan.kh;
@@ -140,6 +144,55 @@ DensePlan MakeDensePlan(const Op& op) {
   return plan;
 }
 
+// The real-matrix counterpart of DenseRange: out = Σ coef · v, one FMA per term, one
+// chain per output vector (the K outputs of a block and the next block give the
+// independent chains the FMA latency needs).
+template <int KH, int S>
+void DenseRealRange(double* psi, const DensePlan& plan, uint64_t begin, uint64_t end) {
+  const D d;
+  constexpr int K = 1 << KH;
+  constexpr bool kPreload = K * K * S <= 16;
+  const size_t n = hn::Lanes(d);
+  Idx perm[S];
+  for (int s = 0; s < S; ++s) perm[s] = hn::SetTableIndices(d, &plan.perm[s * n]);
+  const double* re = plan.re.get();
+  V cre[kPreload ? K * K * S : 1];
+  if constexpr (kPreload) {
+    for (int c = 0; c < K * K * S; ++c) cre[c] = hn::Load(d, re + c * n);
+  }
+  const int nfixed = static_cast<int>(plan.fixed.size());
+  const uint64_t run = plan.contiguous;
+  // Offsets in locals: read through the plan they were reloaded after every store.
+  uint64_t offset[K];
+  for (int jh = 0; jh < K; ++jh) offset[jh] = 2 * plan.offsets[jh];
+  for (uint64_t r = begin; r < end;) {
+    const uint64_t len = std::min(run - (r & (run - 1)), end - r);
+    double* p = psi + 2 * (InsertZeroBits(r, plan.fixed.data(), nfixed) | plan.cval_high);
+    for (uint64_t j = 0; j < len; ++j, p += n) {
+      V v[K * S];
+      for (int jh = 0; jh < K; ++jh) {
+        const V x = hn::Load(d, p + offset[jh]);
+        for (int s = 0; s < S; ++s) v[jh * S + s] = s == 0 ? x : hn::TableLookupLanes(x, perm[s]);
+      }
+      for (int ih = 0; ih < K; ++ih) {
+        V acc;
+        for (int js = 0; js < K * S; ++js) {
+          const int c = ih * K * S + js;
+          V coef;
+          if constexpr (kPreload) {
+            coef = cre[c];
+          } else {
+            coef = hn::Load(d, re + c * n);
+          }
+          acc = js == 0 ? hn::Mul(coef, v[js]) : hn::MulAdd(coef, v[js], acc);
+        }
+        hn::Store(acc, d, p + offset[ih]);
+      }
+    }
+    r += len;
+  }
+}
+
 // Applies the op to the blocks r in [begin, end). Consecutive r below the lowest fixed
 // bit above the lanes map to consecutive vectors, so the block index is expanded once per
 // such run; small matrices keep their coefficients in registers across the run.
@@ -165,13 +218,15 @@ void DenseRange(double* psi, const DensePlan& plan, uint64_t begin, uint64_t end
   }
   const int nfixed = static_cast<int>(plan.fixed.size());
   const uint64_t run = plan.contiguous;
+  uint64_t offset[K];  // in locals, as in DenseRealRange
+  for (int jh = 0; jh < K; ++jh) offset[jh] = 2 * plan.offsets[jh];
   for (uint64_t r = begin; r < end;) {
     const uint64_t len = std::min(run - (r & (run - 1)), end - r);
     double* p = psi + 2 * (InsertZeroBits(r, plan.fixed.data(), nfixed) | plan.cval_high);
     for (uint64_t j = 0; j < len; ++j, p += n) {
       V v[K * S], w[K * S];
       for (int jh = 0; jh < K; ++jh) {
-        const V x = hn::Load(d, p + 2 * plan.offsets[jh]);
+        const V x = hn::Load(d, p + offset[jh]);
         for (int s = 0; s < S; ++s) {
           v[jh * S + s] = s == 0 ? x : hn::TableLookupLanes(x, perm[s]);
           w[jh * S + s] = hn::TableLookupLanes(x, perm_swap[s]);
@@ -189,7 +244,7 @@ void DenseRange(double* psi, const DensePlan& plan, uint64_t begin, uint64_t end
             acc_im = hn::MulAdd(hn::Load(d, im + c * n), w[js], acc_im);
           }
         }
-        hn::Store(hn::Add(acc_re, acc_im), d, p + 2 * plan.offsets[ih]);
+        hn::Store(hn::Add(acc_re, acc_im), d, p + offset[ih]);
       }
     }
     r += len;
@@ -199,37 +254,48 @@ void DenseRange(double* psi, const DensePlan& plan, uint64_t begin, uint64_t end
 using RangeFn = void (*)(double*, const DensePlan&, uint64_t, uint64_t);
 
 template <int KH>
-RangeFn PickForPatterns(int patterns) {
+RangeFn PickForPatterns(int patterns, bool real) {
   switch (patterns) {
-    case 1: return &DenseRange<KH, 1>;
-    case 2: return &DenseRange<KH, 2>;
-    case 4: return &DenseRange<KH, 4>;
+    case 1: return real ? &DenseRealRange<KH, 1> : &DenseRange<KH, 1>;
+    case 2: return real ? &DenseRealRange<KH, 2> : &DenseRange<KH, 2>;
+    case 4: return real ? &DenseRealRange<KH, 4> : &DenseRange<KH, 4>;
   }
   return nullptr;
 }
 
-RangeFn PickDense(int kh, int patterns) {
+RangeFn PickDense(int kh, int patterns, bool real) {
   switch (kh) {
-    case 0: return PickForPatterns<0>(patterns);
-    case 1: return PickForPatterns<1>(patterns);
-    case 2: return PickForPatterns<2>(patterns);
-    case 3: return PickForPatterns<3>(patterns);
-    case 4: return PickForPatterns<4>(patterns);
-    case 5: return PickForPatterns<5>(patterns);
+    case 0: return PickForPatterns<0>(patterns, real);
+    case 1: return PickForPatterns<1>(patterns, real);
+    case 2: return PickForPatterns<2>(patterns, real);
+    case 3: return PickForPatterns<3>(patterns, real);
+    case 4: return PickForPatterns<4>(patterns, real);
+    case 5: return PickForPatterns<5>(patterns, real);
   }
   return nullptr;
 }
 
-// Diagonal: a linear sweep; each table row (values of the diagonal qubits above the lanes)
-// is one coefficient vector, found through a small per-call table of row bits.
+// Diagonal: each table row (values of the diagonal qubits above the lanes) is one
+// coefficient vector. The vectors are visited in runs of consecutive vectors, as in
+// DenseRange (control bits above the lanes break the runs); within a run the row is the
+// run's row | low_rows[j], from a table of row bits built with the plan (building it per
+// call, once per slice or L1 sub-slice of a blocked pass, cost a third of the kernel).
+// Controls on lane qubits give coefficient 1 on the lanes where they do not hold.
+constexpr int kDiagonalRunBits = 8;  // runs of at most 2^8 vectors
+
 struct DiagonalPlan {
   std::vector<int> high_qubits;  // diagonal qubits above the low ones, table-bit order
   hwy::AlignedFreeUniquePtr<double[]> re, im;  // [row] vectors
+  std::vector<int> fixed;        // lane bits and control bits above them, ascending
+  uint64_t cval_high = 0;
+  uint64_t run = 1;              // vectors per run, a power of two
+  std::vector<uint32_t> low_rows;  // [j]: the row bits of vector j of a run
 };
 
 DiagonalPlan MakeDiagonalPlan(const Op& op) {
   const size_t n = hn::Lanes(D());
   const int low = LowQubits();
+  const uint64_t lane_mask = (uint64_t{1} << low) - 1;
   const int k = static_cast<int>(op.qubits.size());
   DiagonalPlan plan;
   std::vector<int> high_bits;
@@ -239,6 +305,7 @@ DiagonalPlan MakeDiagonalPlan(const Op& op) {
     high_bits.push_back(b);
   }
   const int kh = static_cast<int>(high_bits.size());
+  const uint64_t cmask_low = op.cmask & lane_mask, cval_low = op.cval & lane_mask;
   plan.re = hwy::AllocateAligned<double>(n << kh);
   plan.im = hwy::AllocateAligned<double>(n << kh);
   for (uint64_t h = 0; h < (uint64_t{1} << kh); ++h) {
@@ -248,45 +315,54 @@ DiagonalPlan MakeDiagonalPlan(const Op& op) {
       for (int b = 0; b < k; ++b) {
         if (op.qubits[b] < low) idx |= size_t((c >> op.qubits[b]) & 1) << b;
       }
-      const Amplitude v = op.matrix[idx];
+      const Amplitude v = (c & cmask_low) == cval_low ? op.matrix[idx] : Amplitude(1.0);
       plan.re[h * n + 2 * c] = plan.re[h * n + 2 * c + 1] = v.real();
       plan.im[h * n + 2 * c] = -v.imag();
       plan.im[h * n + 2 * c + 1] = v.imag();
     }
   }
+  const uint64_t fixed_mask = lane_mask | (op.cmask & ~lane_mask);
+  for (uint64_t m = fixed_mask; m != 0; m &= m - 1) plan.fixed.push_back(std::countr_zero(m));
+  plan.cval_high = op.cval & ~lane_mask;
+  const uint64_t above = fixed_mask & ~lane_mask;
+  const int run_bits =
+      above == 0 ? kDiagonalRunBits : std::min(kDiagonalRunBits, std::countr_zero(above) - low);
+  plan.run = uint64_t{1} << run_bits;
+  plan.low_rows.resize(plan.run);
+  for (uint64_t j = 0; j < plan.run; ++j) {
+    plan.low_rows[j] = static_cast<uint32_t>(ExtractBits(j << low, plan.high_qubits.data(), kh));
+  }
   return plan;
 }
 
-void RunDiagonal(const DiagonalPlan& plan, Amplitude* psi, int num_qubits, int threads) {
+// Applies the diagonal to the vectors r in [begin, end) (counted over the free bits).
+void DiagonalRange(double* psi, const DiagonalPlan& plan, uint64_t begin, uint64_t end) {
   const D d;
   const size_t n = hn::Lanes(d);
-  const int low = LowQubits();
-  const int kh = static_cast<int>(plan.high_qubits.size());
   alignas(64) int64_t swap_lanes[hn::MaxLanes(D())];
   FillPermutation(swap_lanes, 0, true, n);
   const Idx swap_idx = hn::SetTableIndices(d, swap_lanes);
-  // Row of vector v = low_rows[v mod 2^B] | (row of the high part, once per 2^B vectors).
-  const int row_bits = std::min(8, num_qubits - low);
-  std::vector<uint32_t> low_rows(size_t{1} << row_bits);
-  for (uint64_t v = 0; v < low_rows.size(); ++v) {
-    low_rows[v] = static_cast<uint32_t>(ExtractBits(v << low, plan.high_qubits.data(), kh));
-  }
-  const uint64_t groups = uint64_t{1} << (num_qubits - low - row_bits);
-  double* data = reinterpret_cast<double*>(psi);
-  ParallelFor(groups, threads, [&](uint64_t begin, uint64_t end) {
-    for (uint64_t g = begin; g < end; ++g) {
-      const uint64_t first = g << row_bits;  // vector index
-      const uint64_t high = ExtractBits(first << low, plan.high_qubits.data(), kh);
-      double* p = data + first * n;
-      for (uint64_t v = 0; v < low_rows.size(); ++v, p += n) {
-        const uint64_t h = high | low_rows[v];
-        const V x = hn::Load(d, p);
-        const V cr = hn::Load(d, &plan.re[h * n]);
-        const V ci = hn::Load(d, &plan.im[h * n]);
-        hn::Store(hn::MulAdd(ci, hn::TableLookupLanes(x, swap_idx), hn::Mul(cr, x)), d, p);
-      }
+  const int nfixed = static_cast<int>(plan.fixed.size());
+  const int kh = static_cast<int>(plan.high_qubits.size());
+  const double* re = plan.re.get();
+  const double* im = plan.im.get();
+  const uint32_t* low_rows = plan.low_rows.data();
+  const uint64_t run = plan.run;
+  for (uint64_t r = begin; r < end;) {
+    const uint64_t j0 = r & (run - 1);
+    const uint64_t len = std::min(run - j0, end - r);
+    const uint64_t start = InsertZeroBits(r - j0, plan.fixed.data(), nfixed) | plan.cval_high;
+    const uint64_t row = ExtractBits(start, plan.high_qubits.data(), kh);
+    double* p = psi + 2 * start + j0 * n;
+    for (uint64_t j = j0; j < j0 + len; ++j, p += n) {
+      const uint64_t h = row | low_rows[j];
+      const V x = hn::Load(d, p);
+      const V cr = hn::Load(d, re + h * n);
+      const V ci = hn::Load(d, im + h * n);
+      hn::Store(hn::MulAdd(ci, hn::TableLookupLanes(x, swap_idx), hn::Mul(cr, x)), d, p);
     }
-  }, /*min_count=*/8);  // a group is 256 vectors
+    r += len;
+  }
 }
 
 // kReduce: R[c][r] += Σ φ_c conj(λ_r) with φ and λ interleaved on bit 0 (kernels.h).
@@ -494,8 +570,9 @@ Prepared Prepare(const Op& op, int num_qubits) {
     int kh = 0;
     for (int q : op.qubits) kh += q >= LowQubits();
     if (kh > kMaxHighTargets) return p;
-    p.dense = MakeDensePlan(op);
-    p.fn = PickDense(p.dense.kh, p.dense.patterns);
+    const bool real = op.HasRealMatrix();
+    p.dense = MakeDensePlan(op, real);
+    p.fn = PickDense(p.dense.kh, p.dense.patterns, real);
     p.simd = p.fn != nullptr;
   } else if (op.kind == Op::Kind::kDiagonal) {
     p.diagonal = MakeDiagonalPlan(op);
@@ -513,7 +590,11 @@ void RunPrepared(const Prepared& p, const Op& op, Amplitude* psi, int num_qubits
   if (!p.simd) {
     ApplyOpScalar(psi, num_qubits, op, threads, slot);
   } else if (op.kind == Op::Kind::kDiagonal) {
-    RunDiagonal(p.diagonal, psi, num_qubits, threads);
+    const uint64_t count =
+        uint64_t{1} << (num_qubits - static_cast<int>(p.diagonal.fixed.size()));
+    double* data = reinterpret_cast<double*>(psi);
+    ParallelFor(count, threads,
+                [&](uint64_t begin, uint64_t end) { DiagonalRange(data, p.diagonal, begin, end); });
   } else if (op.kind == Op::Kind::kReduce) {
     RunReduce(p.reduce, p.reduce_fn, op, psi, num_qubits, threads, slot);
   } else {

@@ -1,12 +1,18 @@
-// The read-only kernels of the adjoint sweep (kReduce, kReduceDiagonal, kReducePauli) and
-// the H·ψ group kernel: SIMD against scalar, and both against sums written out here.
+// The read-only kernels of the adjoint sweep (kReduce, kReduceDiagonal, kReducePauli), the
+// H·ψ group kernel, the real dense path and controlled diagonals: SIMD against scalar, and
+// both against sums written out here. Also the passes Run() makes of a hardware-efficient
+// layer (fusion.cc, schedule.cc).
+//
+// Thread-safety: tests only.
 #include <algorithm>
 #include <bit>
 #include <complex>
 #include <random>
 #include <vector>
 
+#include "backends/statevector/fusion.h"
 #include "backends/statevector/kernels.h"
+#include "backends/statevector/schedule.h"
 #include "gtest/gtest.h"
 
 namespace qgrad::sv::internal {
@@ -142,6 +148,153 @@ TEST(ReduceKernels, PauliReduceMatchesDefinition) {
       }
     }
   }
+}
+
+// Applies `op` (a gate op) to a copy of psi with the given kernels, one thread.
+std::vector<Amplitude> RunGate(const Op& op, const std::vector<Amplitude>& psi, int n,
+                               KernelChoice kernel) {
+  StateVector state = *StateVector::CreateForOverwrite(n);
+  std::copy(psi.begin(), psi.end(), state.data());
+  ApplyOp(state.data(), n, op, kernel, 1);
+  return {state.data(), state.data() + state.size()};
+}
+
+// k distinct qubits in [0, n), and up to one control among the others.
+void RandomTargets(Op& op, int n, int k, std::mt19937_64& rng) {
+  std::vector<int> all(n);
+  for (int q = 0; q < n; ++q) all[q] = q;
+  std::shuffle(all.begin(), all.end(), rng);
+  op.qubits.assign(all.begin(), all.begin() + k);
+  if (k < n && rng() % 2 == 0) {
+    op.cmask = uint64_t{1} << all[k];
+    op.cval = rng() % 2 == 0 ? op.cmask : 0;
+  }
+}
+
+// The real path (Op::HasRealMatrix) of both kernel sets against the matrix product
+// written out, on low (in-vector) and high qubits, with and without a control.
+TEST(DenseKernels, RealMatrixMatchesDefinition) {
+  std::mt19937_64 rng(10);
+  std::normal_distribution<double> normal;
+  for (int n : {3, 6, 9}) {
+    for (int k = 1; k <= std::min(n, 4); ++k) {
+      for (int rep = 0; rep < 6; ++rep) {
+        const std::vector<Amplitude> psi = RandomAmplitudes(size_t{1} << n, rng);
+        Op op;
+        op.kind = Op::Kind::kDense;
+        RandomTargets(op, n, k, rng);
+        const uint64_t dim = uint64_t{1} << k;
+        for (uint64_t e = 0; e < dim * dim; ++e) op.matrix.push_back(normal(rng));
+        ASSERT_TRUE(op.HasRealMatrix());
+        std::vector<Amplitude> expected = psi;
+        for (uint64_t i = 0; i < psi.size(); ++i) {
+          if ((i & op.cmask) != op.cval) continue;
+          const uint64_t row = LocalIndex(i, op.qubits);
+          Amplitude sum = 0;
+          for (uint64_t col = 0; col < dim; ++col) {
+            uint64_t j = i;
+            for (int b = 0; b < k; ++b) {
+              j = (j & ~(uint64_t{1} << op.qubits[b])) | (((col >> b) & 1) << op.qubits[b]);
+            }
+            sum += op.matrix[row * dim + col] * psi[j];
+          }
+          expected[i] = sum;
+        }
+        for (KernelChoice kernel : {KernelChoice::kScalar, KernelChoice::kSimd}) {
+          EXPECT_LT(MaxDiff(RunGate(op, psi, n, kernel), expected), kTol)
+              << "n=" << n << " k=" << k << " rep=" << rep;
+        }
+      }
+    }
+  }
+}
+
+// Diagonal ops honor cmask/cval in both kernel sets.
+TEST(DiagonalKernels, ControlledDiagonalMatchesDefinition) {
+  std::mt19937_64 rng(11);
+  for (int n : {2, 5, 10}) {
+    for (int k = 1; k <= std::min(n - 1, 5); ++k) {
+      for (int rep = 0; rep < 4; ++rep) {
+        const std::vector<Amplitude> psi = RandomAmplitudes(size_t{1} << n, rng);
+        Op op;
+        op.kind = Op::Kind::kDiagonal;
+        RandomTargets(op, n, k, rng);
+        op.matrix = RandomAmplitudes(size_t{1} << k, rng);
+        std::vector<Amplitude> expected = psi;
+        for (uint64_t i = 0; i < psi.size(); ++i) {
+          if ((i & op.cmask) == op.cval) expected[i] *= op.matrix[LocalIndex(i, op.qubits)];
+        }
+        for (KernelChoice kernel : {KernelChoice::kScalar, KernelChoice::kSimd}) {
+          EXPECT_LT(MaxDiff(RunGate(op, psi, n, kernel), expected), kTol)
+              << "n=" << n << " k=" << k << " rep=" << rep;
+        }
+      }
+    }
+  }
+}
+
+// RY on every qubit, RZ on every qubit, a CZ chain: the layer of statevector_bench.
+Circuit HardwareEfficientLayer(int n) {
+  Circuit c(n);
+  for (int q = 0; q < n; ++q) (void)c.Add(GateKind::kRY, {q}, {Angle::Param(q)});
+  for (int q = 0; q < n; ++q) (void)c.Add(GateKind::kRZ, {q}, {Angle::Param(n + q)});
+  for (int q = 0; q + 1 < n; ++q) (void)c.Add(GateKind::kCZ, {q, q + 1});
+  return c;
+}
+
+// What the layer costs at n = 24 with the defaults: real 2-qubit blocks (the RYs; the
+// RZs stay out of them), two cache-blocked passes (two memory sweeps), and after the
+// per-pass merge at most two diagonal tables per pass.
+TEST(Schedule, HardwareEfficientLayerIsTwoPassesOfRealBlocksAndFewDiagonals) {
+  const int n = 24;
+  std::vector<double> params(2 * n);
+  for (int i = 0; i < 2 * n; ++i) params[i] = 0.1 + 0.37 * i;
+  const SimulatorOptions defaults;
+  const std::vector<Op> ops =
+      CompileGates(HardwareEfficientLayer(n).gates(), params, defaults.max_fused_qubits);
+  int dense = 0;
+  for (const Op& op : ops) {
+    if (op.kind != Op::Kind::kDense) continue;
+    ++dense;
+    EXPECT_TRUE(op.HasRealMatrix());
+    EXPECT_LE(op.qubits.size(), 2u);
+  }
+  EXPECT_EQ(dense, n / 2);
+  std::vector<Pass> passes = MakePasses(ops, n, defaults.cache_block_qubits);
+  ASSERT_EQ(passes.size(), 2u);
+  for (Pass& pass : passes) {
+    EXPECT_TRUE(pass.blocked);
+    MergeDiagonals(pass.ops, kMaxDiagonalQubits);
+    int diagonals = 0;
+    for (const Op& op : pass.ops) diagonals += op.kind == Op::Kind::kDiagonal;
+    EXPECT_GE(diagonals, 1);
+    EXPECT_LE(diagonals, 2);
+  }
+}
+
+// MergeDiagonals moves a diagonal back only past ops it commutes with.
+TEST(Schedule, MergeDiagonalsKeepsOrderAgainstDenseOps) {
+  auto diagonal = [](std::vector<int> qubits) {
+    Op op;
+    op.kind = Op::Kind::kDiagonal;
+    op.qubits = std::move(qubits);
+    op.matrix.assign(size_t{1} << op.qubits.size(), Amplitude(0, 1));
+    return op;
+  };
+  Op dense;
+  dense.kind = Op::Kind::kDense;
+  dense.qubits = {1};
+  dense.matrix = {0, 1, 1, 0};
+  std::vector<Op> ops = {diagonal({0}), dense, diagonal({1}), diagonal({2})};
+  MergeDiagonals(ops, 10);
+  // diag{1} cannot pass the dense op on qubit 1; diag{2} may join either diagonal (it
+  // shares no qubit with them): the nearer one is taken.
+  ASSERT_EQ(ops.size(), 3u);
+  EXPECT_EQ(ops[0].qubits, std::vector<int>({0}));
+  EXPECT_EQ(ops[1].kind, Op::Kind::kDense);
+  EXPECT_EQ(ops[2].qubits, std::vector<int>({1, 2}));
+  EXPECT_EQ(ops[2].matrix.size(), 4u);
+  EXPECT_EQ(ops[2].matrix[3], Amplitude(-1, 0));  // i · i
 }
 
 TEST(PauliGroupKernel, SimdMatchesScalar) {

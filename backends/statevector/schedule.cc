@@ -3,12 +3,24 @@
 // Ops are grouped greedily into cache-blocked passes (kernels.h, Pass) whose qubits fit a
 // slice of 2^cache_block_qubits amplitudes made of runs of at least 2^kMinRunBits
 // contiguous amplitudes; an op may join a pass ahead of earlier ops on disjoint qubits.
-// Each pass costs one sweep over memory, however many ops it holds.
+// Each pass costs one sweep over memory, however many ops it holds. For Run(), the
+// diagonal ops of each pass are then merged into as few tables as possible (fusion leaves
+// diagonal gates in small blocks so that each lands in a pass that holds its qubits), and
+// the ops on L1 sub-slice qubits move ahead of commuting ops above them, so that they run
+// as one group per 16 KiB sub-slice (pass_runner.h).
+//
+// The hardware-efficient layer at n = 24 (RY, RZ, CZ chain) becomes two passes: qubits
+// 0–15 contiguous (8 real 2-qubit blocks, 2 diagonal tables), then 7 contiguous bits and
+// qubits 15–23 (4 real blocks, 1 diagonal table with the CZ across the boundary).
 #include "backends/statevector/schedule.h"
 
+#include <algorithm>
 #include <bit>
+#include <utility>
 
+#include "backends/statevector/fusion.h"
 #include "backends/statevector/parallel.h"
+#include "backends/statevector/pass_runner.h"
 
 namespace qgrad::sv::internal {
 namespace {
@@ -69,13 +81,73 @@ void Finish(Pass& pass, uint64_t mask, int block, std::vector<Pass>& out) {
   pass = Pass{};
 }
 
+// Whether MakePasses blocks at all for these sizes.
+bool Blocks(int n, int block) { return block > kMinRunBits && n > block; }
+
+// `into` (diagonal) times `op` (diagonal): a table over the union of their qubits.
+void MultiplyDiagonal(Op& into, const Op& op) {
+  std::vector<int> qubits = into.qubits;
+  for (int q : op.qubits) {
+    if (((into.QubitMask() >> q) & 1) == 0) qubits.push_back(q);
+  }
+  std::vector<int> pos;  // positions of op's qubits in the union
+  for (int q : op.qubits) {
+    for (size_t b = 0; b < qubits.size(); ++b) {
+      if (qubits[b] == q) pos.push_back(static_cast<int>(b));
+    }
+  }
+  const int k_old = static_cast<int>(into.qubits.size());
+  const uint64_t dim = uint64_t{1} << qubits.size();
+  std::vector<Amplitude> table(dim);
+  for (uint64_t t = 0; t < dim; ++t) {
+    const uint64_t old_index = t & ((uint64_t{1} << k_old) - 1);
+    table[t] = into.matrix[old_index] *
+               op.matrix[ExtractBits(t, pos.data(), static_cast<int>(pos.size()))];
+  }
+  into.qubits = std::move(qubits);
+  into.matrix = std::move(table);
+}
+
 }  // namespace
+
+void MergeDiagonals(std::vector<Op>& ops, int max_qubits) {
+  std::vector<Op> out;
+  out.reserve(ops.size());
+  for (Op& op : ops) {
+    if (op.kind != Op::Kind::kDiagonal || op.cmask != 0) {
+      out.push_back(std::move(op));
+      continue;
+    }
+    // Move back past ops that commute with `op` (diagonal, or on other qubits); among the
+    // diagonal ops passed, join the one sharing most qubits that stays within the limit.
+    const uint64_t mask = op.QubitMask();
+    int best = -1, best_overlap = -1;
+    for (int j = static_cast<int>(out.size()) - 1; j >= 0; --j) {
+      const uint64_t other = out[j].QubitMask();
+      if (out[j].kind != Op::Kind::kDiagonal || out[j].cmask != 0) {
+        if (other & mask) break;
+        continue;
+      }
+      const int overlap = std::popcount(other & mask);
+      if (std::popcount(other | mask) <= max_qubits && overlap > best_overlap) {
+        best = j;
+        best_overlap = overlap;
+      }
+    }
+    if (best >= 0) {
+      MultiplyDiagonal(out[best], op);
+    } else {
+      out.push_back(std::move(op));
+    }
+  }
+  ops.swap(out);
+}
 
 // Greedy: each pass takes, in order, every remaining op that fits its slice and touches
 // no qubit of an op left for later (so it commutes with all of them).
 std::vector<Pass> MakePasses(const std::vector<Op>& ops, int n, int block) {
   std::vector<Pass> passes;
-  if (block <= kMinRunBits || n <= block) {
+  if (!Blocks(n, block)) {
     for (const Op& op : ops) {
       Pass pass;
       pass.ops.push_back(op);
@@ -110,11 +182,36 @@ std::vector<Pass> MakePasses(const std::vector<Op>& ops, int n, int block) {
   return passes;
 }
 
-void ExecuteOps(const std::vector<Op>& ops, const SimulatorOptions& options,
-                StateVector& state) {
+// Moves each op of a blocked pass that fits an L1 sub-slice (pass_runner.h) ahead of the
+// ops above it that it commutes with, so that the L1 ops form fewer groups: each group
+// costs one pass over the slice through L1, each other op one pass through L2.
+void GroupL1Ops(Pass& pass) {
+  if (!pass.blocked || pass.LocalQubits() <= kL1Qubits) return;
+  const uint64_t l1 = uint64_t{1} << kL1Qubits;
+  auto commute = [](const Op& a, const Op& b) {
+    return (a.QubitMask() & b.QubitMask()) == 0 ||
+           (a.kind == Op::Kind::kDiagonal && b.kind == Op::Kind::kDiagonal);
+  };
+  std::vector<Op>& ops = pass.ops;
+  for (size_t i = 1; i < ops.size(); ++i) {
+    if (ops[i].QubitMask() >= l1) continue;
+    size_t j = i;
+    while (j > 0 && ops[j - 1].QubitMask() >= l1 && commute(ops[j - 1], ops[i])) --j;
+    if (j < i) std::rotate(ops.begin() + j, ops.begin() + i, ops.begin() + i + 1);
+  }
+}
+
+void ExecuteOps(std::vector<Op> ops, const SimulatorOptions& options, StateVector& state) {
   const int n = state.num_qubits();
   const int threads = ThreadsFor(n, options.threads, options.parallel_min_qubits);
-  for (const Pass& pass : MakePasses(ops, n, options.cache_block_qubits)) {
+  const bool merge = options.max_fused_qubits > 0;
+  const bool blocks = Blocks(n, options.cache_block_qubits);
+  if (merge && !blocks) MergeDiagonals(ops, kMaxDiagonalQubits);
+  for (Pass& pass : MakePasses(ops, n, options.cache_block_qubits)) {
+    if (merge && blocks) {
+      MergeDiagonals(pass.ops, kMaxDiagonalQubits);
+      GroupL1Ops(pass);
+    }
     ApplyPass(state.data(), n, pass, options.kernel, threads);
   }
 }

@@ -45,9 +45,9 @@ absl::Status ValidateRun(const Circuit& circuit, absl::Span<const double> params
 absl::Status Simulator::Run(const Circuit& circuit, absl::Span<const double> params,
                             StateVector& state) const {
   if (absl::Status s = ValidateRun(circuit, params, state); !s.ok()) return s;
-  const std::vector<internal::Op> ops =
-      internal::CompileGates(circuit.gates(), params, options_.max_fused_qubits);
-  internal::ExecuteOps(ops, options_, state);
+  internal::ExecuteOps(
+      internal::CompileGates(circuit.gates(), params, options_.max_fused_qubits), options_,
+      state);
   return absl::OkStatus();
 }
 
