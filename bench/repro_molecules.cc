@@ -207,7 +207,7 @@ v1::JobSpec MoleculeSpec(const std::string& name, const std::string& fcidump, in
 // The nested settings of examples/lih.json: F_th = max(1 − I/3, 0.999), all-pairs pool,
 // ≤ 20 gates per layer.
 void SetNested(v1::JobSpec& spec, bool excitations, double step, bool centered,
-               const std::string& hand_back, int iterations) {
+               const std::string& hand_back, int iterations, int recompress_every = 0) {
   v1::NestedMethod* n = spec.mutable_method()->mutable_nested();
   n->mutable_fidelity_target()->set_indicator_fraction(1.0 / 3.0);
   n->mutable_fidelity_target()->set_floor(0.999);
@@ -221,6 +221,7 @@ void SetNested(v1::JobSpec& spec, bool excitations, double step, bool centered,
   }
   n->set_centered_step(centered);
   n->set_hand_back(hand_back);
+  n->set_recompress_every(recompress_every);
   n->mutable_stop()->set_max_iterations(iterations);
   n->mutable_stop()->set_max_layers(iterations);
 }
@@ -238,6 +239,7 @@ struct NestedVariant {
   double step;  // > 0 absolute η; < 0 relative, η = −step/‖H‖₁
   bool centered;
   std::string hand_back;
+  int recompress_every = 0;
 };
 
 // "H2O_0.958_104.5.FCIDUMP" → "H2O_0.958_104.5".
@@ -253,6 +255,9 @@ absl::Status RunMolecules(const Env& env) {
       {"nested_paper", "nested, paper step η = 0.5/‖H‖₁ (pure)", -0.5, false, "never"},
       {"nested_centered", "nested, centered step η = 2 (pure)", 2.0, true, "never"},
       {"nested_centered10", "nested, centered step η = 10 (pure)", 10.0, true, "never"},
+      {"nested_centered10_recompressed",
+       "nested, centered step η = 10, recompression every iteration (pure)", 10.0, true, "never",
+       1},
       {"nested_centered_handback", "nested, centered η = 2 + hand-back every layer (not pure)",
        2.0, true, "every_iteration"},
   };
@@ -295,7 +300,8 @@ absl::Status RunMolecules(const Env& env) {
                                       mol.frozen_core, 0, mol.exact, "hartree_fock",
                                       caps.wall_seconds);
       SetNested(spec, true, v.step, v.centered, v.hand_back,
-                v.hand_back == "never" ? caps.nested_iterations : caps.handback_iterations);
+                v.hand_back == "never" ? caps.nested_iterations : caps.handback_iterations,
+                v.recompress_every);
       absl::StatusOr<v1::JobResult> r = RunSpec(env, spec);
       if (!r.ok()) return r.status();
       if (auto s = SaveResult(env, "molecules", absl::StrCat(stem, "_", v.name), *r); !s.ok()) {

@@ -366,11 +366,15 @@ absl::StatusOr<bool> NestedLoop::TryRecompress(const GradientStateEstimate& esti
   if (!psi0.ok()) return psi0.status();
   SynthesisOptions synthesis = options_.synthesis;
   synthesis.max_gates = options_.recompression.max_gates;
+  synthesis.minimizer.max_evaluations = std::min(synthesis.minimizer.max_evaluations,
+                                                 options_.recompression.evaluations_per_round);
+  const int learned_cnots = CnotCount(result_.circuit) - start_cnot_count_;
+  // Only a shorter circuit can replace the layers: stop growing before reaching their count.
+  synthesis.max_cnot_count = learned_cnots;
   auto whole = SynthesizeLayer(simulator_, *psi0, *estimate.target, event.fidelity_target,
                                synthesis);
   if (!whole.ok()) return whole.status();
   result_.fidelity_evaluations += whole->evaluations;
-  const int learned_cnots = CnotCount(result_.circuit) - start_cnot_count_;
   if (whole->params.empty() || whole->fidelity < event.fidelity_target ||
       CnotCount(whole->layer) >= learned_cnots) {
     return false;

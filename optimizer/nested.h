@@ -93,6 +93,10 @@ enum class HandBack {
 struct Recompression {
   int every = 0;
   int max_gates = 200;
+  // L-BFGS evaluations per greedy round (at most the layer's own budget): a recompression
+  // grows many more rotations than a layer, and re-optimizing all of them to convergence
+  // after each one made it cost 100× the layers it replaced.
+  int evaluations_per_round = 50;
 };
 
 struct NestedOptions {

@@ -107,6 +107,7 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
   const int threads = sv::ThreadsFor(n, simulator.options().threads,
                                      simulator.options().parallel_min_qubits);
   sv::StateVector chi = initial.Copy();
+  int cnots = 0;  // the layer's CNOT-equivalents (a weight-w rotation costs 2(w − 1))
   while (layer->fidelity < fidelity_target && int(layer->params.size()) < options.max_gates) {
     if (StopRequested(options.minimizer.should_stop)) return StoppedError();
     auto applied = target.Apply(chi);
@@ -115,6 +116,9 @@ absl::Status GrowGreedy(const sv::Simulator& simulator, const sv::StateVector& i
     if (!best.ok()) return best.status();
     if (std::abs(best->gradient) <= options.min_candidate_gradient) break;
     const PauliString& p = pool[best->index];
+    const int gate_cnots = 2 * std::max(p.weight() - 1, 0);
+    if (options.max_cnot_count >= 0 && cnots + gate_cnots >= options.max_cnot_count) break;
+    cnots += gate_cnots;
     const absl::StatusOr<double> angle =
         BestRotationAngle(chi, p, layer->fidelity, best->gradient, target);
     if (!angle.ok()) return angle.status();

@@ -41,6 +41,9 @@ struct SynthesisOptions {
   Coupling coupling;              // required for kCouplingGraph; the template's edges
   bool qubit_excitations = false; // greedy: add QubitExcitationStrings to the pool
   int max_gates = 20;             // greedy: rotations per layer
+  // Greedy: the layer stops growing before a rotation would take its CNOT-equivalents
+  // (2(w − 1) per weight-w rotation) to this or above; < 0: no cap.
+  int max_cnot_count = -1;
   int max_template_blocks = 3;    // template: blocks per layer
   // A greedy layer stops growing when no candidate has |∂F/∂θ| above this.
   double min_candidate_gradient = 1e-9;

@@ -143,6 +143,27 @@ TEST(SynthesisTest, GreedyReachesAReachableTarget) {
   EXPECT_LE(found->layer.gates().size(), 10u);
 }
 
+// The same target under a CNOT-equivalent cap of 4: at most one two-qubit rotation fits
+// (2 each), so the layer stops short of the target instead of passing the cap.
+TEST(SynthesisTest, GreedyStopsBeforeItsCnotCap) {
+  std::mt19937_64 rng(4);
+  const sv::StateVector initial = test::RandomState(4, rng);
+  Circuit layer(4);
+  ASSERT_TRUE(layer.AddPauliRotation(Parse("X0 Y2"), Angle::Param(0)).ok());
+  ASSERT_TRUE(layer.AddPauliRotation(Parse("Z1 Z3"), Angle::Param(1)).ok());
+  ASSERT_TRUE(layer.AddPauliRotation(Parse("Y1"), Angle::Param(2)).ok());
+  PureStateTarget target(Reachable(layer, {0.5, -0.7, 0.3}, initial));
+  SynthesisOptions options;
+  options.max_cnot_count = 4;
+  auto capped = SynthesizeLayer(sv::Simulator(), initial, target, 0.9999, options);
+  ASSERT_TRUE(capped.ok()) << capped.status();
+  int cnots = 0;
+  for (const Gate& g : capped->layer.gates()) cnots += 2 * (g.pauli.weight() - 1);
+  EXPECT_LT(cnots, 4);
+  EXPECT_GT(cnots, 0);
+  EXPECT_LT(capped->fidelity, 0.9999);
+}
+
 TEST(SynthesisTest, GreedyPicksTheBestCandidateAtItsOptimalAngle) {
   // ψ = |00⟩, φ ∝ |00⟩ − 0.3i|01⟩ − 0.1i|11⟩ (index bit 0 = qubit 0). With c = ⟨φ|ψ⟩ = 1/N,
   // ∂F/∂θ|0 = Im(c̄ ⟨φ|P|ψ⟩) is 0.3/N² for X0 (X0|00⟩ = |01⟩), 0.1/N² for X0X1, and no
