@@ -127,14 +127,19 @@ TEST(SynthesisTest, TemplateReachesAReachableTarget) {
   EXPECT_GE(layer->fidelity, 0.9999);
 }
 
+// The state that exp(−iθP/2) for X0Y2, Z1Z3, Y1 at (0.5, −0.7, 0.3) makes of `initial`.
+PureStateTarget ThreeRotationTarget(const sv::StateVector& initial) {
+  Circuit layer(4);
+  EXPECT_TRUE(layer.AddPauliRotation(Parse("X0 Y2"), Angle::Param(0)).ok());
+  EXPECT_TRUE(layer.AddPauliRotation(Parse("Z1 Z3"), Angle::Param(1)).ok());
+  EXPECT_TRUE(layer.AddPauliRotation(Parse("Y1"), Angle::Param(2)).ok());
+  return PureStateTarget(Reachable(layer, {0.5, -0.7, 0.3}, initial));
+}
+
 TEST(SynthesisTest, GreedyReachesAReachableTarget) {
   std::mt19937_64 rng(4);
   const sv::StateVector initial = test::RandomState(4, rng);
-  Circuit layer(4);
-  ASSERT_TRUE(layer.AddPauliRotation(Parse("X0 Y2"), Angle::Param(0)).ok());
-  ASSERT_TRUE(layer.AddPauliRotation(Parse("Z1 Z3"), Angle::Param(1)).ok());
-  ASSERT_TRUE(layer.AddPauliRotation(Parse("Y1"), Angle::Param(2)).ok());
-  PureStateTarget target(Reachable(layer, {0.5, -0.7, 0.3}, initial));
+  const PureStateTarget target = ThreeRotationTarget(initial);
 
   auto found = SynthesizeLayer(sv::Simulator(), initial, target, 0.9999, SynthesisOptions());
   ASSERT_TRUE(found.ok()) << found.status();
@@ -148,11 +153,7 @@ TEST(SynthesisTest, GreedyReachesAReachableTarget) {
 TEST(SynthesisTest, GreedyStopsBeforeItsCnotCap) {
   std::mt19937_64 rng(4);
   const sv::StateVector initial = test::RandomState(4, rng);
-  Circuit layer(4);
-  ASSERT_TRUE(layer.AddPauliRotation(Parse("X0 Y2"), Angle::Param(0)).ok());
-  ASSERT_TRUE(layer.AddPauliRotation(Parse("Z1 Z3"), Angle::Param(1)).ok());
-  ASSERT_TRUE(layer.AddPauliRotation(Parse("Y1"), Angle::Param(2)).ok());
-  PureStateTarget target(Reachable(layer, {0.5, -0.7, 0.3}, initial));
+  const PureStateTarget target = ThreeRotationTarget(initial);
   SynthesisOptions options;
   options.max_cnot_count = 4;
   auto capped = SynthesizeLayer(sv::Simulator(), initial, target, 0.9999, options);

@@ -33,16 +33,21 @@ std::vector<int> SortedBits(uint64_t mask) {
   return bits;
 }
 
+// The index offset of each of the op's 2^k block rows (bit b of the row on op.qubits[b]).
+std::vector<uint64_t> BlockOffsets(const Op& op) {
+  const int k = static_cast<int>(op.qubits.size());
+  std::vector<uint64_t> offset(uint64_t{1} << k);
+  for (uint64_t j = 0; j < offset.size(); ++j) {
+    for (int b = 0; b < k; ++b) offset[j] |= ((j >> b) & 1) << op.qubits[b];
+  }
+  return offset;
+}
+
 void DenseScalar(Amplitude* psi, int n, const Op& op, int threads) {
   const int k = static_cast<int>(op.qubits.size());
   const uint64_t dim = uint64_t{1} << k;
   const std::vector<int> fixed = SortedBits(op.QubitMask());
-  std::vector<uint64_t> offset(dim);
-  for (uint64_t j = 0; j < dim; ++j) {
-    uint64_t o = 0;
-    for (int b = 0; b < k; ++b) o |= ((j >> b) & 1) << op.qubits[b];
-    offset[j] = o;
-  }
+  const std::vector<uint64_t> offset = BlockOffsets(op);
   const uint64_t count = uint64_t{1} << (n - static_cast<int>(fixed.size()));
   const Amplitude* m = op.matrix.data();
   ParallelFor(count, threads, [&](uint64_t begin, uint64_t end) {
@@ -66,12 +71,7 @@ void DenseRealScalar(Amplitude* psi, int n, const Op& op, int threads) {
   const int k = static_cast<int>(op.qubits.size());
   const uint64_t dim = uint64_t{1} << k;
   const std::vector<int> fixed = SortedBits(op.QubitMask());
-  std::vector<uint64_t> offset(dim);
-  for (uint64_t j = 0; j < dim; ++j) {
-    uint64_t o = 0;
-    for (int b = 0; b < k; ++b) o |= ((j >> b) & 1) << op.qubits[b];
-    offset[j] = o;
-  }
+  const std::vector<uint64_t> offset = BlockOffsets(op);
   std::vector<double> m(dim * dim);
   for (uint64_t e = 0; e < dim * dim; ++e) m[e] = op.matrix[e].real();
   const uint64_t count = uint64_t{1} << (n - static_cast<int>(fixed.size()));
@@ -149,12 +149,7 @@ using ReducedSum = ElementwiseSum<Amplitude>;
 void ReduceScalar(const Amplitude* psi, int n, const Op& op, int threads, uint64_t slot) {
   const int k = static_cast<int>(op.qubits.size());
   const uint64_t dim = uint64_t{1} << k;
-  std::vector<uint64_t> offset(dim);
-  for (uint64_t j = 0; j < dim; ++j) {
-    uint64_t o = 0;
-    for (int b = 0; b < k; ++b) o |= ((j >> b) & 1) << op.qubits[b];
-    offset[j] = o;
-  }
+  const std::vector<uint64_t> offset = BlockOffsets(op);
   const std::vector<int> fixed = SortedBits(op.QubitMask() | 1);
   const uint64_t count = uint64_t{1} << (n - static_cast<int>(fixed.size()));
   const ReducedSum sum = ParallelSumT<ReducedSum>(count, threads, [&](uint64_t begin,
