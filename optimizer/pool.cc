@@ -31,21 +31,16 @@ void AddPairStrings(int a, int b, std::vector<PauliString>& pool) {
   }
 }
 
-// GCC vector extensions of W doubles (W/2 interleaved amplitudes); kSwap exchanges the
-// real and imaginary parts of each amplitude.
+// Vector extensions (GCC and Clang) of W doubles (W/2 interleaved amplitudes).
 template <int W>
 struct Lanes;
 template <>
 struct Lanes<2> {
   typedef double V __attribute__((vector_size(16)));
-  typedef long long I __attribute__((vector_size(16)));
-  static constexpr I kSwap = {1, 0};
 };
 template <>
 struct Lanes<4> {
   typedef double V __attribute__((vector_size(32)));
-  typedef long long I __attribute__((vector_size(32)));
-  static constexpr I kSwap = {1, 0, 3, 2};
 };
 
 // Σ_rest conj(w[rest, x])·chi[rest, y] for the qubit pair lo < hi (x, y: bit 0 = lo,
@@ -66,7 +61,6 @@ template <int W>
                                                     int hi,
                                                     sv::Amplitude m[4][4]) {
   using V = typename Lanes<W>::V;
-  constexpr auto kSwap = Lanes<W>::kSwap;
   constexpr int kRows = 2;
   const uint64_t lo_bit = uint64_t{1} << lo, hi_bit = uint64_t{1} << hi;
   const uint64_t offset[4] = {0, 2 * lo_bit, 2 * hi_bit, 2 * (lo_bit | hi_bit)};  // doubles
@@ -78,7 +72,12 @@ template <int W>
           V cv[4], cs[4];
           for (int y = 0; y < 4; ++y) {
             std::memcpy(&cv[y], c + j + offset[y], sizeof(V));
-            cs[y] = __builtin_shuffle(cv[y], kSwap);
+            // The real and imaginary parts of each amplitude exchanged.
+            if constexpr (W == 4) {
+              cs[y] = __builtin_shufflevector(cv[y], cv[y], 1, 0, 3, 2);
+            } else {
+              cs[y] = __builtin_shufflevector(cv[y], cv[y], 1, 0);
+            }
           }
           for (int x = 0; x < kRows; ++x) {
             V wv;
