@@ -301,8 +301,10 @@ absl::Status RunRegular(const Env& env) {
                   f.median, r->wall_seconds());
       std::fflush(stdout);
       if (v.stem == "handback" || v.stem == "wide") continue;
-      runner::PlotSeries s{absl::StrCat(g.label == "Petersen" ? "Petersen" : "3-reg.", " n=",
-                                        r->num_qubits(), v.centered ? " centered" : " paper"),
+      // ≤ 17 bytes, the legend's width: "Petersen centered".
+      runner::PlotSeries s{absl::StrCat(g.label == "Petersen" ? std::string("Petersen")
+                                                              : absl::StrCat("n=", r->num_qubits()),
+                                        v.centered ? " centered" : " paper"),
                            {}, {}};
       const std::vector<double> costs = CostSeries(*r);
       for (size_t k = 0; k < costs.size(); ++k) {
