@@ -144,7 +144,7 @@ bool HasProgress(v1::JobService::Stub& stub, const std::string& id) {
 }
 
 TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
-  const v1::JobSpec running_spec = MediumSpec(25);
+  const v1::JobSpec running_spec = MediumSpec(100);
   const v1::JobSpec queued_spec = MediumSpec(5);
   TempDir dir;
   std::unique_ptr<QgraddProcess> server = StartForOutage(dir);
@@ -211,7 +211,7 @@ TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
 // the process is gone within the shutdown bound, and the next start resumes the job to the
 // result of an uninterrupted run.
 TEST(QgraddStoreTest, SigtermDuringAStoreOutageEndsPromptlyAndTheJobResumes) {
-  const v1::JobSpec spec = MediumSpec(25);
+  const v1::JobSpec spec = MediumSpec(100);
   TempDir dir;
   std::unique_ptr<QgraddProcess> server = StartForOutage(dir);
   ASSERT_NE(server, nullptr);

@@ -342,7 +342,7 @@ v1::JobSpec MediumSpec(int iterations) {
   return SpecFromJson(absl::StrCat(R"({"name": "medium", "problem": {"model": {"kind": "tfim",
       "numQubits": 6, "periodic": true}}, "initialState": {"preparation": "zero"},
       "method": {"nested": {"stepSize": 0.05, "stop": {"maxIterations": )",
-      iterations, R"(, "indicatorThreshold": 0}}}})"));
+      iterations, R"(, "maxLayers": )", iterations, R"(, "indicatorThreshold": 0}}}})"));
 }
 
 std::string Comparable(v1::JobResult result) {

@@ -111,7 +111,8 @@ struct NamedSpec {
 std::vector<NamedSpec> TinySpecs();
 // A nested job that runs for many seconds in steps of milliseconds (for cancel tests).
 v1::JobSpec LongSpec();
-// A resumable nested job of `iterations` outer iterations of ~10 ms each.
+// A resumable nested job of `iterations` outer iterations (and as many layers) of a few
+// milliseconds each, growing with the circuit (100 iterations take about 1.5 s).
 v1::JobSpec MediumSpec(int iterations);
 
 // The result without wall-clock fields, serialized: equal bytes mean identical results.
