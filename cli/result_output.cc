@@ -28,6 +28,10 @@ void PrintResultSummary(const v1::JobResult& r) {
   std::string line =
       absl::StrFormat("final cost %+.10f  (%s, %d iterations, %.2f s)", r.final_cost(),
                       r.stop_reason(), r.history_size(), r.wall_seconds());
+  if (r.has_returned_iteration()) {
+    absl::StrAppendFormat(&line, "  returned iteration %d's state (the last was worse)",
+                          r.returned_iteration());
+  }
   if (r.has_exact_cost()) {
     absl::StrAppendFormat(&line, "  exact %+.10f  error %.3e", r.exact_cost(), r.error());
   }

@@ -100,6 +100,9 @@ class GradientStateEstimator {
   // final one, so that shot randomness derives from (seed, stream, call) and a resumed run
   // draws exactly what the uninterrupted run drew. Exact estimators ignore it.
   static constexpr uint64_t kFinalStream = uint64_t{1} << 40;
+  // The fresh estimate of an earlier, better state that a measured run returns instead of
+  // its last one (NestedResult::returned_iteration).
+  static constexpr uint64_t kBestStream = kFinalStream + 1;
   virtual void BeginStream(uint64_t stream) {}
 };
 

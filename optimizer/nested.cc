@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <utility>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "optimizer/baseline.h"
@@ -239,6 +240,20 @@ class NestedLoop {
   void SetStopReason(StopReason reason) { result_.stop_reason = reason; }
 
  private:
+  // What an iteration's step came to, when the run goes on.
+  enum class StepOutcome {
+    kLayerAdded,  // a layer was appended, or the learned part replaced by a shorter one
+    kNoLayer,     // measured: the noisy target gave no layer
+    kRefused,     // exact: the layer would raise the cost (FollowStep only)
+  };
+  // Estimates, decides and learns iteration t's layer; its estimates go to the event.
+  absl::StatusOr<std::variant<StopReason, StepOutcome>> Step(int t, IterationEvent& event);
+  void DescribeStep(int t, const GradientStateEstimate& estimate, IterationEvent& event) const;
+  // Synthesizes the layer that follows `estimate` from psi and appends it unless it is
+  // refused.
+  absl::StatusOr<std::variant<StopReason, StepOutcome>> FollowStep(
+      const sv::StateVector& psi, const GradientStateEstimate& estimate, bool measured,
+      IterationEvent& event);
   // The estimate at `step` with the step control, its estimates added to the event's.
   absl::StatusOr<GradientStateEstimate> EstimateAt(const StepSize& step, IterationEvent& event,
                                                    int& shrinks_left);
@@ -257,6 +272,11 @@ class NestedLoop {
   absl::StatusOr<double> CostAfter(const sv::StateVector& psi,
                                    const SynthesizedLayer& layer) const;
   void CountGates();
+  // Measured runs: keeps the current state when iteration t's estimate is the run's lowest.
+  void RememberIfBest(int t, const GradientStateEstimate& estimate);
+  // Measured runs: where `last` (the final estimate) shows the last state worse than the
+  // best one seen, the result becomes that state and `last` its fresh estimate.
+  absl::Status ReturnBestIfLastWorse(GradientStateEstimate& last);
   // After a layer was appended (or the learned part replaced): the every-iteration hand-back
   // and the event.
   absl::StatusOr<std::optional<StopReason>> AfterLayer(IterationEvent& event);
@@ -407,84 +427,95 @@ absl::StatusOr<std::optional<StopReason>> NestedLoop::Iterate(int t) {
   if (StopRequested(callbacks_.should_stop)) return StoppedError();
   IterationEvent event;
   estimator_.BeginStream(uint64_t(t));
+  auto outcome = Step(t, event);
+  // The iteration's estimates count whatever came of them, and before the checkpoint.
+  result_.estimation.Accumulate(event.estimation);
+  if (!outcome.ok()) return outcome.status();
+  if (const StopReason* stop = std::get_if<StopReason>(&*outcome)) return *stop;
+  return std::get<StepOutcome>(*outcome) == StepOutcome::kLayerAdded ? AfterLayer(event)
+                                                                      : RecordIteration(event);
+}
+
+absl::StatusOr<std::variant<StopReason, NestedLoop::StepOutcome>> NestedLoop::Step(
+    int t, IterationEvent& event) {
   int shrinks_left = options_.step_control.max_shrinks;
   auto estimate = EstimateAndMaybeHandBack(event, shrinks_left);
+  if (!estimate.ok()) return estimate.status();
   auto psi = simulator_.Prepare(result_.circuit, result_.params);
-  // Every return below settles this iteration's estimates into the run's report first.
-  auto settle = [&](auto value) {
-    result_.estimation.Accumulate(event.estimation);
-    return value;
-  };
+  if (!psi.ok()) return psi.status();
   bool tried_recompression = false;
   for (;;) {
-    if (!estimate.ok()) return settle(estimate.status());
-    if (!psi.ok()) return settle(psi.status());
     if (IndicatorBelow(estimate->report.indicator, options_.stop.indicator_threshold)) {
-      return settle(StopReason::kConverged);
+      return StopReason::kConverged;
     }
     // The shrinks are spent and the guided state still raises the cost: refuse the step.
-    if (GuidedUphill(*estimate, options_.step_control.tolerance)) {
-      return settle(StopReason::kNoDescent);
-    }
-    event.iteration = t;
-    event.cost = estimate->cost;
-    event.guided_cost = estimate->guided_cost;
-    event.indicator = estimate->indicator;
-    event.eta = estimate->eta;
-    event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate->indicator);
+    if (GuidedUphill(*estimate, options_.step_control.tolerance)) return StopReason::kNoDescent;
+    DescribeStep(t, *estimate, event);
     const bool measured = estimate->report.shots > 0;
+    if (measured) RememberIfBest(t, *estimate);
     if (!tried_recompression && RecompressionDue(t)) {
       tried_recompression = true;
       auto replaced = TryRecompress(*estimate, measured, event);
-      if (!replaced.ok()) return settle(replaced.status());
-      if (*replaced) {
-        settle(0);
-        return AfterLayer(event);
-      }
+      if (!replaced.ok()) return replaced.status();
+      if (*replaced) return StepOutcome::kLayerAdded;
     }
-    auto layer = SynthesizeLayer(simulator_, *psi, *estimate->target, event.fidelity_target,
-                                 options_.synthesis);
-    if (!layer.ok()) return settle(layer.status());
-    result_.fidelity_evaluations += layer->evaluations;
-    const bool target_met = layer->initial_fidelity >= event.fidelity_target;
-    const bool no_progress =
-        layer->params.empty() || !(layer->fidelity > layer->initial_fidelity);
-    if (target_met || no_progress) {
-      // An exact estimate would say the same again: stop. A measured one may only have
-      // failed to resolve the step through its noise: record the iteration without a layer
-      // (its shots are spent) and measure afresh in the next one.
-      if (!measured) return settle(target_met ? StopReason::kFidelityTargetMet
-                                              : StopReason::kNoProgress);
-      event.fidelity = layer->initial_fidelity;
-      settle(0);
-      return RecordIteration(event);
+    auto followed = FollowStep(*psi, *estimate, measured, event);
+    if (!followed.ok()) return followed.status();
+    if (const StepOutcome* outcome = std::get_if<StepOutcome>(&*followed);
+        !outcome || *outcome != StepOutcome::kRefused) {
+      return *followed;
     }
-    if (!measured) {
-      // A layer follows its guided state only part of the way; where that part raises the
-      // cost, the layer is refused and a shorter step is tried instead.
-      auto after = CostAfter(*psi, *layer);
-      if (!after.ok()) return settle(after.status());
-      if (*after > estimate->cost + options_.step_control.tolerance) {
-        ++event.refused_layers;
-        if (shrinks_left == 0) return settle(StopReason::kNoDescent);
-        if (StopRequested(callbacks_.should_stop)) return settle(StoppedError());
-        --shrinks_left;
-        estimate = EstimateAt(
-            Shrunk(options_.step, estimate->eta, options_.step_control.shrink), event,
-            shrinks_left);
-        continue;
-      }
-    }
-    if (absl::Status s =
-            AppendLayer(layer->layer, layer->params, result_.circuit, result_.params);
-        !s.ok()) {
-      return settle(s);
-    }
-    event.fidelity = layer->fidelity;
-    event.layer_gates = int(layer->layer.gates().size());
-    settle(0);
-    return AfterLayer(event);
+    // A layer follows its guided state only part of the way; where that part raises the
+    // cost, the layer is refused and a shorter step is tried instead.
+    ++event.refused_layers;
+    if (shrinks_left == 0) return StopReason::kNoDescent;
+    if (StopRequested(callbacks_.should_stop)) return StoppedError();
+    --shrinks_left;
+    estimate = EstimateAt(Shrunk(options_.step, estimate->eta, options_.step_control.shrink),
+                          event, shrinks_left);
+    if (!estimate.ok()) return estimate.status();
   }
+}
+
+void NestedLoop::DescribeStep(int t, const GradientStateEstimate& estimate,
+                              IterationEvent& event) const {
+  event.iteration = t;
+  event.cost = estimate.cost;
+  event.guided_cost = estimate.guided_cost;
+  event.indicator = estimate.indicator;
+  event.eta = estimate.eta;
+  event.fidelity_target = FidelityTarget(options_.fidelity_target, estimate.indicator);
+}
+
+absl::StatusOr<std::variant<StopReason, NestedLoop::StepOutcome>> NestedLoop::FollowStep(
+    const sv::StateVector& psi, const GradientStateEstimate& estimate, bool measured,
+    IterationEvent& event) {
+  auto layer = SynthesizeLayer(simulator_, psi, *estimate.target, event.fidelity_target,
+                               options_.synthesis);
+  if (!layer.ok()) return layer.status();
+  result_.fidelity_evaluations += layer->evaluations;
+  const bool target_met = layer->initial_fidelity >= event.fidelity_target;
+  const bool no_progress = layer->params.empty() || !(layer->fidelity > layer->initial_fidelity);
+  if (target_met || no_progress) {
+    // An exact estimate would say the same again: stop. A measured one may only have failed
+    // to resolve the step through its noise: record the iteration without a layer (its
+    // shots are spent) and measure afresh in the next one.
+    if (!measured) return target_met ? StopReason::kFidelityTargetMet : StopReason::kNoProgress;
+    event.fidelity = layer->initial_fidelity;
+    return StepOutcome::kNoLayer;
+  }
+  if (!measured) {
+    auto after = CostAfter(psi, *layer);
+    if (!after.ok()) return after.status();
+    if (*after > estimate.cost + options_.step_control.tolerance) return StepOutcome::kRefused;
+  }
+  if (absl::Status s = AppendLayer(layer->layer, layer->params, result_.circuit, result_.params);
+      !s.ok()) {
+    return s;
+  }
+  event.fidelity = layer->fidelity;
+  event.layer_gates = int(layer->layer.gates().size());
+  return StepOutcome::kLayerAdded;
 }
 
 absl::StatusOr<std::optional<StopReason>> NestedLoop::AfterLayer(IterationEvent& event) {
@@ -509,6 +540,30 @@ std::optional<StopReason> NestedLoop::RecordIteration(IterationEvent& event) {
   return BudgetStop(result_, options_.stop, event.elapsed_seconds);
 }
 
+void NestedLoop::RememberIfBest(int t, const GradientStateEstimate& estimate) {
+  BestMeasuredState& best = result_.best;
+  if (best.iteration >= 0 && !(estimate.cost < best.cost)) return;
+  best = {t, estimate.cost, estimate.report.cost, result_.circuit, result_.params};
+}
+
+absl::Status NestedLoop::ReturnBestIfLastWorse(GradientStateEstimate& last) {
+  const BestMeasuredState& best = result_.best;
+  // Noise alone never counts: only intervals that do not overlap show the climb.
+  if (last.report.shots == 0 || best.iteration < 0 ||
+      !(last.report.cost.low > best.cost_interval.high + options_.step_control.tolerance)) {
+    return absl::OkStatus();
+  }
+  result_.circuit = best.circuit;
+  result_.params = best.params;
+  result_.returned_iteration = best.iteration;
+  estimator_.BeginStream(GradientStateEstimator::kBestStream);
+  auto again = estimator_.Estimate(result_.circuit, result_.params, options_.step);
+  if (!again.ok()) return again.status();
+  result_.estimation.Accumulate(again->report);
+  last = *std::move(again);
+  return absl::OkStatus();
+}
+
 void NestedLoop::CountGates() {
   result_.two_qubit_gates = TwoQubitGates(result_.circuit);
   result_.added_two_qubit_gates = result_.two_qubit_gates - start_two_qubit_;
@@ -524,6 +579,7 @@ absl::StatusOr<NestedResult> NestedLoop::Finish() {
   auto last = estimator_.Estimate(result_.circuit, result_.params, options_.step);
   if (!last.ok()) return last.status();
   result_.estimation.Accumulate(last->report);
+  if (absl::Status s = ReturnBestIfLastWorse(*last); !s.ok()) return s;
   result_.final_cost = last->cost;
   result_.final_indicator = last->indicator;
   CountGates();

@@ -150,6 +150,17 @@ enum class StopReason {
 };
 std::string_view StopReasonName(StopReason reason);
 
+// Measured runs: the state whose cost estimate was the lowest of the run, kept so that a run
+// whose last state is shown worse returns it instead. Layers follow noisy targets, so a
+// measured run can climb; exact runs refuse such layers and need no copy.
+struct BestMeasuredState {
+  int iteration = -1;  // the outer iteration whose estimate measured it; −1: none yet
+  double cost = 0.0;   // that estimate
+  Interval cost_interval;
+  Circuit circuit;
+  std::vector<double> params;
+};
+
 struct NestedResult {
   double start_cost = 0.0;       // f of the given circuit and params
   double warm_start_cost = 0.0;  // after the warm start (= start_cost without one)
@@ -173,6 +184,11 @@ struct NestedResult {
   // summed, the intervals of the latest estimate.
   EstimationReport estimation;
   StopReason stop_reason = StopReason::kMaxIterations;
+  BestMeasuredState best;  // measured runs only
+  // The outer iteration whose state the result holds, when the last state was shown worse
+  // than it (its final cost interval wholly above the best's): circuit, params, final_cost
+  // and final_indicator are then that state's, freshly estimated. −1: the last state.
+  int returned_iteration = -1;
 };
 
 struct NestedCallbacks {

@@ -604,6 +604,73 @@ TEST(NestedTest, AMeasuredEstimateWithoutAStepRecordsTheIterationAndMeasuresAgai
   EXPECT_EQ(exact_run->estimation.shots, 0);
 }
 
+// Measured estimates (tight intervals around the true cost) whose targets climb: the
+// guided state of −η, so every learned layer raises the cost while the reports still show a
+// downhill guided state.
+class ClimbingEstimatorForTest : public GradientStateEstimator {
+ public:
+  ClimbingEstimatorForTest(const sv::Simulator* simulator, Cost cost)
+      : simulator_(simulator), exact_(simulator, std::move(cost)) {}
+  void BeginStream(uint64_t stream) override { streams.push_back(stream); }
+  absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
+                                                 absl::Span<const double> params,
+                                                 const StepSize& step) override {
+    auto estimate = exact_.Estimate(circuit, params, step);
+    if (!estimate.ok()) return estimate;
+    auto psi = simulator_->Prepare(circuit, params);
+    if (!psi.ok()) return psi.status();
+    auto climb = MakeGuidedState(*psi, estimate->gradient_operator, -estimate->eta);
+    if (!climb.ok()) return climb.status();
+    estimate->target = std::make_unique<PureStateTarget>(std::move(climb->state));
+    estimate->report.shots = 100;
+    estimate->report.circuits = 2;
+    estimate->report.confidence = 0.95;
+    estimate->report.cost = {estimate->cost - 1e-3, estimate->cost + 1e-3};
+    estimate->report.indicator = {estimate->indicator - 1e-3, estimate->indicator + 1e-3};
+    return estimate;
+  }
+  std::vector<uint64_t> streams;
+
+ private:
+  const sv::Simulator* simulator_;
+  ExactGradientStateEstimator exact_;
+};
+
+TEST(NestedTest, AMeasuredRunThatClimbsReturnsTheBestStateItMeasured) {
+  const sv::Simulator simulator;
+  std::vector<double> params;
+  const Circuit circuit = QaoaForTest(params);
+  ClimbingEstimatorForTest climbing(&simulator, MaxCut());
+  std::vector<NestedResult> checkpoints;
+  NestedCallbacks callbacks;
+  callbacks.on_checkpoint = [&](const NestedResult& r) { checkpoints.push_back(r); };
+  auto run = RunNested(simulator, MaxCut(), circuit, params, Quick(4), callbacks, &climbing);
+  ASSERT_TRUE(run.ok()) << run.status();
+  ASSERT_GE(run->layers, 2);
+  // The climb is real: every iteration measured a higher cost than the one before.
+  for (size_t k = 1; k < run->history.size(); ++k) {
+    EXPECT_GT(run->history[k].cost, run->history[k - 1].cost + 1e-3) << k;
+  }
+  EXPECT_EQ(run->returned_iteration, 0);
+  EXPECT_EQ(run->circuit.gates().size(), circuit.gates().size());
+  EXPECT_EQ(run->params, params);
+  EXPECT_DOUBLE_EQ(run->final_cost, run->start_cost);
+  ASSERT_GE(climbing.streams.size(), 2u);
+  EXPECT_EQ(climbing.streams.back(), GradientStateEstimator::kBestStream);
+  EXPECT_EQ(run->estimation.shots, 100 * int64_t(run->history.size() + 2));
+
+  // Resumed from any checkpoint, the run returns the same state.
+  for (NestedResult& checkpoint : checkpoints) {
+    SCOPED_TRACE(checkpoint.history.size());
+    ClimbingEstimatorForTest again(&simulator, MaxCut());
+    auto resumed = ResumeNested(simulator, MaxCut(), std::move(checkpoint), Quick(4), {}, &again);
+    ASSERT_TRUE(resumed.ok()) << resumed.status();
+    EXPECT_EQ(resumed->returned_iteration, 0);
+    EXPECT_EQ(resumed->params, params);
+    EXPECT_DOUBLE_EQ(resumed->final_cost, run->final_cost);
+  }
+}
+
 TEST(NestedTest, TheShotBudgetStopsTheRun) {
   const sv::Simulator simulator;
   std::vector<double> params;

@@ -84,6 +84,14 @@ v1::NestedCheckpoint NestedToProto(const optimizer::NestedResult& run) {
   p.set_recompressions(run.recompressions);
   p.set_start_gates(run.start_gates);
   p.set_start_params(run.start_params);
+  if (run.best.iteration >= 0) {
+    p.set_best_iteration(run.best.iteration);
+    p.set_best_cost(run.best.cost);
+    p.set_best_cost_low(run.best.cost_interval.low);
+    p.set_best_cost_high(run.best.cost_interval.high);
+    *p.mutable_best_circuit() = CircuitToProto(run.best.circuit);
+    for (double x : run.best.params) p.add_best_params(x);
+  }
   return p;
 }
 
@@ -181,6 +189,28 @@ std::string EncodeNestedCheckpoint(const optimizer::NestedResult& run, uint64_t 
   return checkpoint.SerializeAsString();
 }
 
+namespace {
+
+// The measured run's best state, when the checkpoint holds one.
+absl::Status BestFromProto(const v1::NestedCheckpoint& p, optimizer::NestedResult& run) {
+  if (!p.has_best_circuit()) return absl::OkStatus();
+  absl::StatusOr<Circuit> circuit = CircuitFromProto(p.best_circuit());
+  if (!circuit.ok()) return circuit.status();
+  if (p.best_iteration() < 0 || p.best_iteration() >= p.history_size() ||
+      p.best_params_size() < circuit->num_params() ||
+      circuit->num_qubits() != run.circuit.num_qubits()) {
+    return absl::InvalidArgumentError("best_circuit: does not fit the run");
+  }
+  run.best.iteration = p.best_iteration();
+  run.best.cost = p.best_cost();
+  run.best.cost_interval = {p.best_cost_low(), p.best_cost_high()};
+  run.best.circuit = *std::move(circuit);
+  run.best.params.assign(p.best_params().begin(), p.best_params().end());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string& bytes,
                                                                uint64_t seed) {
   absl::StatusOr<v1::Checkpoint> checkpoint = ParseCheckpoint(bytes, seed);
@@ -212,6 +242,7 @@ absl::StatusOr<optimizer::NestedResult> DecodeNestedCheckpoint(const std::string
       size_t(run.start_params) > run.params.size()) {
     return Corrupt(absl::InvalidArgumentError("start_gates: outside the circuit"));
   }
+  if (absl::Status s = BestFromProto(p, run); !s.ok()) return Corrupt(s);
   return run;
 }
 

@@ -98,6 +98,40 @@ TEST(CheckpointTest, CorruptCheckpointsAreRefused) {
   EXPECT_EQ(decoded.status().message(), "checkpoint: nested.params[0]: must be finite, got nan");
 }
 
+TEST(CheckpointTest, AMeasuredRunsBestStateRoundTrips) {
+  optimizer::NestedResult run;
+  run.circuit = Circuit(2);
+  ASSERT_TRUE(run.circuit.Add(GateKind::kRY, {0}, {Angle::Param(0)}).ok());
+  run.params = {0.25};
+  run.history.resize(3);
+  run.best.iteration = 1;
+  run.best.cost = -1.5;
+  run.best.cost_interval = {-1.625, -1.375};
+  run.best.circuit = Circuit(2);
+  ASSERT_TRUE(run.best.circuit.Add(GateKind::kRX, {1}, {Angle::Param(0)}).ok());
+  run.best.params = {0.125};
+  absl::StatusOr<optimizer::NestedResult> decoded =
+      DecodeNestedCheckpoint(EncodeNestedCheckpoint(run, 3), 3);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->best.iteration, 1);
+  EXPECT_EQ(decoded->best.cost, -1.5);
+  EXPECT_EQ(decoded->best.cost_interval.low, -1.625);
+  EXPECT_EQ(decoded->best.cost_interval.high, -1.375);
+  EXPECT_EQ(decoded->best.params, run.best.params);
+  ASSERT_EQ(decoded->best.circuit.gates().size(), 1u);
+  EXPECT_EQ(decoded->best.circuit.gates()[0].kind, GateKind::kRX);
+
+  // Without a best state, none is invented; one beyond the history is refused.
+  optimizer::NestedResult plain;
+  plain.circuit = Circuit(2);
+  decoded = DecodeNestedCheckpoint(EncodeNestedCheckpoint(plain, 3), 3);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->best.iteration, -1);
+  run.best.iteration = 3;
+  decoded = DecodeNestedCheckpoint(EncodeNestedCheckpoint(run, 3), 3);
+  EXPECT_EQ(decoded.status().message(), "checkpoint: best_circuit: does not fit the run");
+}
+
 v1::JobSpec Spec(const std::string& json) {
   absl::StatusOr<v1::JobSpec> spec = ParseJobSpecJson(json);
   EXPECT_TRUE(spec.ok()) << spec.status();

@@ -160,6 +160,7 @@ RunSummary SummarizeNested(const optimizer::NestedResult& run) {
   s.counts.set_hand_backs(run.hand_backs);
   s.counts.set_recompressions(run.recompressions);
   if (run.estimation.shots > 0) s.estimation = ToProto(run.estimation);
+  if (run.returned_iteration >= 0) s.returned_iteration = run.returned_iteration;
   return s;
 }
 
@@ -189,6 +190,7 @@ absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
   FillCircuit(run, result);
   for (const v1::IterationEvent& e : run.history) *result.add_history() = e;
   result.set_stop_reason(run.stop_reason);
+  if (run.returned_iteration) result.set_returned_iteration(*run.returned_iteration);
   return result;
 }
 

@@ -41,6 +41,8 @@ struct RunSummary {
   // exactly (MakeResult fills it in when absent).
   std::optional<v1::EstimationReport> estimation;
   std::optional<double> exact_final_cost;
+  // Nested, measured: the iteration whose state the run returned instead of its last one.
+  std::optional<int> returned_iteration;
 };
 RunSummary SummarizeNested(const optimizer::NestedResult& run);
 
