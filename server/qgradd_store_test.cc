@@ -6,12 +6,18 @@
 // refuses new work plainly, and once there is room again both jobs finish with the results
 // of uninterrupted runs and event logs without gaps.
 //
-// Thread-safety: the disk-full test watches from a second thread; the rest is single-threaded
-// (the server is another process).
+// The outage tests open their watches before the disk fills (BackgroundWatch): only the
+// streams open when a job's first write fails are told of the pause; one opened later waits
+// for the store to recover (documented).
+//
+// Thread-safety: the disk-full tests watch from second threads (BackgroundWatch, its state
+// under its mutex); the rest is single-threaded (the server is another process).
 #include <sys/resource.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -143,6 +149,67 @@ bool HasProgress(v1::JobService::Stub& stub, const std::string& id) {
   return three(WaitFor(stub, "", id, three));
 }
 
+// A watch on its own thread: what it has received so far, and how it ended. The outage
+// tests wait for its first event before they fill the disk: the stream is then subscribed,
+// so it is told of the pause. A stream opened once the job's writes fail is not told: it
+// waits for the store to recover, as documented (server/README.md, "Store outages").
+class BackgroundWatch {
+ public:
+  BackgroundWatch(v1::JobService::Stub& stub, const std::string& id)
+      : context_(Context("", std::chrono::seconds(60))) {
+    v1::WatchJobRequest request;
+    request.set_job_id(id);
+    reader_ = stub.WatchJob(context_.get(), request);
+    thread_ = std::thread([this] {
+      v1::JobEvent event;
+      while (reader_->Read(&event)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        events_.push_back(event);
+      }
+      grpc::Status status = reader_->Finish();
+      std::lock_guard<std::mutex> lock(mu_);
+      status_ = std::move(status);
+      done_ = true;
+      cv_.notify_all();
+    });
+  }
+  ~BackgroundWatch() {
+    context_->TryCancel();
+    thread_.join();
+  }
+  // True once `n` events arrived within `timeout` (the stream is then subscribed).
+  bool WaitForEvents(size_t n, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (events_.size() >= n || done_) return events_.size() >= n;
+      }
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  // True when the stream ended within `timeout`.
+  bool WaitForEnd(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return done_; });
+  }
+  Watched Result() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Watched{events_, status_};
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientReader<v1::JobEvent>> reader_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<v1::JobEvent> events_;
+  grpc::Status status_;
+  bool done_ = false;
+};
+
 TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   const v1::JobSpec running_spec = MediumSpec(100);
   const v1::JobSpec queued_spec = MediumSpec(5);
@@ -154,14 +221,16 @@ TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   const std::string running = Submit(*stub, running_spec, &status);
   const std::string queued = Submit(*stub, queued_spec, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  Watched first;
-  std::thread watch([&] { first = WatchAll(*stub, "", running); });
+  BackgroundWatch watch(*stub, running);
+  ASSERT_TRUE(watch.WaitForEvents(1, std::chrono::seconds(10)));
   ASSERT_TRUE(HasProgress(*stub, running));
   const auto has_progress = [](const v1::Job& job) { return job.iterations_done() >= 3; };
   const std::string cannot_write = "the job store cannot write: I/O error";
+  Watched first;
   {
     FullDisk full(server->pid());
-    watch.join();
+    ASSERT_TRUE(watch.WaitForEnd(std::chrono::seconds(10)));
+    first = watch.Result();
     EXPECT_EQ(first.status.error_code(), grpc::StatusCode::UNAVAILABLE);
     EXPECT_EQ(first.status.error_message(),
               absl::StrCat("job ", running, ": ", cannot_write,
@@ -219,11 +288,13 @@ TEST(QgraddStoreTest, SigtermDuringAStoreOutageEndsPromptlyAndTheJobResumes) {
   grpc::Status status;
   const std::string id = Submit(*stub, spec, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
+  BackgroundWatch watch(*stub, id);
+  ASSERT_TRUE(watch.WaitForEvents(1, std::chrono::seconds(10)));
   ASSERT_TRUE(HasProgress(*stub, id));
   {
     FullDisk full(server->pid());
-    const Watched paused = WatchAll(*stub, "", id);  // ends once the job is paused
-    EXPECT_EQ(paused.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    ASSERT_TRUE(watch.WaitForEnd(std::chrono::seconds(10)));  // ends once the job is paused
+    EXPECT_EQ(watch.Result().status.error_code(), grpc::StatusCode::UNAVAILABLE);
     const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(server->Terminate(), 0);
     full.ProcessExited();
