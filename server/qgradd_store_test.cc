@@ -4,14 +4,21 @@
 // full disk — qgradd's file-size limit lowered from outside while jobs run, so that SQLite's
 // writes fail — pauses the running job, ends its watch stream with UNAVAILABLE and why,
 // refuses new work plainly, and once there is room again both jobs finish with the results
-// of uninterrupted runs and event logs without gaps.
+// of uninterrupted runs and event logs without gaps; also when the disk fills during a
+// job's last writes (its last progress writes, the terminal write).
 //
-// Thread-safety: the disk-full test watches from a second thread; the rest is single-threaded
-// (the server is another process).
+// The outage tests open their watches before the disk fills (BackgroundWatch): only the
+// streams open when a job's first write fails are told of the pause; one opened later waits
+// for the store to recover (documented, and checked by the last-writes test).
+//
+// Thread-safety: the disk-full tests watch from second threads (BackgroundWatch, its state
+// under its mutex); the rest is single-threaded (the server is another process).
 #include <sys/resource.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -143,6 +150,72 @@ bool HasProgress(v1::JobService::Stub& stub, const std::string& id) {
   return three(WaitFor(stub, "", id, three));
 }
 
+// A watch on its own thread: what it has received so far, and how it ended. The outage
+// tests wait for its first event before they fill the disk: the stream is then subscribed,
+// so it is told of the pause. A stream opened once the job's writes fail is not told: it
+// waits for the store to recover, as documented (server/README.md, "Store outages").
+class BackgroundWatch {
+ public:
+  BackgroundWatch(v1::JobService::Stub& stub, const std::string& id)
+      : context_(Context("", std::chrono::seconds(60))) {
+    v1::WatchJobRequest request;
+    request.set_job_id(id);
+    reader_ = stub.WatchJob(context_.get(), request);
+    thread_ = std::thread([this] {
+      v1::JobEvent event;
+      while (reader_->Read(&event)) {
+        std::lock_guard<std::mutex> lock(mu_);
+        events_.push_back(event);
+      }
+      grpc::Status status = reader_->Finish();
+      std::lock_guard<std::mutex> lock(mu_);
+      status_ = std::move(status);
+      done_ = true;
+      cv_.notify_all();
+    });
+  }
+  ~BackgroundWatch() {
+    context_->TryCancel();
+    thread_.join();
+  }
+  // True once `n` events arrived within `timeout` (the stream is then subscribed).
+  bool WaitForEvents(size_t n, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (events_.size() >= n || done_) return events_.size() >= n;
+      }
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  // True when the stream ended within `timeout`.
+  bool WaitForEnd(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return done_; });
+  }
+  Watched Result() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return Watched{events_, status_};
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::ClientReader<v1::JobEvent>> reader_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<v1::JobEvent> events_;
+  grpc::Status status_;
+  bool done_ = false;
+};
+
+bool EndsTerminal(const std::vector<v1::JobEvent>& events) {
+  return !events.empty() && events.back().kind_case() == v1::JobEvent::kState &&
+         IsTerminal(events.back().state());
+}
+
 TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   const v1::JobSpec running_spec = MediumSpec(100);
   const v1::JobSpec queued_spec = MediumSpec(5);
@@ -154,14 +227,16 @@ TEST(QgraddStoreTest, AFullDiskPausesJobsThatFinishOnceThereIsRoomAgain) {
   const std::string running = Submit(*stub, running_spec, &status);
   const std::string queued = Submit(*stub, queued_spec, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  Watched first;
-  std::thread watch([&] { first = WatchAll(*stub, "", running); });
+  BackgroundWatch watch(*stub, running);
+  ASSERT_TRUE(watch.WaitForEvents(1, std::chrono::seconds(10)));
   ASSERT_TRUE(HasProgress(*stub, running));
   const auto has_progress = [](const v1::Job& job) { return job.iterations_done() >= 3; };
   const std::string cannot_write = "the job store cannot write: I/O error";
+  Watched first;
   {
     FullDisk full(server->pid());
-    watch.join();
+    ASSERT_TRUE(watch.WaitForEnd(std::chrono::seconds(10)));
+    first = watch.Result();
     EXPECT_EQ(first.status.error_code(), grpc::StatusCode::UNAVAILABLE);
     EXPECT_EQ(first.status.error_message(),
               absl::StrCat("job ", running, ": ", cannot_write,
@@ -219,11 +294,13 @@ TEST(QgraddStoreTest, SigtermDuringAStoreOutageEndsPromptlyAndTheJobResumes) {
   grpc::Status status;
   const std::string id = Submit(*stub, spec, &status);
   ASSERT_TRUE(status.ok()) << status.error_message();
+  BackgroundWatch watch(*stub, id);
+  ASSERT_TRUE(watch.WaitForEvents(1, std::chrono::seconds(10)));
   ASSERT_TRUE(HasProgress(*stub, id));
   {
     FullDisk full(server->pid());
-    const Watched paused = WatchAll(*stub, "", id);  // ends once the job is paused
-    EXPECT_EQ(paused.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+    ASSERT_TRUE(watch.WaitForEnd(std::chrono::seconds(10)));  // ends once the job is paused
+    EXPECT_EQ(watch.Result().status.error_code(), grpc::StatusCode::UNAVAILABLE);
     const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(server->Terminate(), 0);
     full.ProcessExited();
@@ -237,6 +314,83 @@ TEST(QgraddStoreTest, SigtermDuringAStoreOutageEndsPromptlyAndTheJobResumes) {
   EXPECT_EQ(done.state(), v1::JOB_STATE_SUCCEEDED);
   EXPECT_EQ(CheckEventLog(WatchAll(*stub, "", id).events, v1::JOB_STATE_SUCCEEDED), "");
   EXPECT_EQ(Result(*stub, id), ReferenceResult(spec));
+}
+
+// The disk fills during a job's last writes — once it has stored k of its n iterations,
+// for every k near the end, so that the outage meets the last progress writes, the
+// terminal write (state, event and result in one update), or the moment just after it.
+// A watch that was open before the outage ends promptly either with the whole log (the
+// job finished first) or with UNAVAILABLE "paused"; a watch opened during the outage
+// follows the job once there is room again; the job then ends with the result of an
+// uninterrupted run and an event log without gaps.
+TEST(QgraddStoreTest, AFullDiskDuringAJobsLastWritesEndsEveryWatchPromptly) {
+  constexpr int kIterations = 10;
+  const v1::JobSpec spec = MediumSpec(kIterations);
+  const std::string reference = ReferenceResult(spec);
+  TempDir dir;
+  std::unique_ptr<QgraddProcess> server = StartForOutage(dir);
+  ASSERT_NE(server, nullptr);
+  std::unique_ptr<v1::JobService::Stub> stub = JobStub(server->address());
+  const std::string paused_suffix = "; the job is paused and continues when the store recovers";
+  for (int k = kIterations - 3; k <= kIterations; ++k) {
+    SCOPED_TRACE(absl::StrCat("disk full after ", k, " stored iterations"));
+    grpc::Status status;
+    const std::string id = Submit(*stub, spec, &status);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    auto early = std::make_unique<BackgroundWatch>(*stub, id);
+    ASSERT_TRUE(early->WaitForEvents(1, std::chrono::seconds(10)));  // subscribed
+    const auto stored_k = [k](const v1::Job& job) {
+      return job.iterations_done() >= k || IsTerminal(job.state());
+    };
+    // Polled without pauses: the outage should begin as close to the k-th write as it can.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    for (v1::Job job;;) {
+      v1::GetJobRequest request;
+      request.set_job_id(id);
+      if (stub->GetJob(Context("").get(), request, &job).ok() && stored_k(job)) break;
+      ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "the job made no progress";
+    }
+    std::unique_ptr<BackgroundWatch> late;
+    {
+      FullDisk full(server->pid());
+      const bool ended = early->WaitForEnd(std::chrono::seconds(5));
+      const Watched seen = early->Result();
+      v1::GetJobRequest request;
+      request.set_job_id(id);
+      v1::Job job;
+      stub->GetJob(Context("").get(), request, &job);
+      EXPECT_TRUE(ended) << "the watch neither ended nor was told of the pause; job "
+                         << v1::JobState_Name(job.state()) << " with "
+                         << job.iterations_done() << " iterations stored, "
+                         << seen.events.size() << " events streamed";
+      if (ended && seen.status.ok()) {
+        EXPECT_TRUE(EndsTerminal(seen.events));
+      } else if (ended) {
+        EXPECT_EQ(seen.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+        EXPECT_THAT(seen.status.error_message(), HasSubstr(paused_suffix));
+      }
+      // Opened after the pause was told: as documented, this watch is not told again; it
+      // waits for the store and then follows the job.
+      late = std::make_unique<BackgroundWatch>(*stub, id);
+      ASSERT_TRUE(late->WaitForEvents(1, std::chrono::seconds(10)));
+      if (ended && !seen.status.ok()) {
+        EXPECT_FALSE(late->WaitForEnd(std::chrono::milliseconds(200)));
+      }
+    }
+    ASSERT_TRUE(late->WaitForEnd(std::chrono::seconds(10)));
+    const Watched followed = late->Result();
+    EXPECT_TRUE(followed.status.ok()) << followed.status.error_message();
+    EXPECT_EQ(CheckEventLog(followed.events, v1::JOB_STATE_SUCCEEDED), "");
+    const Watched stored = WatchAll(*stub, "", id);
+    EXPECT_EQ(CheckEventLog(stored.events, v1::JOB_STATE_SUCCEEDED), "");
+    EXPECT_EQ(IterationsOf(stored.events).size(), size_t(kIterations));
+    ASSERT_EQ(followed.events.size(), stored.events.size());
+    for (size_t i = 0; i < stored.events.size(); ++i) {
+      EXPECT_EQ(followed.events[i].SerializeAsString(), stored.events[i].SerializeAsString());
+    }
+    EXPECT_EQ(Result(*stub, id), reference);
+  }
+  EXPECT_EQ(server->Terminate(), 0);
 }
 
 }  // namespace
