@@ -14,6 +14,7 @@
 #include "absl/strings/str_replace.h"
 #include "backends/local/description.h"
 #include "backends/local/local_backend.h"
+#include "base/version.h"
 #include "gtest/gtest.h"
 #include "runner/json_io.h"
 
@@ -139,6 +140,39 @@ TEST(RunnerTest, BaselinesRunOnThePaperMaxCut) {
   EXPECT_EQ(shift.method(), "parameter_shift");
   EXPECT_LT(shift.final_cost(), shift.start_cost());
   EXPECT_GT(shift.counts().cost_evaluations(), 0);
+}
+
+// Whatever the method, a result says what produced it: spec, seed, backend, version.
+TEST(RunnerTest, EveryResultCarriesItsSpecSeedBackendAndVersion) {
+  const std::string problem = R"("problem": {"maxcut": {"generator": {"kind": "paper"}}},)";
+  for (const std::string& method :
+       {std::string(R"("initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"}},
+                       "method": {"nested": {"warmStart": {}, "stop": {"maxIterations": 2}}})"),
+        std::string(R"("method": {"heaVqe": {"layers": 1, "maxEvaluations": 30}})"),
+        std::string(R"("initialState": {"preparation": "plus"},
+                       "method": {"adaptVqe": {"maxIterations": 2}})"),
+        std::string(R"("initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
+                       "params": [0.1, 0.1]},
+                       "method": {"parameterShift": {"iterations": 2}})")}) {
+    for (uint64_t seed : {0u, 11u}) {
+      absl::StatusOr<v1::JobSpec> spec =
+          ParseJobSpecJson(absl::StrCat("{", problem, method, R"(, "seed": )", seed, "}"));
+      ASSERT_TRUE(spec.ok()) << spec.status();
+      absl::StatusOr<v1::JobResult> r = RunJob(*spec);
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->spec().SerializeAsString(), spec->SerializeAsString()) << r->method();
+      EXPECT_EQ(r->seed(), seed) << r->method();
+      EXPECT_EQ(r->backend(), backends::local::kStatevectorName) << r->method();
+      EXPECT_EQ(r->software_version(), base::SoftwareVersion()) << r->method();
+      EXPECT_FALSE(r->software_version().empty());
+      // The JSON a script reads has all four, a zero seed included.
+      absl::StatusOr<std::string> json = ToJson(*r);
+      ASSERT_TRUE(json.ok());
+      for (const char* field : {"\"spec\"", "\"seed\"", "\"backend\"", "\"softwareVersion\""}) {
+        EXPECT_NE(json->find(field), std::string::npos) << field;
+      }
+    }
+  }
 }
 
 // Every shipped example is a valid spec: it parses and runs (cut to two iterations).

@@ -262,4 +262,21 @@ TEST(CliTest, BadValuesAndArgumentCountsAreUsageErrors) {
   EXPECT_EQ(negated.exit_code, 0) << negated.out;
 }
 
+TEST(CliTest, AResultCarriesItsSpecSeedBackendAndVersion) {
+  const std::string out = (std::filesystem::path(testing::TempDir()) / "qaoa.json").string();
+  Result r = RunCli("run " + Example("maxcut_qaoa.json") + " --quiet --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(out);
+  nlohmann::json result = nlohmann::json::parse(in);
+  std::ifstream spec_file(Example("maxcut_qaoa.json"));
+  nlohmann::json spec = nlohmann::json::parse(spec_file);
+  EXPECT_EQ(result["spec"]["name"], spec["name"]);
+  // (The result's JSON spells out every default field too.)
+  EXPECT_EQ(result["spec"]["problem"]["maxcut"]["generator"]["kind"], "paper");
+  EXPECT_EQ(result["spec"]["method"]["nested"]["warmStart"], spec["method"]["nested"]["warmStart"]);
+  EXPECT_EQ(result["seed"], std::to_string(spec["seed"].get<int>()));  // uint64: a string
+  EXPECT_EQ(result["backend"], "statevector");
+  EXPECT_EQ(result["softwareVersion"], QGRAD_PROJECT_VERSION);
+}
+
 }  // namespace
