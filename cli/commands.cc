@@ -45,8 +45,8 @@ std::vector<CommandSpec> BuildCommands() {
        "qgrad run SPEC.json [--out RESULT.json] [--plot PLOT.svg] [--qasm FILE.qasm]\n"
        "          [--quiet] [--title T] [--linear_indicator]",
        "Run a job specification (qgrad.v1.JobSpec, proto3 JSON) locally; progress per\n"
-       "iteration on stderr, the result (proto3 JSON, with its spec, seed, backend and\n"
-       "software version) on stdout or in --out.",
+       "iteration (and during a long warm start) on stderr, the result (proto3 JSON, with\n"
+       "its spec, seed, backend and software version) on stdout or in --out.",
        false,
        {"out", "plot", "qasm", "quiet", "title", "linear_indicator"},
        RunJobCommand},

@@ -175,6 +175,39 @@ TEST(RunnerTest, EveryResultCarriesItsSpecSeedBackendAndVersion) {
   }
 }
 
+// A warm start runs before the first outer iteration; its progress comes through
+// on_warm_start, every evaluation, the best cost never rising and ending at the warm start's.
+TEST(RunnerTest, AWarmStartReportsItsProgressBeforeTheFirstIteration) {
+  absl::StatusOr<v1::JobSpec> spec = ParseJobSpecJson(R"json({
+    "problem": {"maxcut": {"generator": {"kind": "paper"}}},
+    "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa", "layers": 1}},
+    "method": {"nested": {"warmStart": {"optimizer": "cobyla", "maxEvaluations": 300},
+                          "stop": {"maxIterations": 2}}}})json");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  std::vector<WarmStartProgress> progress;
+  int reports_after_an_iteration = 0;
+  int iterations = 0;
+  RunOptions options;
+  options.on_iteration = [&](const v1::IterationEvent&) { ++iterations; };
+  options.on_warm_start = [&](const WarmStartProgress& p) {
+    progress.push_back(p);
+    if (iterations > 0) ++reports_after_an_iteration;
+  };
+  absl::StatusOr<v1::JobResult> r = RunJob(*spec, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GT(progress.size(), 10u);
+  EXPECT_EQ(reports_after_an_iteration, 0);
+  for (size_t i = 0; i < progress.size(); ++i) {
+    EXPECT_EQ(progress[i].evaluations, int(i) + 1);
+    EXPECT_EQ(progress[i].max_evaluations, 300);
+    if (i > 0) {
+      EXPECT_LE(progress[i].best_cost, progress[i - 1].best_cost);
+      EXPECT_GE(progress[i].elapsed_seconds, progress[i - 1].elapsed_seconds);
+    }
+  }
+  EXPECT_DOUBLE_EQ(progress.back().best_cost, r->warm_start_cost());
+}
+
 // Every shipped example is a valid spec: it parses and runs (cut to two iterations).
 v1::JobSpec Example(const std::string& name) {
   absl::StatusOr<std::string> text =

@@ -262,6 +262,44 @@ TEST(CliTest, BadValuesAndArgumentCountsAreUsageErrors) {
   EXPECT_EQ(negated.exit_code, 0) << negated.out;
 }
 
+// A warm start long enough to report (seconds of COBYLA on a 12-qubit ansatz with 120
+// parameters) and no outer iteration after it.
+std::string LongWarmStartSpec() {
+  return WriteTemp("long_warm_start.json", R"({"name": "long warm start",
+      "problem": {"model": {"kind": "tfim", "numQubits": 12}},
+      "initialState": {"preparation": "plus",
+                       "ansatz": {"name": "hardware_efficient", "layers": 4}},
+      "method": {"nested": {"warmStart": {"optimizer": "cobyla", "ftolRel": 0,
+                                          "maxEvaluations": 2000},
+                            "stop": {"maxIterations": 0}}},
+      "seed": 5})");
+}
+
+TEST(CliTest, ALongWarmStartShowsProgressOnStderrOnly) {
+  const std::string spec = LongWarmStartSpec();
+  const std::string out = (std::filesystem::path(testing::TempDir()) / "warm.json").string();
+  SplitResult r = RunCliSplit("run " + spec + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  int lines = 0;
+  std::istringstream err(r.err);
+  for (std::string line; std::getline(err, line);) {
+    if (line.rfind("warm start  evaluations ", 0) == 0) {
+      ++lines;
+      EXPECT_NE(line.find("/2000  cost "), std::string::npos) << line;
+    }
+  }
+  // Lines start after half a second and come at most two a second; the warm start is
+  // nearly all of the run.
+  std::ifstream in(out);
+  const double seconds = nlohmann::json::parse(in)["wallSeconds"].get<double>();
+  if (seconds > 1.0) EXPECT_GE(lines, 1) << r.err;
+  EXPECT_LE(lines, 2 * seconds + 1) << r.err;
+  SplitResult quiet = RunCliSplit("run " + spec + " --quiet");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+}
+
 TEST(CliTest, AResultCarriesItsSpecSeedBackendAndVersion) {
   const std::string out = (std::filesystem::path(testing::TempDir()) / "qaoa.json").string();
   Result r = RunCli("run " + Example("maxcut_qaoa.json") + " --quiet --out " + out);
