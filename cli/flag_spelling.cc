@@ -15,15 +15,4 @@ std::string UnderscoreFlagName(absl::string_view arg) {
   return out;
 }
 
-std::vector<std::string> UnderscoreFlagNames(int argc, const char* const* argv) {
-  std::vector<std::string> out;
-  bool flags_ended = false;
-  for (int i = 0; i < argc; ++i) {
-    const absl::string_view arg = argv[i];
-    if (arg == "--") flags_ended = true;
-    out.push_back(i == 0 || flags_ended ? std::string(arg) : UnderscoreFlagName(arg));
-  }
-  return out;
-}
-
 }  // namespace qgrad::cli

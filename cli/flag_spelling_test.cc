@@ -17,12 +17,5 @@ TEST(FlagSpellingTest, RewritesOnlyTheName) {
   EXPECT_EQ(UnderscoreFlagName("--"), "--");
 }
 
-TEST(FlagSpellingTest, StopsAtTheDoubleDash) {
-  const char* argv[] = {"/bin/qgrad-x", "submit", "--token-file", "t", "--", "--odd-name.json"};
-  EXPECT_EQ(UnderscoreFlagNames(6, argv),
-            (std::vector<std::string>{"/bin/qgrad-x", "submit", "--token_file", "t", "--",
-                                      "--odd-name.json"}));
-}
-
 }  // namespace
 }  // namespace qgrad::cli

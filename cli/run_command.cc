@@ -54,6 +54,23 @@ void PrintProgress(const v1::IterationEvent& e) {
                e.two_qubit_gates(), e.elapsed_seconds());
 }
 
+// A warm start reports every cost evaluation, thousands a second; a line every half second
+// shows it is alive, and one shorter than that prints nothing.
+constexpr double kWarmStartLineSeconds = 0.5;
+
+class WarmStartPrinter {
+ public:
+  void operator()(const runner::WarmStartProgress& p) {
+    if (p.elapsed_seconds < next_line_seconds_) return;
+    next_line_seconds_ = p.elapsed_seconds + kWarmStartLineSeconds;
+    std::fprintf(stderr, "warm start  evaluations %5d/%d  cost %+.10f  %7.2f s\n", p.evaluations,
+                 p.max_evaluations, p.best_cost, p.elapsed_seconds);
+  }
+
+ private:
+  double next_line_seconds_ = kWarmStartLineSeconds;
+};
+
 }  // namespace
 
 int RunJobCommand(const std::vector<std::string>& args) {
@@ -66,7 +83,10 @@ int RunJobCommand(const std::vector<std::string>& args) {
   }
   runner::RunOptions options;
   options.base_dir = Directory(args[0]);
-  if (!absl::GetFlag(FLAGS_quiet)) options.on_iteration = PrintProgress;
+  if (!absl::GetFlag(FLAGS_quiet)) {
+    options.on_iteration = PrintProgress;
+    options.on_warm_start = WarmStartPrinter();
+  }
   absl::StatusOr<v1::JobResult> result = runner::RunJob(*spec, options);
   if (!result.ok()) {
     return Fail("run", ExitCodeFor(result.status()),

@@ -16,6 +16,7 @@ namespace {
 struct Search {
   const Objective* objective;
   const StopCheck* should_stop;
+  const std::function<void(int, double)>* on_evaluation;
   absl::Status error;
   LocalMinimum best;
 };
@@ -54,6 +55,9 @@ double Trampoline(unsigned n, const double* x, double* grad, void* data) {
   if (search->best.x.empty() || *value < search->best.value) {
     search->best.x.assign(x, x + n);
     search->best.value = *value;
+  }
+  if (const auto& report = *search->on_evaluation; report) {
+    report(search->best.evaluations, search->best.value);
   }
   return *value;
 }
@@ -108,7 +112,7 @@ absl::StatusOr<LocalMinimum> Minimize(const Objective& objective, std::vector<do
   if (absl::Status s = ValidateLocalMinimizerOptions(options); !s.ok()) return s;
   const bool lbfgs = options.algorithm == LocalMinimizerOptions::Algorithm::kLbfgs;
   nlopt::opt opt(lbfgs ? nlopt::LD_LBFGS : nlopt::LN_COBYLA, unsigned(x0.size()));
-  Search search{&objective, &options.should_stop, absl::OkStatus(), {}};
+  Search search{&objective, &options.should_stop, &options.on_evaluation, absl::OkStatus(), {}};
   opt.set_min_objective(&Trampoline, &search);
   opt.set_ftol_rel(options.ftol_rel);
   if (options.ftol_abs > 0) opt.set_ftol_abs(options.ftol_abs);

@@ -53,6 +53,9 @@ struct LocalMinimizerOptions {
   double initial_step = 0.2;
   // Polled before every evaluation; when it fires the search ends with CANCELLED.
   StopCheck should_stop = nullptr;
+  // After every successful evaluation: the evaluations so far and the lowest value seen.
+  // Progress for a long search (a warm start); it must not call back into the search.
+  std::function<void(int evaluations, double best_value)> on_evaluation = nullptr;
 };
 
 // INVALID_ARGUMENT naming the field ("<prefix>.initial_step: ...", or without a prefix when

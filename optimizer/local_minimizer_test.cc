@@ -116,5 +116,22 @@ TEST(LocalMinimizerTest, CobylaStillConverges) {
   EXPECT_NEAR(r->x[1], 1.0, 1e-7);
 }
 
+TEST(LocalMinimizerTest, ReportsEveryEvaluationWithTheBestValueSoFar) {
+  for (Algorithm algorithm : {Algorithm::kLbfgs, Algorithm::kCobyla}) {
+    int evaluations = 0;
+    std::vector<std::pair<int, double>> reports;
+    LocalMinimizerOptions options = With(algorithm, 200);
+    options.on_evaluation = [&](int n, double best) { reports.emplace_back(n, best); };
+    absl::StatusOr<LocalMinimum> r = Minimize(Bowl(evaluations), {0.3, -0.2}, options);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_EQ(int(reports.size()), r->evaluations);
+    for (size_t i = 0; i < reports.size(); ++i) {
+      EXPECT_EQ(reports[i].first, int(i) + 1);
+      if (i > 0) EXPECT_LE(reports[i].second, reports[i - 1].second);
+    }
+    EXPECT_EQ(reports.back().second, r->value);
+  }
+}
+
 }  // namespace
 }  // namespace qgrad::optimizer

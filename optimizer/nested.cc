@@ -240,6 +240,8 @@ class NestedLoop {
   void SetStopReason(StopReason reason) { result_.stop_reason = reason; }
 
  private:
+  // options_.warm_start, reporting each evaluation to callbacks_.on_warm_start.
+  LocalMinimizerOptions WarmStartOptions() const;
   // What an iteration's step came to, when the run goes on.
   enum class StepOutcome {
     kLayerAdded,  // a layer was appended, or the learned part replaced by a shorter one
@@ -300,7 +302,7 @@ absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
   if (!psi.ok()) return psi.status();
   result_.start_cost = result_.warm_start_cost = cost_.Value(*psi);
   if (options_.warm_start && !params.empty()) {
-    auto warm = MinimizeCost(simulator_, cost_, circuit, params, *options_.warm_start);
+    auto warm = MinimizeCost(simulator_, cost_, circuit, params, WarmStartOptions());
     if (!warm.ok()) return warm.status();
     params = std::move(warm->x);
     result_.warm_start_cost = warm->value;
@@ -313,6 +315,16 @@ absl::Status NestedLoop::Begin(Circuit circuit, std::vector<double> params) {
   start_cnot_count_ = CnotCount(result_.circuit);
   result_.stop_reason = StopReason::kMaxIterations;
   return absl::OkStatus();
+}
+
+LocalMinimizerOptions NestedLoop::WarmStartOptions() const {
+  LocalMinimizerOptions warm = *options_.warm_start;
+  if (callbacks_.on_warm_start) {
+    warm.on_evaluation = [this, budget = warm.max_evaluations](int evaluations, double best) {
+      callbacks_.on_warm_start({evaluations, budget, best, SecondsSince(start_)});
+    };
+  }
+  return warm;
 }
 
 // Where a checkpoint predates the start fields: without recompression the learned gates are

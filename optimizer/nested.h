@@ -191,6 +191,15 @@ struct NestedResult {
   int returned_iteration = -1;
 };
 
+// How far the warm start has got: it runs before the first outer iteration, and on a large
+// register it can take minutes with no other sign of life.
+struct WarmStartProgress {
+  int evaluations = 0;      // cost evaluations so far
+  int max_evaluations = 0;  // the warm start's budget
+  double best_cost = 0.0;   // lowest cost evaluated so far
+  double elapsed_seconds = 0.0;  // since the run began
+};
+
 struct NestedCallbacks {
   // One progress event per outer iteration that appended a layer — and, for measured
   // estimates, per iteration whose noisy target gave no layer (its shots were spent).
@@ -203,6 +212,9 @@ struct NestedCallbacks {
   // hand-back): when it fires the run returns CANCELLED within one such step, and the last
   // checkpoint handed out stays a valid point to resume from.
   StopCheck should_stop = nullptr;
+  // During the warm start, after every cost evaluation (often: throttle before printing).
+  // A resumed run repeats no warm start, so it never calls this.
+  std::function<void(const WarmStartProgress&)> on_warm_start = nullptr;
 };
 
 // Runs the nested optimizer from `circuit` (fixed gates such as state preparation and any

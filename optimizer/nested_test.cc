@@ -282,9 +282,17 @@ TEST(NestedTest, WarmStartAndHandBackLowerTheCost) {
   const std::vector<double> x0 = {0.9, -0.4, 0.2, 0.7};
   NestedOptions options = Quick(2);
   options.warm_start = LocalMinimizerOptions();  // L-BFGS until it stalls
-  auto plain = RunNested(sv::Simulator(), MaxCut(), start, x0, options);
+  std::vector<WarmStartProgress> progress;
+  auto plain = RunNested(sv::Simulator(), MaxCut(), start, x0, options,
+                         {.on_warm_start = [&](const WarmStartProgress& p) {
+                           progress.push_back(p);
+                         }});
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_LT(plain->warm_start_cost, plain->start_cost - 0.1);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back().evaluations, int(progress.size()));
+  EXPECT_EQ(progress.back().max_evaluations, LocalMinimizerOptions().max_evaluations);
+  EXPECT_EQ(progress.back().best_cost, plain->warm_start_cost);
   EXPECT_NEAR(plain->warm_start_cost, -1.0, 1e-6);  // the stalled value of this ansatz
 
   for (HandBack mode : {HandBack::kAtEnd, HandBack::kEveryIteration}) {
@@ -383,11 +391,14 @@ TEST(NestedTest, ResumingFromACheckpointEndsLikeTheUninterruptedRun) {
     EXPECT_EQ(saved.params.size(), size_t(saved.circuit.num_params()));
 
     int resumed_events = 0;
-    auto resumed =
-        ResumeNested(sv::Simulator(), MaxCut(), saved, options,
-                     {.on_iteration = [&](const IterationEvent&) { ++resumed_events; }});
+    int warm_start_reports = 0;  // a resumed run repeats no warm start
+    auto resumed = ResumeNested(
+        sv::Simulator(), MaxCut(), saved, options,
+        {.on_iteration = [&](const IterationEvent&) { ++resumed_events; },
+         .on_warm_start = [&](const WarmStartProgress&) { ++warm_start_reports; }});
     ASSERT_TRUE(resumed.ok()) << resumed.status();
     EXPECT_EQ(resumed_events, int(checkpoints.size() - saved.history.size()));
+    EXPECT_EQ(warm_start_reports, 0);
     EXPECT_EQ(resumed->params, straight->params);
     EXPECT_EQ(resumed->final_cost, straight->final_cost);
     EXPECT_EQ(resumed->stop_reason, straight->stop_reason);

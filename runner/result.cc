@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "backends/local/description.h"
+#include "base/version.h"
 #include "optimizer/baseline.h"
 #include "qasm/qasm.h"
 
@@ -78,6 +80,22 @@ v1::IterationEvent SharedFieldsToProto(const Event& e) {
   p.set_cnot_count(e.cnot_count);
   p.set_elapsed_seconds(e.elapsed_seconds);
   return p;
+}
+
+// Where the run's costs were computed: the exact state-vector simulator unless shadows mode
+// measured them on a backend ("local" when the spec names none, as estimation_plan.h).
+std::string ResultBackend(const v1::JobSpec& spec) {
+  if (!spec.estimation().has_shadows()) return backends::local::kStatevectorName;
+  const std::string& name = spec.estimation().shadows().backend();
+  return name.empty() ? "local" : name;
+}
+
+// What produced the result: spec, seed, backend and software version.
+void FillProvenance(const v1::JobSpec& spec, v1::JobResult& result) {
+  *result.mutable_spec() = spec;
+  result.set_seed(spec.seed());
+  result.set_backend(ResultBackend(spec));
+  result.set_software_version(std::string(base::SoftwareVersion()));
 }
 
 }  // namespace
@@ -191,6 +209,7 @@ absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
   for (const v1::IterationEvent& e : run.history) *result.add_history() = e;
   result.set_stop_reason(run.stop_reason);
   if (run.returned_iteration) result.set_returned_iteration(*run.returned_iteration);
+  FillProvenance(spec, result);
   return result;
 }
 

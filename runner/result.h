@@ -1,6 +1,7 @@
 // Assembly of a JobResult message from a finished nested run: costs, exact reference and
 // error, the Max-Cut report (expected cut, approximation ratio, best sampled cut), the final
-// circuit as OpenQASM 3 with its parameter values, history and counts.
+// circuit as OpenQASM 3 with its parameter values, history and counts, and what produced it
+// (spec, seed, backend, software version).
 //
 // Thread-safety: free functions only.
 #ifndef QGRAD_RUNNER_RESULT_H_
@@ -46,7 +47,9 @@ struct RunSummary {
 };
 RunSummary SummarizeNested(const optimizer::NestedResult& run);
 
-// The full result. Sampling for the Max-Cut report uses the spec's seed; INTERNAL only if
+// The full result, the only place a JobResult is assembled (for every method; `qgrad run`
+// and the server alike), so every result carries its spec, seed, backend and software
+// version. Sampling for the Max-Cut report uses the spec's seed; INTERNAL only if
 // the final circuit cannot be simulated.
 absl::StatusOr<v1::JobResult> MakeResult(const sv::Simulator& simulator,
                                          const BuiltProblem& problem, const v1::JobSpec& spec,

@@ -120,6 +120,11 @@ absl::StatusOr<RunSummary> RunNestedJob(const sv::Simulator& simulator, const v1
       options.on_checkpoint(EncodeNestedCheckpoint(run, spec.seed()));
     };
   }
+  if (options.on_warm_start) {
+    callbacks.on_warm_start = [&](const optimizer::WarmStartProgress& p) {
+      options.on_warm_start({p.evaluations, p.max_evaluations, p.best_cost, p.elapsed_seconds});
+    };
+  }
   callbacks.should_stop = options.should_stop;
   std::shared_ptr<backends::Backend> backend;
   std::unique_ptr<estimation::ShadowGradientStateEstimator> shadows;

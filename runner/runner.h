@@ -1,6 +1,6 @@
 // The job runner: turns a qgrad.v1.JobSpec into a problem, a start circuit and a method
 // run on the exact state-vector simulator, reporting one progress event per outer
-// iteration, and returns the JobResult message.
+// iteration (and progress during a warm start), and returns the JobResult message.
 //
 // Thread-safety: RunJob is a pure function of its arguments (the callback runs on the
 // caller's thread); concurrent RunJob calls are independent.
@@ -18,10 +18,22 @@
 
 namespace qgrad::runner {
 
+// Progress during a nested run's warm start (method.nested.warm_start), which runs before
+// the first outer iteration and so before the first on_iteration.
+struct WarmStartProgress {
+  int evaluations = 0;           // cost evaluations so far
+  int max_evaluations = 0;       // warm_start.max_evaluations
+  double best_cost = 0.0;        // lowest cost so far
+  double elapsed_seconds = 0.0;  // since the nested run began
+};
+
 struct RunOptions {
   // Relative paths in the spec (FCIDUMP files) are resolved against this directory.
   std::string base_dir;
   std::function<void(const v1::IterationEvent&)> on_iteration = nullptr;
+  // After every cost evaluation of a nested run's warm start (often: throttle before
+  // printing). Not called when resuming: the warm start is not repeated.
+  std::function<void(const WarmStartProgress&)> on_warm_start = nullptr;
   // Resumable methods (nested, adapt_vqe, parameter_shift) only: after every outer
   // iteration, right after that iteration's on_iteration, the run so far as a serialized
   // qgrad.v1.Checkpoint. hea_vqe never calls it (a restarted hea_vqe job runs again from its

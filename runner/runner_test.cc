@@ -14,6 +14,7 @@
 #include "absl/strings/str_replace.h"
 #include "backends/local/description.h"
 #include "backends/local/local_backend.h"
+#include "base/version.h"
 #include "gtest/gtest.h"
 #include "runner/json_io.h"
 
@@ -139,6 +140,72 @@ TEST(RunnerTest, BaselinesRunOnThePaperMaxCut) {
   EXPECT_EQ(shift.method(), "parameter_shift");
   EXPECT_LT(shift.final_cost(), shift.start_cost());
   EXPECT_GT(shift.counts().cost_evaluations(), 0);
+}
+
+// Whatever the method, a result says what produced it: spec, seed, backend, version.
+TEST(RunnerTest, EveryResultCarriesItsSpecSeedBackendAndVersion) {
+  const std::string problem = R"("problem": {"maxcut": {"generator": {"kind": "paper"}}},)";
+  for (const std::string& method :
+       {std::string(R"("initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"}},
+                       "method": {"nested": {"warmStart": {}, "stop": {"maxIterations": 2}}})"),
+        std::string(R"("method": {"heaVqe": {"layers": 1, "maxEvaluations": 30}})"),
+        std::string(R"("initialState": {"preparation": "plus"},
+                       "method": {"adaptVqe": {"maxIterations": 2}})"),
+        std::string(R"("initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
+                       "params": [0.1, 0.1]},
+                       "method": {"parameterShift": {"iterations": 2}})")}) {
+    for (uint64_t seed : {0u, 11u}) {
+      absl::StatusOr<v1::JobSpec> spec =
+          ParseJobSpecJson(absl::StrCat("{", problem, method, R"(, "seed": )", seed, "}"));
+      ASSERT_TRUE(spec.ok()) << spec.status();
+      absl::StatusOr<v1::JobResult> r = RunJob(*spec);
+      ASSERT_TRUE(r.ok()) << r.status();
+      EXPECT_EQ(r->spec().SerializeAsString(), spec->SerializeAsString()) << r->method();
+      EXPECT_EQ(r->seed(), seed) << r->method();
+      EXPECT_EQ(r->backend(), backends::local::kStatevectorName) << r->method();
+      EXPECT_EQ(r->software_version(), base::SoftwareVersion()) << r->method();
+      EXPECT_FALSE(r->software_version().empty());
+      // The JSON a script reads has all four, a zero seed included.
+      absl::StatusOr<std::string> json = ToJson(*r);
+      ASSERT_TRUE(json.ok());
+      for (const char* field : {"\"spec\"", "\"seed\"", "\"backend\"", "\"softwareVersion\""}) {
+        EXPECT_NE(json->find(field), std::string::npos) << field;
+      }
+    }
+  }
+}
+
+// A warm start runs before the first outer iteration; its progress comes through
+// on_warm_start, every evaluation, the best cost never rising and ending at the warm start's.
+TEST(RunnerTest, AWarmStartReportsItsProgressBeforeTheFirstIteration) {
+  absl::StatusOr<v1::JobSpec> spec = ParseJobSpecJson(R"json({
+    "problem": {"maxcut": {"generator": {"kind": "paper"}}},
+    "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa", "layers": 1}},
+    "method": {"nested": {"warmStart": {"optimizer": "cobyla", "maxEvaluations": 300},
+                          "stop": {"maxIterations": 2}}}})json");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  std::vector<WarmStartProgress> progress;
+  int reports_after_an_iteration = 0;
+  int iterations = 0;
+  RunOptions options;
+  options.on_iteration = [&](const v1::IterationEvent&) { ++iterations; };
+  options.on_warm_start = [&](const WarmStartProgress& p) {
+    progress.push_back(p);
+    if (iterations > 0) ++reports_after_an_iteration;
+  };
+  absl::StatusOr<v1::JobResult> r = RunJob(*spec, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_GT(progress.size(), 10u);
+  EXPECT_EQ(reports_after_an_iteration, 0);
+  for (size_t i = 0; i < progress.size(); ++i) {
+    EXPECT_EQ(progress[i].evaluations, int(i) + 1);
+    EXPECT_EQ(progress[i].max_evaluations, 300);
+    if (i > 0) {
+      EXPECT_LE(progress[i].best_cost, progress[i - 1].best_cost);
+      EXPECT_GE(progress[i].elapsed_seconds, progress[i - 1].elapsed_seconds);
+    }
+  }
+  EXPECT_DOUBLE_EQ(progress.back().best_cost, r->warm_start_cost());
 }
 
 // Every shipped example is a valid spec: it parses and runs (cut to two iterations).

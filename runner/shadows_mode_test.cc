@@ -106,6 +106,8 @@ TEST(ShadowsModeTest, CliffordShadowsRunToo) {
   EXPECT_EQ(r->history_size(), 3);
   EXPECT_EQ(r->estimation().shots(), 10 * r->estimation().circuits());
   EXPECT_LT(r->exact_final_cost(), r->start_cost());
+  EXPECT_EQ(r->backend(), "local");  // the backend that measured, not the exact simulator
+  EXPECT_EQ(r->seed(), 3u);
 }
 
 // On the noise-free local backend the calibration measures no readout error, so the

@@ -1,5 +1,6 @@
 // The `qgrad` binary run as a subprocess on the example programs and on bad input: output,
-// JSON shape and exit codes.
+// JSON shape and exit codes; help, version, and the refusal of flags that are unknown or do
+// not apply to the command.
 #include <sys/wait.h>
 
 #include <array>
@@ -7,6 +8,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -19,8 +23,9 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-Result RunCli(const std::string& args) {
-  const std::string cmd = std::string(QGRAD_CLI_PATH) + " " + args + " 2>&1";
+// `stderr_to`: where stderr goes ("&1": into `out` with stdout).
+Result RunCli(const std::string& args, const std::string& stderr_to = "&1") {
+  const std::string cmd = std::string(QGRAD_CLI_PATH) + " " + args + " 2>" + stderr_to;
   FILE* pipe = popen(cmd.c_str(), "r");
   Result r{-1, ""};
   if (pipe == nullptr) return r;
@@ -122,6 +127,194 @@ TEST(CliTest, RunRefusesANonFiniteSpecInsteadOfHanging) {
   EXPECT_EQ(r.exit_code, 3) << r.out;
   EXPECT_NE(r.out.find("initial_state.params[0]: must be finite, got nan"), std::string::npos)
       << r.out;
+}
+
+// Separate streams, for output that must go to one of them only.
+struct SplitResult {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+SplitResult RunCliSplit(const std::string& args) {
+  const std::string err_path = std::filesystem::path(testing::TempDir()) / "cli_stderr.txt";
+  Result r = RunCli(args, err_path);
+  std::ifstream in(err_path);
+  std::stringstream err;
+  err << in.rdbuf();
+  return {r.exit_code, r.out, err.str()};
+}
+
+// The flags a command's help lists: the lines "  --name..." of its Flags section.
+std::set<std::string> ListedFlags(const std::string& help) {
+  std::set<std::string> flags;
+  std::istringstream lines(help);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  --", 0) != 0) continue;
+    const size_t end = line.find_first_of("= ", 4);
+    flags.insert(line.substr(4, end - 4));
+  }
+  return flags;
+}
+
+const std::set<std::string> kConnection = {"server",   "token",    "token_file",
+                                           "tls_ca",   "tls_cert", "tls_key",
+                                           "tls_server_name", "timeout"};
+
+std::set<std::string> WithConnection(std::set<std::string> flags) {
+  flags.insert(kConnection.begin(), kConnection.end());
+  return flags;
+}
+
+TEST(CliTest, VersionIsTheProjectVersion) {
+  const std::string expected = std::string("qgrad ") + QGRAD_PROJECT_VERSION + "\n";
+  for (const char* args : {"--version", "version", "run --version"}) {
+    SplitResult r = RunCliSplit(args);
+    EXPECT_EQ(r.exit_code, 0) << args;
+    EXPECT_EQ(r.out, expected) << args;
+  }
+  EXPECT_EQ(RunCli("version extra").exit_code, 2);
+}
+
+TEST(CliTest, GeneralHelpExitsZero) {
+  for (const char* args : {"-h", "--help", "help"}) {
+    SplitResult r = RunCliSplit(args);
+    EXPECT_EQ(r.exit_code, 0) << args;
+    EXPECT_NE(r.out.find("qgrad simulate FILE.qasm"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("qgrad backends"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Exit codes"), std::string::npos) << r.out;
+  }
+  EXPECT_EQ(RunCli("").exit_code, 2);  // no command: the usage, as an error
+}
+
+TEST(CliTest, EachCommandsHelpListsExactlyItsFlags) {
+  const std::map<std::string, std::set<std::string>> expected = {
+      {"simulate", {"shots", "seed", "statevector", "expect", "bind", "shadow",
+                    "shots_per_setting", "groups", "confidence", "json"}},
+      {"run", {"out", "plot", "qasm", "quiet", "title", "linear_indicator"}},
+      {"plot", {"out", "title", "linear_indicator"}},
+      {"submit", WithConnection({"key", "label", "priority", "deadline", "backend", "watch",
+                                 "quiet", "json"})},
+      {"watch", WithConnection({"after", "quiet", "json"})},
+      {"status", WithConnection({"json"})},
+      {"list", WithConnection({"state", "label", "limit", "json"})},
+      {"cancel", WithConnection({"json"})},
+      {"result", WithConnection({"out", "plot", "qasm", "quiet", "title", "linear_indicator"})},
+      {"backends", WithConnection({"json"})},
+  };
+  for (const auto& [command, flags] : expected) {
+    for (const std::string& form : {command + " -h", command + " --help", "help " + command}) {
+      SplitResult r = RunCliSplit(form);
+      EXPECT_EQ(r.exit_code, 0) << form;
+      EXPECT_EQ(r.out.rfind("usage: qgrad " + command, 0), 0u) << r.out;
+      EXPECT_EQ(ListedFlags(r.out), flags) << form << "\n" << r.out;
+      EXPECT_EQ(r.out.find("not defined"), std::string::npos) << r.out;
+    }
+  }
+  // Help strings and defaults come from the flag definitions.
+  SplitResult simulate = RunCliSplit("simulate --help");
+  EXPECT_NE(simulate.out.find("--shots=VALUE  (default -1)"), std::string::npos) << simulate.out;
+  EXPECT_NE(simulate.out.find("print the final amplitudes"), std::string::npos) << simulate.out;
+  EXPECT_EQ(RunCli("help frobnicate").exit_code, 2);
+}
+
+TEST(CliTest, RefusesUnknownFlags) {
+  for (const std::string& args : {std::string("run --bogus x"), std::string("run --bogus=1"),
+                                  "simulate " + Example("bell.qasm") + " --nostatevectors",
+                                  std::string("--bogus"), std::string("status j-1 --flagfile=f")}) {
+    SplitResult r = RunCliSplit(args);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_EQ(r.err.rfind("qgrad: unknown flag -", 0), 0u) << args << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  SplitResult r = RunCliSplit("run --bogus x");
+  EXPECT_EQ(r.err, "qgrad: unknown flag --bogus\nsee 'qgrad run --help'\n");
+}
+
+TEST(CliTest, RefusesFlagsThatDoNotApplyToTheCommand) {
+  SplitResult r = RunCliSplit("simulate " + Example("bell.qasm") + " --plot x.svg");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "qgrad simulate: --plot does not apply to simulate\n"
+                   "see 'qgrad simulate --help'\n");
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  // Every spelling: dashed, "=value", negated booleans, one dash.
+  for (const std::string& args :
+       {std::string("run spec.json --tls-ca ca.pem"), std::string("run spec.json --server=h:1"),
+        std::string("run spec.json --nojson"), std::string("run spec.json --no-json"),
+        std::string("status j-1 -quiet"), std::string("plot r.json --out p.svg --qasm c.qasm")}) {
+    SplitResult refused = RunCliSplit(args);
+    EXPECT_EQ(refused.exit_code, 2) << args;
+    EXPECT_NE(refused.err.find("does not apply to"), std::string::npos) << args << refused.err;
+  }
+}
+
+TEST(CliTest, BadValuesAndArgumentCountsAreUsageErrors) {
+  EXPECT_EQ(RunCli("simulate " + Example("bell.qasm") + " --shots many").exit_code, 2);
+  EXPECT_EQ(RunCli("simulate " + Example("bell.qasm") + " --shots").exit_code, 2);
+  EXPECT_EQ(RunCli("run").exit_code, 2);
+  EXPECT_EQ(RunCli("run a.json b.json").exit_code, 2);
+  EXPECT_EQ(RunCli("plot").exit_code, 2);
+  EXPECT_EQ(RunCli("simulate a.qasm b.qasm").exit_code, 2);
+  // Accepted spellings still work: dashed names, "=", a bare "--" before positionals.
+  Result ok = RunCli("simulate --shots=10 --seed 3 --json -- " + Example("bell.qasm"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  Result negated = RunCli("simulate " + Example("bell.qasm") + " --nostatevector --no-json");
+  EXPECT_EQ(negated.exit_code, 0) << negated.out;
+}
+
+// A warm start long enough to report (seconds of COBYLA on a 12-qubit ansatz with 120
+// parameters) and no outer iteration after it.
+std::string LongWarmStartSpec() {
+  return WriteTemp("long_warm_start.json", R"({"name": "long warm start",
+      "problem": {"model": {"kind": "tfim", "numQubits": 12}},
+      "initialState": {"preparation": "plus",
+                       "ansatz": {"name": "hardware_efficient", "layers": 4}},
+      "method": {"nested": {"warmStart": {"optimizer": "cobyla", "ftolRel": 0,
+                                          "maxEvaluations": 2000},
+                            "stop": {"maxIterations": 0}}},
+      "seed": 5})");
+}
+
+TEST(CliTest, ALongWarmStartShowsProgressOnStderrOnly) {
+  const std::string spec = LongWarmStartSpec();
+  const std::string out = (std::filesystem::path(testing::TempDir()) / "warm.json").string();
+  SplitResult r = RunCliSplit("run " + spec + " --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  int lines = 0;
+  std::istringstream err(r.err);
+  for (std::string line; std::getline(err, line);) {
+    if (line.rfind("warm start  evaluations ", 0) == 0) {
+      ++lines;
+      EXPECT_NE(line.find("/2000  cost "), std::string::npos) << line;
+    }
+  }
+  // Lines start after half a second and come at most two a second; the warm start is
+  // nearly all of the run.
+  std::ifstream in(out);
+  const double seconds = nlohmann::json::parse(in)["wallSeconds"].get<double>();
+  if (seconds > 1.0) EXPECT_GE(lines, 1) << r.err;
+  EXPECT_LE(lines, 2 * seconds + 1) << r.err;
+  SplitResult quiet = RunCliSplit("run " + spec + " --quiet");
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_TRUE(quiet.err.empty()) << quiet.err;
+}
+
+TEST(CliTest, AResultCarriesItsSpecSeedBackendAndVersion) {
+  const std::string out = (std::filesystem::path(testing::TempDir()) / "qaoa.json").string();
+  Result r = RunCli("run " + Example("maxcut_qaoa.json") + " --quiet --out " + out);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::ifstream in(out);
+  nlohmann::json result = nlohmann::json::parse(in);
+  std::ifstream spec_file(Example("maxcut_qaoa.json"));
+  nlohmann::json spec = nlohmann::json::parse(spec_file);
+  EXPECT_EQ(result["spec"]["name"], spec["name"]);
+  // (The result's JSON spells out every default field too.)
+  EXPECT_EQ(result["spec"]["problem"]["maxcut"]["generator"]["kind"], "paper");
+  EXPECT_EQ(result["spec"]["method"]["nested"]["warmStart"], spec["method"]["nested"]["warmStart"]);
+  EXPECT_EQ(result["seed"], std::to_string(spec["seed"].get<int>()));  // uint64: a string
+  EXPECT_EQ(result["backend"], "statevector");
+  EXPECT_EQ(result["softwareVersion"], QGRAD_PROJECT_VERSION);
 }
 
 }  // namespace
