@@ -65,6 +65,12 @@ struct ParsedProgram {
   std::vector<std::string> clbit_names;
   // Qubit names in index order ("q[0]", ...).
   std::vector<std::string> qubit_names;
+  // True when the program's control flow or classical results depend on measurement
+  // outcomes (an `if` on a measured bit, a `while` over one, a subroutine's measured
+  // result, a classical write to a program bit): it has no single circuit, and each shot
+  // must be run with RunShot(). Parsing stopped at the first such step, so `circuit` holds
+  // no gates and the counts and names below cover the declarations before it.
+  bool dynamic = false;
 };
 
 struct ParseOptions {
@@ -89,6 +95,26 @@ struct ParseOptions {
 // A limit (max_operations, max_qubits, the nesting and modifier limits) is
 // RESOURCE_EXHAUSTED "LINE:COLUMN: ..." naming the limit and its value.
 absl::StatusOr<ParsedProgram> Parse(std::string_view source, const ParseOptions& options = {});
+
+// The quantum state a shot runs on, supplied by the caller (qasm does not simulate).
+class QuantumState {
+ public:
+  virtual ~QuantumState() = default;
+  // Applies `segment`'s operations in order: unitary gates, reset and barrier (never a
+  // measurement). segment.num_qubits() counts the qubits declared so far; it never
+  // shrinks from one call to the next, and qubits new to a call start in |0⟩.
+  virtual absl::Status Apply(const Circuit& segment) = 0;
+  // Measures `qubit` in the computational basis, collapsing the state: 0 or 1.
+  virtual absl::StatusOr<int> Measure(int qubit) = 0;
+};
+
+// Runs the program once as an interpreter: gates go to `state` in segments, each
+// measurement's outcome comes from it, and every classical value and branch is then known.
+// Returns the program's bits (ParsedProgram::clbit_names order; global bit registers
+// only, never-written bits 0). Errors as Parse(); the budgets hold per shot, so a loop
+// that never ends fails with RESOURCE_EXHAUSTED. Works for static programs too.
+absl::StatusOr<std::vector<int>> RunShot(std::string_view source, const ParseOptions& options,
+                                         QuantumState& state);
 
 }  // namespace qgrad::qasm
 
