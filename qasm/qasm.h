@@ -10,9 +10,18 @@
 // affine in at most one input (value = c + s·input); a nonlinear use of an input is accepted
 // only when a value for it is bound at parse time. Without `include "stdgates.inc"` the
 // library's gate names are ordinary identifiers (a register may be called `h`); the gates
-// not shadowed that way stay callable. Anything the simulator could not execute faithfully
-// (classical control flow, classical arithmetic on bits, delays with effect, externs,
-// subroutines, ...) is rejected with an "unsupported: ..." error.
+// not shadowed that way stay callable. Classical control is accepted: bool / int / uint /
+// float / angle variables with arithmetic, comparisons, logic and bit operators, casts,
+// if / else, for over ranges and sets, while, break / continue, `def` subroutines, `let`
+// aliases; timing (delay, box, stretch, duration) has no effect on the ideal simulation.
+// Anything the simulator could not execute faithfully (extern, defcal / cal and other
+// pulse-level constructs, switch, arrays, output, ...) is rejected with an
+// "unsupported: ..." error.
+//
+// Execution model (qasm/README.md): the parser evaluates control flow eagerly. A program
+// whose steps never need a measurement outcome unrolls into one circuit (Parse). One that
+// does (an if on a measured bit, say) is marked ParsedProgram::dynamic and runs shot by
+// shot with RunShot(), which asks the caller's QuantumState for each outcome.
 //
 // Ignored, as the specification allows: `OPENQASM`, the include of "stdgates.inc" /
 // "qelib1.inc" (the library is built in), `barrier` inside a gate body, pragmas
@@ -22,9 +31,11 @@
 // does not begin `#pragma` is an error. Nothing else is silently dropped.
 //
 // Parsing is bounded by ParseOptions::max_operations: the work is counted while it is done,
-// so hostile input fails early (RESOURCE_EXHAUSTED) instead of running long.
+// so hostile input (a loop that never ends included) fails early (RESOURCE_EXHAUSTED)
+// instead of running long.
 //
-// Thread-safety: stateless functions; safe to call concurrently.
+// Thread-safety: stateless functions; safe to call concurrently (RunShot with a state per
+// call).
 #ifndef QGRAD_QASM_QASM_H_
 #define QGRAD_QASM_QASM_H_
 
