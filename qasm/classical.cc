@@ -166,26 +166,18 @@ absl::Status Parser::ClassicalDeclaration() {
 
 // `bit[n] b;` in a block or subroutine: storage of its own, not a program result.
 absl::Status Parser::LocalBitDeclaration() {
-  Token keyword = Take();
-  bool legacy = keyword.text == "creg";
-  bool scalar = true;
-  absl::StatusOr<int> size = 1;
-  if (!legacy) size = RegisterSize(&scalar);
-  if (!size.ok()) return size.status();
-  Token name = Cur();
-  absl::StatusOr<absl::string_view> id = ExpectIdentifier("a register name");
-  if (!id.ok()) return id.status();
-  if (legacy || (scalar && IsPunct("["))) size = RegisterSize(&scalar);
-  if (!size.ok()) return size.status();
-  absl::Status status = CheckCount(name, "classical bits", *size);
-  if (status.ok()) status = ChargeWork(name, *size);
+  absl::StatusOr<RegisterHead> head = RegisterNameAndSize();
+  if (!head.ok()) return head.status();
+  const Token& name = head->name;
+  absl::Status status = CheckCount(name, "classical bits", head->size);
+  if (status.ok()) status = ChargeWork(name, head->size);
   if (!status.ok()) return status;
-  Symbol reg = MakeRegister(SymbolKind::kBits, static_cast<int>(local_bits_.size()), *size,
-                            scalar);
+  Symbol reg = MakeRegister(SymbolKind::kBits, static_cast<int>(local_bits_.size()),
+                            head->size, head->scalar);
   reg.local = true;
   status = Declare(name, reg);
   if (!status.ok()) return status;
-  local_bits_.resize(local_bits_.size() + *size, 0);
+  local_bits_.resize(local_bits_.size() + head->size, 0);
   return BitInitializer(reg);
 }
 

@@ -109,31 +109,39 @@ absl::Status Parser::BitInitializer(const Symbol& reg) {
   return Expect(";");
 }
 
-// `qubit q;`, `qubit[n] q;`, `qreg q[n];` and the bit / creg forms; appends the element
-// names to `names`.
-absl::StatusOr<Symbol> Parser::RegisterDeclaration(SymbolKind kind,
-                                                   std::vector<std::string>& names) {
+// `qubit q`, `qubit[n] q`, `qreg q[n]` and the bit / creg forms: the name and size.
+absl::StatusOr<RegisterHead> Parser::RegisterNameAndSize() {
   Token keyword = Take();
   bool legacy = keyword.text == "qreg" || keyword.text == "creg";
-  bool scalar = true;
+  RegisterHead head;
   absl::StatusOr<int> size = 1;
-  if (!legacy) size = RegisterSize(&scalar);
+  if (!legacy) size = RegisterSize(&head.scalar);
   if (!size.ok()) return size.status();
-  Token name = Cur();
+  head.name = Cur();
   absl::StatusOr<absl::string_view> id = ExpectIdentifier("a register name");
   if (!id.ok()) return id.status();
   // `qubit q[2];` (size after the name, as in OpenQASM 2 and some 3.0 examples) too.
-  if (legacy || (scalar && IsPunct("["))) size = RegisterSize(&scalar);
+  if (legacy || (head.scalar && IsPunct("["))) size = RegisterSize(&head.scalar);
   if (!size.ok()) return size.status();
+  head.size = *size;
+  return head;
+}
+
+// A global register; appends the element names to `names`.
+absl::StatusOr<Symbol> Parser::RegisterDeclaration(SymbolKind kind,
+                                                   std::vector<std::string>& names) {
+  absl::StatusOr<RegisterHead> head = RegisterNameAndSize();
+  if (!head.ok()) return head.status();
+  const Token& name = head->name;
   absl::Status status =
       CheckCount(name, kind == SymbolKind::kQubits ? "qubits" : "classical bits",
-                 static_cast<long long>(names.size()) + *size);
+                 static_cast<long long>(names.size()) + head->size);
   if (!status.ok()) return status;
-  Symbol symbol = MakeRegister(kind, static_cast<int>(names.size()), *size, scalar);
+  Symbol symbol = MakeRegister(kind, static_cast<int>(names.size()), head->size, head->scalar);
   status = Declare(name, symbol);
   if (!status.ok()) return status;
-  for (int i = 0; i < *size; ++i) {
-    names.push_back(scalar ? std::string(*id) : absl::StrCat(*id, "[", i, "]"));
+  for (int i = 0; i < head->size; ++i) {
+    names.push_back(head->scalar ? std::string(name.text) : absl::StrCat(name.text, "[", i, "]"));
   }
   return symbol;
 }

@@ -72,6 +72,13 @@ struct Symbol {
   int column = 0;
 };
 
+// A register declaration's name and size (RegisterNameAndSize).
+struct RegisterHead {
+  Token name;
+  int size = 1;
+  bool scalar = true;
+};
+
 // A place in the source to read again from: a loop body or condition, a subroutine body.
 struct Mark {
   Token cur;
@@ -272,6 +279,7 @@ class Parser {
   absl::Status InputDeclaration();
   absl::Status ScalarType();
   absl::StatusOr<int> RegisterSize(bool* scalar);
+  absl::StatusOr<RegisterHead> RegisterNameAndSize();
   absl::StatusOr<Symbol> RegisterDeclaration(SymbolKind kind, std::vector<std::string>& names);
   absl::Status CheckCount(const Token& at, absl::string_view what, long long count) const;
 

@@ -1,6 +1,6 @@
 // Test helper: the exact outcome distribution of a program run with RunShot(), found by
 // following every branch of its measurements (and of its resets, which measure too) on a
-// dense state vector built from core's GateMatrix. No sampling: each branch's probability
+// dense state vector (dense_testing.h). No sampling: each branch's probability
 // is the product of its outcomes' Born probabilities, so tests compare exact numbers.
 // Branches below `min_probability` are not followed; `missing` is the probability of the
 // branches not followed (1 minus the total found).
@@ -19,42 +19,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "core/circuit.h"
+#include "qasm/dense_testing.h"
 #include "qasm/qasm.h"
 
 namespace qgrad::qasm::testing {
 
-using Amplitudes = std::vector<std::complex<double>>;
-
-// Applies a unitary gate (extra controls included) to a state of n qubits.
-inline void ApplyToState(const Gate& gate, int n, Amplitudes& psi) {
-  std::vector<std::complex<double>> g = GateMatrix(gate, {});
-  size_t k = gate.qubits.size(), sub = size_t{1} << k, dim = size_t{1} << n;
-  size_t gate_mask = 0;
-  for (int q : gate.qubits) gate_mask |= size_t{1} << q;
-  std::vector<size_t> rows(sub);
-  std::vector<std::complex<double>> in(sub);
-  for (size_t base = 0; base < dim; ++base) {
-    if (base & gate_mask) continue;
-    bool active = true;
-    for (size_t c = 0; c < gate.controls.size(); ++c) {
-      active &= (((base >> gate.controls[c]) & 1) != 0) == gate.control_values[c];
-    }
-    if (!active) continue;
-    for (size_t s = 0; s < sub; ++s) {
-      size_t row = base;
-      for (size_t b = 0; b < k; ++b) {
-        if ((s >> b) & 1) row |= size_t{1} << gate.qubits[b];
-      }
-      rows[s] = row;
-      in[s] = psi[row];
-    }
-    for (size_t r = 0; r < sub; ++r) {
-      std::complex<double> out = 0;
-      for (size_t s = 0; s < sub; ++s) out += g[r * sub + s] * in[s];
-      psi[rows[r]] = out;
-    }
-  }
-}
 
 // Follows one branch: the outcomes in `forced`, then 0 where possible. Records where the
 // other outcome was possible too, so the caller can follow that branch next.
@@ -68,7 +37,7 @@ class BranchingState : public QuantumState {
       if (g.kind == GateKind::kReset) {
         if (Collapse(g.qubits[0]) == 1) Flip(g.qubits[0]);
       } else if (Info(g.kind).is_unitary) {
-        ApplyToState(g, n_, psi_);
+        ApplyGate(g, {}, n_, psi_, 1);
       } else if (g.kind != GateKind::kBarrier) {
         return absl::InternalError("unexpected operation in a segment");
       }
@@ -100,7 +69,7 @@ class BranchingState : public QuantumState {
     Gate x;
     x.kind = GateKind::kX;
     x.qubits = {qubit};
-    ApplyToState(x, n_, psi_);
+    ApplyGate(x, {}, n_, psi_, 1);
   }
   int Collapse(int qubit) {
     size_t bit = size_t{1} << qubit;
@@ -137,7 +106,7 @@ class BranchingState : public QuantumState {
   std::vector<std::pair<std::vector<int>, double>> alternatives_;
   double probability_ = 1.0;
   int n_ = 0;
-  Amplitudes psi_ = Amplitudes(1, 1.0);
+  Dense psi_ = Dense(1, 1.0);
 };
 
 struct Distribution {
