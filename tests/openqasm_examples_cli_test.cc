@@ -3,41 +3,25 @@
 // sampled counts against each program's outcome probabilities, worked out by hand (exact
 // outcomes must be exact; others within a chi-square bound), and the same seed giving the
 // same counts. Thread-safety: single-threaded tests.
-#include <sys/wait.h>
-
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <numbers>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli_process.h"
 
 namespace {
 
 constexpr int kDefaultShots = 2000;
 
-struct Result {
-  int exit_code;
-  std::string out;
-};
+using Result = qgrad::testing::CliResult;
 
 Result Simulate(const std::string& name, int shots = kDefaultShots, int seed = 3) {
-  const std::string cmd = std::string(QGRAD_CLI_PATH) + " simulate " +
-                          QGRAD_OPENQASM_EXAMPLES_DIR + "/" + name + ".qasm --shots " +
-                          std::to_string(shots) + " --seed " + std::to_string(seed) +
-                          " --json 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return qgrad::testing::RunCli("simulate " + std::string(QGRAD_OPENQASM_EXAMPLES_DIR) + "/" +
+                                name + ".qasm --shots " + std::to_string(shots) + " --seed " +
+                                std::to_string(seed) + " --json");
 }
 
 // Counts keyed as the CLI prints them (highest bit first) against probabilities; outcomes
