@@ -299,9 +299,11 @@ absl::Status Parser::SkipTo(absl::string_view punct) {
       return ErrorAt(cur_, absl::StrCat("expected '", punct, "'"));
     }
     if (cur_.type == TokenType::kError) return ErrorAt(cur_, "");
-    absl::Status status = IsOpening(cur_) ? SkipBalanced() : absl::OkStatus();
-    if (!status.ok()) return status;
-    if (!IsOpening(cur_) && !IsPunct(punct)) Advance();
+    if (!IsOpening(cur_)) {
+      Advance();
+    } else if (absl::Status status = SkipBalanced(); !status.ok()) {
+      return status;
+    }
   }
   Advance();
   return absl::OkStatus();
@@ -326,7 +328,8 @@ absl::Status Parser::SkipStatementOrBlock() {
   if (IsWord("for")) {
     Advance();
     while (!IsWord("in")) {
-      if (cur_.type == TokenType::kEnd || IsPunct(";") || IsPunct("{")) {
+      if (cur_.type == TokenType::kEnd || cur_.type == TokenType::kError || IsPunct(";") ||
+          IsPunct("{")) {
         return ErrorAt(cur_, "expected 'in' in a for loop");
       }
       status = IsPunct("[") ? SkipBalanced() : (Advance(), absl::OkStatus());

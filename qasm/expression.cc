@@ -38,17 +38,19 @@ bool BuiltinConstant(absl::string_view name, double* value) {
 int BinaryPower(const Token& t) {
   if (t.type != TokenType::kPunct) return 0;
   absl::string_view op = t.text;
-  if (op == "||") return 1;
-  if (op == "&&") return 2;
-  if (op == "|") return 3;
-  if (op == "^") return 4;
-  if (op == "&") return 5;
-  if (op == "==" || op == "!=") return 6;
-  if (op == "<" || op == "<=" || op == ">" || op == ">=") return 7;
-  if (op == "<<" || op == ">>") return 8;
-  if (op == "+" || op == "-") return 9;
-  if (op == "*" || op == "/" || op == "%") return 10;
-  return 0;
+  bool single = op.size() == 1;
+  switch (op[0]) {
+    case '|': return single ? 3 : op == "||" ? 1 : 0;
+    case '&': return single ? 5 : op == "&&" ? 2 : 0;
+    case '^': return single ? 4 : 0;
+    case '=': case '!': return op.size() == 2 && op[1] == '=' ? 6 : 0;
+    case '<': case '>':
+      if (single || op[1] == '=') return op.size() <= 2 ? 7 : 0;
+      return op.size() == 2 ? 8 : 0;  // << >> (not <<= >>=)
+    case '+': case '-': return single ? 9 : 0;
+    case '*': case '/': case '%': return single ? 10 : 0;
+    default: return 0;
+  }
 }
 
 }  // namespace
@@ -178,10 +180,11 @@ absl::StatusOr<Value> Parser::Identifier() {
   if (it == symbols_.end()) {
     return ErrorAt(t, absl::StrCat("undeclared identifier '", name, "'"));
   }
-  const Symbol symbol = it->second;  // a copy: an index or argument may declare names
-  if (symbol.kind == SymbolKind::kNumber) {
-    return IsPunct("[") && scope_ == nullptr ? IndexedNumber(t, symbol) : symbol.value;
+  if (it->second.kind == SymbolKind::kNumber && (scope_ != nullptr || !IsPunct("["))) {
+    return it->second.value;
   }
+  const Symbol symbol = it->second;  // a copy: an index or argument may declare names
+  if (symbol.kind == SymbolKind::kNumber) return IndexedNumber(t, symbol);
   if (symbol.kind == SymbolKind::kBits && scope_ == nullptr) {
     Operand bits;
     bits.token = t;

@@ -67,6 +67,9 @@ const ErrorCase kCases[] = {
     {"input float[64] a;\nif (a > 0) x q[0];", "6:7", "unsupported: operator '>' on input 'a'"},
     {"bit[2] b = \"012\";", "5:12", "a bit string holds at most 63 digits 0 and 1"},
     {"delay[100ns] r;", "5:14", "undeclared qubit register 'r'"},
+    // Skipped code still stops at a lexical error (it once spun on it).
+    {"if (0) for int \x01 in [0:1] x q[0];", "5:16", "unexpected character"},
+    {"if (0) rx(1) } x q[0];", "5:14", "expected ';'"},
     {"defcal x $0 { }", "5:1", "unsupported: 'defcal'"},
     {"cal { }", "5:1", "unsupported: 'cal'"},
     {"switch (1) { }", "5:1", "unsupported: 'switch'"},
