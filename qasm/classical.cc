@@ -111,14 +111,20 @@ absl::Status Parser::SetVariableBit(Symbol& variable, int bit, const Value& v, c
                                     "]"));
   }
   unsigned long long mask = 1ULL << bit;
-  unsigned long long k = v.constant != 0 ? (*bits | mask) : (*bits & ~mask);
-  if (variable.type.type == ClassicalType::kAngle) {
-    variable.value = Value::Number(static_cast<double>(k) * kTwoPi /
-                                   std::ldexp(1.0, variable.type.width));
-    return absl::OkStatus();
+  return SetIntegerBits(variable, v.constant != 0 ? (*bits | mask) : (*bits & ~mask), at);
+}
+
+// Sets an integer or angle variable from its bits (IntegerBits' inverse, wrapping).
+absl::Status Parser::SetIntegerBits(Symbol& variable, unsigned long long k, const Token& at) {
+  if (variable.type.type != ClassicalType::kAngle) {
+    return SetVariableBit(variable, -1,
+                          Value::Integer(static_cast<double>(static_cast<long long>(k))), at);
   }
-  return SetVariableBit(variable, -1, Value::Integer(static_cast<double>(static_cast<long long>(k))),
-                        at);
+  if (variable.is_const) return ErrorAt(at, "cannot assign to a constant");
+  int w = variable.type.width;  // 1 to 62, as IntegerBits checked
+  k &= (1ULL << w) - 1;
+  variable.value = Value::Number(static_cast<double>(k) * kTwoPi / std::ldexp(1.0, w));
+  return absl::OkStatus();
 }
 
 // `[const] type name [= expression | = measure q];`
@@ -135,15 +141,7 @@ absl::Status Parser::ClassicalDeclaration() {
   if (IsPunct("=")) {
     Advance();
     Token init = Cur();
-    absl::StatusOr<Value> v = Value::Integer(0);
-    if (IsWord("measure")) {
-      Token keyword = Take();
-      absl::StatusOr<Operand> qubits = QubitOperand();
-      if (!qubits.ok()) return qubits.status();
-      v = MeasureValue(keyword, *qubits);
-    } else {
-      v = Expression();
-    }
+    absl::StatusOr<Value> v = ValueOrMeasurement();
     if (!v.ok()) return v.status();
     if (is_const && !v->is_number()) {
       return ErrorAt(init, absl::StrCat("const '", *id, "' depends on input '",
@@ -254,6 +252,16 @@ absl::StatusOr<Value> Parser::MeasureValue(const Token& keyword, const Operand& 
   return Value::Integer(static_cast<double>(v));
 }
 
+// An expression, or `measure qubits` where a value is expected (an initializer, the right
+// side of `=`, a return value).
+absl::StatusOr<Value> Parser::ValueOrMeasurement() {
+  if (!IsWord("measure")) return Expression();
+  Token keyword = Take();
+  absl::StatusOr<Operand> qubits = QubitOperand();
+  if (!qubits.ok()) return qubits.status();
+  return MeasureValue(keyword, *qubits);
+}
+
 // `type(expression)` or `type[n](expression)`.
 absl::StatusOr<Value> Parser::Cast(const Token& type_token) {
   absl::StatusOr<TypeSpec> type = ParseType();
@@ -319,15 +327,7 @@ absl::Status Parser::ClassicalAssignment() {
   }
   Advance();
   if (is_bits && op.text == "=" && IsWord("measure")) return MeasureInto(bits);
-  absl::StatusOr<Value> rhs = Value::Integer(0);
-  if (op.text == "=" && IsWord("measure")) {
-    Token keyword = Take();
-    absl::StatusOr<Operand> qubits = QubitOperand();
-    if (!qubits.ok()) return qubits.status();
-    rhs = MeasureValue(keyword, *qubits);
-  } else {
-    rhs = Expression();
-  }
+  absl::StatusOr<Value> rhs = op.text == "=" ? ValueOrMeasurement() : Expression();
   if (!rhs.ok()) return rhs.status();
   symbol = FindSymbol(name.text);  // the right-hand side may have called a subroutine
   if (op.text != "=") {
@@ -348,10 +348,8 @@ absl::Status Parser::ClassicalAssignment() {
       if (!shifted.ok()) return ErrorAt(op, shifted.status().message());
       absl::StatusOr<long long> k = ToInteger(*shifted);
       if (!k.ok()) return ErrorAt(op, k.status().message());
-      int w = symbol->type.width;
-      unsigned long long masked = static_cast<unsigned long long>(*k) & ((1ULL << w) - 1);
-      if (symbol->is_const) return ErrorAt(name, "cannot assign to a constant");
-      symbol->value = Value::Number(static_cast<double>(masked) * kTwoPi / std::ldexp(1.0, w));
+      absl::Status status = SetIntegerBits(*symbol, static_cast<unsigned long long>(*k), name);
+      if (!status.ok()) return status;
       return Expect(";");
     } else {
       current = symbol->value;

@@ -261,7 +261,9 @@ class Parser {
   absl::StatusOr<Value> ReadBits(const Operand& bits);
   absl::Status WriteBits(const Operand& bits, const Value& v);
   absl::StatusOr<Value> MeasureValue(const Token& keyword, const Operand& qubits);
+  absl::StatusOr<Value> ValueOrMeasurement();
   absl::Status SetVariableBit(Symbol& variable, int bit, const Value& v, const Token& at);
+  absl::Status SetIntegerBits(Symbol& variable, unsigned long long k, const Token& at);
   absl::StatusOr<Value> Cast(const Token& type_token);
   absl::StatusOr<Value> IndexedNumber(const Token& name, const Symbol& symbol);
 

@@ -182,15 +182,7 @@ absl::Status Parser::ReturnStatement() {
   if (def_depth_ == 0) return ErrorAt(keyword, "'return' outside a subroutine");
   std::optional<Value> value;
   if (!IsPunct(";")) {
-    absl::StatusOr<Value> v = Value::Integer(0);
-    if (IsWord("measure")) {
-      Token measure = Take();
-      absl::StatusOr<Operand> qubits = QubitOperand();
-      if (!qubits.ok()) return qubits.status();
-      v = MeasureValue(measure, *qubits);
-    } else {
-      v = Expression();
-    }
+    absl::StatusOr<Value> v = ValueOrMeasurement();
     if (!v.ok()) return v.status();
     value = *v;
   }
