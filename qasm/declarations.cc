@@ -1,5 +1,5 @@
-// OpenQASM 3 parser: declarations of registers, inputs and constants, and the names they
-// may take. Thread-safe: per-Parse state only.
+// OpenQASM 3 parser: declarations of registers and inputs, the names they may take and the
+// scopes they live in (classical variables: classical.cc). Thread-safe: per-Parse state only.
 #include <climits>
 #include <optional>
 #include <string>

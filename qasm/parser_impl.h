@@ -1,13 +1,18 @@
 // The OpenQASM 3 parser's internal state: a recursive-descent parser that pulls tokens from
-// the lexer one at a time and expands gate definitions and modifiers into circuit IR gates
-// as it goes. Its methods are split over parser.cc (entry point, statements, budgets),
-// declarations.cc (registers, inputs, constants), expression.cc (arithmetic), gate_call.cc
-// (gate calls and definitions) and operands.cc (qubit and bit operands).
+// the lexer one at a time, evaluates classical values and control flow eagerly, and
+// expands gate definitions and modifiers into circuit IR gates as it goes. With a
+// QuantumState it runs one shot (RunShot) and asks it for measurement outcomes; without
+// one, a step that needs an outcome ends the parse as dynamic (Dynamic()). Its methods are
+// split over parser.cc (entry point, statements, budgets, shots), declarations.cc
+// (registers, inputs), expression.cc (arithmetic), gate_call.cc (gate calls and
+// definitions), operands.cc (qubit and bit operands), classical.cc (variables, assignments,
+// casts, measured values), control.cc (blocks, if, for, while, timing, skipping) and
+// subroutine.cc (def, calls, return).
 //
 // Every piece of work that the input can multiply is charged to a budget before it is done
 // (ChargeOperations, ChargeWork), so a hostile program fails early instead of running long.
 //
-// Thread-safety: one Parser per Parse() call; not shared.
+// Thread-safety: one Parser per Parse() or RunShot() call; not shared.
 #ifndef QGRAD_QASM_PARSER_IMPL_H_
 #define QGRAD_QASM_PARSER_IMPL_H_
 
