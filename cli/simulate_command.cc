@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "backends/backend.h"
+#include "backends/local/dynamic.h"
 #include "backends/local/local_backend.h"
 #include "backends/statevector/shots.h"
 #include "estimation/shadow_measurement.h"
@@ -152,6 +153,45 @@ void PrintAmplitudes(const sv::StateVector& state) {
   }
 }
 
+// A program whose control flow depends on measurement outcomes: each shot runs the program
+// text (backends/local/dynamic.h). Returns an exit code.
+int SimulateDynamic(const std::string& path, const std::string& source,
+                    const std::map<std::string, double>& bindings) {
+  if (absl::GetFlag(FLAGS_statevector) || !absl::GetFlag(FLAGS_expect).empty() ||
+      !absl::GetFlag(FLAGS_shadow).empty()) {
+    return Fail(kExitUsage, "--statevector, --expect and --shadow need a program whose control "
+                            "flow does not depend on measurement outcomes");
+  }
+  int64_t shots = absl::GetFlag(FLAGS_shots);
+  if (shots < 0) shots = kDefaultShots;
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  backends::local::DynamicShotOptions options;
+  options.bindings = bindings;
+  options.max_qubits = sv::kMaxQubits;  // StateVector::Create checks the memory
+  sv::Simulator sim;
+  absl::StatusOr<backends::local::DynamicShots> taken =
+      backends::local::RunDynamicShots(sim, source, options, shots, seed);
+  if (!taken.ok()) {  // an OpenQASM error the parse did not reach is still bad input
+    return Fail(taken.status().code() == absl::StatusCode::kInvalidArgument ? kExitBadInput
+                                                                             : kExitFailure,
+                absl::StrCat(path, ":", taken.status().message()));
+  }
+  const std::map<uint64_t, int64_t> counts = sv::CountShots(taken->bits);
+  const int width = std::max(taken->num_clbits, 1);
+  if (absl::GetFlag(FLAGS_json)) {
+    json c = json::object();
+    for (const auto& [value, count] : counts) c[BitString(value, width)] = count;
+    json out = {{"file", path},   {"qubits", taken->num_qubits}, {"dynamic", true},
+                {"shots", shots}, {"seed", seed},                {"counts", c}};
+    std::printf("%s\n", out.dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("%s: %d qubits, control flow on measurement outcomes (each shot runs the "
+              "program)\n", path.c_str(), taken->num_qubits);
+  if (shots > 0) PrintCounts(counts, width, shots, seed);
+  return kExitOk;
+}
+
 constexpr int64_t kDefaultShadowShots = 10'000;
 
 absl::StatusOr<shadows::Ensemble> ShadowEnsemble(const std::string& name) {
@@ -240,6 +280,7 @@ int RunSimulate(const std::vector<std::string>& args) {
   if (!program.ok()) {
     return Fail(kExitBadInput, absl::StrCat(path, ":", program.status().message()));
   }
+  if (program->dynamic) return SimulateDynamic(path, *source, *bindings);
   const Circuit& circuit = program->circuit;
   // Bound inputs were substituted by the parser; any angle still referring to an input
   // has no value.

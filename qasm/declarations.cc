@@ -1,6 +1,7 @@
-// OpenQASM 3 parser: declarations of registers, inputs and constants, and the names they
-// may take. Thread-safe: per-Parse state only.
+// OpenQASM 3 parser: declarations of registers and inputs, the names they may take and the
+// scopes they live in (classical variables: classical.cc). Thread-safe: per-Parse state only.
 #include <climits>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -19,7 +20,9 @@ bool IsReservedName(absl::string_view w) {
       "OPENQASM", "include", "pragma", "qubit", "qreg",  "bit",  "creg",    "input",
       "const",    "float",   "int",    "uint",  "angle", "gate", "measure", "reset",
       "barrier",  "ctrl",    "negctrl", "inv",  "pow",   "gphase", "U",     "pi",
-      "π",        "tau",     "τ",      "euler", "ℇ"};
+      "π",        "tau",     "τ",      "euler", "ℇ",    "bool",  "if",    "else",
+      "for",      "in",      "while",  "break", "continue", "def", "return", "let",
+      "true",     "false",   "delay",  "box",   "stretch", "duration", "durationof"};
   return kKeywords->contains(w) || IsUnsupportedWord(w) || FunctionArity(w) > 0;
 }
 
@@ -31,12 +34,13 @@ absl::Status Parser::Declare(const Token& name_token, Symbol symbol) {
   if (IsReservedName(name)) {
     return ErrorAt(name_token, absl::StrCat("'", name, "' is a reserved name"));
   }
+  int depth = static_cast<int>(frames_.size());
   auto it = symbols_.find(name);
-  if (it != symbols_.end()) {
+  if (it != symbols_.end() && it->second.depth == depth) {
     return ErrorAt(name_token, absl::StrCat("'", name, "' is already declared at ",
                                             it->second.line, ":", it->second.column));
   }
-  if (included_stdgates_ && FindBuiltin(name) != nullptr) {
+  if (included_stdgates_ && depth == 0 && FindBuiltin(name) != nullptr) {  // blocks may shadow
     return ErrorAt(name_token, absl::StrCat("'", name, "' is already declared as a gate of "
                                             "the included standard library"));
   }
@@ -44,7 +48,13 @@ absl::Status Parser::Declare(const Token& name_token, Symbol symbol) {
   if (!status.ok()) return status;
   symbol.line = name_token.line;
   symbol.column = name_token.column;
-  symbols_.emplace(std::string(name), std::move(symbol));
+  symbol.depth = depth;
+  if (depth > 0) {  // a block's name: shadows an outer one until the block closes
+    std::optional<Symbol> outer;
+    if (it != symbols_.end()) outer = it->second;
+    frames_.back().shadowed.emplace_back(std::string(name), std::move(outer));
+  }
+  symbols_.insert_or_assign(std::string(name), std::move(symbol));
   return absl::OkStatus();
 }
 
@@ -75,45 +85,63 @@ absl::Status Parser::QubitDeclaration() {
   return Expect(";");
 }
 
+// A global bit register: the program's result bits.
 absl::Status Parser::BitDeclaration() {
   absl::StatusOr<Symbol> reg = RegisterDeclaration(SymbolKind::kBits, clbit_names_);
   if (!reg.ok()) return reg.status();
-  if (IsPunct("=")) {
-    Operand bits;
-    bits.token = Take();
-    if (!IsWord("measure")) return Unsupported(cur_, "bit initializer other than measure");
-    bits.is_register = !reg->scalar;
-    for (int i = 0; i < reg->size; ++i) bits.indices.push_back(reg->offset + i);
-    return MeasureInto(bits);
-  }
+  bit_values_.resize(clbit_names_.size(), 0);
+  return BitInitializer(*reg);
+}
+
+// `= measure q;`, `= "0110";`, `= expression;` or just `;` after a bit register's name.
+absl::Status Parser::BitInitializer(const Symbol& reg) {
+  if (!IsPunct("=")) return Expect(";");
+  Operand bits;
+  bits.token = Take();
+  bits.is_register = !reg.scalar;
+  bits.local = reg.local;
+  for (int i = 0; i < reg.size; ++i) bits.indices.push_back(reg.offset + i);
+  if (IsWord("measure")) return MeasureInto(bits);
+  absl::StatusOr<Value> value = Expression();
+  if (!value.ok()) return value.status();
+  absl::Status status = WriteBits(bits, *value);
+  if (!status.ok()) return status;
   return Expect(";");
 }
 
-// `qubit q;`, `qubit[n] q;`, `qreg q[n];` and the bit / creg forms; appends the element
-// names to `names`.
-absl::StatusOr<Symbol> Parser::RegisterDeclaration(SymbolKind kind,
-                                                   std::vector<std::string>& names) {
+// `qubit q`, `qubit[n] q`, `qreg q[n]` and the bit / creg forms: the name and size.
+absl::StatusOr<RegisterHead> Parser::RegisterNameAndSize() {
   Token keyword = Take();
   bool legacy = keyword.text == "qreg" || keyword.text == "creg";
-  bool scalar = true;
+  RegisterHead head;
   absl::StatusOr<int> size = 1;
-  if (!legacy) size = RegisterSize(&scalar);
+  if (!legacy) size = RegisterSize(&head.scalar);
   if (!size.ok()) return size.status();
-  Token name = Cur();
+  head.name = Cur();
   absl::StatusOr<absl::string_view> id = ExpectIdentifier("a register name");
   if (!id.ok()) return id.status();
   // `qubit q[2];` (size after the name, as in OpenQASM 2 and some 3.0 examples) too.
-  if (legacy || (scalar && IsPunct("["))) size = RegisterSize(&scalar);
+  if (legacy || (head.scalar && IsPunct("["))) size = RegisterSize(&head.scalar);
   if (!size.ok()) return size.status();
+  head.size = *size;
+  return head;
+}
+
+// A global register; appends the element names to `names`.
+absl::StatusOr<Symbol> Parser::RegisterDeclaration(SymbolKind kind,
+                                                   std::vector<std::string>& names) {
+  absl::StatusOr<RegisterHead> head = RegisterNameAndSize();
+  if (!head.ok()) return head.status();
+  const Token& name = head->name;
   absl::Status status =
       CheckCount(name, kind == SymbolKind::kQubits ? "qubits" : "classical bits",
-                 static_cast<long long>(names.size()) + *size);
+                 static_cast<long long>(names.size()) + head->size);
   if (!status.ok()) return status;
-  Symbol symbol = MakeRegister(kind, static_cast<int>(names.size()), *size, scalar);
+  Symbol symbol = MakeRegister(kind, static_cast<int>(names.size()), head->size, head->scalar);
   status = Declare(name, symbol);
   if (!status.ok()) return status;
-  for (int i = 0; i < *size; ++i) {
-    names.push_back(scalar ? std::string(*id) : absl::StrCat(*id, "[", i, "]"));
+  for (int i = 0; i < head->size; ++i) {
+    names.push_back(head->scalar ? std::string(name.text) : absl::StrCat(name.text, "[", i, "]"));
   }
   return symbol;
 }
@@ -175,31 +203,6 @@ absl::Status Parser::InputDeclaration() {
   for (int i = 0; i < size; ++i) {
     param_names_.push_back(is_array ? absl::StrCat(*id, "[", i, "]") : std::string(*id));
   }
-  return Expect(";");
-}
-
-// `const float x = expr;` and the non-const `float x = expr;`: the latter is only ever
-// read (any later assignment is rejected), so it behaves like a constant.
-absl::Status Parser::ConstDeclaration(bool is_const) {
-  if (is_const) Advance();
-  absl::Status status = ScalarType();
-  if (!status.ok()) return status;
-  Token name = Cur();
-  absl::StatusOr<absl::string_view> id = ExpectIdentifier("a variable name");
-  if (!id.ok()) return id.status();
-  if (!IsPunct("=")) return Unsupported(cur_, "classical variable without initializer");
-  Advance();
-  Token init = Cur();
-  absl::StatusOr<Value> value = Expression();
-  if (!value.ok()) return value.status();
-  if (is_const && !value->is_number()) {
-    return ErrorAt(init, absl::StrCat("const '", *id, "' depends on input '",
-                                      value->input_name(), "'"));
-  }
-  Symbol symbol;
-  symbol.value = *value;
-  status = Declare(name, symbol);
-  if (!status.ok()) return status;
   return Expect(";");
 }
 

@@ -24,14 +24,17 @@ inline Dense Identity(int n) {
   return m;
 }
 
-// Applies `gate` (extra controls included) to every column of `m`.
-inline void ApplyGate(const Gate& gate, absl::Span<const double> params, int n, Dense& m) {
+// Applies `gate` (extra controls included) to every column of `m`, a 2^n × `columns`
+// row-major matrix (2^n × 2^n by default; 1 column: a state vector).
+inline void ApplyGate(const Gate& gate, absl::Span<const double> params, int n, Dense& m,
+                      size_t columns = 0) {
   if (!Info(gate.kind).is_unitary) return;
   Dense g = GateMatrix(gate, params);
   size_t k = gate.qubits.size(), sub = size_t{1} << k, dim = size_t{1} << n;
+  if (columns == 0) columns = dim;
   size_t gate_mask = 0;
   for (int q : gate.qubits) gate_mask |= size_t{1} << q;
-  for (size_t col = 0; col < dim; ++col) {
+  for (size_t col = 0; col < columns; ++col) {
     for (size_t base = 0; base < dim; ++base) {
       if (base & gate_mask) continue;
       bool active = true;
@@ -47,12 +50,12 @@ inline void ApplyGate(const Gate& gate, absl::Span<const double> params, int n, 
           if ((s >> b) & 1) row |= size_t{1} << gate.qubits[b];
         }
         rows[s] = row;
-        in[s] = m[row * dim + col];
+        in[s] = m[row * columns + col];
       }
       for (size_t r = 0; r < sub; ++r) {
         for (size_t s = 0; s < sub; ++s) out[r] += g[r * sub + s] * in[s];
       }
-      for (size_t s = 0; s < sub; ++s) m[rows[s] * dim + col] = out[s];
+      for (size_t s = 0; s < sub; ++s) m[rows[s] * columns + col] = out[s];
     }
   }
 }

@@ -33,12 +33,22 @@ bool BuiltinConstant(absl::string_view name, double* value) {
   return true;
 }
 
-// How tightly a binary operator binds: + - loosest, then * / %; 0 for anything else.
+// How tightly a binary operator binds, loosest first: || && | ^ & (== !=) (< <= > >=)
+// (<< >>) (+ -) (* / %); 0 for anything else.
 int BinaryPower(const Token& t) {
-  if (t.type != TokenType::kPunct || t.text.size() != 1) return 0;
-  switch (t.text[0]) {
-    case '+': case '-': return 1;
-    case '*': case '/': case '%': return 2;
+  if (t.type != TokenType::kPunct) return 0;
+  absl::string_view op = t.text;
+  bool single = op.size() == 1;
+  switch (op[0]) {
+    case '|': return single ? 3 : op == "||" ? 1 : 0;
+    case '&': return single ? 5 : op == "&&" ? 2 : 0;
+    case '^': return single ? 4 : 0;
+    case '=': case '!': return op.size() == 2 && op[1] == '=' ? 6 : 0;
+    case '<': case '>':
+      if (single || op[1] == '=') return op.size() <= 2 ? 7 : 0;
+      return op.size() == 2 ? 8 : 0;  // << >> (not <<= >>=)
+    case '+': case '-': return single ? 9 : 0;
+    case '*': case '/': case '%': return single ? 10 : 0;
     default: return 0;
   }
 }
@@ -55,7 +65,7 @@ absl::StatusOr<Value> Parser::Expression() {
 }
 
 absl::StatusOr<Value> Parser::Arithmetic(const Token& op, const Value& a, const Value& b) {
-  absl::StatusOr<Value> result = ApplyBinary(op.text, a, b);
+  absl::StatusOr<Value> result = ApplyOperator(op.text, a, b);
   if (result.ok()) return result;
   if (checking_) return Value::Number(1.0);  // placeholder values: only syntax matters
   return ErrorAt(op, result.status().message());
@@ -90,7 +100,14 @@ absl::StatusOr<Value> Parser::Unary() {
     if (!operand.ok() || !minus) return operand;
     return Negate(*operand);
   }
-  if (IsPunct("!") || IsPunct("~")) return Unsupported(cur_, "logical / bitwise operator");
+  if (IsPunct("!") || IsPunct("~")) {
+    Token op = Take();
+    absl::StatusOr<Value> operand = Unary();
+    if (!operand.ok()) return operand;
+    absl::StatusOr<Value> result = ApplyUnary(op.text, *operand);
+    if (result.ok() || checking_) return result.ok() ? result : Value::Number(1.0);
+    return ErrorAt(op, result.status().message());
+  }
   absl::StatusOr<Value> base = Primary();
   if (!base.ok() || !IsPunct("**")) return base;
   Token op = Take();
@@ -107,7 +124,25 @@ absl::StatusOr<Value> Parser::Primary() {
       if (!std::isfinite(t.number)) return ErrorAt(t, "number out of range");
       return Value::Number(t.number);
     case TokenType::kIdentifier:
+      if (IsTypeWord(t) || t.text == "bit") return Cast(t);
+      if (t.text == "true" || t.text == "false") {
+        Advance();
+        return Value::Integer(t.text == "true");
+      }
       return Identifier();
+    case TokenType::kString: {  // a bit string, most significant bit first
+      Advance();
+      double v = 0;
+      int digits = 0;
+      for (char c : t.text) {
+        if (c == '_') continue;
+        if ((c != '0' && c != '1') || ++digits > 63) {
+          return ErrorAt(t, "a bit string holds at most 63 digits 0 and 1");
+        }
+        v = 2 * v + (c - '0');
+      }
+      return Value::Integer(v);
+    }
     case TokenType::kDuration:
       return Unsupported(t, "duration literal");
     case TokenType::kImaginary:
@@ -145,8 +180,26 @@ absl::StatusOr<Value> Parser::Identifier() {
   if (it == symbols_.end()) {
     return ErrorAt(t, absl::StrCat("undeclared identifier '", name, "'"));
   }
-  const Symbol& symbol = it->second;
-  if (symbol.kind == SymbolKind::kNumber) return symbol.value;
+  if (it->second.kind == SymbolKind::kNumber && (scope_ != nullptr || !IsPunct("["))) {
+    return it->second.value;
+  }
+  const Symbol symbol = it->second;  // a copy: an index or argument may declare names
+  if (symbol.kind == SymbolKind::kNumber) return IndexedNumber(t, symbol);
+  if (symbol.kind == SymbolKind::kBits && scope_ == nullptr) {
+    Operand bits;
+    bits.token = t;
+    absl::Status status = RegisterElements(symbol, bits);
+    if (!status.ok()) return status;
+    return ReadBits(bits);
+  }
+  if (symbol.kind == SymbolKind::kDef && scope_ == nullptr) {
+    absl::StatusOr<std::optional<Value>> result = CallDef(t, defs_[symbol.gate], false);
+    if (!result.ok()) return result.status();
+    if (!result->has_value()) {
+      return ErrorAt(t, absl::StrCat("subroutine '", name, "' returns no value"));
+    }
+    return **result;
+  }
   if (symbol.kind != SymbolKind::kInput) {
     return ErrorAt(t, absl::StrCat("'", name, "' is not a number"));
   }

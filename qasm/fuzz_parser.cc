@@ -1,6 +1,9 @@
 // libFuzzer target for the OpenQASM 3 parser: any input must either fail cleanly or parse;
 // a successful parse is emitted and the emitted program must parse again to a circuit of
-// the same size and, for small circuits, the same unitary. Built only with -DQGRAD_FUZZ=ON (clang).
+// the same size and, for small circuits, the same unitary. A dynamic program (control flow
+// on measurement outcomes) is also run as one shot, on a state that ignores the gates and
+// answers measurements 0, 1, 0, ...: it must end or fail cleanly within its budgets.
+// Built only with -DQGRAD_FUZZ=ON (clang).
 //
 // Thread-safety: called by libFuzzer from one thread.
 #include <cstdint>
@@ -26,6 +29,16 @@ bool Comparable(const qgrad::Circuit& c) {
   return true;
 }
 
+// Stands in for a simulator: the interpreter's control flow is what is fuzzed.
+class AlternatingState : public qgrad::qasm::QuantumState {
+ public:
+  absl::Status Apply(const qgrad::Circuit&) override { return absl::OkStatus(); }
+  absl::StatusOr<int> Measure(int) override { return next_ ^= 1; }
+
+ private:
+  int next_ = 1;
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -36,6 +49,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.max_qubits = 64;
   absl::StatusOr<qgrad::qasm::ParsedProgram> parsed = qgrad::qasm::Parse(text, options);
   if (!parsed.ok()) return 0;
+  if (parsed->dynamic) {
+    AlternatingState state;
+    absl::StatusOr<std::vector<int>> bits = qgrad::qasm::RunShot(text, options, state);
+    if (bits.ok() && bits->size() < parsed->clbit_names.size()) {
+      std::fprintf(stderr, "a shot has fewer bits than the parse declared\n");
+      __builtin_trap();
+    }
+  }
   absl::StatusOr<std::string> emitted = qgrad::qasm::Emit(parsed->circuit);
   if (!emitted.ok()) return 0;  // e.g. an angle that overflowed after pow() scaling
   options.max_operations = 200'000;  // definitions the emitter writes expand to a few gates

@@ -54,6 +54,11 @@ absl::StatusOr<Operand> Parser::BitOperand() {
   return op;
 }
 
+Symbol* Parser::FindSymbol(absl::string_view name) {
+  auto it = symbols_.find(name);
+  return it == symbols_.end() ? nullptr : &it->second;
+}
+
 // After the name op.token: the register of `kind` it names and the elements taken from it.
 absl::Status Parser::NamedRegister(SymbolKind kind, absl::string_view role, Operand& op) {
   absl::string_view noun = kind == SymbolKind::kQubits ? "qubit register" : "bit register";
@@ -64,7 +69,8 @@ absl::Status Parser::NamedRegister(SymbolKind kind, absl::string_view role, Oper
   if (it->second.kind != kind) {
     return ErrorAt(op.token, absl::StrCat(role, "'", op.token.text, "' is not a ", noun));
   }
-  return RegisterElements(it->second, op);
+  const Symbol reg = it->second;  // a copy: an index may call a subroutine
+  return RegisterElements(reg, op);
 }
 
 // `reg`, `reg[i]`, `reg[a:b]`, `reg[{i, j}]` after the name.
@@ -80,14 +86,18 @@ absl::Status Parser::RegisterElements(const Symbol& reg, Operand& op) {
     absl::StatusOr<QubitList> indices = Index(op.token, reg.size, &single);
     if (!indices.ok()) return indices.status();
     op.indices = *std::move(indices);
-    for (int& i : op.indices) i += reg.offset;
+    for (int& i : op.indices) i = reg.elements.empty() ? i + reg.offset : reg.elements[i];
     op.is_register = !single;
+    op.local = reg.local;
     return absl::OkStatus();
   }
   absl::Status status = ChargeWork(op.token, reg.size);
   if (!status.ok()) return status;
-  for (int i = 0; i < reg.size; ++i) op.indices.push_back(reg.offset + i);
+  for (int i = 0; i < reg.size; ++i) {
+    op.indices.push_back(reg.elements.empty() ? reg.offset + i : reg.elements[i]);
+  }
   op.is_register = !reg.scalar;
+  op.local = reg.local;
   return absl::OkStatus();
 }
 

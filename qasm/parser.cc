@@ -14,11 +14,9 @@ namespace qgrad::qasm {
 
 bool IsUnsupportedWord(absl::string_view w) {
   static const auto* const kWords = new absl::flat_hash_set<absl::string_view>{
-      "if",     "else",   "for",   "while",    "switch",        "case",    "default",
-      "def",    "extern", "return", "break",   "continue",      "end",     "box",
-      "delay",  "cal",    "defcal", "defcalgrammar", "let",     "opaque",  "output",
-      "duration", "stretch", "bool", "complex", "array",        "void",    "durationof",
-      "sizeof", "true",   "false", "nop"};
+      "switch", "case",   "default", "extern", "end",      "cal",    "defcal",
+      "defcalgrammar",    "opaque",  "output", "complex",  "array",  "void",
+      "sizeof", "nop",    "port",    "frame",  "waveform", "readonly", "mutable"};
   return kWords->contains(w);
 }
 
@@ -39,8 +37,8 @@ std::string Describe(const Token& t) {
 
 }  // namespace
 
-Parser::Parser(std::string_view source, const ParseOptions& options)
-    : options_(options), source_(source.data(), source.size()), lexer_(source_) {
+Parser::Parser(std::string_view source, const ParseOptions& options, QuantumState* state)
+    : options_(options), state_(state), source_(source.data(), source.size()), lexer_(source_) {
   budget_ = static_cast<long long>(std::min<size_t>(options.max_operations, 1ULL << 58));
   work_budget_ = WorkLimit(budget_);
 }
@@ -148,32 +146,44 @@ absl::StatusOr<ParsedProgram> Parser::Run() {
   Advance();
   while (cur_.type != TokenType::kEnd) {
     absl::Status status = Statement();
+    if (dynamic_) break;
     if (!status.ok()) return status;
     ++statements_;
   }
   ParsedProgram program;
+  if (state_ != nullptr) {
+    absl::Status status = Flush();
+    if (!status.ok()) return status;
+  }
+  if (dynamic_) {
+    ops_.clear();
+    program.dynamic = true;
+  }
   absl::Status status = BuildCircuit(program);
   if (!status.ok()) return status;
   return program;
 }
 
-// Moves the gates into the circuit front to back, so the list shrinks as the circuit grows.
+std::vector<int> Parser::ShotBits() const {
+  std::vector<int> bits(bit_values_.size());
+  for (size_t i = 0; i < bits.size(); ++i) bits[i] = bit_values_[i] == 1 ? 1 : 0;
+  return bits;
+}
+
+// In a parse (no state), a step whose effect depends on a measurement outcome ends the
+// parse: the program is dynamic and runs shot by shot (RunShot).
+absl::Status Parser::Dynamic(const Token& at) {
+  dynamic_ = true;
+  return absl::CancelledError(absl::StrCat(Where(at), "depends on a measurement outcome"));
+}
+
 absl::Status Parser::BuildCircuit(ParsedProgram& program) {
   int num_qubits = std::max<int>(qubit_names_.size(), physical_qubits_);
   for (int q = qubit_names_.size(); q < num_qubits; ++q) qubit_names_.push_back(QubitName(q));
   program.circuit = Circuit(num_qubits, static_cast<int>(clbit_names_.size()));
   program.circuit.DeclareParams(static_cast<int>(param_names_.size()));
-  size_t source = 0;
-  for (size_t i = 0; !ops_.empty(); ++i) {
-    while (source + 1 < op_sources_.size() && op_sources_[source + 1].first <= i) ++source;
-    absl::Status status = program.circuit.Append(std::move(ops_.front()));
-    ops_.pop_front();
-    if (!status.ok()) {
-      const OpSource& at = op_sources_[source];
-      return absl::InvalidArgumentError(
-          absl::StrCat(at.line, ":", at.column, ": ", status.message()));
-    }
-  }
+  absl::Status status = MoveOps(program.circuit);
+  if (!status.ok()) return status;
   program.param_names.assign(std::make_move_iterator(param_names_.begin()),
                              std::make_move_iterator(param_names_.end()));
   program.clbit_names = std::move(clbit_names_);
@@ -181,12 +191,46 @@ absl::Status Parser::BuildCircuit(ParsedProgram& program) {
   return absl::OkStatus();
 }
 
+// Moves the gates into the circuit front to back, so the list shrinks as the circuit grows;
+// an invalid gate is reported at the statement that made it.
+absl::Status Parser::MoveOps(Circuit& into) {
+  for (; !ops_.empty(); ++flushed_) {
+    while (source_cursor_ + 1 < op_sources_.size() &&
+           op_sources_[source_cursor_ + 1].first <= flushed_) {
+      ++source_cursor_;
+    }
+    absl::Status status = into.Append(std::move(ops_.front()));
+    ops_.pop_front();
+    if (!status.ok()) {
+      if (op_sources_.empty()) return absl::InvalidArgumentError(status.message());
+      const OpSource& at = op_sources_[source_cursor_];
+      return absl::InvalidArgumentError(
+          absl::StrCat(at.line, ":", at.column, ": ", status.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Hands the gates made so far to the shot's state (before a measurement, and at the end),
+// with the qubit count even when there are none, so the state knows every qubit measured.
+absl::Status Parser::Flush() {
+  Circuit segment(std::max<int>(qubit_names_.size(), physical_qubits_), 0);
+  segment.DeclareParams(static_cast<int>(param_names_.size()));
+  absl::Status status = MoveOps(segment);
+  if (!status.ok()) return status;
+  return state_->Apply(segment);
+}
+
 absl::Status Parser::Statement() {
   absl::Status status = Directives();
   if (!status.ok() || cur_.type == TokenType::kEnd) return status;
-  OpSource source{ops_.size(), cur_.line, cur_.column};
+  // Recorded before the statement runs, so that the statements nested in it (blocks,
+  // loops, subroutines) come after it and their gates are attributed to them.
+  size_t made = flushed_ + ops_.size();
+  op_sources_.push_back(OpSource{made, cur_.line, cur_.column});
+  size_t entry = op_sources_.size();
   status = TopLevelStatement();
-  if (status.ok() && ops_.size() > source.first) op_sources_.push_back(source);
+  if (op_sources_.size() == entry && flushed_ + ops_.size() == made) op_sources_.pop_back();
   return status;
 }
 
@@ -216,28 +260,48 @@ absl::Status Parser::TopLevelStatement() {
   }
   Token t = cur_;
   if (t.type != TokenType::kIdentifier) {
-    if (IsPunct("{")) return Unsupported(t, "scoped block");
+    if (IsPunct("{")) return Block();
     return ErrorAt(t, absl::StrCat("expected a statement, got ", Describe(t)));
   }
   absl::string_view w = t.text;
+  bool global = frames_.empty();
+  if (!global && (w == "OPENQASM" || w == "include" || w == "qubit" || w == "qreg" ||
+                  w == "input" || w == "gate" || w == "def")) {
+    return ErrorAt(t, absl::StrCat("'", w, "' is only allowed at global scope"));
+  }
   if (w == "OPENQASM") return Header();
   if (w == "include") return Include();
   if (w == "qubit" || w == "qreg") return QubitDeclaration();
-  if (w == "bit" || w == "creg") return BitDeclaration();
+  if (w == "bit" || w == "creg") return global ? BitDeclaration() : LocalBitDeclaration();
   if (w == "input") return InputDeclaration();
-  if (w == "const") return ConstDeclaration(true);
-  if (w == "float" || w == "int" || w == "uint" || w == "angle") return ConstDeclaration(false);
+  if (w == "const" || IsTypeWord(t)) return ClassicalDeclaration();
+  if (w == "let") return LetDeclaration();
   if (w == "gate") return GateDefinition();
+  if (w == "def") return DefDefinition();
+  if (w == "if") return IfStatement();
+  if (w == "for") return ForStatement();
+  if (w == "while") return WhileStatement();
+  if (w == "break" || w == "continue") return BreakOrContinue();
+  if (w == "return") return ReturnStatement();
   if (w == "measure") return MeasureArrow();
   if (w == "reset") return Reset();
   if (w == "barrier") return Barrier();
-  auto it = symbols_.find(w);
-  bool is_gate = it != symbols_.end() ? it->second.kind == SymbolKind::kGate
-                                      : FindBuiltin(w) != nullptr;
+  if (w == "delay" || w == "box" || w == "stretch" || w == "duration") {
+    return TimingStatement();
+  }
+  Symbol* symbol = FindSymbol(w);
+  if (symbol != nullptr && symbol->kind == SymbolKind::kDef) {
+    Advance();
+    absl::StatusOr<std::optional<Value>> result = CallDef(t, defs_[symbol->gate], true);
+    if (!result.ok()) return result.status();
+    return Expect(";");
+  }
+  bool is_gate = symbol != nullptr ? symbol->kind == SymbolKind::kGate
+                                   : FindBuiltin(w) != nullptr;
   if (!is_gate) {
     Token next = Ahead();
     if (IsAssignmentOp(next) || (next.type == TokenType::kPunct && next.text == "[")) {
-      return Assignment();
+      return ClassicalAssignment();
     }
   }
   return GateCall(&ops_);
@@ -290,6 +354,27 @@ absl::Status Parser::MeasureArrow() {
   if (IsPunct(";")) return Unsupported(keyword, "measure without a target bit");
   absl::Status status = Expect("->");
   if (!status.ok()) return status;
+  Symbol* target = cur_.type == TokenType::kIdentifier ? FindSymbol(cur_.text) : nullptr;
+  if (target != nullptr && target->kind == SymbolKind::kNumber) {
+    if (qubits->indices.size() != 1) {
+      return ErrorAt(cur_, "measure of several qubits into a classical variable");
+    }
+    Advance();
+    int bit = -1;
+    if (IsPunct("[")) {
+      Advance();
+      absl::StatusOr<long long> i = ConstantInteger("bit index", 0, 63);
+      if (!i.ok()) return i.status();
+      bit = static_cast<int>(*i);
+      status = Expect("]");
+      if (!status.ok()) return status;
+    }
+    absl::StatusOr<Value> outcome = MeasureValue(keyword, *qubits);
+    if (!outcome.ok()) return outcome.status();
+    status = SetVariableBit(*target, bit, *outcome, keyword);
+    if (!status.ok()) return status;
+    return Expect(";");
+  }
   absl::StatusOr<Operand> bits = BitOperand();
   if (!bits.ok()) return bits.status();
   status = AddMeasures(*qubits, *bits, keyword, bits->token);
@@ -305,39 +390,24 @@ absl::Status Parser::AddMeasures(const Operand& qubits, const Operand& bits,
   }
   absl::Status status = ChargeOperations(keyword, static_cast<long long>(bits.indices.size()));
   if (!status.ok()) return status;
+  if (state_ != nullptr) {  // running a shot: the outcomes are known now
+    status = Flush();
+    for (size_t i = 0; status.ok() && i < bits.indices.size(); ++i) {
+      absl::StatusOr<int> outcome = state_->Measure(qubits.indices[i]);
+      if (!outcome.ok()) return outcome.status();
+      (bits.local ? local_bits_ : bit_values_)[bits.indices[i]] = static_cast<int8_t>(*outcome);
+    }
+    return status;
+  }
+  if (bits.local) return Dynamic(keyword);  // only the program's bits are circuit bits
   for (size_t i = 0; i < bits.indices.size(); ++i) {
+    bit_values_[bits.indices[i]] = -1;
     Gate& g = ops_.emplace_back();
     g.kind = GateKind::kMeasure;
     g.qubits = {qubits.indices[i]};
     g.clbit = bits.indices[i];
   }
   return absl::OkStatus();
-}
-
-// target = measure operand;   (anything else assigned is classical computation)
-absl::Status Parser::Assignment() {
-  Token name = Cur();
-  auto it = symbols_.find(name.text);
-  if (it == symbols_.end()) {
-    if (IsUnsupportedWord(name.text)) return Unsupported(name, absl::StrCat("'", name.text, "'"));
-    return ErrorAt(name, absl::StrCat("undeclared identifier '", name.text, "'"));
-  }
-  if (it->second.kind == SymbolKind::kQubits) {
-    return ErrorAt(name, absl::StrCat("cannot assign to qubit register '", name.text, "'"));
-  }
-  if (it->second.kind != SymbolKind::kBits) {
-    return Unsupported(name, absl::StrCat("classical assignment to '", name.text, "'"));
-  }
-  absl::StatusOr<Operand> bits = BitOperand();
-  if (!bits.ok()) return bits.status();
-  Token op = Cur();
-  if (!IsAssignmentOp(op)) {
-    return ErrorAt(op, absl::StrCat("expected '=' after '", name.text, "'"));
-  }
-  if (op.text != "=") return Unsupported(op, absl::StrCat("classical operator '", op.text, "'"));
-  Advance();
-  if (!IsWord("measure")) return Unsupported(cur_, "classical assignment (only measure)");
-  return MeasureInto(*bits);
 }
 
 // At `measure`: parses `measure operand;` and records one measurement per bit.
@@ -396,6 +466,14 @@ absl::Status Parser::Barrier() {
 
 absl::StatusOr<ParsedProgram> Parse(std::string_view source, const ParseOptions& options) {
   return Parser(source, options).Run();
+}
+
+absl::StatusOr<std::vector<int>> RunShot(std::string_view source, const ParseOptions& options,
+                                         QuantumState& state) {
+  Parser parser(source, options, &state);
+  absl::StatusOr<ParsedProgram> program = parser.Run();
+  if (!program.ok()) return program.status();
+  return parser.ShotBits();
 }
 
 }  // namespace qgrad::qasm

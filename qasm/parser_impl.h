@@ -1,22 +1,30 @@
 // The OpenQASM 3 parser's internal state: a recursive-descent parser that pulls tokens from
-// the lexer one at a time and expands gate definitions and modifiers into circuit IR gates
-// as it goes. Its methods are split over parser.cc (entry point, statements, budgets),
-// declarations.cc (registers, inputs, constants), expression.cc (arithmetic), gate_call.cc
-// (gate calls and definitions) and operands.cc (qubit and bit operands).
+// the lexer one at a time, evaluates classical values and control flow eagerly, and
+// expands gate definitions and modifiers into circuit IR gates as it goes. With a
+// QuantumState it runs one shot (RunShot) and asks it for measurement outcomes; without
+// one, a step that needs an outcome ends the parse as dynamic (Dynamic()). Its methods are
+// split over parser.cc (entry point, statements, budgets, shots), declarations.cc
+// (registers, inputs), expression.cc (arithmetic), gate_call.cc (gate calls and
+// definitions), operands.cc (qubit and bit operands), classical.cc (variables, assignments,
+// casts, measured values), control.cc (blocks, if, for, while, timing, skipping) and
+// subroutine.cc (def, calls, return).
 //
 // Every piece of work that the input can multiply is charged to a budget before it is done
 // (ChargeOperations, ChargeWork), so a hostile program fails early instead of running long.
 //
-// Thread-safety: one Parser per Parse() call; not shared.
+// Thread-safety: one Parser per Parse() or RunShot() call; not shared.
 #ifndef QGRAD_QASM_PARSER_IMPL_H_
 #define QGRAD_QASM_PARSER_IMPL_H_
 
+#include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -41,7 +49,15 @@ inline constexpr int kMaxModifiers = 64;  // modifiers on one gate call
 // (parser.cc).
 bool IsUnsupportedWord(absl::string_view word);
 
-enum class SymbolKind { kQubits, kBits, kNumber, kInput, kGate };
+enum class SymbolKind { kQubits, kBits, kNumber, kInput, kGate, kDef };
+
+// Classical types; the width (0: unsized) matters to uint, bit and angle values, which
+// wrap at 2^width, and to bit indexing of integers and angles.
+enum class ClassicalType { kFloat, kAngle, kInt, kUint, kBool, kBit };
+struct TypeSpec {
+  ClassicalType type = ClassicalType::kFloat;
+  int width = 0;
+};
 
 struct Symbol {
   SymbolKind kind = SymbolKind::kNumber;
@@ -49,9 +65,56 @@ struct Symbol {
   int size = 1;        // register or input-array length
   bool scalar = true;  // declared without a size (qubit a; bit b; input float x;)
   Value value;         // kNumber
-  int gate = -1;       // kGate: index into Parser::gates_
+  TypeSpec type;       // kNumber
+  bool is_const = true;  // kNumber: `const`, an input-free constant, or a loop variable
+  bool local = false;  // kBits: a register of a block or subroutine, in Parser::local_bits_
+  int gate = -1;       // kGate: index into Parser::gates_; kDef: into Parser::defs_
+  int depth = 0;       // scope depth of the declaration (0: global)
+  // kQubits from `let` or a subroutine argument: the qubits themselves (any order), which
+  // replace offset..offset+size-1.
+  std::vector<int> elements;
   int line = 0;        // where it was declared
   int column = 0;
+};
+
+// A register declaration's name and size (RegisterNameAndSize).
+struct RegisterHead {
+  Token name;
+  int size = 1;
+  bool scalar = true;
+};
+
+// A place in the source to read again from: a loop body or condition, a subroutine body.
+struct Mark {
+  Token cur;
+  Lexer lexer;
+};
+
+struct DefParam {
+  absl::string_view name;
+  bool qubit = false;
+  bool scalar = true;  // qubit q / bit b, not qubit[n] / bit[n]
+  int size = 1;        // qubits or bits
+  TypeSpec type;       // classical arguments
+};
+
+// A subroutine (`def`): read again from `body` (its '{') at every call.
+struct DefInfo {
+  std::string name;
+  std::vector<DefParam> params;
+  std::optional<TypeSpec> result;
+  Mark body;
+};
+
+// How a statement ended: normally, or by break / continue / return, which end the
+// enclosing blocks up to their loop or subroutine.
+enum class Flow { kNormal, kBreak, kContinue, kReturn };
+
+// A block scope: the symbols it shadowed (restored when it closes) and the local bit
+// storage in use when it opened.
+struct Frame {
+  std::vector<std::pair<std::string, std::optional<Symbol>>> shadowed;
+  size_t local_bits = 0;
 };
 
 inline Symbol MakeRegister(SymbolKind kind, int offset, int size, bool scalar) {
@@ -94,6 +157,7 @@ using ValueList = absl::InlinedVector<Value, 4>;
 struct Operand {
   QubitList indices;
   bool is_register = false;
+  bool local = false;  // bits: indices into Parser::local_bits_
   Token token;
 };
 
@@ -116,8 +180,11 @@ struct Callee {
 
 class Parser {
  public:
-  Parser(std::string_view source, const ParseOptions& options);
+  // `state`: run one shot, measurements asked of it; null: parse (see qasm.h).
+  Parser(std::string_view source, const ParseOptions& options, QuantumState* state = nullptr);
   absl::StatusOr<ParsedProgram> Run();
+  // After Run() with a state: the program's bits (clbit_names order).
+  std::vector<int> ShotBits() const;
 
  private:
   // The statement that produced ops_[first..] (for errors found when building the circuit).
@@ -158,22 +225,68 @@ class Parser {
   absl::Status Header();
   absl::Status Include();
   absl::Status MeasureArrow();
-  absl::Status Assignment();
   absl::Status MeasureInto(const Operand& bits);
   absl::Status AddMeasures(const Operand& qubits, const Operand& bits, const Token& keyword,
                            const Token& mismatch_at);
   absl::Status Reset();
   absl::Status Barrier();
   absl::Status BuildCircuit(ParsedProgram& program);
+  absl::Status MoveOps(Circuit& into);
+  absl::Status Flush();
+  absl::Status Dynamic(const Token& at);
+
+  // Control flow and scopes (control.cc).
+  absl::Status Block();
+  absl::Status StatementOrBlock();
+  absl::Status IfStatement();
+  absl::Status ForStatement();
+  absl::Status WhileStatement();
+  absl::Status LoopBody(bool* done);
+  absl::Status BreakOrContinue();
+  absl::Status TimingStatement();
+  absl::Status SkipStatementOrBlock();
+  absl::Status SkipBalanced();
+  absl::Status SkipTo(absl::string_view punct);
+  absl::StatusOr<std::vector<long long>> LoopValues();
+  Mark Here() const { return Mark{cur_, lexer_}; }
+  absl::Status Restore(const Mark& mark);
+  void PushFrame();
+  void PopFrame();
+
+  // Classical declarations, assignments and values (classical.cc).
+  bool IsTypeWord(const Token& t) const;
+  absl::StatusOr<TypeSpec> ParseType();
+  absl::Status ClassicalDeclaration();
+  absl::Status LocalBitDeclaration();
+  absl::Status BitInitializer(const Symbol& reg);
+  absl::StatusOr<unsigned long long> IntegerBits(const Symbol& variable, const Token& at) const;
+  absl::Status LetDeclaration();
+  absl::Status ClassicalAssignment();
+  absl::StatusOr<Value> Convert(const Token& at, const Value& v, const TypeSpec& type) const;
+  absl::StatusOr<Value> ReadBits(const Operand& bits);
+  absl::Status WriteBits(const Operand& bits, const Value& v);
+  absl::StatusOr<Value> MeasureValue(const Token& keyword, const Operand& qubits);
+  absl::StatusOr<Value> ValueOrMeasurement();
+  absl::Status SetVariableBit(Symbol& variable, int bit, const Value& v, const Token& at);
+  absl::Status SetIntegerBits(Symbol& variable, unsigned long long k, const Token& at);
+  absl::StatusOr<Value> Cast(const Token& type_token);
+  absl::StatusOr<Value> IndexedNumber(const Token& name, const Symbol& symbol);
+
+  // Subroutines (subroutine.cc).
+  absl::Status DefDefinition();
+  absl::StatusOr<DefParam> DefParameter();
+  absl::StatusOr<std::optional<Value>> CallDef(const Token& name, const DefInfo& def,
+                                               bool gate_style);
+  absl::Status ReturnStatement();
 
   // Declarations (declarations.cc).
   absl::Status Declare(const Token& name_token, Symbol symbol);
   absl::Status QubitDeclaration();
   absl::Status BitDeclaration();
   absl::Status InputDeclaration();
-  absl::Status ConstDeclaration(bool is_const);
   absl::Status ScalarType();
   absl::StatusOr<int> RegisterSize(bool* scalar);
+  absl::StatusOr<RegisterHead> RegisterNameAndSize();
   absl::StatusOr<Symbol> RegisterDeclaration(SymbolKind kind, std::vector<std::string>& names);
   absl::Status CheckCount(const Token& at, absl::string_view what, long long count) const;
 
@@ -217,6 +330,7 @@ class Parser {
   absl::StatusOr<Operand> BitOperand();
   absl::Status NamedRegister(SymbolKind kind, absl::string_view role, Operand& op);
   absl::Status RegisterElements(const Symbol& reg, Operand& op);
+  Symbol* FindSymbol(absl::string_view name);
   absl::StatusOr<QubitList> Index(const Token& reg, int size, bool* single);
   absl::StatusOr<QubitList> Range(const Token& reg, int size, long long start);
   absl::StatusOr<long long> IndexValue(int size);
@@ -226,6 +340,8 @@ class Parser {
   std::string QubitName(int qubit) const;
 
   const ParseOptions& options_;
+  QuantumState* state_ = nullptr;  // running a shot
+  bool dynamic_ = false;           // parsing stopped at a measurement-dependent step
   absl::string_view source_;
   Lexer lexer_;  // positioned after cur_
   Token cur_;
@@ -233,14 +349,26 @@ class Parser {
   int statements_ = 0;
   bool included_stdgates_ = false;
 
-  absl::flat_hash_map<std::string, Symbol> symbols_;
+  // Node-based: a Symbol* stays valid while other names are declared.
+  absl::node_hash_map<std::string, Symbol> symbols_;
   std::deque<GateDef> gates_;  // a deque: calls hold pointers to definitions
   std::vector<std::string> qubit_names_;
   std::vector<std::string> clbit_names_;
   std::deque<std::string> param_names_;  // a deque: Values point at its strings
   int physical_qubits_ = 0;  // 1 + highest $n used
   GateList ops_;
-  std::vector<OpSource> op_sources_;
+  std::vector<OpSource> op_sources_;  // `first` counts every op ever made
+  size_t flushed_ = 0;                // ops handed to state_ so far
+  size_t source_cursor_ = 0;          // op_sources_ entry of the next op moved
+  // Program bits: 0, 1, or -1 for a measurement outcome not known while parsing.
+  std::vector<int8_t> bit_values_;
+  std::vector<int8_t> local_bits_;  // bits of blocks and subroutines
+  std::vector<Frame> frames_;       // open block scopes, innermost last
+  std::deque<DefInfo> defs_;
+  Flow flow_ = Flow::kNormal;
+  std::optional<Value> return_value_;
+  int loop_depth_ = 0;
+  int def_depth_ = 0;
   long long budget_ = 0;       // operations left under max_operations
   long long work_budget_ = 0;  // steps left (see ChargeWork)
 

@@ -10,9 +10,18 @@
 // affine in at most one input (value = c + s·input); a nonlinear use of an input is accepted
 // only when a value for it is bound at parse time. Without `include "stdgates.inc"` the
 // library's gate names are ordinary identifiers (a register may be called `h`); the gates
-// not shadowed that way stay callable. Anything the simulator could not execute faithfully
-// (classical control flow, classical arithmetic on bits, delays with effect, externs,
-// subroutines, ...) is rejected with an "unsupported: ..." error.
+// not shadowed that way stay callable. Classical control is accepted: bool / int / uint /
+// float / angle variables with arithmetic, comparisons, logic and bit operators, casts,
+// if / else, for over ranges and sets, while, break / continue, `def` subroutines, `let`
+// aliases; timing (delay, box, stretch, duration) has no effect on the ideal simulation.
+// Anything the simulator could not execute faithfully (extern, defcal / cal and other
+// pulse-level constructs, switch, arrays, output, ...) is rejected with an
+// "unsupported: ..." error.
+//
+// Execution model (qasm/README.md): the parser evaluates control flow eagerly. A program
+// whose steps never need a measurement outcome unrolls into one circuit (Parse). One that
+// does (an if on a measured bit, say) is marked ParsedProgram::dynamic and runs shot by
+// shot with RunShot(), which asks the caller's QuantumState for each outcome.
 //
 // Ignored, as the specification allows: `OPENQASM`, the include of "stdgates.inc" /
 // "qelib1.inc" (the library is built in), `barrier` inside a gate body, pragmas
@@ -22,9 +31,11 @@
 // does not begin `#pragma` is an error. Nothing else is silently dropped.
 //
 // Parsing is bounded by ParseOptions::max_operations: the work is counted while it is done,
-// so hostile input fails early (RESOURCE_EXHAUSTED) instead of running long.
+// so hostile input (a loop that never ends included) fails early (RESOURCE_EXHAUSTED)
+// instead of running long.
 //
-// Thread-safety: stateless functions; safe to call concurrently.
+// Thread-safety: stateless functions; safe to call concurrently (RunShot with a state per
+// call).
 #ifndef QGRAD_QASM_QASM_H_
 #define QGRAD_QASM_QASM_H_
 
@@ -65,6 +76,12 @@ struct ParsedProgram {
   std::vector<std::string> clbit_names;
   // Qubit names in index order ("q[0]", ...).
   std::vector<std::string> qubit_names;
+  // True when the program's control flow or classical results depend on measurement
+  // outcomes (an `if` on a measured bit, a `while` over one, a subroutine's measured
+  // result, a classical write to a program bit): it has no single circuit, and each shot
+  // must be run with RunShot(). Parsing stopped at the first such step, so `circuit` holds
+  // no gates and the counts and names below cover the declarations before it.
+  bool dynamic = false;
 };
 
 struct ParseOptions {
@@ -89,6 +106,26 @@ struct ParseOptions {
 // A limit (max_operations, max_qubits, the nesting and modifier limits) is
 // RESOURCE_EXHAUSTED "LINE:COLUMN: ..." naming the limit and its value.
 absl::StatusOr<ParsedProgram> Parse(std::string_view source, const ParseOptions& options = {});
+
+// The quantum state a shot runs on, supplied by the caller (qasm does not simulate).
+class QuantumState {
+ public:
+  virtual ~QuantumState() = default;
+  // Applies `segment`'s operations in order: unitary gates, reset and barrier (never a
+  // measurement). segment.num_qubits() counts the qubits declared so far; it never
+  // shrinks from one call to the next, and qubits new to a call start in |0⟩.
+  virtual absl::Status Apply(const Circuit& segment) = 0;
+  // Measures `qubit` in the computational basis, collapsing the state: 0 or 1.
+  virtual absl::StatusOr<int> Measure(int qubit) = 0;
+};
+
+// Runs the program once as an interpreter: gates go to `state` in segments, each
+// measurement's outcome comes from it, and every classical value and branch is then known.
+// Returns the program's bits (ParsedProgram::clbit_names order; global bit registers
+// only, never-written bits 0). Errors as Parse(); the budgets hold per shot, so a loop
+// that never ends fails with RESOURCE_EXHAUSTED. Works for static programs too.
+absl::StatusOr<std::vector<int>> RunShot(std::string_view source, const ParseOptions& options,
+                                         QuantumState& state);
 
 }  // namespace qgrad::qasm
 

@@ -72,6 +72,76 @@ absl::StatusOr<Value> ApplyBinary(absl::string_view op, const Value& a, const Va
   return absl::InvalidArgumentError(absl::StrCat("unsupported: operator '", op, "'"));
 }
 
+namespace {
+
+absl::Status NeedsNumbers(absl::string_view op, const Value& a, const Value& b) {
+  const Value& input = a.is_number() ? b : a;
+  return absl::InvalidArgumentError(absl::StrCat("unsupported: operator '", op,
+                                                 "' on input '", input.input_name(),
+                                                 "' (bind it with a value)"));
+}
+
+bool IsArithmetic(absl::string_view op) {
+  return op == "+" || op == "-" || op == "*" || op == "/" || op == "%" || op == "**";
+}
+
+}  // namespace
+
+absl::StatusOr<long long> ToInteger(const Value& v) {
+  if (!v.is_number() || v.constant != std::trunc(v.constant) ||
+      std::fabs(v.constant) >= 0x1p63) {
+    return absl::InvalidArgumentError(absl::StrCat("expected an integer, got ", v.constant));
+  }
+  return static_cast<long long>(v.constant);
+}
+
+absl::StatusOr<Value> ApplyOperator(absl::string_view op, const Value& a, const Value& b) {
+  bool integers = a.integer && b.integer && a.is_number() && b.is_number();
+  if (IsArithmetic(op)) {
+    if (integers && op == "/") {
+      if (b.constant == 0.0) return absl::InvalidArgumentError("division by zero");
+      return Value::Integer(std::trunc(a.constant / b.constant));
+    }
+    absl::StatusOr<Value> r = ApplyBinary(op, a, b);
+    if (r.ok()) r->integer = integers;
+    return r;
+  }
+  if (!a.is_number() || !b.is_number()) return NeedsNumbers(op, a, b);
+  double x = a.constant, y = b.constant;
+  if (op == "==") return Value::Integer(x == y);
+  if (op == "!=") return Value::Integer(x != y);
+  if (op == "<") return Value::Integer(x < y);
+  if (op == "<=") return Value::Integer(x <= y);
+  if (op == ">") return Value::Integer(x > y);
+  if (op == ">=") return Value::Integer(x >= y);
+  if (op == "&&") return Value::Integer(x != 0 && y != 0);
+  if (op == "||") return Value::Integer(x != 0 || y != 0);
+  absl::StatusOr<long long> i = ToInteger(a);
+  if (!i.ok()) return i.status();
+  absl::StatusOr<long long> j = ToInteger(b);
+  if (!j.ok()) return j.status();
+  if (op == "&") return Value::Integer(static_cast<double>(*i & *j));
+  if (op == "|") return Value::Integer(static_cast<double>(*i | *j));
+  if (op == "^") return Value::Integer(static_cast<double>(*i ^ *j));
+  if (op == "<<" || op == ">>") {
+    if (*j < 0 || *j > 63) {
+      return absl::InvalidArgumentError(absl::StrCat("shift by ", *j, " outside [0, 63]"));
+    }
+    auto u = static_cast<unsigned long long>(*i);
+    u = op == "<<" ? u << *j : u >> *j;
+    return Value::Integer(static_cast<double>(static_cast<long long>(u)));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unsupported: operator '", op, "'"));
+}
+
+absl::StatusOr<Value> ApplyUnary(absl::string_view op, const Value& a) {
+  if (!a.is_number()) return NeedsNumbers(op, a, a);
+  if (op == "!") return Value::Integer(a.constant == 0);
+  absl::StatusOr<long long> i = ToInteger(a);
+  if (!i.ok()) return i.status();
+  return Value::Integer(static_cast<double>(~*i));
+}
+
 int FunctionArity(absl::string_view name) {
   static const auto* const kArity = new absl::flat_hash_map<absl::string_view, int>{
       {"sin", 1},  {"cos", 1},  {"tan", 1},     {"arcsin", 1},  {"arccos", 1}, {"arctan", 1},

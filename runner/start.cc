@@ -103,7 +103,7 @@ absl::StatusOr<StartCircuit> FromQasm(const v1::InitialState& spec, int num_qubi
     return FieldError(path, absl::StrCat("the program has ", program->circuit.num_qubits(),
                                          " qubits, the problem ", num_qubits));
   }
-  if (!program->circuit.IsUnitary()) {
+  if (program->dynamic || !program->circuit.IsUnitary()) {
     return FieldError(path, "a start circuit may not measure or reset");
   }
   return StartCircuit{std::move(program->circuit), {}};

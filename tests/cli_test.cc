@@ -1,11 +1,7 @@
 // The `qgrad` binary run as a subprocess on the example programs and on bad input: output,
 // JSON shape and exit codes; help, version, and the refusal of flags that are unknown or do
 // not apply to the command.
-#include <sys/wait.h>
-
-#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,27 +11,12 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/cli_process.h"
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;  // stdout and stderr together
-};
-
-// `stderr_to`: where stderr goes ("&1": into `out` with stdout).
-Result RunCli(const std::string& args, const std::string& stderr_to = "&1") {
-  const std::string cmd = std::string(QGRAD_CLI_PATH) + " " + args + " 2>" + stderr_to;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  Result r{-1, ""};
-  if (pipe == nullptr) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = qgrad::testing::CliResult;
+using qgrad::testing::RunCli;
 
 std::string Example(const std::string& name) {
   return std::string(QGRAD_EXAMPLES_DIR) + "/" + name;

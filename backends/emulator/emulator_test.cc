@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "backends/emulator/emulator.h"
+#include "backends/emulator/service.h"
 #include "backends/emulator/test_client.h"
 #include "gtest/gtest.h"
 
@@ -50,6 +51,14 @@ FaultRule Rule(FaultKind kind, Endpoint endpoint, int64_t count) {
   r.kind = kind;
   r.count = count;
   return r;
+}
+
+TEST(PrepareProgramTest, RefusesControlFlowOnMeasurements) {
+  absl::StatusOr<DeviceProgram> p = internal::PrepareProgram(
+      Limits{}, "OPENQASM 3.0;\nqubit q;\nbit c = measure q;\nif (c) x q;\n", {}, nullptr, 10);
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(p.status().message(), "unsupported: control flow")) << p.status();
 }
 
 TEST(FaultTest, ErrorsBeforeActing) {

@@ -181,6 +181,10 @@ absl::StatusOr<DeviceProgram> PrepareProgram(const Limits& limits, std::string_v
     if (parsed.status().code() == absl::StatusCode::kInvalidArgument) return parsed.status();
     return absl::OutOfRangeError(parsed.status().message());
   }
+  if (parsed->dynamic) {  // one circuit per program: no control on measurement outcomes
+    return absl::InvalidArgumentError(
+        "unsupported: control flow that depends on measurement outcomes");
+  }
   Circuit circuit = std::move(parsed->circuit);
   if (positional != nullptr) {
     if (positional->size() != parsed->param_names.size()) {

@@ -83,7 +83,8 @@ std::optional<nlohmann::json> JsonBody(const httplib::Request& req, httplib::Res
                                        Dialect dialect);
 
 // Parses and checks one program. INVALID_ARGUMENT: the program is wrong ("LINE:COLUMN:
-// ..." from the parser, or an unbound / unknown input, or wrong positional values);
+// ..." from the parser, or an unbound / unknown input, or wrong positional values), or its
+// control flow depends on measurement outcomes ("unsupported: ...", no single circuit);
 // OUT_OF_RANGE: over a device limit (shots, qubits, classical bits, parser work).
 // `positional` (IBM): values for the inputs in declaration order, instead of `inputs`.
 absl::StatusOr<DeviceProgram> PrepareProgram(const Limits& limits, std::string_view qasm,

@@ -215,7 +215,9 @@ LocalBackend::~LocalBackend() {
     absl::MutexLock lock(&core_->mu);
     core_->stop = true;
     while (!core_->active.empty()) {
-      core_->End(core_->active.front(), BatchState::kCancelled, absl::OkStatus());
+      // A copy: End() erases the list's reference, which may be the last one.
+      const std::shared_ptr<BatchRun> batch = core_->active.front();
+      core_->End(batch, BatchState::kCancelled, absl::OkStatus());
     }
     core_->work.SignalAll();
   }

@@ -14,8 +14,9 @@ namespace {
 
 constexpr char kHeader[] = "OPENQASM 3.0;\ninclude \"stdgates.inc\";\n";
 
-// Test helper: an 8-qubit entangling program with a per-program rotation input.
-Batch TestBatch(int programs, int64_t shots, uint64_t seed) {
+// Test helper: an 8-qubit entangling program with a per-program rotation input, and, when
+// `dynamic`, a repeat-until-success program after them.
+Batch TestBatch(int programs, int64_t shots, uint64_t seed, bool dynamic = false) {
   const std::string qasm = absl::StrCat(
       kHeader, "input float[64] a;\nqubit[8] q;\nbit[8] c;\nh q;\nry(a) q[3];\n",
       "cx q[0], q[1];\ncx q[3], q[4];\nrz(a) q[4];\nh q[4];\nc = measure q;\n");
@@ -25,6 +26,12 @@ Batch TestBatch(int programs, int64_t shots, uint64_t seed) {
   for (int k = 0; k < programs; ++k) {
     batch.programs.push_back(Program{qasm, {{"a", 0.1 * k}}, shots});
   }
+  // A program whose control depends on measurements: each shot is run as an interpreter.
+  if (dynamic) batch.programs.push_back(Program{
+      absl::StrCat(kHeader, "input float[64] a;\nqubit[2] q;\nbit[2] c;\nbit again = 1;\n"
+                            "while (again) { reset q; ry(a) q[0]; cx q[0], q[1]; "
+                            "c = measure q; again = c[0]; }\n"),
+      {{"a", 1.2}}, shots});
   return batch;
 }
 
@@ -52,7 +59,7 @@ TEST(LocalBackendTest, ResultsDoNotDependOnTheWorkerCount) {
     LocalBackendOptions options;
     options.threads = threads;
     LocalBackend backend(options);
-    absl::StatusOr<BatchResult> r = RunBatch(backend, TestBatch(12, 500, 77));
+    absl::StatusOr<BatchResult> r = RunBatch(backend, TestBatch(12, 500, 77, true));
     ASSERT_TRUE(r.ok()) << r.status();
     results.push_back(*std::move(r));
   }
@@ -117,6 +124,27 @@ TEST(LocalBackendTest, DestructionCancelsRunningAndQueuedBatches) {
   EXPECT_EQ(running->Wait(absl::InfiniteFuture()).status().code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(queued->Wait(absl::InfiniteFuture()).status().code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(queued->Poll().state, BatchState::kCancelled);
+}
+
+TEST(LocalBackendTest, DestructionCancelsDynamicPrograms) {
+  std::unique_ptr<BatchHandle> running;
+  {
+    LocalBackend backend;
+    absl::StatusOr<std::unique_ptr<BatchHandle>> a = backend.Submit(TestBatch(0, 100'000, 1, true));
+    ASSERT_TRUE(a.ok()) << a.status();
+    running = *std::move(a);
+    while (running->Poll().state == BatchState::kQueued) absl::SleepFor(absl::Milliseconds(1));
+  }
+  EXPECT_EQ(running->Wait(absl::InfiniteFuture()).status().code(), absl::StatusCode::kCancelled);
+}
+
+TEST(LocalBackendTest, DestructionEndsBatchesWhoseHandlesAreGone) {
+  // A batch still running when the backend goes, its handle already dropped: the backend
+  // holds the last reference, which must outlive the batch's ending.
+  for (int i = 0; i < 20; ++i) {
+    LocalBackend backend;
+    ASSERT_TRUE(backend.Submit(TestBatch(2, 10, 2, true)).ok());
+  }
 }
 
 TEST(LocalBackendTest, RunBatchCancelsAtItsDeadline) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "backends/local/dynamic.h"
 #include "backends/local/seeds.h"
 #include "backends/statevector/shots.h"
 #include "qasm/qasm.h"
@@ -147,6 +148,29 @@ absl::Status RunTrajectories(const sv::Simulator& simulator, const PreparedProgr
   return absl::OkStatus();
 }
 
+// Every shot an interpreter run of the program's text, in trajectory-sized chunks.
+absl::Status RunDynamic(const sv::Simulator& simulator, const PreparedProgram& program,
+                        uint64_t seed, const std::atomic<bool>& cancelled,
+                        std::vector<uint64_t>& shots, int& num_clbits) {
+  const int64_t chunk_shots = TrajectoryChunk(program.circuit.num_qubits());
+  DynamicShotOptions options;
+  options.bindings = program.inputs;
+  options.max_operations = program.limits.max_operations;
+  options.max_qubits = program.limits.max_qubits;
+  shots.reserve(size_t(program.shots));
+  for (int64_t done = 0, chunk = 0; done < program.shots; ++chunk) {
+    if (absl::Status s = Cancelled(cancelled); !s.ok()) return s;
+    const int64_t n = std::min(chunk_shots, program.shots - done);
+    absl::StatusOr<DynamicShots> taken = RunDynamicShots(
+        simulator, program.source, options, n, ChunkSeed(seed, uint64_t(chunk)));
+    if (!taken.ok()) return taken.status();
+    num_clbits = taken->num_clbits;
+    shots.insert(shots.end(), taken->bits.begin(), taken->bits.end());
+    done += n;
+  }
+  return absl::OkStatus();
+}
+
 // CountShots, by a tally over every value when there are few possible values.
 std::vector<std::pair<uint64_t, int64_t>> Count(const std::vector<uint64_t>& shots,
                                                 int num_clbits) {
@@ -188,6 +212,7 @@ absl::StatusOr<PreparedProgram> PrepareProgram(const Program& program, int64_t i
 
   const std::set<std::string> declared(parsed->param_names.begin(),
                                        parsed->param_names.end());
+  // A dynamic program's parse stopped early, so it may declare inputs not seen yet.
   for (const std::string& name : parsed->param_names) {
     if (!program.inputs.contains(name)) {
       return Prefixed(absl::InvalidArgumentError(
@@ -196,7 +221,7 @@ absl::StatusOr<PreparedProgram> PrepareProgram(const Program& program, int64_t i
     }
   }
   for (const auto& [name, value] : program.inputs) {
-    if (!declared.contains(name)) {
+    if (!declared.contains(name) && !parsed->dynamic) {
       return Prefixed(absl::InvalidArgumentError(
                           absl::StrCat("a value for '", name, "', which is not an input")),
                       index);
@@ -215,14 +240,22 @@ absl::StatusOr<PreparedProgram> PrepareProgram(const Program& program, int64_t i
                         kMaxShotBits)),
                     index);
   }
-  if (!SampledFromFinalState(circuit) && program.shots > limits.max_trajectory_shots) {
+  if ((parsed->dynamic || !SampledFromFinalState(circuit)) &&
+      program.shots > limits.max_trajectory_shots) {
     return Prefixed(
         absl::ResourceExhaustedError(absl::StrCat(
             program.shots, " shots of a program with mid-circuit measurement or reset exceed "
             "the limit of ", limits.max_trajectory_shots, " (each shot is a full simulation)")),
         index);
   }
-  return PreparedProgram{std::move(parsed->circuit), program.shots};
+  PreparedProgram prepared{std::move(parsed->circuit), program.shots};
+  if (parsed->dynamic) {
+    prepared.dynamic = true;
+    prepared.source = program.qasm;
+    prepared.inputs = program.inputs;
+    prepared.limits = limits;
+  }
+  return prepared;
 }
 
 absl::StatusOr<ProgramResult> RunProgram(const sv::Simulator& simulator,
@@ -230,12 +263,15 @@ absl::StatusOr<ProgramResult> RunProgram(const sv::Simulator& simulator,
                                          bool memory, const std::atomic<bool>& cancelled,
                                          Workspace* workspace) {
   std::vector<uint64_t> shots;
-  absl::Status status = SampledFromFinalState(program.circuit)
-                            ? SampleTerminal(simulator, program, seed, cancelled, workspace, shots)
-                            : RunTrajectories(simulator, program, seed, cancelled, shots);
+  int num_clbits = program.circuit.num_clbits();
+  absl::Status status =
+      program.dynamic ? RunDynamic(simulator, program, seed, cancelled, shots, num_clbits)
+      : SampledFromFinalState(program.circuit)
+          ? SampleTerminal(simulator, program, seed, cancelled, workspace, shots)
+          : RunTrajectories(simulator, program, seed, cancelled, shots);
   if (!status.ok()) return status;
   ProgramResult result;
-  result.num_clbits = program.circuit.num_clbits();
+  result.num_clbits = num_clbits;
   result.shots = program.shots;
   result.counts = Count(shots, result.num_clbits);
   if (memory) result.memory = std::move(shots);

@@ -1,7 +1,8 @@
 // One program of a batch on the local backend: checked and parsed once at submission
 // (PrepareProgram), executed later by a worker (RunProgram).
 //
-// Execution: a program whose measurements are all terminal (no gate or reset on a qubit
+// Execution: a dynamic program (control flow on measurement outcomes) runs every shot as
+// an interpreter on its own state (dynamic.h); a program whose measurements are all terminal (no gate or reset on a qubit
 // after it was measured) is simulated once and its shots are drawn from the final state
 // by inverse-CDF sampling (std::mt19937_64, one binary search per shot); otherwise each
 // shot is a seeded trajectory with state collapse (sv::RunShots).
@@ -18,6 +19,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "backends/backend.h"
@@ -40,6 +43,14 @@ struct ProgramLimits {
 struct PreparedProgram {
   Circuit circuit;  // every input bound: no parameters left
   int64_t shots = 0;
+  // A program whose control flow depends on measurement outcomes (qasm
+  // ParsedProgram::dynamic) has no single circuit: its text runs shot by shot
+  // (dynamic.h), and `circuit` holds only the qubits and bits declared before the first
+  // such step.
+  bool dynamic = false;
+  std::string source{};
+  std::map<std::string, double> inputs{};
+  ProgramLimits limits{};
 };
 
 // Parses `program` with its input bindings and checks it against `limits`. Errors name the

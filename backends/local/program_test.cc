@@ -118,6 +118,52 @@ TEST(RunProgramTest, TrajectoriesForMidCircuitMeasurementAndReset) {
   EXPECT_NEAR(double(CountOf(r, 0b11)), 2000, 5 * std::sqrt(1000.0));
 }
 
+TEST(RunProgramTest, DynamicProgramsRunShotByShot) {
+  // Teleportation with classically controlled corrections: c2 reads ry(1.1)|0>'s 1 with
+  // sin²(0.55) whatever c0 and c1 (uniform). Enough shots for several chunks.
+  const PreparedProgram p = PrepareOk(
+      "qubit[3] q;\nbit c0;\nbit c1;\nbit c2;\nry(1.1) q[0];\nh q[1];\ncx q[1], q[2];\n"
+      "cx q[0], q[1];\nh q[0];\nc0 = measure q[0];\nc1 = measure q[1];\n"
+      "if (c0 == 1) z q[2];\nif (c1 == 1) { x q[2]; }\nc2 = measure q[2];\n",
+      3000);
+  ASSERT_TRUE(p.dynamic);
+  const ProgramResult r = RunOk(p, 11);
+  EXPECT_EQ(r.num_clbits, 3);
+  const double p1 = std::pow(std::sin(0.55), 2);
+  double chi2 = 0;
+  for (uint64_t v = 0; v < 8; ++v) {
+    const double expected = double(p.shots) / 4 * ((v >> 2) ? p1 : 1 - p1);
+    chi2 += std::pow(double(CountOf(r, v)) - expected, 2) / expected;
+  }
+  EXPECT_LT(chi2, 35.0);  // 7 degrees of freedom: P(chi² > 35) ≈ 1e-5
+  const ProgramResult again = RunOk(p, 11);
+  EXPECT_EQ(again.counts, r.counts);
+  EXPECT_NE(RunOk(p, 12).counts, r.counts);
+}
+
+TEST(RunProgramTest, DynamicProgramLimits) {
+  ProgramLimits limits;
+  limits.max_qubits = 3;
+  limits.max_trajectory_shots = 50;
+  limits.max_operations = 1000;
+  auto prepare = [&](const std::string& body, int64_t shots) {
+    return PrepareProgram(Program{absl::StrCat(kHeader, body), {}, shots}, 2, limits);
+  };
+  absl::StatusOr<PreparedProgram> p = prepare("qubit q;\nbit c = measure q;\nif (c) x q;", 51);
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kResourceExhausted);
+  // Qubits declared after the first dynamic step are counted when the shot reaches them.
+  p = prepare("qubit q;\nbit c = measure q;\nif (c) x q;\nqubit[3] r;\nh r;", 5);
+  ASSERT_TRUE(p.ok()) << p.status();
+  sv::Simulator sim;
+  std::atomic<bool> cancelled{false};
+  absl::StatusOr<ProgramResult> r = RunProgram(sim, *p, 1, false, cancelled);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+  p = prepare("qubit q;\nbit c = measure q;\nwhile (c == 0) { }", 5);
+  ASSERT_TRUE(p.ok()) << p.status();
+  r = RunProgram(sim, *p, 1, false, cancelled);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
 TEST(RunProgramTest, ShotsDependOnlyOnTheSeed) {
   const PreparedProgram p = PrepareOk(
       "qubit[4] q;\nbit[4] c;\nh q;\nc = measure q;\n", kSampleChunkShots + 100);

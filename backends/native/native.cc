@@ -162,6 +162,10 @@ absl::StatusOr<Translation> TranslateProgram(std::string_view qasm,
   options.bindings = inputs;
   absl::StatusOr<qasm::ParsedProgram> parsed = qasm::Parse(qasm, options);
   if (!parsed.ok()) return parsed.status();
+  if (parsed->dynamic) {  // translated to one circuit: no control on measurement outcomes
+    return absl::InvalidArgumentError(
+        "unsupported: control flow that depends on measurement outcomes");
+  }
   for (const std::string& name : parsed->param_names) {
     if (inputs.count(name)) continue;
     const std::string base = name.substr(0, name.find('['));

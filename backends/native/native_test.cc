@@ -428,6 +428,12 @@ TEST(Errors, Reported) {
   EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(t.status().message(), HasSubstr("3:"));
 
+  // Control flow on a measurement has no single circuit to translate.
+  t = TranslateProgram("OPENQASM 3.0;\nqubit q;\nbit c = measure q;\nif (c) x q;\n", {},
+                       GateSet::kIonq);
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(t.status().message(), HasSubstr("unsupported: control flow that depends on"));
+
   std::mt19937_64 rng(1);
   Circuit c(3);
   Gate g;

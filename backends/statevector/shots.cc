@@ -22,25 +22,6 @@ Circuit UnitaryPart(const Circuit& circuit) {
   return u;
 }
 
-// Measures `qubit`, collapsing and renormalizing the state. Returns the outcome.
-int Collapse(StateVector& state, int qubit, std::mt19937_64& rng) {
-  const uint64_t bit = uint64_t{1} << qubit;
-  Amplitude* a = state.data();
-  const uint64_t size = state.size();
-  double p1 = 0;
-  for (uint64_t i = 0; i < size; ++i) {
-    if (i & bit) p1 += std::norm(a[i]);
-  }
-  const double total = state.NormSquared();
-  const int outcome = std::uniform_real_distribution<double>(0, total)(rng) < p1 ? 1 : 0;
-  const double kept = outcome ? p1 : total - p1;
-  const double scale = kept > 0 ? 1 / std::sqrt(kept) : 0;
-  for (uint64_t i = 0; i < size; ++i) {
-    a[i] = (((i & bit) != 0) == (outcome == 1)) ? a[i] * scale : Amplitude(0);
-  }
-  return outcome;
-}
-
 uint64_t SetBit(uint64_t reg, int bit, int value) {
   const uint64_t mask = uint64_t{1} << bit;
   return value ? (reg | mask) : (reg & ~mask);
@@ -101,7 +82,7 @@ absl::StatusOr<std::vector<uint64_t>> RunTrajectories(const Simulator& sim,
     for (const Step& step : steps) {
       if (absl::Status s = sim.Run(step.segment, params, *state); !s.ok()) return s;
       if (step.op == nullptr) continue;
-      const int outcome = Collapse(*state, step.op->qubits[0], rng);
+      const int outcome = CollapseQubit(*state, step.op->qubits[0], rng);
       if (step.op->kind == GateKind::kMeasure) {
         reg = SetBit(reg, step.op->clbit, outcome);
       } else if (outcome == 1) {  // reset: flip back to |0⟩
@@ -116,6 +97,24 @@ absl::StatusOr<std::vector<uint64_t>> RunTrajectories(const Simulator& sim,
 }
 
 }  // namespace
+
+int CollapseQubit(StateVector& state, int qubit, std::mt19937_64& rng) {
+  const uint64_t bit = uint64_t{1} << qubit;
+  Amplitude* a = state.data();
+  const uint64_t size = state.size();
+  double p1 = 0;
+  for (uint64_t i = 0; i < size; ++i) {
+    if (i & bit) p1 += std::norm(a[i]);
+  }
+  const double total = state.NormSquared();
+  const int outcome = std::uniform_real_distribution<double>(0, total)(rng) < p1 ? 1 : 0;
+  const double kept = outcome ? p1 : total - p1;
+  const double scale = kept > 0 ? 1 / std::sqrt(kept) : 0;
+  for (uint64_t i = 0; i < size; ++i) {
+    a[i] = (((i & bit) != 0) == (outcome == 1)) ? a[i] * scale : Amplitude(0);
+  }
+  return outcome;
+}
 
 absl::StatusOr<std::vector<uint64_t>> RunShots(const Simulator& simulator,
                                                const Circuit& circuit,

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <random>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -35,6 +36,10 @@ absl::StatusOr<std::vector<uint64_t>> RunShots(const Simulator& simulator,
                                                const Circuit& circuit,
                                                absl::Span<const double> params,
                                                const ShotOptions& options);
+
+// Measures `qubit` with a draw from `rng`, collapsing and renormalizing the state; the
+// outcome, 0 or 1. (What each trajectory does at a measurement or reset.)
+int CollapseQubit(StateVector& state, int qubit, std::mt19937_64& rng);
 
 // Shots grouped into counts keyed by the register value.
 std::map<uint64_t, int64_t> CountShots(absl::Span<const uint64_t> shots);
