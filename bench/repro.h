@@ -99,6 +99,7 @@ absl::Status RunShadowsMaxCut(const Env& env);     // shadows mode: ratios, shot
 absl::Status RunShadowsFidelity(const Env& env);   // fidelity error vs n, Clifford vs Pauli
 absl::Status RunShadowsIteration(const Env& env);  // one 8-qubit iteration's cost
 absl::Status RunMolecules(const Env& env);  // psi4 molecules at 8–14 qubits from Hartree–Fock
+absl::Status RunMoleculesDeep(const Env& env);  // the 12–14-qubit ones towards 1e-6 Ha
 absl::Status RunLiHPlus(const Env& env);    // LiH from |+⟩ with the paper's 1-/2-qubit pool
 
 }  // namespace qgrad::bench

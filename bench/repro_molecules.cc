@@ -5,7 +5,9 @@
 // `molecules`: per molecule and active space, ADAPT-VQE with the 4-qubit excitation strings
 // (the baseline) against the nested optimizer with the same pool — the paper's step, the
 // centered step, and the centered step with the hand-back after every layer (not the pure
-// method any more: shown beside it). `lih_plus`: LiH_2.2 (frozen core 1, frozen virtual 2)
+// method any more: shown beside it). `molecules_deep`: the 12–14-qubit spaces with far caps,
+// ADAPT-VQE against the recompressed pure method and the hand-back variant, towards 1e-6 Ha.
+// `lih_plus`: LiH_2.2 (frozen core 1, frozen virtual 2)
 // from |+⟩^⊗6 with the all-pairs 1-/2-qubit pool only: nested, ADAPT-VQE with the same
 // pool and hardware-efficient VQE, with what each run looks like where it stalls.
 //
@@ -68,22 +70,33 @@ constexpr Molecule kMolecules[] = {
      -75.0126289450518},
 };
 
-// Iteration caps (and a wall-clock net per run, checked between iterations) that keep the
-// full mode within about 15 minutes on 2 loaded cores; the quick mode runs two molecules
-// with smaller caps. The hand-back variant re-optimizes every angle after every layer, which
-// at 12–14 qubits costs more than the layers themselves, hence its own cap.
+// Iteration caps (and a wall-clock net per run, checked between iterations).
 struct Caps {
   int adapt_iterations;
   int nested_iterations;
   int handback_iterations;
   double wall_seconds;  // limits.max_wall_seconds of every run
 };
-Caps CapsFor(int qubits, bool quick) {
+
+// `molecules`: caps that keep the full mode within about 15 minutes on 2 loaded cores; the
+// quick mode runs two molecules with smaller caps. The hand-back variant re-optimizes every
+// angle after every layer, which at 12–14 qubits costs more than the layers themselves,
+// hence its own cap.
+Caps SurveyCaps(int qubits, bool quick) {
   if (quick) return {12, 6, 6, 10.0};
   if (qubits <= 8) return {60, 40, 40, 60.0};
   if (qubits <= 10) return {60, 30, 30, 60.0};
   if (qubits <= 12) return {40, 12, 6, 30.0};
   return {30, 6, 3, 40.0};
+}
+
+// `molecules_deep`: the 12–14-qubit spaces run until 1e-6 Ha or far caps (about 40 minutes
+// on one idle core): enough for ADAPT-VQE to reach 1e-6 where it can, so that every method's
+// CNOT count at 1e-6 has a baseline to be compared with.
+Caps DeepCaps(int qubits, bool quick) {
+  if (quick) return {20, 8, 8, 20.0};
+  if (qubits <= 12) return {150, 24, 24, 600.0};
+  return {120, 12, 16, 900.0};
 }
 
 // One run: energy error and CNOT-equivalents after k iterations, k = 0..K.
@@ -248,20 +261,87 @@ std::string FileStem(const std::string& file) {
   return dot == std::string::npos ? file : file.substr(0, dot);
 }
 
-}  // namespace
+// What one molecules experiment runs: which spaces, with which caps and nested variants
+// (ADAPT-VQE always comes first, as the baseline).
+struct MoleculePlan {
+  const char* heading;
+  const char* result_dir;  // under --results
+  bool (*include)(const Molecule& mol, bool quick);
+  Caps (*caps)(int qubits, bool quick);
+  std::vector<NestedVariant> variants;
+};
 
-absl::Status RunMolecules(const Env& env) {
-  const std::vector<NestedVariant> variants = {
-      {"nested_paper", "nested, paper step η = 0.5/‖H‖₁ (pure)", -0.5, false, "never"},
-      {"nested_centered", "nested, centered step η = 2 (pure)", 2.0, true, "never"},
-      {"nested_centered10", "nested, centered step η = 10 (pure)", 10.0, true, "never"},
-      {"nested_centered10_recompressed",
-       "nested, centered step η = 10, recompression every iteration (pure)", 10.0, true, "never",
-       1},
-      {"nested_centered_handback", "nested, centered η = 2 + hand-back every layer (not pure)",
-       2.0, true, "every_iteration"},
-  };
-  std::printf("\n## Molecules at 8–14 qubits from Hartree–Fock (examples/data/molecules/)\n\n"
+bool SurveyIncludes(const Molecule& mol, bool quick) {
+  return !quick || std::string(mol.file) == "H4_chain_1.0.FCIDUMP" ||
+         (std::string(mol.file) == "LiH_1.6.FCIDUMP" && mol.frozen_core == 1);
+}
+
+bool DeepIncludes(const Molecule& mol, bool quick) {
+  return quick ? std::string(mol.file) == "LiH_1.6.FCIDUMP" && mol.frozen_core == 0
+               : mol.qubits >= 12;
+}
+
+const NestedVariant kRecompressed = {
+    "nested_centered10_recompressed",
+    "nested, centered step η = 10, recompression every iteration (pure)", 10.0, true, "never",
+    1};
+const NestedVariant kHandBack = {"nested_centered_handback",
+                                 "nested, centered η = 2 + hand-back every layer (not pure)",
+                                 2.0, true, "every_iteration"};
+
+MoleculePlan SurveyPlan() {
+  return {"Molecules at 8–14 qubits from Hartree–Fock (examples/data/molecules/)",
+          "molecules",
+          SurveyIncludes,
+          SurveyCaps,
+          {{"nested_paper", "nested, paper step η = 0.5/‖H‖₁ (pure)", -0.5, false, "never"},
+           {"nested_centered", "nested, centered step η = 2 (pure)", 2.0, true, "never"},
+           {"nested_centered10", "nested, centered step η = 10 (pure)", 10.0, true, "never"},
+           kRecompressed,
+           kHandBack}};
+}
+
+MoleculePlan DeepPlan() {
+  return {"Molecules at 12–14 qubits run towards 1e-6 Ha (far caps)", "molecules_deep",
+          DeepIncludes, DeepCaps, {kRecompressed, kHandBack}};
+}
+
+// One molecule's runs: ADAPT-VQE first, then the plan's nested variants.
+absl::StatusOr<std::vector<Trace>> RunMolecule(const Env& env, const MoleculePlan& plan,
+                                               const Molecule& mol, const Caps& caps) {
+  const std::string path = absl::StrCat("data/molecules/", mol.file);
+  const std::string stem = absl::StrCat(FileStem(mol.file), "_fc", mol.frozen_core);
+  std::vector<Trace> traces;
+  {
+    v1::JobSpec spec = MoleculeSpec(absl::StrCat(mol.label, ": ADAPT-VQE"), path,
+                                    mol.frozen_core, 0, mol.exact, "hartree_fock",
+                                    caps.wall_seconds);
+    SetAdapt(spec, true, 1e-6, caps.adapt_iterations);
+    absl::StatusOr<v1::JobResult> r = RunSpec(env, spec);
+    if (!r.ok()) return r.status();
+    if (auto s = SaveResult(env, plan.result_dir, stem + "_adapt", *r); !s.ok()) return s;
+    traces.push_back(MakeTrace("ADAPT-VQE (baseline)", *r, mol.exact));
+  }
+  for (const NestedVariant& v : plan.variants) {
+    v1::JobSpec spec = MoleculeSpec(absl::StrCat(mol.label, ": ", v.label), path,
+                                    mol.frozen_core, 0, mol.exact, "hartree_fock",
+                                    caps.wall_seconds);
+    SetNested(spec, true, v.step, v.centered, v.hand_back,
+              v.hand_back == "never" ? caps.nested_iterations : caps.handback_iterations,
+              v.recompress_every);
+    absl::StatusOr<v1::JobResult> r = RunSpec(env, spec);
+    if (!r.ok()) return r.status();
+    if (auto s = SaveResult(env, plan.result_dir, absl::StrCat(stem, "_", v.name), *r);
+        !s.ok()) {
+      return s;
+    }
+    traces.push_back(MakeTrace(v.label, *r, mol.exact));
+  }
+  return traces;
+}
+
+absl::Status RunMoleculePlan(const Env& env, const MoleculePlan& plan) {
+  std::printf("\n## %s\n\n"
               "STO-3G, psi4 1.3.2 FCI / CASCI as the exact energies. Every method uses the "
               "all-pairs 1-/2-qubit pool plus the 4-qubit excitation strings (8·C(n,4)). "
               "ADAPT-VQE: gradient threshold 1e-6. Nested: F_th = max(1 − I/3, 0.999), ≤ 20 "
@@ -269,7 +349,7 @@ absl::Status RunMolecules(const Env& env) {
               "rotation costs 2(w − 1)) when the error first falls below the threshold. An "
               "uphill step is an iteration whose energy rises by more than 1e-10 Ha. Load "
               "average at the start: %s.%s\n",
-              LoadAverage().c_str(), env.quick ? " QUICK MODE: two molecules, small caps." : "");
+              plan.heading, LoadAverage().c_str(), env.quick ? " QUICK MODE: small caps." : "");
   struct Summary {
     std::string molecule;
     int qubits;
@@ -277,50 +357,23 @@ absl::Status RunMolecules(const Env& env) {
   };
   std::vector<Summary> summaries;
   for (const Molecule& mol : kMolecules) {
-    if (env.quick && std::string(mol.file) != "H4_chain_1.0.FCIDUMP" &&
-        !(std::string(mol.file) == "LiH_1.6.FCIDUMP" && mol.frozen_core == 1)) {
-      continue;
-    }
-    const Caps caps = CapsFor(mol.qubits, env.quick);
-    const std::string path = absl::StrCat("data/molecules/", mol.file);
-    const std::string stem = absl::StrCat(FileStem(mol.file), "_fc", mol.frozen_core);
-    std::vector<Trace> traces;
-    {
-      v1::JobSpec spec = MoleculeSpec(absl::StrCat(mol.label, ": ADAPT-VQE"), path,
-                                      mol.frozen_core, 0, mol.exact, "hartree_fock",
-                                      caps.wall_seconds);
-      SetAdapt(spec, true, 1e-6, caps.adapt_iterations);
-      absl::StatusOr<v1::JobResult> r = RunSpec(env, spec);
-      if (!r.ok()) return r.status();
-      if (auto s = SaveResult(env, "molecules", stem + "_adapt", *r); !s.ok()) return s;
-      traces.push_back(MakeTrace("ADAPT-VQE (baseline)", *r, mol.exact));
-    }
-    for (const NestedVariant& v : variants) {
-      v1::JobSpec spec = MoleculeSpec(absl::StrCat(mol.label, ": ", v.label), path,
-                                      mol.frozen_core, 0, mol.exact, "hartree_fock",
-                                      caps.wall_seconds);
-      SetNested(spec, true, v.step, v.centered, v.hand_back,
-                v.hand_back == "never" ? caps.nested_iterations : caps.handback_iterations,
-                v.recompress_every);
-      absl::StatusOr<v1::JobResult> r = RunSpec(env, spec);
-      if (!r.ok()) return r.status();
-      if (auto s = SaveResult(env, "molecules", absl::StrCat(stem, "_", v.name), *r); !s.ok()) {
-        return s;
-      }
-      traces.push_back(MakeTrace(v.label, *r, mol.exact));
-    }
-    const double hf_error = traces[0].error[0];
+    if (!plan.include(mol, env.quick)) continue;
+    const Caps caps = plan.caps(mol.qubits, env.quick);
+    absl::StatusOr<std::vector<Trace>> traces = RunMolecule(env, plan, mol, caps);
+    if (!traces.ok()) return traces.status();
+    const double hf_error = traces->front().error[0];
     std::printf("\n### %s (%s, frozen core %d): %d qubits\n\nExact %.10f Ha, Hartree–Fock "
                 "%.10f Ha (psi4 SCF %.10f, error %s Ha). Caps: ADAPT %d iterations, nested %d, "
                 "nested with hand-back %d; %.0f s per run (checked between iterations).\n\n",
-                mol.label, mol.file, mol.frozen_core, mol.qubits, mol.exact, traces[0].start_energy,
-                mol.scf, Sci(hf_error).c_str(), caps.adapt_iterations, caps.nested_iterations,
-                caps.handback_iterations, caps.wall_seconds);
+                mol.label, mol.file, mol.frozen_core, mol.qubits, mol.exact,
+                traces->front().start_energy, mol.scf, Sci(hf_error).c_str(),
+                caps.adapt_iterations, caps.nested_iterations, caps.handback_iterations,
+                caps.wall_seconds);
     std::vector<int> ks = {1, 2, 5};
     if (caps.nested_iterations > 5) ks.push_back(caps.nested_iterations);
-    PrintTraceTable(traces, traces[0], ks);
+    PrintTraceTable(*traces, traces->front(), ks);
     std::fflush(stdout);
-    summaries.push_back({mol.label, mol.qubits, std::move(traces)});
+    summaries.push_back({mol.label, mol.qubits, *std::move(traces)});
   }
 
   // Summary: what the acceptance asks per molecule and method.
@@ -339,6 +392,12 @@ absl::Status RunMolecules(const Env& env) {
   }
   return absl::OkStatus();
 }
+
+}  // namespace
+
+absl::Status RunMolecules(const Env& env) { return RunMoleculePlan(env, SurveyPlan()); }
+
+absl::Status RunMoleculesDeep(const Env& env) { return RunMoleculePlan(env, DeepPlan()); }
 
 namespace {
 

@@ -6,7 +6,7 @@
 //   reproduce [--examples=DIR] [--results=DIR] [--plots=DIR] [--quick] EXPERIMENT...
 //
 // EXPERIMENT: maxcut4 polynomial barren lih regular timing12 shadows_maxcut shadows_fidelity
-// shadows_iteration molecules lih_plus, or all.
+// shadows_iteration molecules molecules_deep lih_plus, or all.
 //
 // Thread-safety: single-threaded program (the simulator may use OpenMP inside).
 #include <chrono>
@@ -34,6 +34,7 @@ constexpr Experiment kExperiments[] = {
     {"shadows_fidelity", qgrad::bench::RunShadowsFidelity},
     {"shadows_iteration", qgrad::bench::RunShadowsIteration},
     {"molecules", qgrad::bench::RunMolecules},
+    {"molecules_deep", qgrad::bench::RunMoleculesDeep},
     {"lih_plus", qgrad::bench::RunLiHPlus},
 };
 

@@ -127,7 +127,9 @@ TEST(LocalMinimizerTest, ReportsEveryEvaluationWithTheBestValueSoFar) {
     ASSERT_EQ(int(reports.size()), r->evaluations);
     for (size_t i = 0; i < reports.size(); ++i) {
       EXPECT_EQ(reports[i].first, int(i) + 1);
-      if (i > 0) EXPECT_LE(reports[i].second, reports[i - 1].second);
+      if (i > 0) {
+        EXPECT_LE(reports[i].second, reports[i - 1].second);
+      }
     }
     EXPECT_EQ(reports.back().second, r->value);
   }

@@ -549,13 +549,16 @@ TEST(NestedTest, RejectsBadSettingsNamingTheField) {
 namespace qgrad::optimizer {
 namespace {
 
-// The exact estimate dressed up as a measured one: every call "takes" 100 shots and the
-// target is ψ_t itself (a shadow too noisy to show any step), so no layer can improve on
-// it. Records the streams the loop names.
-class NoisyEstimatorForTest : public GradientStateEstimator {
+// The exact estimate dressed up as a measured one: every call "takes" 100 shots. Its
+// target is ψ_t itself under kStay (a shadow too noisy to show any step, so no layer can
+// improve on it), or the guided state of −η under kClimb (every learned layer raises the
+// cost while the reports, tight around the true cost, still show a downhill guided state).
+// Records the streams the loop names.
+class MeasuredEstimatorForTest : public GradientStateEstimator {
  public:
-  NoisyEstimatorForTest(const sv::Simulator* simulator, Cost cost)
-      : simulator_(simulator), exact_(simulator, std::move(cost)) {}
+  enum class Target { kStay, kClimb };
+  MeasuredEstimatorForTest(const sv::Simulator* simulator, Cost cost, Target target)
+      : simulator_(simulator), exact_(simulator, std::move(cost)), target_(target) {}
   void BeginStream(uint64_t stream) override { streams.push_back(stream); }
   absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
                                                  absl::Span<const double> params,
@@ -564,11 +567,19 @@ class NoisyEstimatorForTest : public GradientStateEstimator {
     if (!estimate.ok()) return estimate;
     auto psi = simulator_->Prepare(circuit, params);
     if (!psi.ok()) return psi.status();
-    estimate->target = std::make_unique<PureStateTarget>(*std::move(psi));
     estimate->report.shots = 100;
     estimate->report.circuits = 2;
     estimate->report.confidence = 0.95;
-    estimate->report.indicator = {estimate->indicator - 0.1, estimate->indicator + 0.1};
+    if (target_ == Target::kStay) {
+      estimate->target = std::make_unique<PureStateTarget>(*std::move(psi));
+      estimate->report.indicator = {estimate->indicator - 0.1, estimate->indicator + 0.1};
+      return estimate;
+    }
+    auto climb = MakeGuidedState(*psi, estimate->gradient_operator, -estimate->eta);
+    if (!climb.ok()) return climb.status();
+    estimate->target = std::make_unique<PureStateTarget>(std::move(climb->state));
+    estimate->report.cost = {estimate->cost - 1e-3, estimate->cost + 1e-3};
+    estimate->report.indicator = {estimate->indicator - 1e-3, estimate->indicator + 1e-3};
     return estimate;
   }
   std::vector<uint64_t> streams;
@@ -576,6 +587,7 @@ class NoisyEstimatorForTest : public GradientStateEstimator {
  private:
   const sv::Simulator* simulator_;
   ExactGradientStateEstimator exact_;
+  Target target_;
 };
 
 Circuit QaoaForTest(std::vector<double>& params) {
@@ -590,7 +602,7 @@ TEST(NestedTest, AMeasuredEstimateWithoutAStepRecordsTheIterationAndMeasuresAgai
   const sv::Simulator simulator;
   std::vector<double> params;
   const Circuit circuit = QaoaForTest(params);
-  NoisyEstimatorForTest noisy(&simulator, MaxCut());
+  MeasuredEstimatorForTest noisy(&simulator, MaxCut(), MeasuredEstimatorForTest::Target::kStay);
   std::vector<IterationEvent> events;
   NestedCallbacks callbacks;
   callbacks.on_iteration = [&](const IterationEvent& e) { events.push_back(e); };
@@ -615,43 +627,12 @@ TEST(NestedTest, AMeasuredEstimateWithoutAStepRecordsTheIterationAndMeasuresAgai
   EXPECT_EQ(exact_run->estimation.shots, 0);
 }
 
-// Measured estimates (tight intervals around the true cost) whose targets climb: the
-// guided state of −η, so every learned layer raises the cost while the reports still show a
-// downhill guided state.
-class ClimbingEstimatorForTest : public GradientStateEstimator {
- public:
-  ClimbingEstimatorForTest(const sv::Simulator* simulator, Cost cost)
-      : simulator_(simulator), exact_(simulator, std::move(cost)) {}
-  void BeginStream(uint64_t stream) override { streams.push_back(stream); }
-  absl::StatusOr<GradientStateEstimate> Estimate(const Circuit& circuit,
-                                                 absl::Span<const double> params,
-                                                 const StepSize& step) override {
-    auto estimate = exact_.Estimate(circuit, params, step);
-    if (!estimate.ok()) return estimate;
-    auto psi = simulator_->Prepare(circuit, params);
-    if (!psi.ok()) return psi.status();
-    auto climb = MakeGuidedState(*psi, estimate->gradient_operator, -estimate->eta);
-    if (!climb.ok()) return climb.status();
-    estimate->target = std::make_unique<PureStateTarget>(std::move(climb->state));
-    estimate->report.shots = 100;
-    estimate->report.circuits = 2;
-    estimate->report.confidence = 0.95;
-    estimate->report.cost = {estimate->cost - 1e-3, estimate->cost + 1e-3};
-    estimate->report.indicator = {estimate->indicator - 1e-3, estimate->indicator + 1e-3};
-    return estimate;
-  }
-  std::vector<uint64_t> streams;
-
- private:
-  const sv::Simulator* simulator_;
-  ExactGradientStateEstimator exact_;
-};
-
 TEST(NestedTest, AMeasuredRunThatClimbsReturnsTheBestStateItMeasured) {
   const sv::Simulator simulator;
   std::vector<double> params;
   const Circuit circuit = QaoaForTest(params);
-  ClimbingEstimatorForTest climbing(&simulator, MaxCut());
+  MeasuredEstimatorForTest climbing(&simulator, MaxCut(),
+                                    MeasuredEstimatorForTest::Target::kClimb);
   std::vector<NestedResult> checkpoints;
   NestedCallbacks callbacks;
   callbacks.on_checkpoint = [&](const NestedResult& r) { checkpoints.push_back(r); };
@@ -673,7 +654,8 @@ TEST(NestedTest, AMeasuredRunThatClimbsReturnsTheBestStateItMeasured) {
   // Resumed from any checkpoint, the run returns the same state.
   for (NestedResult& checkpoint : checkpoints) {
     SCOPED_TRACE(checkpoint.history.size());
-    ClimbingEstimatorForTest again(&simulator, MaxCut());
+    MeasuredEstimatorForTest again(&simulator, MaxCut(),
+                                   MeasuredEstimatorForTest::Target::kClimb);
     auto resumed = ResumeNested(simulator, MaxCut(), std::move(checkpoint), Quick(4), {}, &again);
     ASSERT_TRUE(resumed.ok()) << resumed.status();
     EXPECT_EQ(resumed->returned_iteration, 0);
@@ -686,7 +668,7 @@ TEST(NestedTest, TheShotBudgetStopsTheRun) {
   const sv::Simulator simulator;
   std::vector<double> params;
   const Circuit circuit = QaoaForTest(params);
-  NoisyEstimatorForTest noisy(&simulator, MaxCut());
+  MeasuredEstimatorForTest noisy(&simulator, MaxCut(), MeasuredEstimatorForTest::Target::kStay);
   NestedOptions options = Quick(10);
   options.stop.max_shots = 250;
   auto run = RunNested(simulator, MaxCut(), circuit, params, options, {}, &noisy);

@@ -26,7 +26,7 @@ using optimizer::BaselineResult;
 RunSummary Summarize(const std::string& method, const BaselineResult& run) {
   RunSummary s{method, run.start_cost, run.start_cost, run.final_cost, 0.0, run.circuit,
                run.params, {}, {}, std::string(optimizer::BaselineStopName(run.stop_reason)),
-               std::nullopt, std::nullopt};
+               std::nullopt, std::nullopt, std::nullopt};
   for (const optimizer::BaselineEvent& e : run.history) s.history.push_back(ToProto(e));
   s.counts.set_two_qubit_gates(run.two_qubit_gates);
   s.counts.set_cost_evaluations(run.cost_evaluations);

@@ -169,7 +169,7 @@ RunSummary SummarizeNested(const optimizer::NestedResult& run) {
   RunSummary s{"nested", run.start_cost, run.warm_start_cost, run.final_cost,
                run.final_indicator, run.circuit, run.params, {}, {},
                std::string(optimizer::StopReasonName(run.stop_reason)), std::nullopt,
-               std::nullopt};
+               std::nullopt, std::nullopt};
   for (const optimizer::IterationEvent& e : run.history) s.history.push_back(ToProto(e));
   s.counts.set_layers(run.layers);
   s.counts.set_two_qubit_gates(run.two_qubit_gates);

@@ -103,7 +103,9 @@ class FullDisk {
     EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &full, nullptr), 0);
   }
   ~FullDisk() {
-    if (!exited_) EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &saved_, nullptr), 0);
+    if (!exited_) {
+      EXPECT_EQ(prlimit(pid_, RLIMIT_FSIZE, &saved_, nullptr), 0);
+    }
   }
   // The process has ended: there is no limit left to restore.
   void ProcessExited() { exited_ = true; }

@@ -55,8 +55,12 @@ TEST(CliTest, BellStateAmplitudesAndExpectation) {
   EXPECT_FALSE(j.contains("counts"));  // no measurement and no --shots: no sampling
 }
 
-TEST(CliTest, TeleportationMovesTheStateWithMidCircuitMeasurement) {
-  Result r = RunCli("simulate " + Example("teleport.qasm") + " --shots 4000 --seed 11 --json");
+class TeleportationTest : public ::testing::TestWithParam<const char*> {};
+
+// Coherent corrections (teleport.qasm) and corrections fed forward from the measured bits
+// (teleport_feedforward.qasm, `if` on measurement results) move the same state.
+TEST_P(TeleportationTest, MovesTheStateWithMidCircuitMeasurement) {
+  Result r = RunCli("simulate " + Example(GetParam()) + " --shots 4000 --seed 11 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out);
   int c2_one = 0, total = 0;
@@ -68,6 +72,9 @@ TEST(CliTest, TeleportationMovesTheStateWithMidCircuitMeasurement) {
   const double p = std::pow(std::sin(0.55), 2);
   EXPECT_NEAR(c2_one, 4000 * p, 5 * std::sqrt(4000 * p * (1 - p)));
 }
+
+INSTANTIATE_TEST_SUITE_P(Examples, TeleportationTest,
+                         ::testing::Values("teleport.qasm", "teleport_feedforward.qasm"));
 
 TEST(CliTest, BindsInputParameters) {
   std::string file = WriteTemp("param.qasm",
@@ -274,7 +281,9 @@ TEST(CliTest, ALongWarmStartShowsProgressOnStderrOnly) {
   // nearly all of the run.
   std::ifstream in(out);
   const double seconds = nlohmann::json::parse(in)["wallSeconds"].get<double>();
-  if (seconds > 1.0) EXPECT_GE(lines, 1) << r.err;
+  if (seconds > 1.0) {
+    EXPECT_GE(lines, 1) << r.err;
+  }
   EXPECT_LE(lines, 2 * seconds + 1) << r.err;
   SplitResult quiet = RunCliSplit("run " + spec + " --quiet");
   ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
