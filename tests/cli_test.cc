@@ -1,6 +1,8 @@
 // The `qgrad` binary run as a subprocess on the example programs and on bad input: output,
 // JSON shape and exit codes; help, version, and the refusal of flags that are unknown or do
 // not apply to the command.
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -124,12 +126,18 @@ struct SplitResult {
   std::string err;
 };
 
+// ctest runs every test case as a process of its own, in parallel, in one TempDir(): the
+// file's name carries the process id.
 SplitResult RunCliSplit(const std::string& args) {
-  const std::string err_path = std::filesystem::path(testing::TempDir()) / "cli_stderr.txt";
+  const std::string err_path = std::filesystem::path(testing::TempDir()) /
+                               ("cli_stderr_" + std::to_string(getpid()) + ".txt");
   Result r = RunCli(args, err_path);
-  std::ifstream in(err_path);
   std::stringstream err;
-  err << in.rdbuf();
+  {
+    std::ifstream in(err_path);
+    err << in.rdbuf();
+  }
+  std::filesystem::remove(err_path);
   return {r.exit_code, r.out, err.str()};
 }
 
