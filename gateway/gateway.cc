@@ -23,9 +23,25 @@
 namespace qgrad::gateway {
 namespace {
 
-using Params = std::vector<std::string>;  // the path template's {placeholders}, in order
-using Handler =
-    std::function<void(const httplib::Request&, httplib::Response&, const Params&)>;
+// What a handler reads from the request target: the path template's {placeholders} in
+// order (p[0], ...) and the query parameters. The query comes from the target alone:
+// httplib would add a form-encoded body's fields to `Request::params` (curl -d sends
+// JSON labelled as a form).
+struct Params {
+  std::vector<std::string> path;
+  httplib::Params query;
+  const std::string& operator[](size_t i) const { return path[i]; }
+  bool Has(const std::string& name) const { return query.count(name) > 0; }
+  std::string Value(const std::string& name) const {
+    auto it = query.find(name);
+    return it == query.end() ? "" : it->second;
+  }
+  std::vector<std::string> Values(const std::string& name) const {
+    std::vector<std::string> values;
+    for (auto [it, end] = query.equal_range(name); it != end; ++it) values.push_back(it->second);
+    return values;
+  }
+};
 
 constexpr char kJson[] = "application/json";
 
@@ -61,9 +77,9 @@ void SendGrpcError(httplib::Response& res, const grpc::Status& status) {
 
 // Query parameters other than `allowed` are refused rather than ignored: a misspelled
 // filter must not silently list everything.
-bool CheckQuery(const httplib::Request& req, httplib::Response& res,
+bool CheckQuery(const Params& p, httplib::Response& res,
                 std::initializer_list<const char*> allowed) {
-  for (const auto& [name, value] : req.params) {
+  for (const auto& [name, value] : p.query) {
     if (std::find(allowed.begin(), allowed.end(), absl::string_view(name)) == allowed.end()) {
       SendError(res, grpc::StatusCode::INVALID_ARGUMENT,
                 absl::StrCat("query parameter ", name, ": unknown here",
@@ -120,18 +136,18 @@ class Gateway::Impl {
   void SendMessage(httplib::Response& res, const google::protobuf::Message& message,
                    int status = 200) const;
 
-  void SubmitJob(const httplib::Request& req, httplib::Response& res, const Params&);
-  void ListJobs(const httplib::Request& req, httplib::Response& res, const Params&);
+  void SubmitJob(const httplib::Request& req, httplib::Response& res, const Params& p);
+  void ListJobs(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetJob(const httplib::Request& req, httplib::Response& res, const Params& p);
   void CancelJob(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetResult(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetCircuit(const httplib::Request& req, httplib::Response& res, const Params& p);
   void WatchEvents(const httplib::Request& req, httplib::Response& res, const Params& p);
-  void ListBackends(const httplib::Request& req, httplib::Response& res, const Params&);
+  void ListBackends(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetBackend(const httplib::Request& req, httplib::Response& res, const Params& p);
-  void Metrics(const httplib::Request& req, httplib::Response& res, const Params&);
-  void OpenApi(const httplib::Request& req, httplib::Response& res, const Params&);
-  void Static(const httplib::Request& req, httplib::Response& res, const Params&);
+  void Metrics(const httplib::Request& req, httplib::Response& res, const Params& p);
+  void OpenApi(const httplib::Request& req, httplib::Response& res, const Params& p);
+  void Static(const httplib::Request& req, httplib::Response& res, const Params& p);
 
   bool AdmitStream(const std::shared_ptr<EventStream>& stream);
   void ReleaseStream(const std::shared_ptr<EventStream>& stream);
@@ -155,7 +171,12 @@ void Gateway::Impl::Register(const std::string& method, const std::string& path,
   httplib::Server::Handler wrapped = [this, path, handler](const httplib::Request& req,
                                                              httplib::Response& res) {
     current_route = path;
-    Params params(req.matches.begin() + 1, req.matches.end());
+    Params params;
+    params.path.assign(req.matches.begin() + 1, req.matches.end());
+    const size_t question = req.target.find('?');
+    if (question != std::string::npos) {
+      httplib::detail::parse_query_text(req.target.substr(question + 1), params.query);
+    }
     (this->*handler)(req, res, params);
   };
   const std::string regex = RouteRegex(path);
@@ -255,8 +276,8 @@ void Gateway::Impl::SendMessage(httplib::Response& res, const google::protobuf::
 }
 
 void Gateway::Impl::SubmitJob(const httplib::Request& req, httplib::Response& res,
-                              const Params&) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+                              const Params& p) {
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   v1::SubmitJobRequest request;
   if (absl::Status s = FromJson(req.body, &request); !s.ok()) {
     return SendError(res, grpc::StatusCode::INVALID_ARGUMENT, std::string(s.message()));
@@ -278,23 +299,22 @@ void Gateway::Impl::SubmitJob(const httplib::Request& req, httplib::Response& re
 }
 
 void Gateway::Impl::ListJobs(const httplib::Request& req, httplib::Response& res,
-                             const Params&) {
-  if (!CheckQuery(req, res, {"pageSize", "pageToken", "state", "label"}) ||
+                             const Params& p) {
+  if (!CheckQuery(p, res, {"pageSize", "pageToken", "state", "label"}) ||
       !CheckAuthorizationHeader(req, res)) {
     return;
   }
   v1::ListJobsRequest request;
-  if (req.has_param("pageSize")) {
+  if (p.Has("pageSize")) {
     int size = 0;
-    if (!absl::SimpleAtoi(req.get_param_value("pageSize"), &size)) {
+    if (!absl::SimpleAtoi(p.Value("pageSize"), &size)) {
       return SendError(res, grpc::StatusCode::INVALID_ARGUMENT,
                        "query parameter pageSize: not an integer");
     }
     request.set_page_size(size);
   }
-  request.set_page_token(req.get_param_value("pageToken"));
-  for (size_t i = 0; i < req.get_param_value_count("state"); ++i) {
-    const std::string text = req.get_param_value("state", i);
+  request.set_page_token(p.Value("pageToken"));
+  for (const std::string& text : p.Values("state")) {
     std::optional<v1::JobState> state = ParseState(text);
     if (!state) {
       return SendError(res, grpc::StatusCode::INVALID_ARGUMENT,
@@ -303,8 +323,7 @@ void Gateway::Impl::ListJobs(const httplib::Request& req, httplib::Response& res
     }
     request.add_states(*state);
   }
-  for (size_t i = 0; i < req.get_param_value_count("label"); ++i) {
-    const std::string text = req.get_param_value("label", i);
+  for (const std::string& text : p.Values("label")) {
     const size_t eq = text.find('=');
     if (eq == std::string::npos) {
       return SendError(res, grpc::StatusCode::INVALID_ARGUMENT,
@@ -321,7 +340,7 @@ void Gateway::Impl::ListJobs(const httplib::Request& req, httplib::Response& res
 
 void Gateway::Impl::GetJob(const httplib::Request& req, httplib::Response& res,
                            const Params& p) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   v1::GetJobRequest request;
   request.set_job_id(p[0]);
   v1::Job job;
@@ -333,7 +352,7 @@ void Gateway::Impl::GetJob(const httplib::Request& req, httplib::Response& res,
 
 void Gateway::Impl::CancelJob(const httplib::Request& req, httplib::Response& res,
                               const Params& p) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   v1::CancelJobRequest request;
   request.set_job_id(p[0]);
   v1::CancelJobResponse response;
@@ -345,14 +364,14 @@ void Gateway::Impl::CancelJob(const httplib::Request& req, httplib::Response& re
 
 void Gateway::Impl::GetResult(const httplib::Request& req, httplib::Response& res,
                               const Params& p) {
-  if (!CheckQuery(req, res, {"download"}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!CheckQuery(p, res, {"download"}) || !CheckAuthorizationHeader(req, res)) return;
   v1::GetJobResultRequest request;
   request.set_job_id(p[0]);
   v1::JobResult result;
   auto context = CallContext(req);
   grpc::Status status = jobs_->GetJobResult(context.get(), request, &result);
   if (!status.ok()) return SendGrpcError(res, status);
-  if (req.has_param("download")) {
+  if (p.Has("download")) {
     res.set_header("Content-Disposition",
                    absl::StrCat("attachment; filename=\"", p[0], "_result.json\""));
   }
@@ -361,7 +380,7 @@ void Gateway::Impl::GetResult(const httplib::Request& req, httplib::Response& re
 
 void Gateway::Impl::GetCircuit(const httplib::Request& req, httplib::Response& res,
                                const Params& p) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   v1::GetJobResultRequest request;
   request.set_job_id(p[0]);
   v1::JobResult result;
@@ -391,9 +410,9 @@ void Gateway::Impl::ReleaseStream(const std::shared_ptr<EventStream>& stream) {
 
 void Gateway::Impl::WatchEvents(const httplib::Request& req, httplib::Response& res,
                                 const Params& p) {
-  if (!CheckQuery(req, res, {"after"}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!CheckQuery(p, res, {"after"}) || !CheckAuthorizationHeader(req, res)) return;
   std::optional<int64_t> after =
-      ResumeAfter(req.get_header_value("Last-Event-ID"), req.get_param_value("after"));
+      ResumeAfter(req.get_header_value("Last-Event-ID"), p.Value("after"));
   if (!after) {
     return SendError(res, grpc::StatusCode::INVALID_ARGUMENT,
                      "Last-Event-ID / after: must be a non-negative integer (an event id)");
@@ -453,8 +472,8 @@ void Gateway::Impl::WatchEvents(const httplib::Request& req, httplib::Response& 
 }
 
 void Gateway::Impl::ListBackends(const httplib::Request& req, httplib::Response& res,
-                                 const Params&) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+                                 const Params& p) {
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   v1::ListBackendsResponse response;
   auto context = CallContext(req);
   grpc::Status status =
@@ -465,7 +484,7 @@ void Gateway::Impl::ListBackends(const httplib::Request& req, httplib::Response&
 
 void Gateway::Impl::GetBackend(const httplib::Request& req, httplib::Response& res,
                                const Params& p) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   v1::GetBackendRequest request;
   request.set_name(p[0]);
   v1::Backend backend;
@@ -476,8 +495,8 @@ void Gateway::Impl::GetBackend(const httplib::Request& req, httplib::Response& r
 }
 
 void Gateway::Impl::Metrics(const httplib::Request& req, httplib::Response& res,
-                            const Params&) {
-  if (!CheckQuery(req, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+                            const Params& p) {
+  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
   if (options_.authorize) {
     absl::Status s = options_.authorize(req.get_header_value("Authorization"));
     if (!s.ok()) {
@@ -491,13 +510,13 @@ void Gateway::Impl::Metrics(const httplib::Request& req, httplib::Response& res,
 }
 
 void Gateway::Impl::OpenApi(const httplib::Request& req, httplib::Response& res,
-                            const Params&) {
-  if (!CheckQuery(req, res, {})) return;
+                            const Params& p) {
+  if (!CheckQuery(p, res, {})) return;
   res.set_content(OpenApiJson(), kJson);
 }
 
 void Gateway::Impl::Static(const httplib::Request& req, httplib::Response& res,
-                           const Params&) {
+                           const Params& p) {
   std::optional<StaticFile> file;
   if (options_.static_files) file = options_.static_files(req.path);
   if (!file) {

@@ -258,6 +258,19 @@ TEST_F(GatewayTest, SubmitAnswers201WithLocationThen200ForAKnownKey) {
   EXPECT_EQ(res->status, 400);
 }
 
+// curl -d labels its body application/x-www-form-urlencoded; the body is still the JSON,
+// and a form's fields are not query parameters.
+TEST_F(GatewayTest, SubmitReadsJsonWhateverItsContentType) {
+  StartGateway();
+  auto res = client_->Post("/v1/jobs", R"({"spec": {"name": "x"}})",
+                           "application/x-www-form-urlencoded");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = client_->Post("/v1/jobs?x=1", R"({"spec": {"name": "x"}})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);  // but a real query parameter is still refused
+}
+
 TEST_F(GatewayTest, BadBodiesAndRefusedSpecsAre400WithTheReason) {
   StartGateway();
   auto res = client_->Post("/v1/jobs", R"({"spec": {"nmae": "x"}})", "application/json");
