@@ -20,6 +20,7 @@ packages=(
   libcpp-httplib-dev   # the device emulator's HTTP(S) server
   python3-grpcio python3-grpc-tools python3-protobuf   # the Python client example
   python3-yaml python3-jsonschema   # offline schema validation of deploy/k8s manifests
+  chromium chromium-driver   # the dashboard's browser test (headless, WebDriver)
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )
