@@ -224,6 +224,11 @@ def check_pages(args, server_base, token, api, browser, started):
         "const r = (() => {" + read + "})(); return r && r[1] > arguments[0] && r", 15, first,
         what="more plotted iterations")
     print(f"plot: {first} then {second} points while running", flush=True)
+    # The pages' policy (connect-src 'self') keeps scripts from fetching blob: URLs: keep
+    # each blob the page makes a link to, to read the downloads back.
+    browser.run("window.testBlobs = {}; const create = URL.createObjectURL;"
+                "URL.createObjectURL = (blob) => {"
+                "  const url = create.call(URL, blob); window.testBlobs[url] = blob; return url; };")
 
     # Success: every iteration plotted; the downloads are the API's result and circuit.
     browser.wait_for("const a = document.getElementById('download-qasm');"
@@ -235,8 +240,9 @@ def check_pages(args, server_base, token, api, browser, started):
                              ".getAttribute('data-points')"))
     assert points == done["iterationsDone"] >= second, (points, done["iterationsDone"])
     assert browser.run("return document.querySelectorAll('#convergence .series-error').length") == 1
-    fetch = ("const done = arguments[arguments.length - 1]; fetch(document.getElementById("
-             "arguments[0]).href).then(r => r.text()).then(done, e => done('ERROR ' + e))")
+    fetch = ("const done = arguments[arguments.length - 1];"
+             "const blob = window.testBlobs[document.getElementById(arguments[0]).href];"
+             "blob ? blob.text().then(done, (e) => done('ERROR ' + e)) : done('ERROR no blob')")
     page_result = json.loads(browser.run_async(fetch, "download-result"))
     result = api.json("GET", f"/v1/jobs/{job_id}/result")
     assert page_result["finalCost"] == result["finalCost"], (page_result["finalCost"], result)

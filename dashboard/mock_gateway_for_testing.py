@@ -28,6 +28,9 @@ ASSETS = {
     "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
 }
+# The gateway's policy for the pages: nothing from elsewhere, no inline script or style.
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+       "connect-src 'self'; frame-ancestors 'none'")
 TERMINAL = {"JOB_STATE_SUCCEEDED", "JOB_STATE_FAILED", "JOB_STATE_CANCELLED"}
 
 
@@ -103,10 +106,12 @@ def make_handler(jobs, token, drop_after):
         def log_message(self, *args):
             pass
 
-        def send(self, status, body, content_type="application/json"):
+        def send(self, status, body, content_type="application/json", headers=None):
             data = body.encode() if isinstance(body, str) else body
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -125,7 +130,7 @@ def make_handler(jobs, token, drop_after):
             if url.path in ASSETS:
                 name, content_type = ASSETS[url.path]
                 with open(os.path.join(STATIC, name), "rb") as f:
-                    return self.send(200, f.read(), content_type)
+                    return self.send(200, f.read(), content_type, {"Content-Security-Policy": CSP})
             if not self.authorized():
                 return
             if url.path == "/v1/jobs":

@@ -11,6 +11,9 @@
 const TOKEN_KEY = 'qgrad.token';
 const TERMINAL_STATES = new Set(['JOB_STATE_SUCCEEDED', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLED']);
 const REFRESH_MS = 2000;
+// Errors that a retry would only repeat.
+const PERMANENT_CODES = new Set(['INVALID_ARGUMENT', 'NOT_FOUND', 'UNAUTHENTICATED',
+  'PERMISSION_DENIED', 'FAILED_PRECONDITION', 'OUT_OF_RANGE', 'UNIMPLEMENTED']);
 
 // ---------------------------------------------------------------------------- token
 
@@ -55,9 +58,11 @@ class ApiError extends Error {
     this.status = status;  // HTTP status; 0 for an error event inside a stream
     this.code = code;      // the gRPC code name, e.g. "NOT_FOUND"
   }
-  // Worth retrying: the server is going away or overloaded, not refusing the request.
+  // Worth retrying: the server is going away, overloaded or broke off a stream (it ends an
+  // event stream with an error event then), rather than refusing this request.
   get transient() {
-    return this.status >= 500 || this.code === 'UNAVAILABLE';
+    return !PERMANENT_CODES.has(this.code) && !(this.status >= 400 && this.status < 500 &&
+        this.status !== 408 && this.status !== 429);
   }
 }
 
@@ -175,8 +180,8 @@ function sleep(ms) {
 
 // Follows a job's events from the first to its terminal state, reconnecting with
 // Last-Event-ID after a dropped connection (each event is delivered once, in order).
-// Resolves after the `end` event; rejects on an error the server will repeat (NOT_FOUND,
-// UNAUTHENTICATED, ...). onConnection(true/false) reports the connection's state.
+// Resolves after the `end` event; rejects on an error the server would repeat
+// (PERMANENT_CODES, HTTP 4xx). onConnection(true/false) reports the connection's state.
 async function followJobEvents(jobId, { onEvent, onConnection = () => {} }) {
   let last = 0;
   let delay = 500;
