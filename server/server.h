@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "backends/backend.h"
+#include "gateway/gateway.h"
 #include "server/auth.h"
 #include "server/backend_service.h"
 #include "server/call_context.h"
@@ -40,6 +41,8 @@ class QgraddServer {
   const std::string& address() const { return address_; }
   // The --health_listen "host:port" actually bound; "" without one.
   const std::string& health_address() const { return health_address_; }
+  // The --http_listen "host:port" actually bound; "" without one.
+  const std::string& http_address() const { return http_address_; }
   int effective_max_qubits() const { return max_qubits_; }
 
   // Graceful: refuse new jobs, ask running ones to stop at their next inner step (they
@@ -55,6 +58,7 @@ class QgraddServer {
   LeaseKeeperOptions ReplicaOptions() const;
   absl::Status BuildAndStart();
   absl::Status StartHealthServer();
+  absl::Status StartGateway();
 
   const ServerConfig config_;
   base::SystemClock clock_;
@@ -63,6 +67,7 @@ class QgraddServer {
   int max_qubits_ = 0;
   std::string address_;
   std::string health_address_;
+  std::string http_address_;
   std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
@@ -71,6 +76,7 @@ class QgraddServer {
   std::unique_ptr<BackendServiceImpl> backend_service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // --health_listen: grpc.health.v1 only
+  std::unique_ptr<gateway::Gateway> gateway_;     // --http_listen: over server_'s services
   bool shut_down_ = false;
 };
 
