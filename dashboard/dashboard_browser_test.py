@@ -184,7 +184,7 @@ def check_pages(args, server_base, token, api, browser, started):
     # The jobs list: without a token it asks for one; with the form's token it lists the
     # jobs, and without it again (Forget) it lists none.
     browser.get(f"{server_base}/")
-    unauthenticated = ("const m = document.getElementById('message'); return "
+    unauthenticated = ("const m = document.getElementById('message'); return !!m && "
                        "m.textContent.includes('enter a bearer token') && "
                        "document.querySelectorAll('tr[data-job-id]').length === 0")
     browser.wait_for(unauthenticated, 10, what="the request for a token")

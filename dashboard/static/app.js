@@ -497,7 +497,8 @@ class ConvergencePlot {
       this.exact === undefined ? 'indicator (log scale)' : 'indicator and error (log scale)');
     const logs = indicator.concat(error).map(([, v]) => v);
     if (logs.length === 0) return;
-    const lo = Math.floor(Math.min(...logs));
+    // Whole decades, with room below a line that would otherwise lie on the axis.
+    const lo = Math.floor(Math.min(...logs) - 0.2);
     const hi = Math.max(Math.ceil(Math.max(...logs)), lo + 1);
     const y = (v) => top + PLOT.height - (v - lo) / (hi - lo) * PLOT.height;
     const stride = Math.ceil((hi - lo) / 8);
