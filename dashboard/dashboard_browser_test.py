@@ -162,6 +162,8 @@ def describe_page(browser):
 def run(args, server_base, token, work):
     api = Api(server_base, token)
     started = time.monotonic()
+    # Fail fast, and plainly, when the server serves no dashboard at all.
+    assert api.call("GET", "/").startswith("<!DOCTYPE html>"), "GET / is not the dashboard"
     with Browser(args.chromedriver, args.chromium) as browser:
         try:
             check_pages(args, server_base, token, api, browser, started)
