@@ -21,6 +21,7 @@ packages=(
   python3-grpcio python3-grpc-tools python3-protobuf   # the qgrad Python package (python/)
   python3-venv python3-pip python3-setuptools python3-wheel python3-pytest   # its offline venv install and tests
   python3-yaml python3-jsonschema   # offline schema validation of deploy/k8s manifests
+  chromium chromium-driver   # the dashboard's browser test (headless, WebDriver)
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )
