@@ -31,6 +31,8 @@ echo "== Release build and tests"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs"
+# The dashboard's browser test keeps its screenshot (a test artifact) in the build tree.
+ls -l build/test-artifacts/dashboard_job.png
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/local/description.h"
 #include "backends/local/local_backend.h"
+#include "dashboard/assets.h"
 #include "server/device_backends.h"
 #include "base/file.h"
 #include "base/memory.h"
@@ -268,6 +269,11 @@ absl::Status QgraddServer::StartGateway() {
   options.max_request_bytes = size_t(config_.max_request_bytes);
   options.authorize = [this](const std::string& header) {
     return auth_.Authenticate(!header.empty(), header).status();
+  };
+  options.static_files = [](std::string_view path) -> std::optional<gateway::StaticFile> {
+    const dashboard::Asset* asset = dashboard::FindAsset(path);
+    if (asset == nullptr) return std::nullopt;
+    return gateway::StaticFile{asset->content_type, asset->body};
   };
   options.on_request = [](const gateway::RequestRecord& request) {
     LogLine(request.status >= 500 ? LogLevel::kWarning : LogLevel::kDebug, "http_request")
