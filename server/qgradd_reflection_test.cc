@@ -154,6 +154,23 @@ TEST_F(QgraddStandardServicesTest, ReflectionV1AndV1AlphaListAndDescribeTheServi
   pb::DescriptorPool health_pool(health_files.get());
   EXPECT_NE(health_pool.FindMethodByName("grpc.health.v1.Health.Check"), nullptr);
 
+  // Extensions: qgrad defines none; unknown types and numbers are NOT_FOUND, a request
+  // without a kind INVALID_ARGUMENT.
+  ServerReflectionRequest numbers, unknown_type, extension;
+  numbers.set_all_extension_numbers_of_type("qgrad.v1.JobSpec");
+  unknown_type.set_all_extension_numbers_of_type("qgrad.v1.NoSuchMessage");
+  extension.mutable_file_containing_extension()->set_containing_type("qgrad.v1.JobSpec");
+  extension.mutable_file_containing_extension()->set_extension_number(1000);
+  const std::vector<ServerReflectionResponse> more =
+      Reflect(channel_, kV1, {numbers, unknown_type, extension, ServerReflectionRequest()});
+  ASSERT_EQ(more.size(), 4u);
+  ASSERT_TRUE(more[0].has_all_extension_numbers_response());
+  EXPECT_EQ(more[0].all_extension_numbers_response().base_type_name(), "qgrad.v1.JobSpec");
+  EXPECT_EQ(more[0].all_extension_numbers_response().extension_number_size(), 0);
+  EXPECT_EQ(more[1].error_response().error_code(), int(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(more[2].error_response().error_code(), int(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(more[3].error_response().error_code(), int(grpc::StatusCode::INVALID_ARGUMENT));
+
   // gRPC's v1alpha plugin agrees on the services it serves and on the JobService's file.
   const std::vector<ServerReflectionResponse> alpha =
       Reflect(channel_, kV1Alpha, {ListServices(), Symbol("qgrad.v1.JobService"), unknown});
