@@ -22,7 +22,8 @@ void PrintResultSummary(const v1::JobResult& result);
 // Writes the outputs the flags ask for; `label` names the run in the plot legend unless
 // --legend does.
 // UNAVAILABLE for a file that cannot be written, FAILED_PRECONDITION for --qasm when the
-// result has no circuit (the message says why).
+// result has no circuit (the message says why), INVALID_ARGUMENT for a --legend of more
+// than one entry.
 absl::Status WriteResultOutputs(const v1::JobResult& result, const std::string& label);
 
 // The convergence plot of `runs` as the flags ask: --legend's entries ('|' between them, one
