@@ -189,8 +189,9 @@ TEST_F(QgraddStandardServicesTest, ReflectionV1RefusesAnUndecodableRequest) {
   const grpc::internal::RpcMethod rpc(kV1, grpc::internal::RpcMethod::BIDI_STREAMING, channel_);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-  auto stream = grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::
-      Create(channel_.get(), rpc, &context);
+  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, grpc::ByteBuffer>> stream(
+      grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, grpc::ByteBuffer>::Create(
+          channel_.get(), rpc, &context));
   grpc::Slice garbage(std::string("\x1a\xff\x01", 3));  // field 3 longer than the body
   stream->Write(grpc::ByteBuffer(&garbage, 1));
   grpc::ByteBuffer answer;
