@@ -18,8 +18,10 @@ packages=(
   libssl-dev openssl   # token hashes (SHA-256); test certificates
   libcurl4-openssl-dev   # REST devices: the HTTP client
   libcpp-httplib-dev   # the device emulator's HTTP(S) server
-  python3-grpcio python3-grpc-tools python3-protobuf   # the Python client example
+  python3-grpcio python3-grpc-tools python3-protobuf   # the qgrad Python package (python/)
+  python3-venv python3-pip python3-setuptools python3-wheel python3-pytest   # its offline venv install and tests
   python3-yaml python3-jsonschema   # offline schema validation of deploy/k8s manifests
+  chromium chromium-driver   # the dashboard's browser test (headless, WebDriver)
   libgtest-dev libgmock-dev googletest
   libbenchmark-dev
 )

@@ -97,6 +97,11 @@ const std::map<std::string, Flag>& Flags() {
       {"health_listen", {"also serve grpc.health.v1 alone, in plaintext, on host:port (for "
                          "probes that cannot speak TLS)", false,
                          String(&ServerConfig::health_listen)}},
+      {"http_listen", {"also serve the HTTP/JSON gateway and the web dashboard on host:port "
+                       "(HTTPS with --tls_cert; port 0: any free port)", false,
+                       String(&ServerConfig::http_listen)}},
+      {"http_port_file", {"write the gateway's bound host:port to this file", false,
+                          String(&ServerConfig::http_port_file)}},
       {"data_dir", {"directory of the SQLite job store (jobs.db)", false,
                     String(&ServerConfig::data_dir)}},
       {"tokens_file", {"lines \"TENANT SHA256HEX\"; without it authentication is off", false,
@@ -392,6 +397,16 @@ absl::Status ValidateConfig(const ServerConfig& config) {
         "--listen: ", config.listen,
         " is not a loopback address; serving it without TLS is refused (give --tls_cert and "
         "--tls_key, or --allow_insecure_remote to force plaintext)"));
+  }
+  if (!config.http_listen.empty() && !tls && !config.allow_insecure_remote &&
+      !IsLoopbackAddress(config.http_listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http_listen: ", config.http_listen,
+        " is not a loopback address; serving it without TLS is refused (give --tls_cert and "
+        "--tls_key, or --allow_insecure_remote to force plaintext)"));
+  }
+  if (!config.http_port_file.empty() && config.http_listen.empty()) {
+    return absl::InvalidArgumentError("--http_port_file: needs --http_listen");
   }
   static const std::set<std::string> kLevels = {"debug", "info", "warning", "error"};
   if (!kLevels.count(config.log_level)) {

@@ -41,6 +41,9 @@ struct ServerConfig {
   double lease_seconds = 15;               // postgresql: a job's lease, renewed every third
   // Plaintext grpc.health.v1 only, for probes that cannot speak TLS (Kubernetes); "": none.
   std::string health_listen;
+  // The HTTP/JSON gateway and dashboard (gateway/): "" none; HTTPS with --tls_cert.
+  std::string http_listen;
+  std::string http_port_file;              // the gateway's bound "host:port" is written here
   std::string tokens_file;                 // empty: authentication off (tenant "default")
   std::string tls_cert;                    // PEM server certificate chain
   std::string tls_key;                     // PEM private key

@@ -110,6 +110,8 @@ TEST(ConfigTest, ErrorsNameTheFlag) {
            {{"--listen=0.0.0.0:50051"}, "is not a loopback address"},
            {{"--listen=[::]:0"}, "is not a loopback address"},
            {{"--listen=10.1.2.3:7"}, "is not a loopback address"},
+           {{"--http_listen=0.0.0.0:8080"}, "--http_listen: 0.0.0.0:8080 is not a loopback"},
+           {{"--http_port_file=f"}, "--http_port_file: needs --http_listen"},
            {{"--log_level=loud"}, "--log_level"},
            {{"--config=/nonexistent.conf"}, "--config: cannot read"},
        }) {

@@ -114,7 +114,15 @@ int main(int argc, char** argv) {
     qgrad::server::LogLine(qgrad::server::LogLevel::kError, "port_file_failed")
         .Str("path", config->port_file);
   }
+  if (!config->http_port_file.empty() &&
+      !WritePortFile(config->http_port_file, server.http_address())) {
+    qgrad::server::LogLine(qgrad::server::LogLevel::kError, "port_file_failed")
+        .Str("path", config->http_port_file);
+  }
   std::cout << "qgradd listening on " << server.address() << std::endl;
+  if (!server.http_address().empty()) {
+    std::cout << "qgradd http gateway on " << server.http_address() << std::endl;
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -136,43 +136,6 @@ TEST(QgraddSecurityTest, ATenantSeesOnlyItsOwnJobs) {
   ASSERT_TRUE(stub->GetJobResult(Context(kAlice).get(), result_request, &result).ok());
 }
 
-// A CA, a server certificate for localhost / 127.0.0.1, a client certificate from the same
-// CA and one from another CA, made with the openssl CLI.
-class Certificates {
- public:
-  explicit Certificates(const TempDir& dir) : dir_(dir) {
-    MakeCa("ca");
-    MakeCa("other_ca");
-    MakeLeaf("server", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                             "extendedKeyUsage=serverAuth\n");
-    MakeLeaf("client", "ca", "extendedKeyUsage=clientAuth\n");
-    MakeLeaf("stranger", "other_ca", "extendedKeyUsage=clientAuth\n");
-  }
-  std::string Path(const std::string& name) const { return dir_.File(name); }
-  std::string Pem(const std::string& name) const { return ReadFile(dir_.File(name)); }
-
- private:
-  void Run(const std::string& command) {
-    const std::string full =
-        absl::StrCat("cd ", dir_.path(), " && { ", command, "; } >/dev/null 2>>openssl.log");
-    ASSERT_EQ(std::system(full.c_str()), 0) << command << "\n" << ReadFile(dir_.File("openssl.log"));
-  }
-  void MakeCa(const std::string& name) {
-    Run(absl::StrCat("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                     "-keyout ", name, ".key -out ", name, ".pem -days 2 -subj '/CN=", name, "'"));
-  }
-  void MakeLeaf(const std::string& name, const std::string& ca, const std::string& extensions) {
-    WriteFile(dir_.File(name + ".ext"), extensions);
-    Run(absl::StrCat("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                     "-keyout ", name, ".key -out ", name, ".csr -subj '/CN=", name,
-                     "' && openssl x509 -req -in ", name, ".csr -CA ", ca,
-                     ".pem -CAkey ", ca, ".key -CAcreateserial -out ", name,
-                     ".pem -days 2 -extfile ", name, ".ext"));
-  }
-
-  const TempDir& dir_;
-};
-
 // The server's certificate names "localhost"; the channel dials the IP literal (no DNS
 // lookup) and checks the certificate against that name.
 std::unique_ptr<v1::JobService::Stub> TlsStub(const std::string& address,
@@ -189,7 +152,7 @@ grpc::Status TryList(const std::string& address,
   return stub->ListJobs(Context(kAlice, std::chrono::seconds(5)).get(), {}, &response);
 }
 
-std::shared_ptr<grpc::ChannelCredentials> Tls(const Certificates& certs,
+std::shared_ptr<grpc::ChannelCredentials> Tls(const TestCertificates& certs,
                                               const std::string& root,
                                               const std::string& client = "") {
   grpc::SslCredentialsOptions options;
@@ -203,7 +166,7 @@ std::shared_ptr<grpc::ChannelCredentials> Tls(const Certificates& certs,
 
 TEST(QgraddSecurityTest, ServesTlsWithCertificatesFromFiles) {
   TempDir dir;
-  Certificates certs(dir);
+  TestCertificates certs(dir);
   if (HasFatalFailure()) return;
   auto server = QgraddProcess::Start(
       dir.File("data"), {"--tokens_file=" + TokensFile(dir), "--store=memory",
@@ -226,7 +189,7 @@ TEST(QgraddSecurityTest, ServesTlsWithCertificatesFromFiles) {
 
 TEST(QgraddSecurityTest, MutualTlsRequiresAClientCertificateFromTheClientCa) {
   TempDir dir;
-  Certificates certs(dir);
+  TestCertificates certs(dir);
   if (HasFatalFailure()) return;
   auto server = QgraddProcess::Start(
       dir.File("data"),

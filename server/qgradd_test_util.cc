@@ -111,6 +111,36 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+TestCertificates::TestCertificates(const TempDir& dir) : dir_(dir) {
+  MakeCa("ca");
+  MakeCa("other_ca");
+  MakeLeaf("server", "ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                           "extendedKeyUsage=serverAuth\n");
+  MakeLeaf("client", "ca", "extendedKeyUsage=clientAuth\n");
+  MakeLeaf("stranger", "other_ca", "extendedKeyUsage=clientAuth\n");
+}
+
+void TestCertificates::Run(const std::string& command) {
+  const std::string full =
+      absl::StrCat("cd ", dir_.path(), " && { ", command, "; } >/dev/null 2>>openssl.log");
+  ASSERT_EQ(std::system(full.c_str()), 0) << command << "\n" << ReadFile(dir_.File("openssl.log"));
+}
+
+void TestCertificates::MakeCa(const std::string& name) {
+  Run(absl::StrCat("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                   "-keyout ", name, ".key -out ", name, ".pem -days 2 -subj '/CN=", name, "'"));
+}
+
+void TestCertificates::MakeLeaf(const std::string& name, const std::string& ca,
+                                const std::string& extensions) {
+  WriteFile(dir_.File(name + ".ext"), extensions);
+  Run(absl::StrCat("openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                   "-keyout ", name, ".key -out ", name, ".csr -subj '/CN=", name,
+                   "' && openssl x509 -req -in ", name, ".csr -CA ", ca,
+                   ".pem -CAkey ", ca, ".key -CAcreateserial -out ", name,
+                   ".pem -days 2 -extfile ", name, ".ext"));
+}
+
 RawResult RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
                        const std::string& body, const std::string& token,
                        std::chrono::milliseconds timeout) {

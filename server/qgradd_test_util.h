@@ -36,6 +36,23 @@ class TempDir {
 void WriteFile(const std::string& path, const std::string& contents);
 std::string ReadFile(const std::string& path);
 
+// In `dir`, made with the openssl CLI: a CA ("ca.pem", "ca.key"), a server certificate
+// for localhost / 127.0.0.1 ("server.pem", "server.key"), a client certificate from the
+// same CA ("client") and one from another CA ("stranger", "other_ca").
+class TestCertificates {
+ public:
+  explicit TestCertificates(const TempDir& dir);
+  std::string Path(const std::string& name) const { return dir_.File(name); }
+  std::string Pem(const std::string& name) const { return ReadFile(dir_.File(name)); }
+
+ private:
+  void Run(const std::string& command);
+  void MakeCa(const std::string& name);
+  void MakeLeaf(const std::string& name, const std::string& ca, const std::string& extensions);
+
+  const TempDir& dir_;
+};
+
 // Where a started qgradd's stderr goes. kFile: straight into the log file. kPipe: through a
 // pipe that a thread of the test copies into the log file, so that limits on qgradd's own
 // file writes (RLIMIT_FSIZE) leave its log alone; a line then reaches the file a moment

@@ -241,6 +241,7 @@ absl::Status QgraddServer::BuildAndStart() {
   address_ = BoundAddress(config_.listen, port);
   MarkServing(*server_);
   if (absl::Status s = StartHealthServer(); !s.ok()) return s;
+  if (absl::Status s = StartGateway(); !s.ok()) return s;
   LogLine(LogLevel::kInfo, "server_started")
       .Str("address", address_)
       .Bool("tls", !config_.tls_cert.empty())
@@ -248,6 +249,7 @@ absl::Status QgraddServer::BuildAndStart() {
       .Bool("auth", auth_.enabled())
       .Str("store", IsPostgresStore(config_) ? "postgresql" : config_.store)  // no secrets
       .Str("health_address", health_address_)
+      .Str("http_address", http_address_)
       .Int("max_running_jobs", config_.max_running_jobs)
       .Int("max_qubits", max_qubits_);
   return absl::OkStatus();
@@ -273,12 +275,46 @@ absl::Status QgraddServer::StartHealthServer() {
   return absl::OkStatus();
 }
 
+// The gateway calls the services through an in-process channel, so that every HTTP call
+// passes the same authentication, validation, limits and logging as a gRPC call.
+absl::Status QgraddServer::StartGateway() {
+  if (config_.http_listen.empty()) return absl::OkStatus();
+  gateway::GatewayOptions options;
+  options.listen = config_.http_listen;
+  options.tls_cert_file = config_.tls_cert;
+  options.tls_key_file = config_.tls_key;
+  if (config_.require_client_cert) options.tls_client_ca_file = config_.tls_client_ca;
+  options.max_request_bytes = size_t(config_.max_request_bytes);
+  options.authorize = [this](const std::string& header) {
+    return auth_.Authenticate(!header.empty(), header).status();
+  };
+  options.on_request = [](const gateway::RequestRecord& request) {
+    LogLine(request.status >= 500 ? LogLevel::kWarning : LogLevel::kDebug, "http_request")
+        .Str("method", request.method)
+        .Str("route", request.route)
+        .Int("status", request.status)
+        .Num("seconds", absl::ToDoubleSeconds(request.duration))
+        .Str("peer", request.peer);
+  };
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(-1);  // results are the server's own, any size
+  absl::StatusOr<std::unique_ptr<gateway::Gateway>> started =
+      gateway::Gateway::Start(server_->InProcessChannel(channel_args), std::move(options));
+  if (!started.ok()) return started.status();
+  gateway_ = *std::move(started);
+  http_address_ = gateway_->address();
+  return absl::OkStatus();
+}
+
 void QgraddServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   // Jobs first, without waiting: new submissions are refused, running jobs are asked to
   // stop at their next inner step (their last checkpoint is stored), watch streams end.
   if (jobs_) jobs_->BeginShutdown();
+  // Its event streams end and its clients are told to resume elsewhere or later; its
+  // in-process calls would otherwise hold the gRPC server's shutdown up.
+  if (gateway_) gateway_->Stop();
   for (grpc::Server* server : {server_.get(), health_server_.get()}) {
     if (server == nullptr) continue;
     if (grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService()) {
@@ -301,6 +337,7 @@ void QgraddServer::Shutdown() {
     health_server_->Shutdown(std::chrono::system_clock::now());
     health_server_.reset();
   }
+  gateway_.reset();
   jobs_.reset();
   job_service_.reset();
   backend_service_.reset();

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "backends/backend.h"
+#include "gateway/gateway.h"
 #include "server/auth.h"
 #include "server/backend_service.h"
 #include "server/call_context.h"
@@ -41,6 +42,8 @@ class QgraddServer {
   const std::string& address() const { return address_; }
   // The --health_listen "host:port" actually bound; "" without one.
   const std::string& health_address() const { return health_address_; }
+  // The --http_listen "host:port" actually bound; "" without one.
+  const std::string& http_address() const { return http_address_; }
   int effective_max_qubits() const { return max_qubits_; }
 
   // Graceful: refuse new jobs, ask running ones to stop at their next inner step (they
@@ -56,6 +59,7 @@ class QgraddServer {
   LeaseKeeperOptions ReplicaOptions() const;
   absl::Status BuildAndStart();
   absl::Status StartHealthServer();
+  absl::Status StartGateway();
 
   const ServerConfig config_;
   base::SystemClock clock_;
@@ -64,6 +68,7 @@ class QgraddServer {
   int max_qubits_ = 0;
   std::string address_;
   std::string health_address_;
+  std::string http_address_;
   std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
@@ -73,6 +78,7 @@ class QgraddServer {
   std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // --health_listen: grpc.health.v1 only
+  std::unique_ptr<gateway::Gateway> gateway_;     // --http_listen: over server_'s services
   bool shut_down_ = false;
 };
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Test: qgrad_client.py end to end against a server process on 127.0.0.1, port 0.
 
-    run_example_test.py --server_binary BIN --kind fake|qgradd --stubs DIR --spec SPEC
+    run_example_test.py --server_binary BIN --kind fake|qgradd --spec SPEC
+
+Run it with a Python that has the qgrad package (python/) installed; the client runs with
+the same interpreter.
 
 kind `fake`: BIN is qgrad_fake_server, scripted with dropped watch streams, so the
 example's resumption is exercised. kind `qgradd`: BIN is the real server with a fresh data
@@ -54,7 +57,7 @@ def run_client(args, address, token, out):
     env = dict(os.environ, QGRAD_TOKEN=token)  # the example's environment fallback
     env.pop("QGRAD_SERVER", None)
     cmd = [sys.executable, os.path.join(HERE, "qgrad_client.py"), args.spec,
-           "--stubs", args.stubs, "--server", address, "--out", out]
+           "--server", address, "--out", out]
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -79,7 +82,6 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--server_binary", required=True)
     p.add_argument("--kind", choices=["fake", "qgradd"], required=True)
-    p.add_argument("--stubs", required=True)
     p.add_argument("--spec", required=True)
     args = p.parse_args()
     token = secrets.token_hex(16)
