@@ -45,7 +45,8 @@ absl::Status RunBarrenPlateau(const Env& env) {
   for (const CostKind& kind : kinds) {
     runner::PlotPanel panel{kind.label, "mean final cost", true, {}};
     runner::PlotSeries start_s{"start", {}, {}}, shift_s{"parameter shift", {}, {}},
-        nested_s{"nested", {}, {}}, handback_s{"nested, hand-back", {}, {}};  // ≤ 17 bytes (the legend)
+        nested_s{"nested", {}, {}},
+        handback_s{"nested + hand-back at end", {}, {}};
     for (int n : sizes) {
       std::vector<double> start, shift, nested, handback, added, iters, gains;
       double shift_seconds = 0.0, nested_seconds = 0.0, handback_seconds = 0.0;

@@ -26,7 +26,7 @@ namespace {
 
 struct PaperStart {
   std::string label;
-  std::string plot_label;  // ≤ 17 bytes (the legend's width)
+  std::string plot_label;  // the legend entry
   std::string file;
   double paper_stalled;
   std::string paper_ideal;
@@ -38,7 +38,7 @@ const std::vector<PaperStart>& PaperStarts() {
       {"QAOA p=1", "QAOA p=1", "maxcut_qaoa.json", -1.4270, "−1.7392 (1), −1.9999 (11), −2.0000 (21)", "—"},
       {"rotational QAOA", "rotational QAOA", "maxcut_rqaoa.json", -0.2611, "−0.8171 (1), −1.9992 (11), −2.0000 (21)",
        "—"},
-      {"hardware-efficient", "hardware-eff.", "maxcut_hea.json", -1.0000, "−1.8544 (1), −2.0000 (11)",
+      {"hardware-efficient", "hardware-efficient", "maxcut_hea.json", -1.0000, "−1.8544 (1), −2.0000 (11)",
        "−1.3564 (2), −1.7868 (5), −1.8357 (10), −1.8375 (20), −1.8496 (100)"},
       {"QCBM", "QCBM", "maxcut_qcbm.json", 0.0000, "−1.3000 (1), −1.9997 (11), −2.0000 (21)",
        "−0.9380 (1), −1.7703 (10), −1.8673 (11), −1.8842 (100)"},
@@ -200,7 +200,8 @@ absl::Status RunMaxCut4(const Env& env) {
                     paper_series},
                    {"Learned layers, F_th = max(1 − I/10, 0.9999), ≤ 10 gates", "⟨H_c⟩ + 2", true,
                     tight_series}},
-                  "Max-Cut, 4 qubits: gap to the minimum −2 against the iteration");
+                  "Max-Cut, 4 qubits: gap to the minimum −2 against the iteration",
+                  {"gradient step", "outer iteration", "outer iteration"});
 }
 
 namespace {
@@ -301,7 +302,6 @@ absl::Status RunRegular(const Env& env) {
                   f.median, r->wall_seconds());
       std::fflush(stdout);
       if (v.stem == "handback" || v.stem == "wide") continue;
-      // ≤ 17 bytes, the legend's width: "Petersen centered".
       runner::PlotSeries s{absl::StrCat(g.label == "Petersen" ? std::string("Petersen")
                                                               : absl::StrCat("n=", r->num_qubits()),
                                         v.centered ? " centered" : " paper"),
@@ -316,7 +316,8 @@ absl::Status RunRegular(const Env& env) {
   }
   return SavePlot(env, "maxcut_regular.svg",
                   {{"Approximation ratio (expected cut / max cut)", "ratio", false, series}},
-                  "Max-Cut on 3-regular graphs from stalled QAOA p=1 (pure nested method)");
+                  "Max-Cut on 3-regular graphs from stalled QAOA p=1 (pure nested method)",
+                  {"outer iteration"});
 }
 
 absl::Status RunTiming12(const Env& env) {

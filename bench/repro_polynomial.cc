@@ -313,7 +313,7 @@ absl::Status RunPolynomial(const Env& env) {
        {"Exact descent (no synthesis), f against the step", "f", true, ideal_series},
        {"Exact descent from the diagonal start, x = log10 k", "f", true, {power, reference}}},
       "Degree-4 polynomial on 2 qubits: an axis start and a diagonal start",
-      {"iteration", "step", "log10 k"});
+      {"outer iteration", "gradient step", "log10 k (gradient step k)"});
 }
 
 }  // namespace qgrad::bench

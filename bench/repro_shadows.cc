@@ -126,7 +126,8 @@ absl::Status ConvergenceOverlay(const Env& env) {
     indicator.series.push_back(std::move(i));
   }
   return SavePlot(env, "shadows_convergence.svg", {cost, indicator},
-                  "Max-Cut from the stalled QAOA start: exact and shadows estimation");
+                  "Max-Cut from the stalled QAOA start: exact and shadows estimation",
+                  {"outer iteration", "outer iteration"});
 }
 
 // A seeded 3-layer hardware-efficient state on n qubits (ry, rz, cz chain).

@@ -104,17 +104,10 @@ absl::Status SavePlot(const Env& env, const std::string& file,
       s = std::move(t);
     }
   }
-  std::string svg = runner::RenderSvg(thinned, options);
-  // The renderer labels every x axis "iteration"; the k-th label belongs to panel k.
-  const std::string label = ">iteration</text>";
-  size_t at = 0;
-  for (const std::string& x : x_labels) {
-    at = svg.find(label, at);
-    if (at == std::string::npos) break;
-    const std::string replacement = absl::StrCat(">", x, "</text>");
-    svg.replace(at, label.size(), replacement);
-    at += replacement.size();
+  for (size_t k = 0; k < x_labels.size() && k < thinned.size(); ++k) {
+    thinned[k].x_label = x_labels[k];
   }
+  const std::string svg = runner::RenderSvg(thinned, options);
   return WriteFile(absl::StrCat(env.plots_dir, "/", file), svg);
 }
 

@@ -43,16 +43,22 @@ std::vector<CommandSpec> BuildCommands() {
        RunSimulate},
       {"run",
        "qgrad run SPEC.json [--out RESULT.json] [--plot PLOT.svg] [--qasm FILE.qasm]\n"
-       "          [--quiet] [--title T] [--linear_indicator]",
+       "          [--quiet] [--title T] [--legend TEXT] [--linear_indicator] [--time_axis]",
        "Run a job specification (qgrad.v1.JobSpec, proto3 JSON) locally; progress per\n"
        "iteration (and during a long warm start) on stderr, the result (proto3 JSON, with\n"
        "its spec, seed, backend and software version) on stdout or in --out.",
        false,
-       {"out", "plot", "qasm", "quiet", "title", "linear_indicator"},
+       {"out", "plot", "qasm", "quiet", "title", "legend", "linear_indicator", "time_axis"},
        RunJobCommand},
-      {"plot", "qgrad plot RESULT.json... --out FILE.svg [--title T] [--linear_indicator]",
-       "Overlay the convergence of saved results in one SVG plot.", false,
-       {"out", "title", "linear_indicator"}, RunPlotCommand},
+      {"plot",
+       "qgrad plot RESULT.json... --out FILE.svg [--title T] [--legend 'A|B|...']\n"
+       "           [--linear_indicator] [--time_axis]",
+       "Overlay the convergence of saved results in one SVG plot: cost (Hartree for\n"
+       "molecules) with the exact value and, for molecules, chemical accuracy; indicator;\n"
+       "error. The x axis is the methods' event (outer iteration, ADAPT iteration, gradient\n"
+       "step, cost evaluation) or, with --time_axis, seconds. --legend: one entry per file,\n"
+       "in order, '|' between them (default: each result's name).",
+       false, {"out", "title", "legend", "linear_indicator", "time_axis"}, RunPlotCommand},
       {"submit",
        "qgrad submit SPEC.json [--key K] [--label k=v,...] [--priority N] [--deadline 2h]\n"
        "             [--backend NAME] [--watch [--quiet]] [--json]",
@@ -75,11 +81,12 @@ std::vector<CommandSpec> BuildCommands() {
        RunCancelCommand},
       {"result",
        "qgrad result JOB_ID [--out RESULT.json] [--qasm FILE.qasm] [--plot PLOT.svg]\n"
-       "             [--quiet] [--title T] [--linear_indicator]",
+       "             [--quiet] [--title T] [--legend TEXT] [--linear_indicator] [--time_axis]",
        "A finished job's result (proto3 JSON) on stdout or in --out, a summary line on\n"
        "stderr, and the final circuit and a convergence plot, as run writes them.",
        true,
-       WithConnection({"out", "plot", "qasm", "quiet", "title", "linear_indicator"}),
+       WithConnection({"out", "plot", "qasm", "quiet", "title", "legend", "linear_indicator",
+                       "time_axis"}),
        RunResultCommand},
       {"backends", "qgrad backends [NAME] [--json]",
        "The server's backends: status, qubits, shots, exactness (one: also native gates).",

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "cli/shared_flags.h"
 #include "runner/json_io.h"
 #include "runner/svg_plot.h"
@@ -43,6 +44,22 @@ void PrintResultSummary(const v1::JobResult& r) {
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
+absl::StatusOr<std::string> PlotFromFlags(std::vector<runner::LabeledResult> runs) {
+  if (const std::string legend = absl::GetFlag(FLAGS_legend); !legend.empty()) {
+    const std::vector<std::string> labels = absl::StrSplit(legend, '|');
+    if (labels.size() != runs.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("--legend: ", labels.size(),
+                                                     " entries for ", runs.size(), " results"));
+    }
+    for (size_t i = 0; i < runs.size(); ++i) runs[i].label = labels[i];
+  }
+  runner::ConvergencePlotOptions options;
+  options.log_indicator = !absl::GetFlag(FLAGS_linear_indicator);
+  options.title = absl::GetFlag(FLAGS_title);
+  options.time_axis = absl::GetFlag(FLAGS_time_axis);
+  return runner::ConvergencePlot(runs, options);
+}
+
 absl::Status WriteResultOutputs(const v1::JobResult& result, const std::string& label) {
   absl::StatusOr<std::string> json = runner::ToJson(result);
   if (!json.ok()) return json.status();
@@ -53,9 +70,9 @@ absl::Status WriteResultOutputs(const v1::JobResult& result, const std::string& 
     return s;
   }
   if (const std::string plot = absl::GetFlag(FLAGS_plot); !plot.empty()) {
-    const std::string svg = runner::ConvergencePlot(
-        {{label, result}}, !absl::GetFlag(FLAGS_linear_indicator), absl::GetFlag(FLAGS_title));
-    if (absl::Status s = WriteTextFile(plot, svg); !s.ok()) return s;
+    absl::StatusOr<std::string> svg = PlotFromFlags({{label, result}});
+    if (!svg.ok()) return svg.status();
+    if (absl::Status s = WriteTextFile(plot, *svg); !s.ok()) return s;
   }
   if (const std::string qasm = absl::GetFlag(FLAGS_qasm); !qasm.empty()) {
     if (result.qasm().empty()) {

@@ -115,9 +115,9 @@ int RunPlotCommand(const std::vector<std::string>& args) {
     }
     runs.push_back({result->name().empty() ? path : result->name(), *std::move(result)});
   }
-  const std::string svg = runner::ConvergencePlot(runs, !absl::GetFlag(FLAGS_linear_indicator),
-                                                  absl::GetFlag(FLAGS_title));
-  if (absl::Status s = WriteTextFile(out, svg); !s.ok()) {
+  absl::StatusOr<std::string> svg = PlotFromFlags(std::move(runs));
+  if (!svg.ok()) return Fail("plot", kExitUsage, std::string(svg.status().message()));
+  if (absl::Status s = WriteTextFile(out, *svg); !s.ok()) {
     return Fail("plot", kExitFailure, std::string(s.message()));
   }
   return kExitOk;

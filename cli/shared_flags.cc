@@ -15,3 +15,8 @@ ABSL_FLAG(bool, quiet, false, "run/watch: no progress on stderr");
 ABSL_FLAG(bool, linear_indicator, false,
           "run/result/plot: linear instead of log-scale indicator axis");
 ABSL_FLAG(std::string, title, "", "run/result/plot: plot title");
+ABSL_FLAG(std::string, legend, "",
+          "run/result/plot: legend entries, '|' between the results' (plot: one per file, in "
+          "order); default: the spec's name");
+ABSL_FLAG(bool, time_axis, false,
+          "run/result/plot: plot against the run's time in seconds instead of its events");

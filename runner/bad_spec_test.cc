@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "runner/field_path_for_testing.h"
 #include "runner/json_io.h"
 #include "runner/runner.h"
 
@@ -42,13 +44,13 @@ std::vector<BadSpec> Table() {
       {"empty Pauli sum", R"({"problem": {"pauliSum": {"text": ""}}})", invalid,
        "problem.pauli_sum.text: empty"},
       {"empty inline graph", R"({"problem": {"maxcut": {"edges": {}}}})", invalid,
-       "problem.maxcut.edges: graph has no edges"},
+       "problem.maxcut.edges.edges: graph has no edges"},
       {"empty edge list", R"({"problem": {"maxcut": {"edgeList": "# nothing\n"}}})", invalid,
        "problem.maxcut.edge_list: edge list has no edges"},
       {"self loop",
        R"({"problem": {"maxcut": {"edges": {"edges": [{"u": 0, "v": 1}, {"u": 1, "v": 3},
           {"u": 3, "v": 0}, {"u": 2, "v": 2}]}}}})",
-       invalid, "problem.maxcut.edges[3]: self loop on node 2"},
+       invalid, "problem.maxcut.edges.edges[3]: self loop on node 2"},
       {"bad edge list line", R"({"problem": {"maxcut": {"edgeList": "0 1\n1 x\n"}}})", invalid,
        "problem.maxcut.edge_list: edge list line 2"},
       {"unknown generator",
@@ -90,7 +92,7 @@ std::vector<BadSpec> Table() {
        invalid, "problem.molecule: frozen_core"},
       {"no problem", R"({})", invalid, "problem: one of"},
       {"unknown model", R"({"problem": {"model": {"kind": "potts", "numQubits": 3}}})", invalid,
-       "problem.model: kind: unknown model 'potts'"},
+       "problem.model.kind: unknown model 'potts'"},
       {"polynomial degree 1", R"({"problem": {"polynomial": {"a": "Z0", "degree": 1}}})",
        invalid, "problem.polynomial.degree: must be >= 2"},
       {"unknown ansatz",
@@ -148,6 +150,10 @@ void ExpectRefused(const std::vector<BadSpec>& table) {
     EXPECT_EQ(status.code(), bad.code) << status;
     EXPECT_NE(std::string(status.message()).find(bad.message_part), std::string::npos)
         << "got: " << status;
+    // One path convention (the JSON parser's own messages aside).
+    if (!absl::StartsWith(status.message(), "spec JSON:")) {
+      EXPECT_EQ(FieldPathProblemForTesting(status.message(), *v1::JobSpec::descriptor()), "");
+    }
   }
 }
 
@@ -201,14 +207,14 @@ std::vector<BadSpec> HostileTable() {
        "problem.polynomial: degree=8 x num_qubits=9 exceeds 64 qubits"},
       {"huge node index in an inline edge",
        R"({"problem": {"maxcut": {"edges": {"edges": [{"u": 0, "v": 2147483647}]}}}})",
-       exhausted, "problem.maxcut.edges[0]: 2147483648 qubits exceed limits.max_qubits = 20"},
+       exhausted, "problem.maxcut.edges.edges[0]: 2147483648 qubits exceed limits.max_qubits = 20"},
       {"huge node index in an edge list",
        R"({"problem": {"maxcut": {"edgeList": "0 1\n1 1048576\n"}}})", exhausted,
        "problem.maxcut.edge_list: 1048577 qubits exceed limits.max_qubits = 20"},
       {"more inline edges than a 20-node graph has",
        R"({"problem": {"maxcut": {"edges": {"edges": )" +
            JsonArray(191, R"({"u": 0, "v": 1})") + "}}}}",
-       exhausted, "problem.maxcut.edges: 191 edges exceed the 190 of a complete graph on "
+       exhausted, "problem.maxcut.edges.edges: 191 edges exceed the 190 of a complete graph on "
                   "limits.max_qubits = 20 qubits"},
       {"more edge-list lines than a 20-node graph has",
        R"({"problem": {"maxcut": {"edgeList": ")" + [] {
@@ -253,7 +259,7 @@ std::vector<BadSpec> HostileTable() {
        "problem.pauli_sum.text: coefficient of Z0: |inf| exceeds 1e+06"},
       {"huge edge weight",
        R"({"problem": {"maxcut": {"edges": {"edges": [{"u": 0, "v": 1, "weight": 1e7}]}}}})",
-       invalid, "problem.maxcut.edges[0].weight: |1e+07| exceeds 1e+06"},
+       invalid, "problem.maxcut.edges.edges[0].weight: |1e+07| exceeds 1e+06"},
       {"huge model coupling",
        R"({"problem": {"model": {"kind": "tfim", "numQubits": 3, "h": -1e9}}})", invalid,
        "problem.model.h: |-1e+09| exceeds 1e+06"},

@@ -110,7 +110,7 @@ absl::StatusOr<Graph> MaxCutGraph(const v1::MaxCutProblem& m, const JobLimits& l
       return graph;
     }
     case v1::MaxCutProblem::kEdges:
-      return InlineGraph(m.edges(), path + ".edges", limits);
+      return InlineGraph(m.edges(), path + ".edges.edges", limits);  // EdgeList.edges
     case v1::MaxCutProblem::kGenerator:
       return GenerateGraph(m.generator(), path + ".generator", limits);
     case v1::MaxCutProblem::GRAPH_NOT_SET:

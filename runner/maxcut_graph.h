@@ -12,7 +12,7 @@
 
 namespace qgrad::runner {
 
-// INVALID_ARGUMENT naming the field ("problem.maxcut.edges[3]: self loop on node 2",
+// INVALID_ARGUMENT naming the field ("problem.maxcut.edges.edges[3]: self loop on node 2",
 // "problem.maxcut.edge_list: edge list line 2: ..."); RESOURCE_EXHAUSTED naming the field
 // when node ids, node counts or edge counts exceed what the register limit allows.
 absl::StatusOr<Graph> MaxCutGraph(const v1::MaxCutProblem& maxcut, const JobLimits& limits);

@@ -97,7 +97,7 @@ absl::StatusOr<BuiltProblem> BuildMolecule(const v1::MoleculeProblem& m,
     if (!text.ok()) return WithPath(text.status(), path + ".fcidump_path");
     integrals = ParseFcidump(*text);
     if (!integrals.ok()) {
-      return WithPath(integrals.status(), absl::StrCat(path, ".fcidump_path (", file, ")"));
+      return WithPath(WithPath(integrals.status(), file), path + ".fcidump_path");
     }
   } else {
     return FieldError(path, "one of fcidump_path or fcidump_text is required");
@@ -132,7 +132,7 @@ absl::StatusOr<PauliSum> ModelObservable(const v1::ModelProblem& m) {
     if (!ring.ok()) return ring.status();
     return ring->cost;
   }
-  return FieldError("kind", absl::StrCat("unknown model '", kind,
+  return FieldError("problem.model.kind", absl::StrCat("unknown model '", kind,
                                          "' (tfim, heisenberg, local_z, global_z, ring_energy)"));
 }
 
@@ -155,7 +155,12 @@ absl::Status CheckModelSizes(const v1::ModelProblem& m, const JobLimits& limits)
 absl::StatusOr<BuiltProblem> BuildModel(const v1::ModelProblem& m, const JobLimits& limits) {
   if (absl::Status s = CheckModelSizes(m, limits); !s.ok()) return s;
   absl::StatusOr<PauliSum> h = ModelObservable(m);
-  if (!h.ok()) return WithPath(h.status(), "problem.model");
+  if (!h.ok()) {
+    // The kind's error names its own field; the builders' concern the whole model.
+    return absl::StartsWith(h.status().message(), "problem.model.")
+               ? h.status()
+               : WithPath(h.status(), "problem.model");
+  }
   absl::StatusOr<BuiltProblem> built = FromObservable(*std::move(h), "problem.model", limits);
   if (built.ok()) built->num_qubits = m.num_qubits();
   return built;

@@ -38,7 +38,7 @@ struct BuildOptions {
   JobLimits limits;
 };
 
-// INVALID_ARGUMENT naming the field ("problem.maxcut.edges[3]: self loop on node 2",
+// INVALID_ARGUMENT naming the field ("problem.maxcut.edges.edges[3]: self loop on node 2",
 // "problem.molecule.fcidump_text: FCIDUMP line 1: ..."); RESOURCE_EXHAUSTED naming the field
 // and the limit for a size above options.limits ("problem.model.num_qubits: 30 qubits exceed
 // limits.max_qubits = 20"). Relative FCIDUMP paths are read from `base_dir` (empty: the

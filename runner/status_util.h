@@ -1,5 +1,9 @@
 // Error helpers of the runner: prefix a status with the spec field it concerns, so that
-// every INVALID_ARGUMENT names a path such as "problem.maxcut.edges[3]".
+// every INVALID_ARGUMENT names a path such as "problem.maxcut.edges.edges[3]".
+//
+// Paths use the .proto field names (snake_case, also where the client wrote proto3 JSON's
+// lowerCamelCase), every message level named, "[i]" for a repeated field's element and
+// "[\"key\"]" for a map's (server/README.md "Errors").
 //
 // Thread-safety: free functions only.
 #ifndef QGRAD_RUNNER_STATUS_UTIL_H_

@@ -6,14 +6,23 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace qgrad::runner {
 namespace {
 
 constexpr double kMarginLeft = 78, kMarginRight = 170, kMarginTop = 34, kMarginBottom = 42;
+// Legend geometry: the box starts kLegendGap right of the plot; an entry is a swatch of
+// kSwatch pixels and its text, kLegendRow apart.
+constexpr double kLegendGap = 8, kLegendPad = 8, kSwatch = 20, kLegendRow = 18;
+// Average advance of a 12 px sans-serif character, a little generous so that text fits.
+constexpr double kCharWidth = 7.0;
 constexpr double kTitleHeight = 30;
 // A qualitative palette that stays distinguishable when printed in grey.
 constexpr const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
@@ -34,6 +43,31 @@ std::string Escape(const std::string& text) {
 }
 
 bool Plottable(double y, bool log_y) { return std::isfinite(y) && (!log_y || y > 0); }
+
+// Estimated width of `text` in 12 px sans-serif: UTF-8 continuation bytes do not advance.
+double TextWidth(const std::string& text) {
+  double chars = 0;
+  for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return chars * kCharWidth;
+}
+
+// Every legend entry of a panel: series, then lines, then bands.
+std::vector<std::string> LegendLabels(const PlotPanel& panel) {
+  std::vector<std::string> labels;
+  for (const PlotSeries& s : panel.series) labels.push_back(s.label);
+  for (const PlotLine& l : panel.lines) labels.push_back(l.label);
+  for (const PlotBand& b : panel.bands) labels.push_back(b.label);
+  return labels;
+}
+
+// The legend box's width: its widest label, the swatch and the padding.
+double LegendWidth(const std::vector<PlotPanel>& panels) {
+  double text = 0;
+  for (const PlotPanel& panel : panels) {
+    for (const std::string& label : LegendLabels(panel)) text = std::max(text, TextWidth(label));
+  }
+  return 2 * kLegendPad + kSwatch + 6 + text;
+}
 
 struct Range {
   double lo = std::numeric_limits<double>::infinity();
@@ -70,16 +104,24 @@ std::string TickLabel(double v, bool log_y) {
 
 class Panel {
  public:
-  Panel(const PlotPanel& panel, double top, const PlotOptions& options)
-      : panel_(panel), top_(top), width_(options.width), height_(options.panel_height) {
+  // `plot_width`: the plot area's; `legend_width`: the legend box's.
+  Panel(const PlotPanel& panel, double top, double plot_width, double legend_width,
+        const PlotOptions& options)
+      : panel_(panel), top_(top), plot_width_(plot_width), legend_width_(legend_width),
+        height_(options.panel_height) {
     Range xs, ys;
+    auto add_y = [&](double y) {
+      if (Plottable(y, panel.log_y)) ys.Add(panel.log_y ? std::log10(y) : y);
+    };
     for (const PlotSeries& s : panel.series) {
       for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
         if (!Plottable(s.y[i], panel.log_y)) continue;
         xs.Add(s.x[i]);
-        ys.Add(panel.log_y ? std::log10(s.y[i]) : s.y[i]);
+        add_y(s.y[i]);
       }
     }
+    for (const PlotLine& l : panel.lines) add_y(l.y);
+    for (const PlotBand& b : panel.bands) add_y(b.lo), add_y(b.hi);
     x_ = Padded(xs, 0, 1);
     y_ = Padded(ys, 0, 1);
     if (panel.log_y) y_ = {std::floor(y_.lo), std::ceil(y_.hi)};
@@ -89,14 +131,15 @@ class Panel {
     std::string out = absl::StrFormat(
         "<text x=\"%g\" y=\"%g\" font-size=\"14\" font-weight=\"bold\">%s</text>\n",
         kMarginLeft, top_ + 20, Escape(panel_.title));
-    absl::StrAppend(&out, Frame(), XTicks(), YTicks());
-    for (size_t i = 0; i < panel_.series.size(); ++i) absl::StrAppend(&out, Series(i), Legend(i));
+    absl::StrAppend(&out, Bands(), Frame(), XTicks(), YTicks(), Lines());
+    for (size_t i = 0; i < panel_.series.size(); ++i) absl::StrAppend(&out, Series(i));
+    absl::StrAppend(&out, Legend());
     return out;
   }
 
  private:
   double Left() const { return kMarginLeft; }
-  double Right() const { return width_ - kMarginRight; }
+  double Right() const { return kMarginLeft + plot_width_; }
   double Top() const { return top_ + kMarginTop; }
   double Bottom() const { return top_ + height_ - kMarginBottom; }
   double X(double x) const { return Left() + (x - x_.lo) / (x_.hi - x_.lo) * (Right() - Left()); }
@@ -107,12 +150,53 @@ class Panel {
   std::string Frame() const {
     return absl::StrFormat(
         "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#333\"/>\n"
-        "<text x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"middle\">iteration</text>\n"
-        "<text x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"middle\" "
+        "<text class=\"x-label\" x=\"%g\" y=\"%g\" font-size=\"12\" "
+        "text-anchor=\"middle\">%s</text>\n"
+        "<text class=\"y-label\" x=\"%g\" y=\"%g\" font-size=\"12\" text-anchor=\"middle\" "
         "transform=\"rotate(-90 %g %g)\">%s</text>\n",
         Left(), Top(), Right() - Left(), Bottom() - Top(), (Left() + Right()) / 2, Bottom() + 34,
-        18.0, (Top() + Bottom()) / 2, 18.0, (Top() + Bottom()) / 2, Escape(panel_.y_label));
+        Escape(panel_.x_label), 18.0, (Top() + Bottom()) / 2, 18.0, (Top() + Bottom()) / 2,
+        Escape(panel_.y_label));
   }
+
+  // y in the panel's pixels, clamped to the plot area.
+  double ClampedY(double value) const {
+    const double y = Y(panel_.log_y ? std::log10(value) : value);
+    return std::clamp(y, Top(), Bottom());
+  }
+
+  std::string Bands() const {
+    std::string out;
+    for (size_t i = 0; i < panel_.bands.size(); ++i) {
+      const PlotBand& b = panel_.bands[i];
+      if (!Plottable(b.lo, panel_.log_y) || !Plottable(b.hi, panel_.log_y)) continue;
+      const double y_hi = ClampedY(b.hi), y_lo = ClampedY(b.lo);
+      absl::StrAppendFormat(&out,
+                            "<rect class=\"band\" data-label=\"%s\" x=\"%.2f\" y=\"%.2f\" "
+                            "width=\"%.2f\" height=\"%.2f\" fill=\"%s\" fill-opacity=\"0.18\"/>\n",
+                            Escape(b.label), Left(), y_hi, Right() - Left(),
+                            std::max(1.0, y_lo - y_hi), BandColor(i));
+    }
+    return out;
+  }
+
+  std::string Lines() const {
+    std::string out;
+    for (size_t i = 0; i < panel_.lines.size(); ++i) {
+      const PlotLine& l = panel_.lines[i];
+      if (!Plottable(l.y, panel_.log_y)) continue;
+      absl::StrAppendFormat(&out,
+                            "<line class=\"reference\" data-label=\"%s\" x1=\"%.2f\" "
+                            "y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" "
+                            "stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n",
+                            Escape(l.label), Left(), ClampedY(l.y), Right(), ClampedY(l.y),
+                            LineColor(i));
+    }
+    return out;
+  }
+
+  static const char* LineColor(size_t i) { return i % 2 == 0 ? "#000" : "#666"; }
+  static const char* BandColor(size_t i) { return i % 2 == 0 ? "#2ca02c" : "#9467bd"; }
 
   std::string XTicks() const {
     std::string out;
@@ -159,44 +243,88 @@ class Panel {
         Escape(s.label), color, points, markers);
   }
 
-  // Long run names are cut to fit the right margin; the full name is the tooltip.
-  static std::string Shortened(const std::string& label) {
-    constexpr size_t kMaxBytes = 17;
-    if (label.size() <= kMaxBytes) return label;
-    size_t cut = kMaxBytes;
-    while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
-    return label.substr(0, cut) + "\u2026";
-  }
-
-  std::string Legend(size_t index) const {
-    const double y = Top() + 8 + 18 * index;
-    const char* color = kColors[index % std::size(kColors)];
-    const std::string& label = panel_.series[index].label;
-    return absl::StrFormat(
-        "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" stroke=\"%s\" stroke-width=\"3\"/>"
-        "<text x=\"%.2f\" y=\"%.2f\" font-size=\"12\"><title>%s</title>%s</text>\n",
-        Right() + 12, y, Right() + 32, y, color, Right() + 38, y + 4, Escape(label),
-        Escape(Shortened(label)));
+  // A box sized to the widest label of any panel, so that every label shows in full.
+  std::string Legend() const {
+    const std::vector<std::string> labels = LegendLabels(panel_);
+    if (labels.empty()) return "";
+    const double x = Right() + kLegendGap;
+    std::string out = absl::StrFormat(
+        "<g class=\"legend\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+        "fill=\"white\" stroke=\"#bbb\"/>\n",
+        x, Top(), legend_width_, kLegendPad + kLegendRow * double(labels.size()));
+    const size_t lines = panel_.series.size() + panel_.lines.size();
+    for (size_t k = 0; k < labels.size(); ++k) {
+      const double y = Top() + kLegendPad + 6 + kLegendRow * double(k);
+      const double x1 = x + kLegendPad, x2 = x1 + kSwatch;
+      if (k < panel_.series.size()) {
+        absl::StrAppendFormat(&out,
+                              "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
+                              "stroke=\"%s\" stroke-width=\"3\"/>",
+                              x1, y, x2, y, kColors[k % std::size(kColors)]);
+      } else if (k < lines) {
+        absl::StrAppendFormat(&out,
+                              "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
+                              "stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>",
+                              x1, y, x2, y, LineColor(k - panel_.series.size()));
+      } else {
+        absl::StrAppendFormat(&out,
+                              "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"8\" "
+                              "fill=\"%s\" fill-opacity=\"0.18\"/>",
+                              x1, y - 4, kSwatch, BandColor(k - lines));
+      }
+      absl::StrAppendFormat(&out, "<text class=\"legend-label\" x=\"%.2f\" y=\"%.2f\" "
+                            "font-size=\"12\">%s</text>\n",
+                            x2 + 6, y + 4, Escape(labels[k]));
+    }
+    return out + "</g>\n";
   }
 
   const PlotPanel& panel_;
   double top_;
-  double width_;
+  double plot_width_;
+  double legend_width_;
   double height_;
   Range x_, y_;
 };
 
-// One series per run: history values, then the final value one iteration later.
+// One series per run: history values against the event number (or the time), then the
+// final value one event later (or at the run's end).
 PlotSeries RunSeries(const LabeledResult& run, double (*value)(const v1::IterationEvent&),
-                     double final_value) {
+                     double final_value, bool time_axis) {
   PlotSeries s{run.label, {}, {}};
+  double last_time = 0;
   for (const v1::IterationEvent& e : run.result.history()) {
-    s.x.push_back(e.iteration());
+    s.x.push_back(time_axis ? e.elapsed_seconds() : e.iteration());
     s.y.push_back(value(e));
+    last_time = std::max(last_time, e.elapsed_seconds());
   }
-  s.x.push_back(run.result.history_size());
+  s.x.push_back(time_axis ? std::max(last_time, run.result.wall_seconds())
+                          : run.result.history_size());
   s.y.push_back(final_value);
   return s;
+}
+
+// The distinct names, in first-seen order, joined by " / ".
+std::string Joined(const std::vector<std::string>& names) {
+  std::vector<std::string> distinct;
+  for (const std::string& n : names) {
+    if (std::find(distinct.begin(), distinct.end(), n) == distinct.end()) distinct.push_back(n);
+  }
+  return absl::StrJoin(distinct, " / ");
+}
+
+// The exact minima of the runs that know one, each once: (value, label of its first run).
+std::vector<std::pair<double, std::string>> ExactValues(const std::vector<LabeledResult>& runs) {
+  std::vector<std::pair<double, std::string>> values;
+  for (const LabeledResult& run : runs) {
+    if (!run.result.has_exact_cost()) continue;
+    const double v = run.result.exact_cost();
+    const bool seen = std::any_of(values.begin(), values.end(), [v](const auto& known) {
+      return std::abs(known.first - v) <= 1e-12 * std::max(1.0, std::abs(v));
+    });
+    if (!seen) values.push_back({v, run.label});
+  }
+  return values;
 }
 
 }  // namespace
@@ -204,48 +332,86 @@ PlotSeries RunSeries(const LabeledResult& run, double (*value)(const v1::Iterati
 std::string RenderSvg(const std::vector<PlotPanel>& panels, const PlotOptions& options) {
   const double title = options.title.empty() ? 0 : kTitleHeight;
   const double height = title + options.panel_height * std::max<size_t>(1, panels.size());
+  const double plot_width = std::max(100.0, options.width - kMarginLeft - kMarginRight);
+  const double legend_width = LegendWidth(panels);
+  const int width = static_cast<int>(std::ceil(
+      kMarginLeft + plot_width + std::max(kMarginRight, kLegendGap + legend_width + 12)));
   std::string out = absl::StrFormat(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%g\" "
       "viewBox=\"0 0 %d %g\" font-family=\"sans-serif\">\n"
       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-      options.width, height, options.width, height);
+      width, height, width, height);
   if (!options.title.empty()) {
     absl::StrAppendFormat(&out,
                           "<text x=\"%d\" y=\"22\" font-size=\"16\" text-anchor=\"middle\" "
                           "font-weight=\"bold\">%s</text>\n",
-                          options.width / 2, Escape(options.title));
+                          width / 2, Escape(options.title));
   }
   for (size_t i = 0; i < panels.size(); ++i) {
-    absl::StrAppend(&out, Panel(panels[i], title + i * options.panel_height, options).Render());
+    absl::StrAppend(&out, Panel(panels[i], title + i * options.panel_height, plot_width,
+                                legend_width, options)
+                              .Render());
   }
   absl::StrAppend(&out, "</svg>\n");
   return out;
 }
 
-std::string ConvergencePlot(const std::vector<LabeledResult>& runs, bool log_indicator,
-                            const std::string& title) {
-  PlotPanel cost{"Cost", "cost", false, {}};
-  PlotPanel indicator{"Indicator I_t", "indicator", log_indicator, {}};
-  PlotPanel error{"Error |cost - exact|", "error", true, {}};
-  bool all_exact = !runs.empty();
+std::string EventAxisName(const v1::JobResult& result) {
+  switch (result.spec().method().kind_case()) {
+    case v1::Method::kHeaVqe:
+      return "cost evaluation";
+    case v1::Method::kAdaptVqe:
+      return "ADAPT iteration";
+    case v1::Method::kParameterShift:
+      return "gradient step";
+    case v1::Method::kNested:
+    case v1::Method::KIND_NOT_SET:  // the default method
+      break;
+  }
+  return "outer iteration";
+}
+
+std::string ConvergencePlot(const std::vector<LabeledResult>& runs,
+                            const ConvergencePlotOptions& options) {
+  bool all_exact = !runs.empty(), all_molecules = !runs.empty();
+  std::vector<std::string> axes;
+  for (const LabeledResult& run : runs) {
+    all_exact = all_exact && run.result.has_exact_cost();
+    all_molecules = all_molecules && run.result.spec().problem().has_molecule();
+    axes.push_back(EventAxisName(run.result));
+  }
+  const std::string unit = all_molecules ? " (Hartree)" : "";
+  const std::string x_label = options.time_axis ? "time (s)" : Joined(axes);
+  PlotPanel cost("Cost", "cost" + unit, false, {}, x_label);
+  PlotPanel indicator("Indicator I_t", "indicator", options.log_indicator, {}, x_label);
+  PlotPanel error("Error |cost - exact|", "|cost - exact|" + unit, true, {}, x_label);
   for (const LabeledResult& run : runs) {
     const v1::JobResult& r = run.result;
-    cost.series.push_back(
-        RunSeries(run, [](const v1::IterationEvent& e) { return e.cost(); }, r.final_cost()));
+    cost.series.push_back(RunSeries(
+        run, [](const v1::IterationEvent& e) { return e.cost(); }, r.final_cost(),
+        options.time_axis));
     indicator.series.push_back(RunSeries(
-        run, [](const v1::IterationEvent& e) { return e.indicator(); }, r.final_indicator()));
-    if (!r.has_exact_cost()) {
-      all_exact = false;
-      continue;
-    }
+        run, [](const v1::IterationEvent& e) { return e.indicator(); }, r.final_indicator(),
+        options.time_axis));
+    if (!all_exact) continue;
     PlotSeries e = cost.series.back();
     for (double& y : e.y) y = std::abs(y - r.exact_cost());
     error.series.push_back(std::move(e));
   }
+  const std::vector<std::pair<double, std::string>> exact = ExactValues(runs);
+  for (const auto& [value, first_run] : exact) {
+    const std::string of = exact.size() > 1 ? absl::StrCat(" (", first_run, ")") : "";
+    cost.lines.push_back({absl::StrCat("exact", of), value});
+    if (all_molecules) {
+      cost.bands.push_back({absl::StrCat("chemical accuracy, exact ± 1.6 mHa", of),
+                            value - kChemicalAccuracyHartree, value + kChemicalAccuracyHartree});
+    }
+  }
+  if (all_molecules) error.lines.push_back({"chemical accuracy (1.6 mHa)", kChemicalAccuracyHartree});
   std::vector<PlotPanel> panels = {cost, indicator};
   if (all_exact) panels.push_back(error);
-  return RenderSvg(panels, PlotOptions{title});
+  return RenderSvg(panels, PlotOptions{options.title});
 }
 
 }  // namespace qgrad::runner

@@ -263,7 +263,7 @@ std::vector<HostileCase> HostileTest::SpecCases() {
   add(t->Spec("edge to node 2^31-1", R"({"problem": {"maxcut": {"edges": {"edges": [
                   {"u": 0, "v": 2147483647}]}}}})", exhausted, "2147483648 qubits exceed"));
   add(t->Spec("negative node", R"({"problem": {"maxcut": {"edges": {"edges": [
-                  {"u": -1, "v": 2}]}}}})", invalid, "problem.maxcut.edges[0]"));
+                  {"u": -1, "v": 2}]}}}})", invalid, "problem.maxcut.edges.edges[0]"));
   add(t->Spec("Pauli string on qubit 10^9",
               R"({"problem": {"pauliSum": {"text": "Z0 Z1000000000"}}})", invalid,
               "out of range"));

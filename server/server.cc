@@ -26,6 +26,7 @@
 #include "server/data_dir_lock.h"
 #include "server/log.h"
 #include "server/logged_job_store.h"
+#include "server/reflection_v1.h"
 #include "store/error_detail.h"
 #include "store/memory_job_store.h"
 #include "store/postgres_job_store.h"
@@ -75,6 +76,20 @@ std::string BoundAddress(const std::string& listen, int port) {
     host = host.substr(0, colon);
   }
   return absl::StrCat(host, ":", port);
+}
+
+// What reflection lists and health answers for by name (besides "" for the whole server).
+std::vector<std::string> ServedServices() {
+  return {v1::JobService::service_full_name(), v1::BackendService::service_full_name(),
+          "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection",
+          grpc::reflection::v1::ServerReflection::service_full_name()};
+}
+
+// gRPC's default health service knows only "" unless told; any other name is NOT_FOUND.
+void MarkServing(grpc::Server& server) {
+  grpc::HealthCheckServiceInterface* health = server.GetHealthCheckService();
+  if (health == nullptr) return;
+  for (const std::string& name : ServedServices()) health->SetServingStatus(name, true);
 }
 
 LogLevel ParseLevel(const std::string& name) {
@@ -204,6 +219,7 @@ absl::Status QgraddServer::BuildAndStart() {
   job_service_ = std::make_unique<JobServiceImpl>(jobs_.get(), &auth_, &calls_);
   backend_service_ = std::make_unique<BackendServiceImpl>(&backends_, config_.max_running_jobs,
                                                           &auth_, &calls_);
+  reflection_v1_ = std::make_unique<ReflectionV1Service>(ServedServices());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -216,6 +232,7 @@ absl::Status QgraddServer::BuildAndStart() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(job_service_.get());
   builder.RegisterService(backend_service_.get());
+  builder.RegisterService(reflection_v1_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     server_.reset();
@@ -223,6 +240,7 @@ absl::Status QgraddServer::BuildAndStart() {
         absl::StrCat("--listen: cannot listen on ", config_.listen));
   }
   address_ = BoundAddress(config_.listen, port);
+  MarkServing(*server_);
   if (absl::Status s = StartHealthServer(); !s.ok()) return s;
   if (absl::Status s = StartGateway(); !s.ok()) return s;
   LogLine(LogLevel::kInfo, "server_started")
@@ -254,6 +272,7 @@ absl::Status QgraddServer::StartHealthServer() {
         absl::StrCat("--health_listen: cannot listen on ", config_.health_listen));
   }
   health_address_ = BoundAddress(config_.health_listen, port);
+  MarkServing(*health_server_);
   return absl::OkStatus();
 }
 
@@ -328,6 +347,7 @@ void QgraddServer::Shutdown() {
   jobs_.reset();
   job_service_.reset();
   backend_service_.reset();
+  reflection_v1_.reset();
   store_.reset();  // SQLite: waits for queued writes to commit
   data_dir_lock_.reset();
 }

@@ -1,8 +1,8 @@
 // QgraddServer: wires qgradd together — the job store (SQLite in data_dir, or memory),
 // the JobManager (scheduler, executor, events), the gRPC services with the standard
-// health service and server reflection, TLS / mutual TLS credentials and the request-size
-// limit — and takes it apart again in the order a graceful shutdown needs. main() and
-// in-process tests use it alike.
+// health service (per service name) and server reflection (v1alpha and v1), TLS / mutual
+// TLS credentials and the request-size limit — and takes it apart again in the order a
+// graceful shutdown needs. main() and in-process tests use it alike.
 //
 // Thread-safety: Start and Shutdown are called by one thread; the running server is
 // multi-threaded (gRPC callback threads, scheduler workers).
@@ -25,6 +25,7 @@
 #include "server/data_dir_lock.h"
 #include "server/job_service.h"
 #include "server/jobs.h"
+#include "server/reflection_v1.h"
 #include "store/job_store.h"
 
 namespace qgrad::server {
@@ -74,6 +75,7 @@ class QgraddServer {
   backends::Registry backends_;  // what BackendService lists
   std::unique_ptr<JobServiceImpl> job_service_;
   std::unique_ptr<BackendServiceImpl> backend_service_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;  // --health_listen: grpc.health.v1 only
   std::unique_ptr<gateway::Gateway> gateway_;     // --http_listen: over server_'s services

@@ -1,5 +1,5 @@
 // Validation of job-service requests before anything is stored: every INVALID_ARGUMENT
-// names the field path as the client wrote it ("spec.problem.maxcut.edges[2]: ...",
+// names the field path in the .proto field names ("spec.problem.maxcut.edges.edges[2]: ...",
 // "labels[\"Team\"]: ...", "page_size: ..."), and server limits give RESOURCE_EXHAUSTED
 // saying which limit and its value. Specs are checked by runner::ValidateJob (everything a
 // run checks before optimizing, under the server's qubit and shot limits) plus the server's

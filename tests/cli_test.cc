@@ -187,15 +187,17 @@ TEST(CliTest, EachCommandsHelpListsExactlyItsFlags) {
   const std::map<std::string, std::set<std::string>> expected = {
       {"simulate", {"shots", "seed", "statevector", "expect", "bind", "shadow",
                     "shots_per_setting", "groups", "confidence", "json"}},
-      {"run", {"out", "plot", "qasm", "quiet", "title", "linear_indicator"}},
-      {"plot", {"out", "title", "linear_indicator"}},
+      {"run", {"out", "plot", "qasm", "quiet", "title", "legend", "linear_indicator",
+               "time_axis"}},
+      {"plot", {"out", "title", "legend", "linear_indicator", "time_axis"}},
       {"submit", WithConnection({"key", "label", "priority", "deadline", "backend", "watch",
                                  "quiet", "json"})},
       {"watch", WithConnection({"after", "quiet", "json"})},
       {"status", WithConnection({"json"})},
       {"list", WithConnection({"state", "label", "limit", "json"})},
       {"cancel", WithConnection({"json"})},
-      {"result", WithConnection({"out", "plot", "qasm", "quiet", "title", "linear_indicator"})},
+      {"result", WithConnection({"out", "plot", "qasm", "quiet", "title", "legend",
+                                 "linear_indicator", "time_axis"})},
       {"backends", WithConnection({"json"})},
   };
   for (const auto& [command, flags] : expected) {
@@ -313,6 +315,34 @@ TEST(CliTest, AResultCarriesItsSpecSeedBackendAndVersion) {
   EXPECT_EQ(result["seed"], std::to_string(spec["seed"].get<int>()));  // uint64: a string
   EXPECT_EQ(result["backend"], "statevector");
   EXPECT_EQ(result["softwareVersion"], QGRAD_PROJECT_VERSION);
+}
+
+TEST(CliTest, PlotsCarryFullLegendsUnitsAndChemicalAccuracy) {
+  // Parallel test processes share TempDir(): the names carry the process id.
+  auto temp = [](const std::string& name) {
+    return (std::filesystem::path(testing::TempDir()) / (std::to_string(getpid()) + name))
+        .string();
+  };
+  const std::string result = temp("lih.json"), plot = temp("lih.svg"), both = temp("both.svg");
+  const std::string legend = "LiH, nested from Hartree-Fock (an entry well over 17 bytes)";
+  Result r = RunCli("run " + Example("lih.json") + " --quiet --out " + result + " --plot " + plot +
+                    " --legend '" + legend + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::stringstream svg;
+  svg << std::ifstream(plot).rdbuf();
+  for (const std::string& part :
+       {">" + legend + "</text>", std::string(">cost (Hartree)</text>"),
+        std::string(">outer iteration</text>"), std::string("data-label=\"exact\""),
+        std::string("chemical accuracy (1.6 mHa)")}) {
+    EXPECT_NE(svg.str().find(part), std::string::npos) << part;
+  }
+  // plot: one entry per file; another count is a command-line error.
+  EXPECT_EQ(RunCli("plot " + result + " " + result + " --out " + both + " --legend 'a|b'").exit_code,
+            0);
+  SplitResult wrong = RunCliSplit("plot " + result + " " + result + " --out " + both +
+                                  " --legend one");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_EQ(wrong.err, "qgrad plot: --legend: 1 entries for 2 results\n");
 }
 
 }  // namespace
