@@ -99,11 +99,12 @@ absl::Status QgraddServer::OpenStore() {
     if (!opened.ok()) {
       return store::PrefixMessage(LogStoreError("Open", "", opened.status()), "--store: ");
     }
-    store_ = std::make_unique<LoggedJobStore>(*std::move(opened));
+    store_ = std::make_unique<LoggedJobStore>(*std::move(opened), &metrics_);
     return absl::OkStatus();
   }
   if (config_.store == "memory") {
-    store_ = std::make_unique<LoggedJobStore>(std::make_unique<store::MemoryJobStore>());
+    store_ = std::make_unique<LoggedJobStore>(std::make_unique<store::MemoryJobStore>(),
+                                              &metrics_);
     return absl::OkStatus();
   }
   std::error_code error;
@@ -122,7 +123,7 @@ absl::Status QgraddServer::OpenStore() {
   if (!opened.ok()) {
     return store::PrefixMessage(LogStoreError("Open", "", opened.status()), "--data_dir: ");
   }
-  store_ = std::make_unique<LoggedJobStore>(*std::move(opened));
+  store_ = std::make_unique<LoggedJobStore>(*std::move(opened), &metrics_);
   return absl::OkStatus();
 }
 
@@ -191,6 +192,7 @@ absl::Status QgraddServer::Start() {
   options.max_running_per_tenant = config_.max_running_per_tenant;
   options.max_queued_per_tenant = config_.max_queued_per_tenant;
   options.backends = &backends_;
+  options.metrics = &metrics_;
   if (IsPostgresStore(config_)) options.replica = ReplicaOptions();
   jobs_ = std::make_unique<JobManager>(store_.get(), options, &clock_);
   if (absl::Status s = jobs_->Start(); !s.ok()) return s;
@@ -252,6 +254,10 @@ absl::Status QgraddServer::StartHealthServer() {
   }
   health_address_ = BoundAddress(config_.health_listen, port);
   return absl::OkStatus();
+}
+
+std::string QgraddServer::MetricsText() const {
+  return jobs_ != nullptr ? jobs_->MetricsText() : metrics_.Render({});
 }
 
 void QgraddServer::Shutdown() {

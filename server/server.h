@@ -24,6 +24,7 @@
 #include "server/data_dir_lock.h"
 #include "server/job_service.h"
 #include "server/jobs.h"
+#include "server/metrics.h"
 #include "store/job_store.h"
 
 namespace qgrad::server {
@@ -41,6 +42,9 @@ class QgraddServer {
   // The --health_listen "host:port" actually bound; "" without one.
   const std::string& health_address() const { return health_address_; }
   int effective_max_qubits() const { return max_qubits_; }
+  // The metrics in the Prometheus text format 0.0.4 (server/metrics.h, JobManager::
+  // MetricsText); callable from any thread between Start and Shutdown.
+  std::string MetricsText() const;
 
   // Graceful: refuse new jobs, ask running ones to stop at their next inner step (they
   // stay RUNNING with their last checkpoint), end watch streams, turn health NOT_SERVING,
@@ -64,6 +68,7 @@ class QgraddServer {
   std::string address_;
   std::string health_address_;
   std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
+  ServerMetrics metrics_;  // the store and the JobManager record into it
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
   backends::Registry backends_;  // what BackendService lists
