@@ -89,6 +89,10 @@ QgraddServer::QgraddServer(ServerConfig config) : config_(std::move(config)) {}
 
 QgraddServer::~QgraddServer() { Shutdown(); }
 
+std::string QgraddServer::MetricsText() const {
+  return jobs_ != nullptr ? jobs_->MetricsText() : metrics_.Render({});
+}
+
 absl::Status QgraddServer::OpenStore() {
   if (IsPostgresStore(config_)) {
     store::PostgresOptions options;
@@ -254,10 +258,6 @@ absl::Status QgraddServer::StartHealthServer() {
   }
   health_address_ = BoundAddress(config_.health_listen, port);
   return absl::OkStatus();
-}
-
-std::string QgraddServer::MetricsText() const {
-  return jobs_ != nullptr ? jobs_->MetricsText() : metrics_.Render({});
 }
 
 void QgraddServer::Shutdown() {

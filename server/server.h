@@ -24,7 +24,6 @@
 #include "server/data_dir_lock.h"
 #include "server/job_service.h"
 #include "server/jobs.h"
-#include "server/metrics.h"
 #include "store/job_store.h"
 
 namespace qgrad::server {
