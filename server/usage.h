@@ -14,7 +14,6 @@
 #define QGRAD_SERVER_USAGE_H_
 
 #include "absl/status/statusor.h"
-#include "qgrad/v1/job.pb.h"
 #include "qgrad/v1/service.pb.h"
 #include "store/job_store.h"
 
