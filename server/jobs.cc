@@ -49,6 +49,11 @@ JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
           clock, [this](const Task& task, RunControl& control) { RunTask(task, control); },
           [this](const Task& task, RunControl& control) { ExpireTask(task, control); }),
       admission_(options.admission), id_rng_(std::random_device()()) {
+  if (options.backends != nullptr) {
+    for (const backends::Description& backend : options.backends->List()) {
+      metrics_->DeclareBackend(backend.name);
+    }
+  }
   if (options.replica.has_value()) {
     LeaseKeeperOptions keeper = *options.replica;
     keeper.max_leases = options.max_running_jobs;

@@ -133,6 +133,9 @@ TEST(MetricsTest, QgraddServerRendersItsMetrics) {
   for (const char* state : {"queued", "running", "succeeded", "failed", "cancelled"}) {
     EXPECT_EQ(parsed->samples.at(absl::StrCat("qgrad_jobs{state=\"", state, "\"}")), 0) << state;
   }
+  // Every backend it holds has its counters, at 0 before any job measured.
+  EXPECT_EQ(parsed->samples.at("qgrad_shots_total{backend=\"local\"}"), 0);
+  EXPECT_EQ(parsed->samples.at("qgrad_circuits_total{backend=\"statevector\"}"), 0);
   // Recovery listed the RUNNING and then the QUEUED jobs; the scrape counted five states.
   EXPECT_EQ(parsed->samples.at("qgrad_store_operation_duration_seconds_count{operation=\"ListJobs\"}"),
             2);
