@@ -288,6 +288,26 @@ int RunResultCommand(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
+int RunUsageCommand(const std::vector<std::string>& args) {
+  if (args.size() > 1) return Fail("usage", kExitUsage, "usage: qgrad usage [JOB_ID]");
+  absl::StatusOr<client::Client> client = ConnectFromFlags();
+  if (!client.ok()) return FailWithStatus("usage", client.status());
+  absl::StatusOr<v1::GetUsageResponse> usage = client->GetUsage(args.empty() ? "" : args[0]);
+  if (!usage.ok()) return FailWithStatus("usage", usage.status());
+  if (absl::GetFlag(FLAGS_json)) {
+    PrintJson(*usage);
+    return kExitOk;
+  }
+  auto print = [](const std::string& what, const v1::JobUsage& u) {
+    std::printf("%-24s %12.3f CPU seconds %14lld shots %10lld circuits\n", what.c_str(),
+                u.cpu_seconds(), static_cast<long long>(u.shots()),
+                static_cast<long long>(u.circuits()));
+  };
+  if (!args.empty()) print(args[0], usage->job());
+  print(absl::StrCat("all jobs (", usage->jobs(), ")"), usage->tenant());
+  return kExitOk;
+}
+
 int RunBackendsCommand(const std::vector<std::string>& args) {
   if (args.size() > 1) return Fail("backends", kExitUsage, "usage: qgrad backends [NAME]");
   absl::StatusOr<client::Client> client = ConnectFromFlags();

@@ -3,7 +3,7 @@
 //                    [--backend NAME] [--watch]
 //   status JOB_ID             list [--state s,...] [--label k=v,...] [--limit N]
 //   cancel JOB_ID...          result JOB_ID [--out F] [--qasm F] [--plot F.svg]
-//   backends [NAME]
+//   backends [NAME]           usage [JOB_ID]
 // Connection flags and their environment fallbacks: client_settings.h; --json prints the
 // service's answer as proto3 JSON instead of text. Exit codes: exit_codes.h.
 //
@@ -23,6 +23,7 @@ int RunListCommand(const std::vector<std::string>& args);
 int RunCancelCommand(const std::vector<std::string>& args);
 int RunResultCommand(const std::vector<std::string>& args);
 int RunBackendsCommand(const std::vector<std::string>& args);
+int RunUsageCommand(const std::vector<std::string>& args);
 
 }  // namespace qgrad::cli
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The remote commands against the real qgradd (loopback, port 0, token authentication, a
-# temporary data directory): a long job through status, list, cancel, watch and result, a
-# bad spec, an unknown job, a restart in the middle of a watch, with the documented exit
-# codes (cli/exit_codes.h).
+# temporary data directory): a long job through status, list, cancel, watch, result and
+# usage, a bad spec, an unknown job, a restart in the middle of a watch, with the documented
+# exit codes (cli/exit_codes.h).
 #
 #   qgradd_cli_test.sh QGRADD QGRAD
 set -euo pipefail
@@ -86,6 +86,17 @@ expect 0 status "$job" --json
 [ "$(json_field "$work/cli.out" 'j["state"]')" = JOB_STATE_CANCELLED ] || fail "not cancelled"
 expect 1 result "$job"                           # a cancelled job ended without a result
 expect 0 cancel "$job"                           # a finished job is left as it is
+# Usage: the job's stored CPU time, kept across the restart; the tenant's totals over it.
+expect 0 usage "$job" --json
+python3 - "$work/cli.out" <<'CHECK' || fail "usage: $(cat "$work/cli.out")"
+import json, sys
+u = json.load(open(sys.argv[1]))
+assert u["jobs"] == "1" and u["job"] == u["tenant"], u
+assert 0 < u["job"]["cpuSeconds"] < 600 and u["job"].get("shots", "0") == "0", u
+CHECK
+expect 0 usage
+grep -q "^all jobs (1) .* CPU seconds  *0 shots  *0 circuits$" "$work/cli.out" || fail "usage text: $(cat "$work/cli.out")"
+expect 4 usage j-does-not-exist
 
 # Bad input, unknown jobs, bad tokens.
 printf '{"problem": {"maxcut": {"edges": []}}}' > "$work/bad.json"

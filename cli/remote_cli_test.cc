@@ -344,6 +344,34 @@ TEST_F(RemoteCliTest, Backends) {
   EXPECT_EQ(RunCli(absl::StrCat("backends ionq ", Conn())).exit_code, 4);
 }
 
+// The fake charges each progress event kFake*PerIteration; its jobs have 3 each.
+TEST_F(RemoteCliTest, UsageOfAllJobsAndOfOne) {
+  const std::string first = SubmitDirectly();
+  SubmitDirectly();
+  CliRun all = RunCli(absl::StrCat("usage ", Conn()));
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(all.out,
+            "all jobs (2)                    3.000 CPU seconds           6000 shots        120 "
+            "circuits\n");
+  CliRun one = RunCli(absl::StrCat("usage ", first, " ", Conn()));
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_TRUE(absl::StartsWith(
+      one.out, "j-000001                        1.500 CPU seconds           3000 shots         60 "
+               "circuits\nall jobs (2) "))
+      << one.out;
+  CliRun j = RunCli(absl::StrCat("usage ", first, " --json ", Conn()));
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  const json parsed = json::parse(j.out);
+  EXPECT_EQ(parsed["jobs"], "2");  // int64 is a string in proto3 JSON
+  EXPECT_EQ(parsed["tenant"]["shots"], "6000");
+  EXPECT_EQ(parsed["job"]["circuits"], "60");
+  EXPECT_EQ(parsed["job"]["cpuSeconds"], 1.5);
+  CliRun missing = RunCli(absl::StrCat("usage j-999 ", Conn()));
+  EXPECT_EQ(missing.exit_code, 4);
+  EXPECT_TRUE(absl::StrContains(missing.err, "NOT_FOUND: no job j-999")) << missing.err;
+  EXPECT_EQ(RunCli(absl::StrCat("usage a b ", Conn())).exit_code, 2);
+}
+
 TEST(RemoteCliUsageTest, UnknownCommandAndMissingArguments) {
   EXPECT_EQ(RunCli("frobnicate").exit_code, 2);
   EXPECT_EQ(RunCli("watch").exit_code, 2);

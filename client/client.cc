@@ -108,6 +108,14 @@ absl::StatusOr<v1::JobResult> Client::GetResult(const std::string& job_id) {
       [&](grpc::ClientContext* c, v1::JobResult* r) { return jobs_->GetJobResult(c, request, r); });
 }
 
+absl::StatusOr<v1::GetUsageResponse> Client::GetUsage(const std::string& job_id) {
+  v1::GetUsageRequest request;
+  request.set_job_id(job_id);
+  return CallUnary<v1::GetUsageResponse>([&](grpc::ClientContext* c, v1::GetUsageResponse* r) {
+    return jobs_->GetUsage(c, request, r);
+  });
+}
+
 absl::StatusOr<v1::ListBackendsResponse> Client::ListBackends() {
   v1::ListBackendsRequest request;
   return CallUnary<v1::ListBackendsResponse>(

@@ -119,6 +119,9 @@ class Client {
   absl::StatusOr<v1::Job> Cancel(const std::string& job_id);
   // FAILED_PRECONDITION unless the job SUCCEEDED.
   absl::StatusOr<v1::JobResult> GetResult(const std::string& job_id);
+  // The caller's tenant's usage over all its jobs; with a job_id also that job's (NOT_FOUND
+  // for a job of another tenant).
+  absl::StatusOr<v1::GetUsageResponse> GetUsage(const std::string& job_id = "");
   absl::StatusOr<v1::ListBackendsResponse> ListBackends();
   absl::StatusOr<v1::Backend> GetBackend(const std::string& name);
 

@@ -122,6 +122,24 @@ TEST_F(ClientTest, CancelOfAFinishedJobIsANoOp) {
   EXPECT_TRUE(absl::IsNotFound(client_->Cancel("j-none").status()));
 }
 
+TEST_F(ClientTest, UsageOfTheTenantAndOfOneJob) {
+  absl::StatusOr<v1::SubmitJobResponse> first = client_->Submit(MaxCutRequest("u1"));
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(client_->Submit(MaxCutRequest("u2")).ok());
+  absl::StatusOr<v1::GetUsageResponse> usage = client_->GetUsage(first->job().id());
+  ASSERT_TRUE(usage.ok()) << usage.status();
+  // Both scripted jobs have finished their 3 iterations.
+  EXPECT_EQ(usage->jobs(), 2);
+  EXPECT_EQ(usage->job().shots(), 3 * kFakeShotsPerIteration);
+  EXPECT_EQ(usage->tenant().circuits(), 6 * kFakeCircuitsPerIteration);
+  EXPECT_EQ(usage->tenant().cpu_seconds(), 6 * kFakeCpuSecondsPerIteration);
+  EXPECT_EQ(server_->authorizations().back(), "Bearer s3cret");
+  absl::StatusOr<v1::GetUsageResponse> all = client_->GetUsage();
+  ASSERT_TRUE(all.ok());
+  EXPECT_FALSE(all->has_job());
+  EXPECT_TRUE(absl::IsNotFound(client_->GetUsage("j-none").status()));
+}
+
 TEST_F(ClientTest, ListJobsPagesAndFilters) {
   for (int i = 0; i < 5; ++i) {
     v1::SubmitJobRequest request = MaxCutRequest("job" + std::to_string(i));

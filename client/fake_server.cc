@@ -95,6 +95,11 @@ class FakeServer::JobServiceImpl final : public v1::JobService::Service {
     if (grpc::Status s = fake_->Admit(c, true); !s.ok()) return s;
     return fake_->Result(request->job_id(), response);
   }
+  grpc::Status GetUsage(grpc::ServerContext* c, const v1::GetUsageRequest* request,
+                        v1::GetUsageResponse* response) override {
+    if (grpc::Status s = fake_->Admit(c, true); !s.ok()) return s;
+    return fake_->Usage(request->job_id(), response);
+  }
 
  private:
   FakeServer* fake_;
@@ -350,6 +355,9 @@ v1::Job FakeServer::View(const FakeJob& fake, absl::Time now) const {
     }
   }
   job.set_iterations_done(iterations);
+  job.mutable_usage()->set_cpu_seconds(kFakeCpuSecondsPerIteration * iterations);
+  job.mutable_usage()->set_shots(kFakeShotsPerIteration * iterations);
+  job.mutable_usage()->set_circuits(kFakeCircuitsPerIteration * iterations);
   return job;
 }
 
@@ -386,6 +394,27 @@ grpc::Status FakeServer::GetJob(const std::string& id, v1::Job* job) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat("no job ", id));
   }
   *job = View(it->second, absl::Now());
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeServer::Usage(const std::string& id, v1::GetUsageResponse* response) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  if (!id.empty()) {
+    auto it = jobs_.find(id);
+    if (it == jobs_.end()) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, absl::StrCat("no job ", id));
+    }
+    *response->mutable_job() = View(it->second, now).usage();
+  }
+  v1::JobUsage& total = *response->mutable_tenant();
+  for (const auto& [job_id, fake] : jobs_) {
+    const v1::JobUsage usage = View(fake, now).usage();
+    total.set_cpu_seconds(total.cpu_seconds() + usage.cpu_seconds());
+    total.set_shots(total.shots() + usage.shots());
+    total.set_circuits(total.circuits() + usage.circuits());
+  }
+  response->set_jobs(static_cast<int64_t>(jobs_.size()));
   return grpc::Status::OK;
 }
 

@@ -4,7 +4,8 @@
 // replays a script — QUEUED, RUNNING, `iterations` progress events with a falling cost
 // and indicator, then SUCCEEDED (or FAILED) — one event every `event_interval` from its
 // submission, so a watcher sees a live stream. Faults can be injected: dropped watch
-// streams, a failing next call, a restart on the same port that keeps the jobs.
+// streams, a failing next call, a restart on the same port that keeps the jobs. Each
+// visible progress event adds kFake*PerIteration to its job's usage (Job.usage, GetUsage).
 //
 // Test-only (target qgrad_client_fake); never linked into a shipped binary but the fake
 // server tool.
@@ -30,6 +31,10 @@
 #include "qgrad/v1/service.grpc.pb.h"
 
 namespace qgrad::client {
+
+inline constexpr double kFakeCpuSecondsPerIteration = 0.5;
+inline constexpr int64_t kFakeShotsPerIteration = 1000;
+inline constexpr int64_t kFakeCircuitsPerIteration = 20;
 
 struct FakeServerOptions {
   std::string token;  // the bearer token every call must carry; empty: none needed
@@ -98,6 +103,8 @@ class FakeServer {
   grpc::Status ListJobs(const v1::ListJobsRequest& request, v1::ListJobsResponse* response);
   grpc::Status Cancel(const std::string& id, v1::Job* job);
   grpc::Status Result(const std::string& id, v1::JobResult* result);
+  // The jobs' summed usage (one tenant), and `id`'s when not empty.
+  grpc::Status Usage(const std::string& id, v1::GetUsageResponse* response);
   grpc::Status Watch(grpc::ServerContext* context, const v1::WatchJobRequest& request,
                      grpc::ServerWriter<v1::JobEvent>* writer);
   // Event `sequence` of job `id` once it is visible; nullopt when the job has no such

@@ -1,9 +1,11 @@
 // JobExecutor; see executor.h.
 //
-// Thread-safety: the executor holds no mutable state; a JobSession and a ProgressWriter
-// belong to one run (the writer's callbacks run on the run's thread).
+// Thread-safety: the executor holds no mutable state (the metrics are thread-safe); a
+// JobSession, a ProgressWriter and a RunUsage belong to one run (the writer's callbacks run
+// on the run's thread).
 #include "server/executor.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,6 +17,7 @@
 #include "runner/runner.h"
 #include "server/job_records.h"
 #include "server/log.h"
+#include "server/usage.h"
 
 namespace qgrad::server {
 namespace {
@@ -42,6 +45,10 @@ class JobSession {
         "read job", StopWait::kAnyStop, [&] { return store_->GetJob(id_); });
     if (record.ok()) last_sequence_ = record->last_event_sequence;
     return record;
+  }
+  absl::StatusOr<v1::JobUsage> Usage(const store::JobRecord& record) {
+    return Retried<v1::JobUsage>("read usage", StopWait::kAnyStop,
+                                 [&] { return StoredUsage(*store_, record); });
   }
   absl::StatusOr<std::optional<std::string>> Checkpoint() {
     return Retried<std::optional<std::string>>("read checkpoint", StopWait::kAnyStop,
@@ -96,25 +103,37 @@ class JobSession {
   StoreRetrier retrier_;
 };
 
+// What the metrics call a run's method and the backend that measures it ("" when exact).
+struct RunLabels {
+  std::string method;
+  std::string backend;
+};
+
 // Writes a run's progress: skips the events a previous attempt already stored, and pairs
-// each resumable iteration's event with its checkpoint in one update.
+// each resumable iteration's event with its checkpoint in one update. Each stored
+// iteration's event carries the job's usage so far, and goes into the metrics.
 class ProgressWriter {
  public:
   ProgressWriter(JobSession& session, int32_t stored_iterations, int32_t first_index,
-                 bool resumable)
+                 bool resumable, RunUsage& usage, ServerMetrics& metrics, RunLabels labels)
       : session_(session), stored_(stored_iterations), next_index_(first_index),
-        resumable_(resumable) {}
+        resumable_(resumable), usage_(usage), metrics_(metrics), labels_(std::move(labels)),
+        last_iteration_(absl::Now()) {}
 
   void OnIteration(const v1::IterationEvent& event) {
     const int32_t index = next_index_++;
+    const absl::Time now = absl::Now();
+    const double seconds = absl::ToDoubleSeconds(now - last_iteration_);
+    last_iteration_ = now;
     if (index < stored_) return;  // stored by an earlier attempt of this job
     if (!writing()) return;
+    metrics_.ObserveIteration(labels_.method, seconds);
     if (resumable_) {
       pending_ = event;
       return;
     }
     store::JobUpdate update;
-    update.events.push_back(IterationEventPayload(event));
+    update.events.push_back(IterationEventPayload(event, &Count(event)));
     update.iterations_done = index + 1;
     Write(std::move(update));
   }
@@ -122,7 +141,7 @@ class ProgressWriter {
   void OnCheckpoint(const std::string& checkpoint) {
     if (!writing() || !pending_) return;
     store::JobUpdate update;
-    update.events.push_back(IterationEventPayload(*pending_));
+    update.events.push_back(IterationEventPayload(*pending_, &Count(*pending_)));
     update.iterations_done = next_index_;
     update.checkpoint = checkpoint;
     pending_.reset();
@@ -152,10 +171,24 @@ class ProgressWriter {
     }
   }
 
+  // Adds the iteration's measurements to the usage and the metrics; the usage so far.
+  const v1::JobUsage& Count(const v1::IterationEvent& event) {
+    const v1::EstimationReport& e = event.estimation();
+    usage_.AddMeasurements(e.shots(), e.circuits());
+    if (!labels_.backend.empty()) metrics_.AddMeasurements(labels_.backend, e.shots(), e.circuits());
+    written_usage_ = usage_.Total();
+    return written_usage_;
+  }
+
   JobSession& session_;
   int32_t stored_;
   int32_t next_index_;
   const bool resumable_;
+  RunUsage& usage_;
+  ServerMetrics& metrics_;
+  const RunLabels labels_;
+  absl::Time last_iteration_;
+  v1::JobUsage written_usage_;
   bool lost_ = false;
   bool abandoned_ = false;
   std::optional<v1::IterationEvent> pending_;
@@ -163,20 +196,23 @@ class ProgressWriter {
 
 // One terminal update (with its state event); false when the job was no longer in one of
 // the `expected` states, or shutdown came before the store could take the update.
+// `usage`: the job's usage at its end (null: unknown, the job did not run here).
 bool Finish(JobSession& session, JobState state, const std::string& error,
-            std::optional<std::string> result, std::set<JobState> expected = {JobState::kRunning}) {
+            std::optional<std::string> result, const v1::JobUsage* usage,
+            std::set<JobState> expected = {JobState::kRunning}) {
   store::JobUpdate update;
   update.expected_states = std::move(expected);
   update.state = state;
   update.error = error;
   update.finish_time_micros = update.event_time_micros = session.NowMicros();
   update.result = std::move(result);
-  update.events.push_back(StateEventPayload(state, error));
+  update.events.push_back(StateEventPayload(state, error, usage));
   return session.Update("finish", update, StopWait::kShutdownOnly).ok();
 }
 
-void CancelForDeadline(JobSession& session, const Task& task, std::set<JobState> expected) {
-  if (Finish(session, JobState::kCancelled, kDeadlineError, {}, std::move(expected))) {
+void CancelForDeadline(JobSession& session, const Task& task, const v1::JobUsage* usage,
+                       std::set<JobState> expected) {
+  if (Finish(session, JobState::kCancelled, kDeadlineError, {}, usage, std::move(expected))) {
     LogLine(LogLevel::kInfo, "job_cancelled")
         .Str("job_id", task.job_id)
         .Str("tenant", task.tenant)
@@ -195,6 +231,32 @@ bool MarkRunning(JobSession& session) {
   return session.Update("start", update, StopWait::kAnyStop).ok();
 }
 
+// The result's estimates outside its iterations (the final estimate, a returned best state
+// estimated afresh, readout calibration): everything minus what the iterations reported.
+void AddFinalMeasurements(const v1::JobResult& result, const RunLabels& labels,
+                          RunUsage& usage, ServerMetrics& metrics) {
+  int64_t shots = result.estimation().shots();
+  int64_t circuits = result.estimation().circuits();
+  for (const v1::IterationEvent& event : result.history()) {
+    shots -= event.estimation().shots();
+    circuits -= event.estimation().circuits();
+  }
+  shots = std::max<int64_t>(shots, 0);
+  circuits = std::max<int64_t>(circuits, 0);
+  usage.AddMeasurements(shots, circuits);
+  if (!labels.backend.empty()) metrics.AddMeasurements(labels.backend, shots, circuits);
+}
+
+RunLabels LabelsOf(const v1::JobSpec& spec, const absl::StatusOr<runner::JobShape>& shape) {
+  RunLabels labels;
+  labels.method = shape.ok() ? shape->method : "unknown";
+  if (spec.estimation().has_shadows()) {
+    labels.backend = spec.estimation().shadows().backend();
+    if (labels.backend.empty()) labels.backend = "local";
+  }
+  return labels;
+}
+
 }  // namespace
 
 void JobExecutor::Run(const Task& task, RunControl& control) {
@@ -206,11 +268,21 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
   if (!started) {
     // Held up by the store until its deadline: left QUEUED, nobody would ever run it.
     if (control.cause() == StopCause::kDeadline) {
-      CancelForDeadline(session, task, {JobState::kQueued, JobState::kRunning});
+      CancelForDeadline(session, task, nullptr, {JobState::kQueued, JobState::kRunning});
     }
     return;
   }
   const bool resuming = record->state == JobState::kRunning;
+  // What earlier runs spent; a fresh job has spent nothing.
+  absl::StatusOr<v1::JobUsage> before = resuming ? session.Usage(*record) : v1::JobUsage();
+  if (!before.ok() && control.ShouldStop()) {  // a stop ended the store's retries
+    if (control.cause() == StopCause::kDeadline) {
+      CancelForDeadline(session, task, nullptr, {JobState::kRunning});
+    }
+    return;
+  }
+  // A damaged event loses what earlier runs spent; this run's is still counted.
+  RunUsage usage(before.ok() ? *before : v1::JobUsage());
   LogLine(LogLevel::kInfo, resuming ? "job_resumed" : "job_started")
       .Str("job_id", id)
       .Str("tenant", task.tenant)
@@ -218,18 +290,21 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
 
   v1::JobSpec spec;
   if (!spec.ParseFromString(record->spec)) {
-    Finish(session, JobState::kFailed, "stored spec is unreadable", {});
+    const v1::JobUsage spent = usage.Total();
+    Finish(session, JobState::kFailed, "stored spec is unreadable", {}, &spent);
     return;
   }
   absl::StatusOr<runner::JobShape> shape = runner::ValidateJob(spec, "", limits_);
   const bool resumable = shape.ok() && shape->resumable;
+  const RunLabels labels = LabelsOf(spec, shape);
   std::string checkpoint;
   if (resuming && resumable) {
     absl::StatusOr<std::optional<std::string>> saved = session.Checkpoint();
     if (saved.ok() && saved->has_value()) checkpoint = **saved;
   }
   ProgressWriter progress(session, record->iterations_done,
-                          runner::CheckpointIterations(checkpoint), resumable);
+                          runner::CheckpointIterations(checkpoint), resumable, usage, *metrics_,
+                          labels);
   runner::RunOptions options;
   options.limits = limits_;
   options.backends = backends_;
@@ -250,13 +325,15 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
     LogLine(LogLevel::kInfo, "job_suspended").Str("job_id", id).Str("tenant", task.tenant);
     return;
   }
+  if (complete) AddFinalMeasurements(*result, labels, usage, *metrics_);
+  const v1::JobUsage spent = usage.Total();
   if (cause == StopCause::kDeadline && !complete) {
-    CancelForDeadline(session, task, {JobState::kRunning});
+    CancelForDeadline(session, task, &spent, {JobState::kRunning});
     return;
   }
   if (!result.ok()) {
     const std::string error = result.status().ToString();
-    if (Finish(session, JobState::kFailed, error, {})) {
+    if (Finish(session, JobState::kFailed, error, {}, &spent)) {
       LogLine(LogLevel::kWarning, "job_failed")
           .Str("job_id", id)
           .Str("tenant", task.tenant)
@@ -264,7 +341,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
     }
     return;
   }
-  if (Finish(session, JobState::kSucceeded, "", result->SerializeAsString())) {
+  if (Finish(session, JobState::kSucceeded, "", result->SerializeAsString(), &spent)) {
     LogLine(LogLevel::kInfo, "job_succeeded")
         .Str("job_id", id)
         .Str("tenant", task.tenant)
@@ -275,7 +352,7 @@ void JobExecutor::Run(const Task& task, RunControl& control) {
 
 void JobExecutor::Expire(const Task& task, RunControl& control) {
   JobSession session(store_, hub_, clock_, retry_, task, control);
-  CancelForDeadline(session, task, {JobState::kQueued, JobState::kRunning});
+  CancelForDeadline(session, task, nullptr, {JobState::kQueued, JobState::kRunning});
 }
 
 }  // namespace qgrad::server

@@ -20,6 +20,9 @@
 // kDeadline records CANCELLED "deadline exceeded"; kShutdown writes nothing, leaving the
 // job RUNNING with its last checkpoint for the next start.
 //
+// Usage and metrics: every event a run writes carries the job's usage so far (server/usage.h);
+// each stored iteration's duration, shots and circuits go into the server's metrics.
+//
 // Thread-safety: Run and Expire may be called concurrently for different jobs.
 #ifndef QGRAD_SERVER_EXECUTOR_H_
 #define QGRAD_SERVER_EXECUTOR_H_
@@ -28,6 +31,7 @@
 #include "base/clock.h"
 #include "backends/backend.h"
 #include "server/events.h"
+#include "server/metrics.h"
 #include "server/scheduler.h"
 #include "server/store_retry.h"
 #include "store/job_store.h"
@@ -39,10 +43,10 @@ class JobExecutor {
   // Pointers must outlive the executor.
   // Jobs run under `limits` (the server's, as at submission).
   JobExecutor(store::JobStore* store, EventHub* hub, const base::Clock* clock,
-              const runner::SpecLimits& limits, const StoreRetryPolicy& retry = {},
-              const backends::Registry* backends = nullptr)
-      : store_(store), hub_(hub), clock_(clock), limits_(limits), retry_(retry),
-        backends_(backends) {}
+              ServerMetrics* metrics, const runner::SpecLimits& limits,
+              const StoreRetryPolicy& retry = {}, const backends::Registry* backends = nullptr)
+      : store_(store), hub_(hub), clock_(clock), metrics_(metrics), limits_(limits),
+        retry_(retry), backends_(backends) {}
 
   void Run(const Task& task, RunControl& control);
   // A queued (or waiting-to-resume) job whose deadline passed: CANCELLED. `control` is the
@@ -53,6 +57,7 @@ class JobExecutor {
   store::JobStore* store_;
   EventHub* hub_;
   const base::Clock* clock_;
+  ServerMetrics* metrics_;
   const runner::SpecLimits limits_;
   const StoreRetryPolicy retry_;
   const backends::Registry* backends_;  // shadows-mode jobs' backends

@@ -49,16 +49,20 @@ v1::Job JobToProto(const store::JobRecord& record, bool with_spec) {
   return job;
 }
 
-std::string StateEventPayload(store::JobState state, const std::string& error) {
+std::string StateEventPayload(store::JobState state, const std::string& error,
+                              const v1::JobUsage* usage) {
   v1::JobEvent event;
   event.set_state(ToProtoState(state));
   event.set_error(error);
+  if (usage != nullptr) *event.mutable_usage() = *usage;
   return event.SerializeAsString();
 }
 
-std::string IterationEventPayload(const v1::IterationEvent& iteration) {
+std::string IterationEventPayload(const v1::IterationEvent& iteration,
+                                  const v1::JobUsage* usage) {
   v1::JobEvent event;
   *event.mutable_iteration() = iteration;
+  if (usage != nullptr) *event.mutable_usage() = *usage;
   return event.SerializeAsString();
 }
 

@@ -25,8 +25,11 @@ std::string StateName(store::JobState state);
 // The API view of a stored job; the spec is parsed only when `with_spec`.
 v1::Job JobToProto(const store::JobRecord& record, bool with_spec);
 
-std::string StateEventPayload(store::JobState state, const std::string& error = "");
-std::string IterationEventPayload(const v1::IterationEvent& iteration);
+// `usage` (may be null): the job's usage up to this event (JobEvent.usage).
+std::string StateEventPayload(store::JobState state, const std::string& error = "",
+                              const v1::JobUsage* usage = nullptr);
+std::string IterationEventPayload(const v1::IterationEvent& iteration,
+                                  const v1::JobUsage* usage = nullptr);
 // DATA_LOSS when the payload is not a JobEvent.
 absl::StatusOr<v1::JobEvent> DecodeEvent(const std::string& job_id,
                                          const store::EventRecord& record);

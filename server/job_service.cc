@@ -261,6 +261,20 @@ grpc::ServerUnaryReactor* JobServiceImpl::GetJobResult(grpc::CallbackServerConte
       });
 }
 
+grpc::ServerUnaryReactor* JobServiceImpl::GetUsage(grpc::CallbackServerContext* context,
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+  using UsageCall = Call<v1::GetUsageRequest, v1::GetUsageResponse>;
+  return UsageCall::Start(
+      *auth_, calls_, context, "GetUsage", request, response, [this](UsageCall* call) {
+        jobs_->GetUsageAsync(call->tenant(), std::move(call->mutable_request()),
+                             [call](absl::StatusOr<v1::GetUsageResponse> outcome) {
+                               if (outcome.ok()) call->response() = *std::move(outcome);
+                               call->Finish(outcome.status());
+                             });
+      });
+}
+
 // Watch: decode and authenticate like a unary call, then stream from a WatchReactor.
 grpc::ServerWriteReactor<grpc::ByteBuffer>* JobServiceImpl::WatchJob(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request_bytes) {

@@ -28,7 +28,8 @@ using RawJobService = v1::JobService::WithRawCallbackMethod_SubmitJob<
             v1::JobService::WithRawCallbackMethod_WatchJob<
                 v1::JobService::WithRawCallbackMethod_CancelJob<
                     v1::JobService::WithRawCallbackMethod_GetJobResult<
-                        v1::JobService::Service>>>>>>;
+                        v1::JobService::WithRawCallbackMethod_GetUsage<
+                            v1::JobService::Service>>>>>>>;
 
 class JobServiceImpl final : public RawJobService {
  public:
@@ -53,6 +54,9 @@ class JobServiceImpl final : public RawJobService {
   grpc::ServerUnaryReactor* GetJobResult(grpc::CallbackServerContext* context,
                                          const grpc::ByteBuffer* request,
                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetUsage(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
 
  private:
   JobManager* jobs_;

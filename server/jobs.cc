@@ -8,10 +8,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "server/exception_status.h"
 #include "server/job_records.h"
 #include "server/log.h"
+#include "server/usage.h"
 
 namespace qgrad::server {
 namespace {
@@ -38,13 +40,20 @@ std::string TimePart(int64_t micros) {
 JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
                        const base::Clock* clock)
     : store_(store), options_(options), clock_(clock),
-      executor_(store, &hub_, clock, options.limits, options.store_retry, options.backends),
+      metrics_(options.metrics != nullptr ? options.metrics : &own_metrics_),
+      executor_(store, &hub_, clock, metrics_, options.limits, options.store_retry,
+                options.backends),
       scheduler_(
           SchedulerOptions{options.max_running_jobs, options.max_running_per_tenant,
                            options.reaper_poll_micros},
           clock, [this](const Task& task, RunControl& control) { RunTask(task, control); },
           [this](const Task& task, RunControl& control) { ExpireTask(task, control); }),
       admission_(options.admission), id_rng_(std::random_device()()) {
+  if (options.backends != nullptr) {
+    for (const backends::Description& backend : options.backends->List()) {
+      metrics_->DeclareBackend(backend.name);
+    }
+  }
   if (options.replica.has_value()) {
     LeaseKeeperOptions keeper = *options.replica;
     keeper.max_leases = options.max_running_jobs;
@@ -195,12 +204,25 @@ void JobManager::SubmitAsync(std::string tenant, v1::SubmitJobRequest request,
     }
     done(std::move(outcome));
   };
-  if (absl::Status s = admission_.Post(std::move(work)); !s.ok()) done(s);
+  if (absl::Status s = admission_.Post(std::move(work)); !s.ok()) {
+    metrics_->CountSubmission("rejected");
+    done(s);
+  }
 }
 
 absl::StatusOr<v1::SubmitJobResponse> JobManager::Submit(const std::string& tenant,
                                                          const v1::SubmitJobRequest& request,
                                                          absl::Time deadline) {
+  absl::StatusOr<v1::SubmitJobResponse> response = Admit(tenant, request, deadline);
+  metrics_->CountSubmission(!response.ok()          ? "rejected"
+                            : response->created() ? "created"
+                                                  : "existing");
+  return response;
+}
+
+absl::StatusOr<v1::SubmitJobResponse> JobManager::Admit(const std::string& tenant,
+                                                        const v1::SubmitJobRequest& request,
+                                                        absl::Time deadline) {
   if (absl::Status s = CheckAccepting(); !s.ok()) return s;
   absl::StatusOr<runner::JobShape> shape = [&]() -> absl::StatusOr<runner::JobShape> {
     AdmissionPool::CpuSlot slot(&admission_, deadline);
@@ -288,7 +310,11 @@ absl::StatusOr<store::JobRecord> JobManager::Lookup(const std::string& tenant,
 absl::StatusOr<v1::Job> JobManager::GetJob(const std::string& tenant, const std::string& job_id) {
   absl::StatusOr<store::JobRecord> record = Lookup(tenant, job_id);
   if (!record.ok()) return record.status();
-  return JobToProto(*record, /*with_spec=*/true);
+  absl::StatusOr<v1::JobUsage> usage = StoredUsage(*store_, *record);
+  if (!usage.ok()) return usage.status();
+  v1::Job job = JobToProto(*record, /*with_spec=*/true);
+  *job.mutable_usage() = *std::move(usage);
+  return job;
 }
 
 absl::StatusOr<v1::ListJobsResponse> JobManager::ListJobs(const std::string& tenant,
@@ -358,6 +384,68 @@ absl::StatusOr<v1::JobResult> JobManager::GetResult(const std::string& tenant,
     return absl::DataLossError(absl::StrCat("job ", job_id, ": the stored result is unreadable"));
   }
   return result;
+}
+
+absl::StatusOr<v1::GetUsageResponse> JobManager::GetUsage(const std::string& tenant,
+                                                          const v1::GetUsageRequest& request) {
+  v1::GetUsageResponse response;
+  if (!request.job_id().empty()) {
+    absl::StatusOr<store::JobRecord> record = Lookup(tenant, request.job_id());
+    if (!record.ok()) return record.status();
+    absl::StatusOr<v1::JobUsage> usage = StoredUsage(*store_, *record);
+    if (!usage.ok()) return usage.status();
+    *response.mutable_job() = *std::move(usage);
+  }
+  store::JobQuery query;
+  query.tenant = tenant;
+  query.page_size = kMaxPageSize;
+  v1::JobUsage& total = *response.mutable_tenant();
+  for (;;) {
+    absl::StatusOr<store::JobPage> page = store_->ListJobs(query);
+    if (!page.ok()) return page.status();
+    for (const store::JobRecord& record : page->jobs) {
+      absl::StatusOr<v1::JobUsage> usage = StoredUsage(*store_, record);
+      if (!usage.ok()) return usage.status();
+      AddUsage(*usage, total);
+    }
+    response.set_jobs(response.jobs() + static_cast<int64_t>(page->jobs.size()));
+    if (page->next_page_token.empty()) break;
+    query.page_token = page->next_page_token;
+  }
+  return response;
+}
+
+void JobManager::GetUsageAsync(
+    std::string tenant, v1::GetUsageRequest request,
+    std::function<void(absl::StatusOr<v1::GetUsageResponse>)> done) {
+  auto work = [this, tenant = std::move(tenant), request = std::move(request), done]() {
+    absl::StatusOr<v1::GetUsageResponse> outcome;
+    try {
+      outcome = GetUsage(tenant, request);
+    } catch (...) {
+      outcome = StatusOfException(std::current_exception());
+    }
+    done(std::move(outcome));
+  };
+  if (absl::Status s = admission_.Post(std::move(work)); !s.ok()) done(s);
+}
+
+std::string JobManager::MetricsText() {
+  ScrapeValues scrape;
+  scrape.queue_length = scheduler_.num_queued();
+  for (JobState state : {JobState::kQueued, JobState::kRunning, JobState::kSucceeded,
+                         JobState::kFailed, JobState::kCancelled}) {
+    store::JobQuery query;
+    query.tenant = std::nullopt;  // every tenant
+    query.states = {state};
+    absl::StatusOr<int64_t> count = store_->CountJobs(query);
+    if (!count.ok()) {
+      scrape.jobs_by_state.clear();
+      break;
+    }
+    scrape.jobs_by_state[absl::AsciiStrToLower(StateName(state))] = *count;
+  }
+  return metrics_->Render(scrape);
 }
 
 absl::StatusOr<std::vector<v1::JobEvent>> JobManager::ReadEvents(const std::string& job_id,

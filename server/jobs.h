@@ -14,6 +14,12 @@
 // so both hold across replicas. Writes other replicas make reach this one's watchers
 // through the store's observer (PostgreSQL's LISTEN/NOTIFY).
 //
+// Usage (GetJob's Job.usage, GetUsage) is read from the jobs' stored events
+// (server/usage.h). Metrics (MetricsText): the jobs by state are the store's (every tenant,
+// every replica; five counts at each scrape, so they are right after a restart and across
+// replicas), the queue length is this process's scheduler queue, the counters and
+// histograms are this process's (server/metrics.h).
+//
 // Thread-safety: every public method may be called concurrently after Start.
 #ifndef QGRAD_SERVER_JOBS_H_
 #define QGRAD_SERVER_JOBS_H_
@@ -37,6 +43,7 @@
 #include "server/events.h"
 #include "server/executor.h"
 #include "server/lease_keeper.h"
+#include "server/metrics.h"
 #include "server/scheduler.h"
 #include "server/store_retry.h"
 #include "server/validation.h"
@@ -58,6 +65,9 @@ struct JobManagerOptions {
   // Set: run as one of several replicas of a shared store. Its max_leases and
   // max_leases_per_tenant are taken from max_running_jobs and max_running_per_tenant.
   std::optional<LeaseKeeperOptions> replica;
+  // Where submissions, iterations, shots and circuits are counted (must outlive the
+  // manager); null: the manager keeps its own.
+  ServerMetrics* metrics = nullptr;
 };
 
 class JobManager : private store::StoreObserver {
@@ -86,6 +96,18 @@ class JobManager : private store::StoreObserver {
   absl::StatusOr<v1::CancelJobResponse> CancelJob(const std::string& tenant,
                                                   const std::string& job_id);
   absl::StatusOr<v1::JobResult> GetResult(const std::string& tenant, const std::string& job_id);
+  // The tenant's totals over all its jobs (one store read per job), and request.job_id's
+  // usage when given.
+  absl::StatusOr<v1::GetUsageResponse> GetUsage(const std::string& tenant,
+                                                const v1::GetUsageRequest& request);
+  // GetUsage on the admission threads (its reads grow with the tenant's jobs, too many for
+  // a gRPC thread): `done` gets the outcome there, or inline when the queue refuses it.
+  void GetUsageAsync(std::string tenant, v1::GetUsageRequest request,
+                     std::function<void(absl::StatusOr<v1::GetUsageResponse>)> done);
+
+  // The metrics in the Prometheus text format; the job counts are left out of a scrape
+  // during which the store cannot count.
+  std::string MetricsText();
 
   // The job's record if `tenant` may see it, else NOT_FOUND (also for other tenants' jobs).
   absl::StatusOr<store::JobRecord> Lookup(const std::string& tenant, const std::string& job_id);
@@ -105,6 +127,10 @@ class JobManager : private store::StoreObserver {
   int num_queued() const { return scheduler_.num_queued(); }
 
  private:
+  // Submit without counting its outcome.
+  absl::StatusOr<v1::SubmitJobResponse> Admit(const std::string& tenant,
+                                              const v1::SubmitJobRequest& request,
+                                              absl::Time deadline);
   // store::StoreObserver: other replicas' writes.
   void OnJobChanged(const std::string& job_id) override;
   void OnWorkAvailable() override;
@@ -131,6 +157,8 @@ class JobManager : private store::StoreObserver {
   store::JobStore* const store_;
   const JobManagerOptions options_;
   const base::Clock* const clock_;
+  ServerMetrics own_metrics_;      // used when options.metrics is null
+  ServerMetrics* const metrics_;
   EventHub hub_;
   JobExecutor executor_;
   Scheduler scheduler_;

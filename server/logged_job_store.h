@@ -3,7 +3,8 @@
 // SQLite's message and code), it writes that detail to the log as one `store_error` line
 // (operation, job id, code, message, detail) and hands the status on without it. So the
 // operator sees what went wrong inside, once, and nothing after this point — a client's
-// status, a job's error, another log line — can carry SQL.
+// status, a job's error, another log line — can carry SQL. With metrics it also times every
+// call (qgrad_store_operation_duration_seconds, labelled with the operation's name).
 //
 // Thread-safety: as the wrapped store (every JobStore is thread-safe).
 #ifndef QGRAD_SERVER_LOGGED_JOB_STORE_H_
@@ -16,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "server/metrics.h"
 #include "store/job_store.h"
 
 namespace qgrad::server {
@@ -27,7 +29,10 @@ absl::Status LogStoreError(absl::string_view operation, absl::string_view job_id
 
 class LoggedJobStore : public store::JobStore {
  public:
-  explicit LoggedJobStore(std::unique_ptr<store::JobStore> store) : store_(std::move(store)) {}
+  // `metrics` (may be null: no timing) must outlive the store.
+  explicit LoggedJobStore(std::unique_ptr<store::JobStore> store,
+                          ServerMetrics* metrics = nullptr)
+      : store_(std::move(store)), metrics_(metrics) {}
 
   absl::StatusOr<store::CreateJobOutcome> CreateJob(const store::JobRecord& job,
                                                     const std::vector<std::string>& initial_events,
@@ -54,7 +59,12 @@ class LoggedJobStore : public store::JobStore {
   }
 
  private:
+  // `call`'s outcome, timed, with its error's detail logged and removed.
+  template <typename Call>
+  auto Logged(absl::string_view operation, absl::string_view job_id, const Call& call);
+
   std::unique_ptr<store::JobStore> store_;
+  ServerMetrics* const metrics_;
 };
 
 }  // namespace qgrad::server

@@ -73,6 +73,10 @@ TEST(QgraddSecurityTest, EveryCallNeedsAKnownBearerToken) {
     result_request.set_job_id(id);
     v1::JobResult result;
     statuses.push_back(stub->GetJobResult(context().get(), result_request, &result));
+    v1::GetUsageRequest usage_request;
+    usage_request.set_job_id(id);
+    v1::GetUsageResponse usage;
+    statuses.push_back(stub->GetUsage(context().get(), usage_request, &usage));
     v1::WatchJobRequest watch;
     watch.set_job_id(id);
     auto watch_context = context();
@@ -132,6 +136,17 @@ TEST(QgraddSecurityTest, ATenantSeesOnlyItsOwnJobs) {
   ASSERT_TRUE(stub->ListJobs(Context(kBob).get(), {}, &bobs).ok());
   ASSERT_EQ(bobs.jobs_size(), 1);
   EXPECT_EQ(bobs.jobs(0).id(), bob_job.job().id());
+  v1::GetUsageRequest usage_request;
+  usage_request.set_job_id(id);
+  v1::GetUsageResponse usage;
+  EXPECT_EQ(stub->GetUsage(Context(kBob).get(), usage_request, &usage).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(stub->GetUsage(Context(kBob).get(), {}, &usage).ok());
+  EXPECT_EQ(usage.jobs(), 1);  // his own job only
+  ASSERT_TRUE(stub->GetUsage(Context(kAlice).get(), usage_request, &usage).ok());
+  EXPECT_EQ(usage.jobs(), 1);
+  EXPECT_GT(usage.job().cpu_seconds(), 0);
+  EXPECT_EQ(usage.job().SerializeAsString(), usage.tenant().SerializeAsString());
   // Alice still has hers, untouched.
   ASSERT_TRUE(stub->GetJobResult(Context(kAlice).get(), result_request, &result).ok());
 }

@@ -105,6 +105,10 @@ QgraddServer::QgraddServer(ServerConfig config) : config_(std::move(config)) {}
 
 QgraddServer::~QgraddServer() { Shutdown(); }
 
+std::string QgraddServer::MetricsText() const {
+  return jobs_ != nullptr ? jobs_->MetricsText() : metrics_.Render({});
+}
+
 absl::Status QgraddServer::OpenStore() {
   if (IsPostgresStore(config_)) {
     store::PostgresOptions options;
@@ -115,11 +119,12 @@ absl::Status QgraddServer::OpenStore() {
     if (!opened.ok()) {
       return store::PrefixMessage(LogStoreError("Open", "", opened.status()), "--store: ");
     }
-    store_ = std::make_unique<LoggedJobStore>(*std::move(opened));
+    store_ = std::make_unique<LoggedJobStore>(*std::move(opened), &metrics_);
     return absl::OkStatus();
   }
   if (config_.store == "memory") {
-    store_ = std::make_unique<LoggedJobStore>(std::make_unique<store::MemoryJobStore>());
+    store_ = std::make_unique<LoggedJobStore>(std::make_unique<store::MemoryJobStore>(),
+                                              &metrics_);
     return absl::OkStatus();
   }
   std::error_code error;
@@ -138,7 +143,7 @@ absl::Status QgraddServer::OpenStore() {
   if (!opened.ok()) {
     return store::PrefixMessage(LogStoreError("Open", "", opened.status()), "--data_dir: ");
   }
-  store_ = std::make_unique<LoggedJobStore>(*std::move(opened));
+  store_ = std::make_unique<LoggedJobStore>(*std::move(opened), &metrics_);
   return absl::OkStatus();
 }
 
@@ -207,6 +212,7 @@ absl::Status QgraddServer::Start() {
   options.max_running_per_tenant = config_.max_running_per_tenant;
   options.max_queued_per_tenant = config_.max_queued_per_tenant;
   options.backends = &backends_;
+  options.metrics = &metrics_;
   if (IsPostgresStore(config_)) options.replica = ReplicaOptions();
   jobs_ = std::make_unique<JobManager>(store_.get(), options, &clock_);
   if (absl::Status s = jobs_->Start(); !s.ok()) return s;

@@ -45,6 +45,9 @@ class QgraddServer {
   // The --http_listen "host:port" actually bound; "" without one.
   const std::string& http_address() const { return http_address_; }
   int effective_max_qubits() const { return max_qubits_; }
+  // The metrics in the Prometheus text format 0.0.4 (server/metrics.h, JobManager::
+  // MetricsText); callable from any thread between Start and Shutdown.
+  std::string MetricsText() const;
 
   // Graceful: refuse new jobs, ask running ones to stop at their next inner step (they
   // stay RUNNING with their last checkpoint), end watch streams, turn health NOT_SERVING,
@@ -70,6 +73,7 @@ class QgraddServer {
   std::string health_address_;
   std::string http_address_;
   std::unique_ptr<DataDirLock> data_dir_lock_;  // released after the store is closed
+  ServerMetrics metrics_;  // the store and the JobManager record into it
   std::unique_ptr<store::JobStore> store_;
   std::unique_ptr<JobManager> jobs_;
   backends::Registry backends_;  // what BackendService lists
