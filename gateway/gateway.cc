@@ -142,6 +142,7 @@ class Gateway::Impl {
   void CancelJob(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetResult(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetCircuit(const httplib::Request& req, httplib::Response& res, const Params& p);
+  void GetUsage(const httplib::Request& req, httplib::Response& res, const Params& p);
   void WatchEvents(const httplib::Request& req, httplib::Response& res, const Params& p);
   void ListBackends(const httplib::Request& req, httplib::Response& res, const Params& p);
   void GetBackend(const httplib::Request& req, httplib::Response& res, const Params& p);
@@ -196,6 +197,7 @@ const std::vector<std::pair<Route, Gateway::Impl::Method>>& Gateway::Impl::Table
       {{"GET", "/v1/jobs/{id}/result"}, &Impl::GetResult},
       {{"GET", "/v1/jobs/{id}/circuit.qasm"}, &Impl::GetCircuit},
       {{"GET", "/v1/jobs/{id}/events"}, &Impl::WatchEvents},
+      {{"GET", "/v1/usage"}, &Impl::GetUsage},
       {{"GET", "/v1/backends"}, &Impl::ListBackends},
       {{"GET", "/v1/backends/{name}"}, &Impl::GetBackend},
       {{"GET", "/metrics"}, &Impl::Metrics},
@@ -394,6 +396,18 @@ void Gateway::Impl::GetCircuit(const httplib::Request& req, httplib::Response& r
   }
   res.set_header("Content-Disposition", absl::StrCat("attachment; filename=\"", p[0], ".qasm\""));
   res.set_content(result.qasm(), "text/plain; charset=utf-8");
+}
+
+void Gateway::Impl::GetUsage(const httplib::Request& req, httplib::Response& res,
+                             const Params& p) {
+  if (!CheckQuery(p, res, {"jobId"}) || !CheckAuthorizationHeader(req, res)) return;
+  v1::GetUsageRequest request;
+  request.set_job_id(p.Value("jobId"));
+  v1::GetUsageResponse response;
+  auto context = CallContext(req);
+  grpc::Status status = jobs_->GetUsage(context.get(), request, &response);
+  if (!status.ok()) return SendGrpcError(res, status);
+  SendMessage(res, response);
 }
 
 bool Gateway::Impl::AdmitStream(const std::shared_ptr<EventStream>& stream) {

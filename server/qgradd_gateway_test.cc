@@ -2,13 +2,15 @@
 // driven by a plain HTTP client. Every JobService and BackendService call over HTTP gives
 // what the same call over gRPC gives; a watch over Server-Sent Events delivers every event
 // of a job in order and resumes from the last event id after dropped connections; the same
-// tokens and tenants apply; HTTPS with the server's certificate.
+// tokens and tenants apply; HTTPS with the server's certificate; the metrics endpoint,
+// scraped before and after jobs run, has every metric and they move; usage over HTTP.
 //
 // Thread-safety: single-threaded tests (the server is another process).
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <httplib.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -270,6 +272,90 @@ TEST(QgraddGatewayTest, AWatchResumesFromTheLastEventIdAfterDroppedConnections) 
     EXPECT_TRUE(MessageDifferencer::Equals(FromJson<v1::JobEvent>(seen[i].data),
                                            grpc_log.events[i]));
   }
+}
+
+// Samples of a Prometheus text page: "name{labels}" → value (comments dropped).
+std::map<std::string, double> Scrape(httplib::Client& http) {
+  auto res = http.Get("/metrics", Bearer(kAlice));
+  EXPECT_TRUE(res);
+  if (!res) return {};
+  EXPECT_EQ(res->status, 200);
+  EXPECT_TRUE(absl::StartsWith(res->get_header_value("Content-Type"), "text/plain; version=0.0.4"));
+  std::map<std::string, double> samples;
+  for (absl::string_view line : absl::StrSplit(res->body, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, "#")) continue;
+    const size_t space = line.rfind(' ');
+    double value = 0;
+    EXPECT_TRUE(space != absl::string_view::npos &&
+                absl::SimpleAtod(line.substr(space + 1), &value)) << line;
+    samples[std::string(line.substr(0, space))] = value;
+  }
+  return samples;
+}
+
+double Sum(const std::map<std::string, double>& samples, const std::string& prefix) {
+  double sum = 0;
+  for (const auto& [name, value] : samples) {
+    if (absl::StartsWith(name, prefix)) sum += value;
+  }
+  return sum;
+}
+
+TEST(QgraddGatewayTest, MetricsAreScrapedAndMoveAsJobsRun) {
+  GatewayServer server;
+  ASSERT_TRUE(server.ok());
+  httplib::Client http = server.Http();
+  const std::map<std::string, double> before = Scrape(http);
+  EXPECT_EQ(before.count("qgrad_queue_length"), 1u);
+  EXPECT_EQ(before.at("qgrad_jobs{state=\"succeeded\"}"), 0);
+  EXPECT_EQ(Sum(before, "qgrad_shots_total{backend=\"local\"}"), 0);
+
+  // An exact job and a shadows-mode job on the local backend.
+  v1::JobSpec shadows = SpecFromJson(R"({"name": "shadows", "problem": {"maxcut": {"generator":
+      {"kind": "ring", "numNodes": 4}, "shots": 64}}, "initialState": {"preparation": "plus",
+      "ansatz": {"name": "qaoa"}, "params": [0.3, -0.3]}, "method": {"nested": {"stepSize":
+      0.1, "stop": {"maxIterations": 3, "indicatorThreshold": 0}}}, "estimation": {"shadows":
+      {"shotsPerIteration": 1000, "shotsPerSetting": 50}}, "seed": 8})");
+  std::vector<std::string> ids;
+  for (const v1::JobSpec& spec : {TinySpecs()[0].spec, shadows}) {
+    auto res = http.Post("/v1/jobs", Bearer(kAlice), SubmitBody(spec), "application/json");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 201) << res->body;
+    ids.push_back(FromJson<v1::SubmitJobResponse>(res->body).job().id());
+  }
+  int64_t shots = 0, circuits = 0;
+  for (const std::string& id : ids) {
+    v1::Job job = WaitFor(server.grpc(), kAlice, id,
+                          [](const v1::Job& j) { return IsTerminal(j.state()); });
+    ASSERT_EQ(job.state(), v1::JOB_STATE_SUCCEEDED) << job.error();
+    shots += job.usage().shots();
+    circuits += job.usage().circuits();
+  }
+  ASSERT_GT(shots, 0);
+
+  const std::map<std::string, double> after = Scrape(http);
+  EXPECT_EQ(after.at("qgrad_jobs{state=\"succeeded\"}"), 2);
+  EXPECT_EQ(after.at("qgrad_submissions_total{result=\"created\"}"),
+            before.at("qgrad_submissions_total{result=\"created\"}") + 2);
+  EXPECT_EQ(after.at("qgrad_shots_total{backend=\"local\"}"), double(shots));
+  EXPECT_EQ(after.at("qgrad_circuits_total{backend=\"local\"}"), double(circuits));
+  EXPECT_GT(Sum(after, "qgrad_iteration_duration_seconds_count"),
+            Sum(before, "qgrad_iteration_duration_seconds_count"));
+  EXPECT_GT(Sum(after, "qgrad_store_operation_duration_seconds_count"),
+            Sum(before, "qgrad_store_operation_duration_seconds_count"));
+
+  // Usage over HTTP is GetUsage's.
+  auto res = http.Get("/v1/usage?jobId=" + ids[1], Bearer(kAlice));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  v1::GetUsageResponse usage = FromJson<v1::GetUsageResponse>(res->body);
+  EXPECT_EQ(usage.tenant().shots(), shots);
+  EXPECT_EQ(usage.jobs(), 2);
+  EXPECT_GT(usage.job().shots(), 0);
+  EXPECT_GT(usage.tenant().cpu_seconds(), 0);
+  res = http.Get("/v1/usage?jobId=" + ids[1], Bearer(kBob));
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 404);
 }
 
 TEST(QgraddGatewayTest, ServesHttpsWithTheServersCertificate) {

@@ -5,6 +5,8 @@
 // SIGTERM.
 //
 // Thread-safety: single-threaded tests (the server is another process).
+#include <signal.h>
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/descriptor_database.h>
@@ -248,12 +250,15 @@ TEST_F(QgraddStandardServicesTest, HealthPerServiceNameOnBothListenersUntilShutd
     EXPECT_EQ(first.status(), HealthCheckResponse::SERVING) << name;
     watches.push_back(std::move(watch));
   }
-  ASSERT_EQ(server_->Terminate(), 0);
+  // Read the updates while qgradd shuts down, not after it exited: an update still in
+  // flight when the listener closes would be lost, and the test would race the shutdown.
+  kill(server_->pid(), SIGTERM);
   for (auto& watch : watches) {
     HealthCheckResponse next;
     ASSERT_TRUE(watch->reader->Read(&next));
     EXPECT_EQ(next.status(), HealthCheckResponse::NOT_SERVING);
   }
+  EXPECT_EQ(server_->Terminate(), 0);  // a second SIGTERM, if it is still shutting down
 }
 
 }  // namespace

@@ -295,6 +295,7 @@ absl::Status QgraddServer::StartGateway() {
   options.authorize = [this](const std::string& header) {
     return auth_.Authenticate(!header.empty(), header).status();
   };
+  options.metrics_text = [this] { return MetricsText(); };
   options.static_files = [](std::string_view path) -> std::optional<gateway::StaticFile> {
     const dashboard::Asset* asset = dashboard::FindAsset(path);
     if (asset == nullptr) return std::nullopt;

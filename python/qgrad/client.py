@@ -83,6 +83,29 @@ class JobStatus:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """What jobs spent (qgrad.v1.JobUsage): CPU seconds of the server's worker thread,
+    measurement shots and circuits submitted to backends (shadows mode; 0 for exact jobs)."""
+    cpu_seconds: float
+    shots: int
+    circuits: int
+
+    @classmethod
+    def from_message(cls, usage):
+        """The Usage of a qgrad.v1.JobUsage message."""
+        return cls(cpu_seconds=usage.cpu_seconds, shots=usage.shots, circuits=usage.circuits)
+
+
+@dataclass(frozen=True)
+class UsageReport:
+    """GetUsage's answer: the caller's tenant's totals over its jobs (every state), how
+    many jobs they cover, and one job's usage when one was asked for (else None)."""
+    tenant: Usage
+    jobs: int
+    job: Optional[Usage]
+
+
+@dataclass(frozen=True)
 class Event:
     """One entry of a job's event log: a state change or one outer iteration.
 
@@ -236,6 +259,14 @@ class Client:
                 return
             request.page_token = response.next_page_token
 
+    def usage(self, job_id=None) -> UsageReport:
+        """What the caller's jobs spent (GetUsage): the tenant's totals, and job_id's
+        usage when given (NotFound for a job the caller does not own)."""
+        response = self._call(self._jobs.GetUsage,
+                              service_pb2.GetUsageRequest(job_id=job_id or ""))
+        return UsageReport(tenant=Usage.from_message(response.tenant), jobs=response.jobs,
+                           job=Usage.from_message(response.job) if job_id else None)
+
     def backends(self) -> List[service_pb2.Backend]:
         """The server's backends as qgrad.v1.Backend messages (name, description,
         max_qubits, native_gates, max_shots, status, exact)."""
@@ -272,6 +303,10 @@ class Job:
         response = self.client._call(self.client._jobs.CancelJob,
                                      self._request(service_pb2.CancelJobRequest))
         return JobStatus.from_message(response.job)
+
+    def usage(self) -> Usage:
+        """What this job spent so far (CPU seconds, shots, circuits)."""
+        return self.client.usage(self.id).job
 
     def result(self, as_dict=False):
         """The qgrad.v1.JobResult of a SUCCEEDED job (FailedPrecondition otherwise); with

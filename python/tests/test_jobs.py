@@ -200,3 +200,33 @@ def test_every_status_code_maps_to_its_own_exception():
     assert len(set(qgrad.errors.ERRORS.values())) == len(qgrad.errors.ERRORS)
     for code, cls in qgrad.errors.ERRORS.items():
         assert issubclass(cls, qgrad.QgradError) and cls.__doc__.startswith(code.name)
+
+
+def tiny_shadows_spec():
+    """A 4-node ring Max-Cut in shadows mode: 3 iterations of 1,000 shots on the local
+    backend (well under a second)."""
+    return {"name": "usage", "problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 4},
+                                                    "shots": 64}},
+            "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
+                             "params": [0.3, -0.3]},
+            "method": {"nested": {"stepSize": 0.1,
+                                  "stop": {"maxIterations": 3, "indicatorThreshold": 0}}},
+            "estimation": {"shadows": {"shotsPerIteration": 1000, "shotsPerSetting": 50}},
+            "seed": 8}
+
+
+def test_usage_of_a_job_and_of_the_tenant(client, other_client):
+    others_before = other_client.usage().tenant
+    before = client.usage()
+    job = client.submit(tiny_shadows_spec())
+    assert job.wait(timeout=30).state == "SUCCEEDED"
+    spent = job.usage()
+    assert spent.shots > 0 and spent.circuits > 0 and spent.cpu_seconds > 0
+    after = client.usage(job.id)
+    assert after.job == spent
+    assert after.jobs == before.jobs + 1
+    assert after.tenant.shots == before.tenant.shots + spent.shots
+    assert after.tenant.circuits == before.tenant.circuits + spent.circuits
+    assert other_client.usage().tenant == others_before  # another tenant's totals
+    with pytest.raises(qgrad.NotFound):
+        other_client.usage(job.id)
