@@ -360,12 +360,14 @@ TEST(ExamplesTest, VarteleportRecordsAndTheChainOfTeleportedStates) {
     ASSERT_TRUE(bits.ok()) << name << ": " << bits.status();
     EXPECT_EQ(*bits, std::vector<int>{r.back()}) << name;  // pf is local: output_qubit only
     ASSERT_EQ(state.born_p1().size(), size_t{kMeasurements}) << name;
-    for (int m = 0; m < kMeasurements; ++m) EXPECT_NEAR(state.born_p1()[m], 0.5, 1e-12) << name << " " << m;
+    for (int m = 0; m < kMeasurements; ++m) {
+      EXPECT_NEAR(state.born_p1()[m], 0.5, 1e-12) << name << " measurement " << m;
+    }
     // The product state the model predicts, psi on qubit 2, the rest basis states.
     size_t base = size_t(r.back());  // input_qubit holds the final outcome
     for (int i = 0; i < kRounds; ++i) {
-      base |= size_t(r[2 * i + 1]) << (1 + 2 * i);                  // q[2i]: pf[1]
-      if (i > 0) base |= size_t(r[2 * (i - 1)]) << (2 + 2 * i);      // q[2i+1]: pf[0] before
+      base |= size_t(r[2 * i + 1]) << (1 + 2 * i);              // q[2i]: pf[1]
+      if (i > 0) base |= size_t(r[2 * (i - 1)]) << (2 + 2 * i);  // q[2i+1]: pf[0] before
     }
     std::map<size_t, C> want = {{base, 1 / std::sqrt(2.0)}, {base | 4, psi1 / std::sqrt(2.0)}};
     ASSERT_EQ(state.psi().size(), 2u) << name;
