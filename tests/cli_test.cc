@@ -199,6 +199,7 @@ TEST(CliTest, EachCommandsHelpListsExactlyItsFlags) {
       {"result", WithConnection({"out", "plot", "qasm", "quiet", "title", "legend",
                                  "linear_indicator", "time_axis"})},
       {"backends", WithConnection({"json"})},
+      {"usage", WithConnection({"json"})},
   };
   for (const auto& [command, flags] : expected) {
     for (const std::string& form : {command + " -h", command + " --help", "help " + command}) {
