@@ -133,6 +133,29 @@ class Gateway::Impl {
 
   std::unique_ptr<grpc::ClientContext> CallContext(const httplib::Request& req) const;
   bool CheckAuthorizationHeader(const httplib::Request& req, httplib::Response& res) const;
+  // The query holds only `allowed` parameters and the Authorization header can be sent.
+  bool Accept(const httplib::Request& req, httplib::Response& res, const Params& p,
+              std::initializer_list<const char*> allowed) const {
+    return CheckQuery(p, res, allowed) && CheckAuthorizationHeader(req, res);
+  }
+  // One unary call with the request's Authorization header and the call timeout; false,
+  // after answering with its error, when it failed.
+  template <typename Stub, typename Request, typename Response>
+  bool Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+            Stub& stub, const httplib::Request& req, httplib::Response& res,
+            const Request& request, Response* response) const {
+    auto context = CallContext(req);
+    grpc::Status status = (stub.*method)(context.get(), request, response);
+    if (!status.ok()) SendGrpcError(res, status);
+    return status.ok();
+  }
+  // The request message of a call about the job the path names.
+  template <typename Request>
+  static Request ForJob(const Params& p) {
+    Request request;
+    request.set_job_id(p[0]);
+    return request;
+  }
   void SendMessage(httplib::Response& res, const google::protobuf::Message& message,
                    int status = 200) const;
 
@@ -279,7 +302,7 @@ void Gateway::Impl::SendMessage(httplib::Response& res, const google::protobuf::
 
 void Gateway::Impl::SubmitJob(const httplib::Request& req, httplib::Response& res,
                               const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!Accept(req, res, p, {})) return;
   v1::SubmitJobRequest request;
   if (absl::Status s = FromJson(req.body, &request); !s.ok()) {
     return SendError(res, grpc::StatusCode::INVALID_ARGUMENT, std::string(s.message()));
@@ -293,19 +316,14 @@ void Gateway::Impl::SubmitJob(const httplib::Request& req, httplib::Response& re
     request.set_idempotency_key(header_key);
   }
   v1::SubmitJobResponse response;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->SubmitJob(context.get(), request, &response);
-  if (!status.ok()) return SendGrpcError(res, status);
+  if (!Call(&v1::JobService::Stub::SubmitJob, *jobs_, req, res, request, &response)) return;
   if (response.created()) res.set_header("Location", "/v1/jobs/" + response.job().id());
   SendMessage(res, response, response.created() ? 201 : 200);
 }
 
 void Gateway::Impl::ListJobs(const httplib::Request& req, httplib::Response& res,
                              const Params& p) {
-  if (!CheckQuery(p, res, {"pageSize", "pageToken", "state", "label"}) ||
-      !CheckAuthorizationHeader(req, res)) {
-    return;
-  }
+  if (!Accept(req, res, p, {"pageSize", "pageToken", "state", "label"})) return;
   v1::ListJobsRequest request;
   if (p.Has("pageSize")) {
     int size = 0;
@@ -334,45 +352,39 @@ void Gateway::Impl::ListJobs(const httplib::Request& req, httplib::Response& res
     (*request.mutable_labels())[text.substr(0, eq)] = text.substr(eq + 1);
   }
   v1::ListJobsResponse response;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->ListJobs(context.get(), request, &response);
-  if (!status.ok()) return SendGrpcError(res, status);
-  SendMessage(res, response);
+  if (Call(&v1::JobService::Stub::ListJobs, *jobs_, req, res, request, &response)) {
+    SendMessage(res, response);
+  }
 }
 
 void Gateway::Impl::GetJob(const httplib::Request& req, httplib::Response& res,
                            const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
-  v1::GetJobRequest request;
-  request.set_job_id(p[0]);
+  if (!Accept(req, res, p, {})) return;
   v1::Job job;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->GetJob(context.get(), request, &job);
-  if (!status.ok()) return SendGrpcError(res, status);
-  SendMessage(res, job);
+  if (Call(&v1::JobService::Stub::GetJob, *jobs_, req, res, ForJob<v1::GetJobRequest>(p),
+           &job)) {
+    SendMessage(res, job);
+  }
 }
 
 void Gateway::Impl::CancelJob(const httplib::Request& req, httplib::Response& res,
                               const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
-  v1::CancelJobRequest request;
-  request.set_job_id(p[0]);
+  if (!Accept(req, res, p, {})) return;
   v1::CancelJobResponse response;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->CancelJob(context.get(), request, &response);
-  if (!status.ok()) return SendGrpcError(res, status);
-  SendMessage(res, response);
+  if (Call(&v1::JobService::Stub::CancelJob, *jobs_, req, res,
+           ForJob<v1::CancelJobRequest>(p), &response)) {
+    SendMessage(res, response);
+  }
 }
 
 void Gateway::Impl::GetResult(const httplib::Request& req, httplib::Response& res,
                               const Params& p) {
-  if (!CheckQuery(p, res, {"download"}) || !CheckAuthorizationHeader(req, res)) return;
-  v1::GetJobResultRequest request;
-  request.set_job_id(p[0]);
+  if (!Accept(req, res, p, {"download"})) return;
   v1::JobResult result;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->GetJobResult(context.get(), request, &result);
-  if (!status.ok()) return SendGrpcError(res, status);
+  if (!Call(&v1::JobService::Stub::GetJobResult, *jobs_, req, res,
+            ForJob<v1::GetJobResultRequest>(p), &result)) {
+    return;
+  }
   if (p.Has("download")) {
     res.set_header("Content-Disposition",
                    absl::StrCat("attachment; filename=\"", p[0], "_result.json\""));
@@ -382,13 +394,12 @@ void Gateway::Impl::GetResult(const httplib::Request& req, httplib::Response& re
 
 void Gateway::Impl::GetCircuit(const httplib::Request& req, httplib::Response& res,
                                const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
-  v1::GetJobResultRequest request;
-  request.set_job_id(p[0]);
+  if (!Accept(req, res, p, {})) return;
   v1::JobResult result;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->GetJobResult(context.get(), request, &result);
-  if (!status.ok()) return SendGrpcError(res, status);
+  if (!Call(&v1::JobService::Stub::GetJobResult, *jobs_, req, res,
+            ForJob<v1::GetJobResultRequest>(p), &result)) {
+    return;
+  }
   if (result.qasm().empty()) {
     return SendError(res, grpc::StatusCode::FAILED_PRECONDITION,
                      absl::StrCat("job ", p[0], " has no OpenQASM 3 circuit: ",
@@ -400,14 +411,13 @@ void Gateway::Impl::GetCircuit(const httplib::Request& req, httplib::Response& r
 
 void Gateway::Impl::GetUsage(const httplib::Request& req, httplib::Response& res,
                              const Params& p) {
-  if (!CheckQuery(p, res, {"jobId"}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!Accept(req, res, p, {"jobId"})) return;
   v1::GetUsageRequest request;
   request.set_job_id(p.Value("jobId"));
   v1::GetUsageResponse response;
-  auto context = CallContext(req);
-  grpc::Status status = jobs_->GetUsage(context.get(), request, &response);
-  if (!status.ok()) return SendGrpcError(res, status);
-  SendMessage(res, response);
+  if (Call(&v1::JobService::Stub::GetUsage, *jobs_, req, res, request, &response)) {
+    SendMessage(res, response);
+  }
 }
 
 bool Gateway::Impl::AdmitStream(const std::shared_ptr<EventStream>& stream) {
@@ -424,7 +434,7 @@ void Gateway::Impl::ReleaseStream(const std::shared_ptr<EventStream>& stream) {
 
 void Gateway::Impl::WatchEvents(const httplib::Request& req, httplib::Response& res,
                                 const Params& p) {
-  if (!CheckQuery(p, res, {"after"}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!Accept(req, res, p, {"after"})) return;
   std::optional<int64_t> after =
       ResumeAfter(req.get_header_value("Last-Event-ID"), p.Value("after"));
   if (!after) {
@@ -433,12 +443,11 @@ void Gateway::Impl::WatchEvents(const httplib::Request& req, httplib::Response& 
   }
   // A wrong id, token or cursor is a plain HTTP error, before any event-stream headers.
   {
-    v1::GetJobRequest request;
-    request.set_job_id(p[0]);
     v1::Job job;
-    auto context = CallContext(req);
-    grpc::Status status = jobs_->GetJob(context.get(), request, &job);
-    if (!status.ok()) return SendGrpcError(res, status);
+    if (!Call(&v1::JobService::Stub::GetJob, *jobs_, req, res, ForJob<v1::GetJobRequest>(p),
+              &job)) {
+      return;
+    }
     if (*after > job.last_event_sequence()) {
       return SendError(res, grpc::StatusCode::OUT_OF_RANGE,
                        absl::StrCat("Last-Event-ID / after: ", *after, " is beyond job ", p[0],
@@ -487,30 +496,28 @@ void Gateway::Impl::WatchEvents(const httplib::Request& req, httplib::Response& 
 
 void Gateway::Impl::ListBackends(const httplib::Request& req, httplib::Response& res,
                                  const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!Accept(req, res, p, {})) return;
   v1::ListBackendsResponse response;
-  auto context = CallContext(req);
-  grpc::Status status =
-      backends_->ListBackends(context.get(), v1::ListBackendsRequest(), &response);
-  if (!status.ok()) return SendGrpcError(res, status);
-  SendMessage(res, response);
+  if (Call(&v1::BackendService::Stub::ListBackends, *backends_, req, res,
+           v1::ListBackendsRequest(), &response)) {
+    SendMessage(res, response);
+  }
 }
 
 void Gateway::Impl::GetBackend(const httplib::Request& req, httplib::Response& res,
                                const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!Accept(req, res, p, {})) return;
   v1::GetBackendRequest request;
   request.set_name(p[0]);
   v1::Backend backend;
-  auto context = CallContext(req);
-  grpc::Status status = backends_->GetBackend(context.get(), request, &backend);
-  if (!status.ok()) return SendGrpcError(res, status);
-  SendMessage(res, backend);
+  if (Call(&v1::BackendService::Stub::GetBackend, *backends_, req, res, request, &backend)) {
+    SendMessage(res, backend);
+  }
 }
 
 void Gateway::Impl::Metrics(const httplib::Request& req, httplib::Response& res,
                             const Params& p) {
-  if (!CheckQuery(p, res, {}) || !CheckAuthorizationHeader(req, res)) return;
+  if (!Accept(req, res, p, {})) return;
   if (options_.authorize) {
     absl::Status s = options_.authorize(req.get_header_value("Authorization"));
     if (!s.ok()) {
@@ -616,6 +623,13 @@ void Gateway::Impl::Stop() {
     streams = streams_;
   }
   for (const auto& stream : streams) stream->Cancel();
+  // Each stream now writes its error frame and ends; httplib's stop() would cut the ones
+  // still writing without it. A client that does not read costs at most a second.
+  {
+    absl::MutexLock lock(&mu_);
+    auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return streams_.empty(); };
+    mu_.AwaitWithTimeout(absl::Condition(&drained), absl::Seconds(1));
+  }
   if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
 }

@@ -91,6 +91,15 @@ std::string SubmitBody(const v1::JobSpec& spec) {
   return *body;
 }
 
+// POST /v1/jobs as alice; the new job's id ("" with a test failure when not 201).
+std::string SubmitOverHttp(httplib::Client& http, const v1::JobSpec& spec) {
+  auto res = http.Post("/v1/jobs", Bearer(kAlice), SubmitBody(spec), "application/json");
+  EXPECT_TRUE(res);
+  if (!res) return "";
+  EXPECT_EQ(res->status, 201) << res->body;
+  return FromJson<v1::SubmitJobResponse>(res->body).job().id();
+}
+
 // The SSE frames of `body`: (id, event, data); comments and `retry:` lines dropped.
 struct Frame {
   int64_t id = 0;
@@ -215,19 +224,17 @@ TEST(QgraddGatewayTest, TokensTenantsAndValidationAreThoseOfGrpc) {
   GatewayServer server;
   ASSERT_TRUE(server.ok());
   httplib::Client http = server.Http();
-  auto res = http.Post("/v1/jobs", Bearer(kAlice), SubmitBody(TinySpecs()[0].spec),
-                       "application/json");
-  ASSERT_TRUE(res);
-  const std::string id = FromJson<v1::SubmitJobResponse>(res->body).job().id();
+  const std::string id = SubmitOverHttp(http, TinySpecs()[0].spec);
+  ASSERT_NE(id, "");
 
   for (const httplib::Headers& headers :
        {httplib::Headers{}, Bearer("wrong"), httplib::Headers{{"Authorization", kAlice}}}) {
-    res = http.Get("/v1/jobs/" + id, headers);
+    auto res = http.Get("/v1/jobs/" + id, headers);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 401);
     EXPECT_EQ(json::parse(res->body)["code"], "UNAUTHENTICATED");
   }
-  res = http.Get("/v1/jobs/" + id + "/events", Bearer(kBob));  // another tenant's job
+  auto res = http.Get("/v1/jobs/" + id + "/events", Bearer(kBob));  // another tenant's job
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
   res = http.Get("/metrics");
@@ -249,10 +256,8 @@ TEST(QgraddGatewayTest, AWatchResumesFromTheLastEventIdAfterDroppedConnections) 
   GatewayServer server;
   ASSERT_TRUE(server.ok());
   httplib::Client http = server.Http();
-  auto res = http.Post("/v1/jobs", Bearer(kAlice), SubmitBody(MediumSpec(60)),
-                       "application/json");
-  ASSERT_TRUE(res);
-  const std::string id = FromJson<v1::SubmitJobResponse>(res->body).job().id();
+  const std::string id = SubmitOverHttp(http, MediumSpec(60));
+  ASSERT_NE(id, "");
 
   // Hang up after 3 events, twice, then read to the end; each time resume after the last id.
   std::vector<Frame> seen;
@@ -318,10 +323,8 @@ TEST(QgraddGatewayTest, MetricsAreScrapedAndMoveAsJobsRun) {
       {"shotsPerIteration": 1000, "shotsPerSetting": 50}}, "seed": 8})");
   std::vector<std::string> ids;
   for (const v1::JobSpec& spec : {TinySpecs()[0].spec, shadows}) {
-    auto res = http.Post("/v1/jobs", Bearer(kAlice), SubmitBody(spec), "application/json");
-    ASSERT_TRUE(res);
-    ASSERT_EQ(res->status, 201) << res->body;
-    ids.push_back(FromJson<v1::SubmitJobResponse>(res->body).job().id());
+    ids.push_back(SubmitOverHttp(http, spec));
+    ASSERT_NE(ids.back(), "");
   }
   int64_t shots = 0, circuits = 0;
   for (const std::string& id : ids) {
