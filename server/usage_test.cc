@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "backends/local/local_backend.h"
 #include "gtest/gtest.h"
 #include "runner/json_io.h"
@@ -152,8 +153,15 @@ TEST_F(UsageTest, AShadowsJobsUsageIsWhatItsEventsAndResultReport) {
   EXPECT_EQ(m.at("qgrad_jobs{state=\"succeeded\"}"), 1);
   EXPECT_EQ(m.at("qgrad_jobs{state=\"queued\"}"), 0);
   EXPECT_EQ(m.at("qgrad_submissions_total{result=\"created\"}"), 1);
-  // Start, 3 iterations, finish.
-  EXPECT_GE(m.at("qgrad_store_operation_duration_seconds_count{operation=\"UpdateJob\"}"), 5);
+  // Start, 3 iterations, finish. A store call is timed after it returns, which can be just
+  // after this thread saw what it wrote: wait for the last one (bounded).
+  const std::string update_count =
+      "qgrad_store_operation_duration_seconds_count{operation=\"UpdateJob\"}";
+  for (int i = 0; i < 500 && m.at(update_count) < 5; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+    m = Scrape();
+  }
+  EXPECT_GE(m.at(update_count), 5);
   EXPECT_EQ(m.at("qgrad_store_operation_duration_seconds_count{operation=\"CreateJob\"}"), 1);
 }
 
