@@ -66,7 +66,9 @@ JobManager::JobManager(store::JobStore* store, const JobManagerOptions& options,
           task.lease_token = job.lease.token;
           scheduler_.Enqueue(std::move(task));
         },
-        [this](const std::string& job_id) { scheduler_.Cancel(job_id); });
+        [this](const std::string& job_id, int64_t lease_token) {
+          scheduler_.DropLease(job_id, lease_token);
+        });
   }
 }
 

@@ -152,7 +152,7 @@ void LeaseKeeper::RenewAll() {
     absl::MutexLock lock(&mu_);
     held = held_;
   }
-  std::vector<std::string> lost;
+  std::vector<std::pair<std::string, int64_t>> lost;  // (job, token of the lost lease)
   for (const auto& [job_id, lease] : held) {
     const int64_t now = clock_->NowMicros();
     absl::StatusOr<store::Lease> renewed =
@@ -174,9 +174,9 @@ void LeaseKeeper::RenewAll() {
         .Str("message", renewed.status().message());
     held_.erase(it);
     wake_ = true;
-    lost.push_back(job_id);
+    lost.emplace_back(job_id, lease.token);
   }
-  for (const std::string& job_id : lost) lost_(job_id);
+  for (const auto& [job_id, token] : lost) lost_(job_id, token);
 }
 
 void LeaseKeeper::RenewLoop() {

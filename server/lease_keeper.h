@@ -6,9 +6,10 @@
 //
 // A lease that cannot be renewed is lost: the store says another replica holds it, the job
 // finished (cancelled on another replica), or the store stayed unreachable until the lease
-// ran out. `lost` is then called so that the job stops; its writes carry the lease's fence
-// and are refused from then on anyway, so a replica that stalled can never write over the
-// replica that took its job over.
+// ran out. `lost` is then called with the lost lease's token, so that the run under that
+// lease stops (this replica may already have claimed the job again). Its writes carry the
+// lease's fence and are refused from then on anyway, so a replica that stalled can never
+// write over the replica that took its job over.
 //
 // Thread-safety: all public methods may be called concurrently. `enqueue` and `lost` run on
 // the keeper's threads without its lock held.
@@ -41,7 +42,7 @@ struct LeaseKeeperOptions {
 class LeaseKeeper {
  public:
   using EnqueueFn = std::function<void(const store::JobRecord& claimed)>;
-  using LostFn = std::function<void(const std::string& job_id)>;
+  using LostFn = std::function<void(const std::string& job_id, int64_t lease_token)>;
 
   // `store` and `clock` must outlive the keeper.
   LeaseKeeper(store::JobStore* store, const base::Clock* clock, LeaseKeeperOptions options,

@@ -92,15 +92,26 @@ bool Scheduler::Cancel(const std::string& job_id) {
     return true;
   }
   if (auto it = running_.find(job_id); it != running_.end()) {
-    it->second->RequestStop(StopCause::kCancelled);
+    it->second.control->RequestStop(StopCause::kCancelled);
   }
   return false;
+}
+
+void Scheduler::DropLease(const std::string& job_id, int64_t lease_token) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = queued_ids_.find(job_id); it != queued_ids_.end()) {
+    auto queued = queue_.find(it->second);
+    if (queued->second.lease_token == lease_token) Unqueue(queued);
+  }
+  if (auto it = running_.find(job_id); it != running_.end() && it->second.lease_token == lease_token) {
+    it->second.control->RequestStop(StopCause::kCancelled);
+  }
 }
 
 void Scheduler::RequestStop() {
   absl::MutexLock lock(&mu_);
   stopping_ = true;
-  for (auto& [id, control] : running_) control->RequestStop(StopCause::kShutdown);
+  for (auto& [id, running] : running_) running.control->RequestStop(StopCause::kShutdown);
   reaper_control_.RequestStop(StopCause::kShutdown);
 }
 
@@ -166,7 +177,7 @@ void Scheduler::WorkerLoop() {
       if (stopping_) return;
       PopRunnable(&task);
       control = std::make_shared<RunControl>(clock_, task.deadline_micros);
-      running_.emplace(task.job_id, control);
+      running_.emplace(task.job_id, Running{control, task.lease_token});
       ++running_by_tenant_[task.tenant];
     }
     run_(task, *control);

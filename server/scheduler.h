@@ -100,6 +100,11 @@ class Scheduler {
   void Enqueue(Task task);
   // A queued job is dropped (returns true); a running one is asked to stop with kCancelled.
   bool Cancel(const std::string& job_id);
+  // The job's lease `lease_token` was lost: its queued task under that lease is dropped, and
+  // its run under that lease is asked to stop (kCancelled). A task of the same job under a
+  // newer lease, which this replica may have claimed meanwhile, is left alone: dropping it
+  // would strand the job under a lease that is renewed but never run.
+  void DropLease(const std::string& job_id, int64_t lease_token);
   // Stops dispatching and asks every running job to stop with kShutdown; returns at once.
   void RequestStop();
   // RequestStop, then waits for the workers to return. Queued jobs stay where they are (in
@@ -138,7 +143,11 @@ class Scheduler {
   std::map<Key, Task> queue_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, Key> queued_ids_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int> queued_by_tenant_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::shared_ptr<RunControl>> running_ ABSL_GUARDED_BY(mu_);
+  struct Running {
+    std::shared_ptr<RunControl> control;
+    int64_t lease_token = 0;
+  };
+  std::map<std::string, Running> running_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, int> running_by_tenant_ ABSL_GUARDED_BY(mu_);
   RunControl reaper_control_;  // never has a deadline; stopped by RequestStop
   std::vector<std::thread> threads_;  // touched by Start/Shutdown only (not concurrently)

@@ -151,6 +151,42 @@ TEST(SchedulerTest, CancelDropsAQueuedJobAndStopsARunningOne) {
   EXPECT_EQ(h.started(), std::vector<std::string>{"running"});
 }
 
+// A replica can claim a job again under a new lease while the run under its lost lease
+// still ends; losing the old lease must stop that run only, or the job would sit under a
+// lease that is renewed but never run.
+TEST(SchedulerTest, ALostLeaseStopsOnlyTheRunUnderThatLease) {
+  Harness h({.max_running = 1});
+  Task first = MakeTask("job");
+  first.lease_token = 1;
+  Task again = MakeTask("job");
+  again.lease_token = 2;
+  h.scheduler_.Enqueue(first);
+  h.scheduler_.Start();
+  h.WaitStarted(1);
+  h.scheduler_.Enqueue(again);  // waits for the run under lease 1 to end
+  EXPECT_EQ(h.scheduler_.num_queued(), 1);
+  h.scheduler_.DropLease("job", 1);
+  EXPECT_TRUE(h.WaitCause("job", StopCause::kCancelled));
+  EXPECT_EQ(h.WaitStarted(2), (std::vector<std::string>{"job", "job"}));
+  h.scheduler_.DropLease("job", 1);  // lease 1 again: not the running one's
+  h.Release("job");
+  EXPECT_TRUE(h.WaitCause("job", StopCause::kNone));
+}
+
+TEST(SchedulerTest, ALostLeaseDropsItsQueuedTask) {
+  Harness h({.max_running = 1});
+  Task leased = MakeTask("job");
+  leased.lease_token = 3;
+  h.scheduler_.Enqueue(leased);
+  h.scheduler_.DropLease("job", 2);  // an older lease: the task stays
+  EXPECT_EQ(h.scheduler_.num_queued(), 1);
+  h.scheduler_.DropLease("job", 3);
+  EXPECT_EQ(h.scheduler_.num_queued(), 0);
+  h.scheduler_.Start();
+  h.scheduler_.Shutdown();
+  EXPECT_TRUE(h.started().empty());
+}
+
 TEST(SchedulerTest, DeadlinesExpireQueuedJobsAndStopRunningOnes) {
   Harness h({.max_running = 1, .reaper_poll_micros = 1000});
   Task running = MakeTask("running", 0, 1);
