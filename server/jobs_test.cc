@@ -13,11 +13,11 @@
 
 #include "backends/local/local_backend.h"
 #include "gtest/gtest.h"
-#include "runner/json_io.h"
 #include "qgrad/v1/checkpoint.pb.h"
 #include "runner/checkpoint.h"
 #include "runner/runner.h"
 #include "server/job_records.h"
+#include "server/job_spec_for_testing.h"
 #include "server/job_waits_for_testing.h"
 #include "server/log.h"
 #include "store/memory_job_store.h"
@@ -27,37 +27,31 @@ namespace {
 
 using store::JobState;
 
-v1::JobSpec Spec(const std::string& json) {
-  absl::StatusOr<v1::JobSpec> spec = runner::ParseJobSpecJson(json);
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  return spec.ok() ? *spec : v1::JobSpec();
-}
-
 v1::JobSpec Nested(int iterations) {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4, "periodic": true}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4, "periodic": true}},
       "initialState": {"preparation": "zero"}, "method": {"nested": {"stepSize": 0.05,
       "stop": {"maxIterations": )" + std::to_string(iterations) +
               R"(, "indicatorThreshold": 0}}}})");
 }
 
 v1::JobSpec Adapt() {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
       "method": {"adaptVqe": {"maxIterations": 6, "gradientThreshold": 0}}})");
 }
 
 v1::JobSpec ParameterShift() {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
       "initialState": {"preparation": "plus", "ansatz": {"name": "hardware_efficient"}},
       "method": {"parameterShift": {"iterations": 6, "learningRate": 0.2}}})");
 }
 
 v1::JobSpec Hea() {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
       "method": {"heaVqe": {"layers": 1, "maxEvaluations": 12}}, "seed": 3})");
 }
 
 v1::JobSpec Endless() {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 6, "periodic": true}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 6, "periodic": true}},
       "initialState": {"preparation": "zero"}, "method": {"nested": {"stepSize": 0.002,
       "stop": {"maxIterations": 100000, "maxLayers": 100000, "indicatorThreshold": 0}}}})");
 }
@@ -167,7 +161,7 @@ TEST_F(JobsTest, ValidationNamesTheField) {
   Start();
   v1::SubmitJobRequest request;
   *request.mutable_spec() =
-      Spec(R"({"problem": {"pauliSum": {"text": "Z0"}}, "method": {"nested": {"stepSize": -1}}})");
+      ParseSpecForTest(R"({"problem": {"pauliSum": {"text": "Z0"}}, "method": {"nested": {"stepSize": -1}}})");
   absl::Status status = jobs_->Submit("alice", request).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "spec.method.nested.step_size: must be > 0");
@@ -187,14 +181,14 @@ TEST_F(JobsTest, ShadowsJobsNameABackendOfTheRegistry) {
       "estimation": {"shadows": {"shotsPerIteration": 1000, "shotsPerSetting": 50,
       "backend": ")";
   v1::SubmitJobRequest request;
-  *request.mutable_spec() = Spec(spec + R"(ionq"}}})");
+  *request.mutable_spec() = ParseSpecForTest(spec + R"(ionq"}}})");
   absl::Status refused = jobs_->Submit("alice", request).status();
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(refused.message().substr(0, 33), "spec.estimation.shadows.backend: ")
       << refused;
   EXPECT_EQ(store_.CountJobs({}).value(), 0);
 
-  const std::string id = Submit("alice", Spec(spec + R"(local"}}})"));
+  const std::string id = Submit("alice", ParseSpecForTest(spec + R"(local"}}})"));
   EXPECT_EQ(WaitTerminal(id).state, JobState::kSucceeded);
   absl::StatusOr<v1::JobResult> result = jobs_->GetResult("alice", id);
   ASSERT_TRUE(result.ok()) << result.status();

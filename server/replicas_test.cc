@@ -16,9 +16,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "runner/json_io.h"
 #include "runner/runner.h"
 #include "server/job_records.h"
+#include "server/job_spec_for_testing.h"
 #include "server/jobs.h"
 #include "server/job_waits_for_testing.h"
 #include "server/log.h"
@@ -29,15 +29,9 @@ namespace {
 
 using store::JobState;
 
-v1::JobSpec Spec(const std::string& json) {
-  absl::StatusOr<v1::JobSpec> spec = runner::ParseJobSpecJson(json);
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  return spec.ok() ? *spec : v1::JobSpec();
-}
-
 // A nested run of `iterations` outer steps (resumable from each checkpoint).
 v1::JobSpec NestedRun(int iterations, double step = 0.05) {
-  return Spec(absl::StrCat(
+  return ParseSpecForTest(absl::StrCat(
       R"({"problem": {"model": {"kind": "tfim", "numQubits": 5, "periodic": true}},
       "initialState": {"preparation": "zero"}, "method": {"nested": {"stepSize": )",
       step, R"(, "stop": {"maxIterations": )", iterations,
@@ -46,7 +40,7 @@ v1::JobSpec NestedRun(int iterations, double step = 0.05) {
 
 // A baseline (not resumable: it runs again from its start on another replica).
 v1::JobSpec AdaptRun() {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4}},
       "method": {"adaptVqe": {"maxIterations": 5, "gradientThreshold": 0}}})");
 }
 

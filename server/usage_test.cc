@@ -13,9 +13,9 @@
 #include "absl/time/clock.h"
 #include "backends/local/local_backend.h"
 #include "gtest/gtest.h"
-#include "runner/json_io.h"
 #include "runner/runner.h"
 #include "server/job_records.h"
+#include "server/job_spec_for_testing.h"
 #include "server/job_waits_for_testing.h"
 #include "server/jobs.h"
 #include "server/log.h"
@@ -29,15 +29,9 @@ namespace {
 
 using store::JobState;
 
-v1::JobSpec Spec(const std::string& json) {
-  absl::StatusOr<v1::JobSpec> spec = runner::ParseJobSpecJson(json);
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  return spec.ok() ? *spec : v1::JobSpec();
-}
-
 // Three shadows-mode iterations on the local shot simulator (about 0.1 s).
 v1::JobSpec Shadows() {
-  return Spec(R"({"problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 4}}},
+  return ParseSpecForTest(R"({"problem": {"maxcut": {"generator": {"kind": "ring", "numNodes": 4}}},
       "initialState": {"preparation": "plus", "ansatz": {"name": "qaoa"},
       "params": [0.3, -0.3]}, "method": {"nested": {"stop": {"maxIterations": 3,
       "indicatorThreshold": 0}}}, "estimation": {"shadows": {"shotsPerIteration": 1000,
@@ -45,7 +39,7 @@ v1::JobSpec Shadows() {
 }
 
 v1::JobSpec Exact(int iterations) {
-  return Spec(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4, "periodic": true}},
+  return ParseSpecForTest(R"({"problem": {"model": {"kind": "tfim", "numQubits": 4, "periodic": true}},
       "initialState": {"preparation": "zero"}, "method": {"nested": {"stepSize": 0.05,
       "stop": {"maxIterations": )" + std::to_string(iterations) +
               R"(, "indicatorThreshold": 0}}}})");
