@@ -25,6 +25,7 @@
 #include "nlohmann/json.hpp"
 #include "server/auth.h"
 #include "server/qgradd_test_util.h"
+#include "testing/sanitizers.h"
 
 namespace qgrad::server::testing {
 namespace {
@@ -35,19 +36,7 @@ using std::chrono::milliseconds;
 
 // The answer limit is the Release build's promise; under AddressSanitizer the server's
 // validation work (parsing megabytes of spec) runs several times slower.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define QGRAD_HOSTILE_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define QGRAD_HOSTILE_TEST_ASAN 1
-#endif
-#ifdef QGRAD_HOSTILE_TEST_ASAN
-constexpr int kSanitizerSlowdown = 3;
-#else
-constexpr int kSanitizerSlowdown = 1;
-#endif
+using qgrad::testing::kSanitizerSlowdown;
 
 constexpr char kToken[] = "hostile-token";
 constexpr milliseconds kAnswerLimit(1000 * kSanitizerSlowdown);
