@@ -16,22 +16,7 @@ namespace {
 
 using testing::C;
 
-// Every test process builds the dense-model results anew; under AddressSanitizer that
-// dominates the suite's time, so it checks half as many circuits there (still one of 10
-// qubits per configuration).
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define QGRAD_CONFORMANCE_TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define QGRAD_CONFORMANCE_TEST_ASAN 1
-#endif
-#ifdef QGRAD_CONFORMANCE_TEST_ASAN
-constexpr int kCircuits = 100;
-#else
 constexpr int kCircuits = 200;
-#endif
 constexpr double kTol = 1e-12;
 
 struct Case {
