@@ -166,7 +166,7 @@ bool HasProgress(v1::JobService::Stub& stub, const std::string& id) {
 class BackgroundWatch {
  public:
   BackgroundWatch(v1::JobService::Stub& stub, const std::string& id)
-      : context_(Context("", std::chrono::seconds(60))) {
+      : context_(Context("", kJobWait)) {
     v1::WatchJobRequest request;
     request.set_job_id(id);
     reader_ = stub.WatchJob(context_.get(), request);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "qgrad/v1/service.grpc.pb.h"
+#include "testing/sanitizers.h"
 
 namespace qgrad::server::testing {
 
@@ -141,14 +142,17 @@ struct Watched {
   std::vector<v1::JobEvent> events;
   grpc::Status status;
 };
+// How long the waits below give a job by default: they guard against hangs and bound no
+// speed, so the sanitizer build, which runs jobs many times slower, gets more.
+inline constexpr std::chrono::seconds kJobWait(60 * qgrad::testing::kSanitizerSlowdown);
+
 Watched WatchAll(v1::JobService::Stub& stub, const std::string& token, const std::string& job_id,
-                 int64_t after_sequence = 0,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                 int64_t after_sequence = 0, std::chrono::milliseconds timeout = kJobWait);
 
 // Polls GetJob until `done(job)` or the timeout; the last job seen.
 v1::Job WaitFor(v1::JobService::Stub& stub, const std::string& token, const std::string& job_id,
                 const std::function<bool(const v1::Job&)>& done,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                std::chrono::milliseconds timeout = kJobWait);
 bool IsTerminal(v1::JobState state);
 
 // Checks a finished job's log: sequences 1..n without gaps, QUEUED first, RUNNING once,
