@@ -5,7 +5,8 @@
 #      (and its own test);
 #   1. Release build (GCC) and all tests, then README command one (scripts/demo.sh) in a
 #      temporary directory;
-#   2. ASan + UBSan build (clang) and all tests again, plus bounded coverage-guided fuzz
+#   2. ASan + UBSan build (clang) and all tests again (a test that fails there without a
+#      sanitizer report gets one more try, alone), plus bounded coverage-guided fuzz
 #      runs of the OpenQASM 3 parser and of job-spec validation (QGRAD_FUZZ_SECONDS each,
 #      default 60), where a slow input (10 s parser, 2 s spec), 256 MB in one allocation or
 #      512 MB resident fails the run.
@@ -52,8 +53,31 @@ cmake --build build-asan -j "$jobs"
 # The replicas' chaos test under the sanitizers: every job runs several times slower, so
 # fewer and shorter jobs in a shorter chaos (the Release run above keeps its defaults: 120
 # jobs, 40 s).
-QGRAD_CHAOS_SECONDS=30 QGRAD_CHAOS_JOBS=24 QGRAD_CHAOS_LONG_SCALE=0.2 \
-  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+# Every sanitizer report, from the tests and from the servers and tools they start (whose
+# stderr a test may keep to itself), goes to a file in $reports. Any report fails the run.
+# A test that failed without one (a time bound missed: the sanitizers run the same code many
+# times slower, on a loaded machine) runs once more, alone, and fails the run if it fails
+# again. The Release run above gets no second try.
+reports="$scratch/sanitizer-reports"
+mkdir -p "$reports"
+asan_ctest() {
+  QGRAD_CHAOS_SECONDS=30 QGRAD_CHAOS_JOBS=24 QGRAD_CHAOS_LONG_SCALE=0.2 \
+    ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1" \
+    ctest --test-dir build-asan --output-on-failure "$@"
+}
+sanitizer_reports() {
+  if compgen -G "$reports/*" >/dev/null; then
+    for report in "$reports"/*; do echo "== $report"; head -n 60 "$report"; done
+    echo "Sanitizer reports (above): failing."
+    exit 1
+  fi
+}
+if ! asan_ctest -j "$jobs"; then
+  sanitizer_reports
+  echo "== ASan + UBSan: the failed tests once more, one at a time"
+  asan_ctest --rerun-failed -j 1
+fi
+sanitizer_reports
 
 # fuzz WHAT BINARY DICT SEED_DIR TIMEOUT: a bounded run from a scratch copy of the seeds; a
 # crash, an input slower than TIMEOUT s or an allocation over the limits fails the script.
