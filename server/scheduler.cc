@@ -103,8 +103,9 @@ void Scheduler::DropLease(const std::string& job_id, int64_t lease_token) {
     auto queued = queue_.find(it->second);
     if (queued->second.lease_token == lease_token) Unqueue(queued);
   }
-  if (auto it = running_.find(job_id); it != running_.end() && it->second.lease_token == lease_token) {
-    it->second.control->RequestStop(StopCause::kCancelled);
+  auto running = running_.find(job_id);
+  if (running != running_.end() && running->second.lease_token == lease_token) {
+    running->second.control->RequestStop(StopCause::kCancelled);
   }
 }
 
