@@ -50,9 +50,6 @@ echo "== ASan + UBSan build and tests"
 CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DQGRAD_SANITIZE=ON -DQGRAD_FUZZ=ON -DQGRAD_BENCH=OFF
 cmake --build build-asan -j "$jobs"
-# The replicas' chaos test under the sanitizers: every job runs several times slower, so
-# fewer and shorter jobs in a shorter chaos (the Release run above keeps its defaults: 120
-# jobs, 40 s).
 # Every sanitizer report, from the tests and from the servers and tools they start (whose
 # stderr a test may keep to itself), goes to a file in $reports. Any report fails the run.
 # A test that failed without one (a time bound missed: the sanitizers run the same code many
@@ -60,6 +57,9 @@ cmake --build build-asan -j "$jobs"
 # again. The Release run above gets no second try.
 reports="$scratch/sanitizer-reports"
 mkdir -p "$reports"
+# The replicas' chaos test under the sanitizers: every job runs several times slower, so
+# fewer and shorter jobs in a shorter chaos (the Release run above keeps its defaults: 120
+# jobs, 40 s).
 asan_ctest() {
   QGRAD_CHAOS_SECONDS=30 QGRAD_CHAOS_JOBS=24 QGRAD_CHAOS_LONG_SCALE=0.2 \
     ASAN_OPTIONS="log_path=$reports/asan" UBSAN_OPTIONS="log_path=$reports/ubsan:print_stacktrace=1" \

@@ -147,13 +147,13 @@ std::unique_ptr<QgraddProcess> StartForOutage(const TempDir& dir) {
   return QgraddProcess::Start(dir.File("data"), {"--max_running_jobs=1"}, LogTo::kPipe);
 }
 
-// Waits until the job has stored 3 iterations; false when it did not in time.
 // The outage tests' long job, which must still be running when the disk fills after its
 // third iteration: 100 iterations take about 1 s in Release. The sanitizers slow each
 // iteration some 30 times and an iteration's cost grows with its layers, so 40 iterations
 // there give the same margin in a sixth of the time.
 constexpr int kLongJobIterations = qgrad::testing::kUnderSanitizer ? 40 : 100;
 
+// Waits until the job has stored 3 iterations; false when it did not in time.
 bool HasProgress(v1::JobService::Stub& stub, const std::string& id) {
   const auto three = [](const v1::Job& job) { return job.iterations_done() >= 3; };
   return three(WaitFor(stub, "", id, three));
