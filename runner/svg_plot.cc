@@ -27,6 +27,15 @@ constexpr double kTitleHeight = 30;
 // A qualitative palette that stays distinguishable when printed in grey.
 constexpr const char* kColors[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
                                    "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+// Series past the palette's length repeat its colours with a dash pattern per round, so
+// that no two series (up to 24) look alike; reference lines keep their own "6 4" dashes.
+constexpr const char* kSeriesDashes[] = {"", " stroke-dasharray=\"2 3\"",
+                                         " stroke-dasharray=\"9 3 2 3\""};
+
+const char* SeriesColor(size_t index) { return kColors[index % std::size(kColors)]; }
+const char* SeriesDash(size_t index) {
+  return kSeriesDashes[(index / std::size(kColors)) % std::size(kSeriesDashes)];
+}
 
 std::string Escape(const std::string& text) {
   std::string out;
@@ -228,7 +237,7 @@ class Panel {
 
   std::string Series(size_t index) const {
     const PlotSeries& s = panel_.series[index];
-    const char* color = kColors[index % std::size(kColors)];
+    const char* color = SeriesColor(index);
     std::string points, markers;
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!Plottable(s.y[i], panel_.log_y)) continue;
@@ -238,9 +247,9 @@ class Panel {
                             X(s.x[i]), y, color);
     }
     return absl::StrFormat(
-        "<g class=\"series\" data-label=\"%s\"><polyline fill=\"none\" stroke=\"%s\" "
+        "<g class=\"series\" data-label=\"%s\"><polyline fill=\"none\" stroke=\"%s\"%s "
         "stroke-width=\"1.8\" points=\"%s\"/>%s</g>\n",
-        Escape(s.label), color, points, markers);
+        Escape(s.label), color, SeriesDash(index), points, markers);
   }
 
   // A box sized to the widest label of any panel, so that every label shows in full.
@@ -259,8 +268,8 @@ class Panel {
       if (k < panel_.series.size()) {
         absl::StrAppendFormat(&out,
                               "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "
-                              "stroke=\"%s\" stroke-width=\"3\"/>",
-                              x1, y, x2, y, kColors[k % std::size(kColors)]);
+                              "stroke=\"%s\"%s stroke-width=\"3\"/>",
+                              x1, y, x2, y, SeriesColor(k), SeriesDash(k));
       } else if (k < lines) {
         absl::StrAppendFormat(&out,
                               "<line x1=\"%.2f\" y1=\"%.2f\" x2=\"%.2f\" y2=\"%.2f\" "

@@ -9,7 +9,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -146,6 +148,35 @@ TEST(SvgPlotTest, LegendShowsFullLabelsInABoxInsideTheDocument) {
   EXPECT_EQ(Number(Attributes(narrow, "<svg"), "width"), 760);
   EXPECT_EQ(Number(Attributes(svg, "<rect x="), "width"),
             Number(Attributes(narrow, "<rect x="), "width"));
+}
+
+// More series than the palette has colours: the later ones repeat the colours with a dash
+// pattern, so that every series (and its legend swatch) still looks different.
+TEST(SvgPlotTest, EverySeriesLooksDifferentBeyondThePalette) {
+  std::vector<LabeledResult> runs;
+  for (int i = 0; i < 10; ++i) {
+    runs.push_back({"run " + std::to_string(i), FakeRun(1 + i, false)});
+  }
+  const std::string svg = ConvergencePlot(runs, {});
+  EXPECT_TRUE(TagsBalanced(svg)) << svg;
+  using Style = std::pair<std::string, std::string>;  // (stroke, stroke-dasharray)
+  // The styles of the first runs.size() elements named `tag` from `from` on.
+  const auto styles = [&](const std::string& tag, size_t from) {
+    std::vector<Style> out;
+    for (size_t at = svg.find(tag, from); out.size() < runs.size() && at != std::string::npos;
+         at = svg.find(tag, at + 1)) {
+      auto a = Attributes(svg, tag, at);
+      out.emplace_back(a["stroke"], a["stroke-dasharray"]);
+    }
+    return out;
+  };
+  const std::vector<Style> series = styles("<polyline", 0);
+  const std::vector<Style> swatches = styles("<line", svg.find("<g class=\"legend\">"));
+  ASSERT_EQ(series.size(), runs.size());
+  EXPECT_EQ(std::set<Style>(series.begin(), series.end()).size(), runs.size());
+  EXPECT_EQ(swatches, series);
+  EXPECT_EQ(series[8].first, series[0].first);  // the palette's first colour again, dashed
+  EXPECT_NE(series[8].second, series[0].second);
 }
 
 TEST(SvgPlotTest, TheXAxisNamesEachMethodsEvents) {
